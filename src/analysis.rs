@@ -1,0 +1,740 @@
+//! From collected tests and event groups to the analysis result: per-test categories and
+//! symptoms, per-category totals, reconciled outcome counts and warnings. This is the data
+//! every output format prints; it is also the versioned JSON document (`schema_version`).
+
+use crate::collect::{Collected, TestRecord, truncate};
+use crate::event::{EventGroup, EventKind, GroupKey};
+use crate::fields::RetryCounters;
+use crate::junit::JunitRun;
+use crate::model::{Category, Outcome};
+use crate::pytest::FinalCounts;
+use crate::redact::Redactor;
+use crate::signatures::SignatureSet;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Version of the JSON document. Fields are only ever added within a version.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A place in the inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    /// Index into `inputs`.
+    pub file: u16,
+    /// 1-based line number.
+    pub line: u64,
+}
+
+/// One input as read.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputInfo {
+    /// Path as given (`<stdin>` for `-`).
+    pub path: String,
+    /// `console` or `junit`.
+    pub kind: crate::input::InputKind,
+    /// Was gzip-compressed.
+    pub gzip: bool,
+    /// Lines read (console inputs).
+    pub lines: u64,
+    /// Bytes read after decompression.
+    pub bytes: u64,
+}
+
+/// Outcome totals.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Summary {
+    /// Sum of the outcome counts below.
+    pub total: u64,
+    /// Passed tests.
+    pub passed: u64,
+    /// Failed tests.
+    pub failed: u64,
+    /// Errors (setup/teardown), as pytest counts them.
+    pub errors: u64,
+    /// Skipped tests.
+    pub skipped: u64,
+    /// Expected failures.
+    pub xfailed: u64,
+    /// Unexpected passes.
+    pub xpassed: u64,
+    /// Where the counts come from: `junit`, `pytest_final_line` or `tests_found`.
+    pub counted_from: &'static str,
+    /// Number of distinct tests rca identified by id.
+    pub tests_found: u64,
+    /// Session duration as pytest or JUnit reported it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_s: Option<f64>,
+}
+
+/// One test in the JSON document.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestReport {
+    /// Full pytest node id, parameters included.
+    pub nodeid: String,
+    /// Function name with parameters (`test_y[a-1]`).
+    pub name: String,
+    /// passed, failed, error, skipped, xfailed, xpassed, or `unknown` (log cut short).
+    pub outcome: String,
+    /// Categories of the events attributed to this test, in taxonomy order.
+    pub categories: Vec<Category>,
+    /// Number of events attributed to this test.
+    pub events: u64,
+    /// Events per category.
+    pub category_events: BTreeMap<Category, u64>,
+    /// One-line symptom: the assertion message, else a summary of the main event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symptom: Option<String>,
+    /// The failure message pytest printed (short summary or last traceback line).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Duration in seconds (from JUnit XML when merged).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_s: Option<f64>,
+    /// The test also errored in teardown after failing.
+    pub teardown_error: bool,
+    /// Where the test first appears.
+    pub location: Location,
+    /// `log` or `junit`.
+    pub outcome_source: &'static str,
+}
+
+/// Totals for one category.
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryReport {
+    /// Stable category id.
+    pub id: Category,
+    /// What the category means.
+    pub description: &'static str,
+    /// Events, session-level ones included.
+    pub events: u64,
+    /// Tests with at least one event of this category.
+    pub tests: u64,
+    /// Of those, tests that failed or errored.
+    pub failed_tests: u64,
+    /// Events outside any test.
+    pub session_events: u64,
+    /// `host:port` targets named by the events, most events first.
+    pub hosts: Vec<HostCount>,
+    /// First event lines (at most 20).
+    pub locations: Vec<Location>,
+}
+
+/// Events per target.
+#[derive(Debug, Clone, Serialize)]
+pub struct HostCount {
+    /// `host:port` (or host).
+    pub host: String,
+    /// Events.
+    pub events: u64,
+}
+
+/// An aggregated group of identical events.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventReport {
+    /// Category.
+    pub category: Category,
+    /// Cause behind a `retry_exhausted` event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Category>,
+    /// `retry_attempt`, `pool_warning` or `terminal`.
+    pub kind: EventKind,
+    /// Node id of the test, or null for the session.
+    pub test: Option<String>,
+    /// Id of the signature that recognised it.
+    pub signature: String,
+    /// Number of events.
+    pub count: u64,
+    /// Host.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// Port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// HTTP method.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// Path template (`{id}` for ids).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// HTTP status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// Distinct timeouts in seconds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub timeouts_s: Vec<f64>,
+    /// Distinct pool sizes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pool_sizes: Vec<u32>,
+    /// Largest elapsed time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_elapsed_ms: Option<f64>,
+    /// Last urllib3 retry counters seen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry: Option<RetryCounters>,
+    /// Earliest timestamp.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_at: Option<String>,
+    /// Latest timestamp.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_at: Option<String>,
+    /// First event locations (at most 20).
+    pub locations: Vec<Location>,
+    /// Last event location.
+    pub last: Location,
+    /// The first event's line (redacted).
+    pub sample: String,
+}
+
+/// The whole analysis.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    /// JSON schema version.
+    pub schema_version: u32,
+    /// rca name and version.
+    pub tool: ToolInfo,
+    /// Inputs read.
+    pub inputs: Vec<InputInfo>,
+    /// Outcome totals.
+    pub summary: Summary,
+    /// Tests in order of appearance.
+    pub tests: Vec<TestReport>,
+    /// Categories with events, in taxonomy order.
+    pub categories: Vec<CategoryReport>,
+    /// Aggregated events.
+    pub events: Vec<EventReport>,
+    /// Problems noticed (truncated log, count mismatch, ...).
+    pub warnings: Vec<String>,
+}
+
+/// Tool identification.
+#[derive(Debug, Clone, Serialize)]
+pub struct ToolInfo {
+    /// Always `rca`.
+    pub name: &'static str,
+    /// Crate version.
+    pub version: &'static str,
+}
+
+/// Describes a category in one line.
+pub fn describe(c: Category) -> &'static str {
+    match c {
+        Category::ConnectTimeout => "TCP connect did not complete in time",
+        Category::ReadTimeout => "server accepted the connection but did not answer in time",
+        Category::PoolFull => "urllib3 discarded a connection because its pool was full",
+        Category::PoolExhausted => "no connection could be had from a blocking pool",
+        Category::RetryExhausted => "retries were visibly used up",
+        Category::ConnectionRefused => "connection refused or no route to host",
+        Category::ConnectionReset => "connection dropped by the peer",
+        Category::DnsFailure => "host name resolution failed",
+        Category::TlsError => "TLS handshake or certificate verification failed",
+        Category::HttpError => "an error status that was not retried away",
+        Category::RateLimited => "HTTP 429 Too Many Requests",
+        Category::RequestTimeout => "an application-level request deadline expired",
+    }
+}
+
+/// Builds the analysis from what the collector gathered and any JUnit runs.
+pub fn build(
+    mut collected: Collected,
+    junit: Vec<JunitRun>,
+    inputs: Vec<InputInfo>,
+    sigs: &SignatureSet,
+    redactor: Redactor,
+) -> Analysis {
+    let mut warnings = std::mem::take(&mut collected.warnings);
+    let junit_summary = merge_junit(&mut collected, &junit, &mut warnings);
+    let groups = sorted_groups(&collected);
+    let tests = test_reports(&collected, &groups, redactor);
+    let summary = summarise(&collected, junit_summary, &tests, &mut warnings);
+    let categories = category_reports(&groups, &collected.tests);
+    let events = groups
+        .iter()
+        .map(|(k, g)| event_report(k, g, &collected.tests, sigs, redactor))
+        .collect();
+    let warnings = warnings.iter().map(|w| redactor.apply(w)).collect();
+    Analysis {
+        schema_version: SCHEMA_VERSION,
+        tool: ToolInfo {
+            name: "rca",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        inputs,
+        summary,
+        tests,
+        categories,
+        events,
+        warnings,
+    }
+}
+
+fn sorted_groups(c: &Collected) -> Vec<(&GroupKey, &EventGroup)> {
+    let mut groups: Vec<_> = c.groups.iter().collect();
+    groups.sort_by(|a, b| (a.1.lines.first(), &a.0).cmp(&(b.1.lines.first(), &b.0)));
+    groups
+}
+
+/// Merges JUnit cases into the tests: outcomes and durations from XML, evidence from the log.
+/// Returns the XML's own counts when any XML was given.
+fn merge_junit(
+    c: &mut Collected,
+    runs: &[JunitRun],
+    warnings: &mut Vec<String>,
+) -> Option<Summary> {
+    if runs.is_empty() {
+        return None;
+    }
+    let mut s = Summary {
+        counted_from: "junit",
+        ..Summary::default()
+    };
+    let mut unmatched_log_tests: BTreeSet<usize> = (0..c.tests.len()).collect();
+    for run in runs {
+        if let Some(t) = run.time_s {
+            s.duration_s = Some(s.duration_s.unwrap_or(0.0) + t);
+        }
+        for case in &run.cases {
+            bump(&mut s, case.outcome);
+            let found = c
+                .tests
+                .iter()
+                .position(|t| !t.provisional && case.matches_nodeid(&t.nodeid))
+                .or_else(|| {
+                    c.tests
+                        .iter()
+                        .position(|t| t.provisional && t.nodeid == case.name)
+                });
+            let idx = match found {
+                Some(i) => i,
+                None => {
+                    c.tests.push(TestRecord {
+                        nodeid: case.nodeid_guess(),
+                        outcome_source: "junit",
+                        ..TestRecord::default()
+                    });
+                    c.tests.len() - 1
+                }
+            };
+            unmatched_log_tests.remove(&idx);
+            let t = &mut c.tests[idx];
+            if let Some(log_outcome) = t.outcome
+                && log_outcome != case.outcome
+                && !(log_outcome == Outcome::Xpassed && case.outcome == Outcome::Passed)
+            {
+                warnings.push(format!(
+                    "{}: the log says {} but the JUnit XML says {}; using the XML",
+                    t.nodeid, log_outcome, case.outcome
+                ));
+            }
+            // pytest's XML reports a non-strict XPASS as a plain pass; the log knows better.
+            if !(t.outcome == Some(Outcome::Xpassed) && case.outcome == Outcome::Passed) {
+                t.outcome = Some(case.outcome);
+                t.outcome_source = "junit";
+            }
+            t.duration_s = case.duration_s.or(t.duration_s);
+            if t.summary_message.is_none() {
+                t.summary_message = case.message.as_deref().map(|m| truncate(m, 400));
+            }
+        }
+    }
+    s.total = s.passed + s.failed + s.errors + s.skipped + s.xfailed + s.xpassed;
+    if c.saw_session_start && !unmatched_log_tests.is_empty() {
+        let n = unmatched_log_tests.len();
+        warnings.push(format!(
+            "{n} test(s) in the log are not in the JUnit XML (is the XML from the same run?)"
+        ));
+    }
+    Some(s)
+}
+
+fn bump(s: &mut Summary, o: Outcome) {
+    match o {
+        Outcome::Passed => s.passed += 1,
+        Outcome::Failed => s.failed += 1,
+        Outcome::Error => s.errors += 1,
+        Outcome::Skipped => s.skipped += 1,
+        Outcome::Xfailed => s.xfailed += 1,
+        Outcome::Xpassed => s.xpassed += 1,
+    }
+}
+
+fn summarise(
+    c: &Collected,
+    junit: Option<Summary>,
+    tests: &[TestReport],
+    warnings: &mut Vec<String>,
+) -> Summary {
+    let mut found = Summary {
+        counted_from: "tests_found",
+        ..Summary::default()
+    };
+    for t in &c.tests {
+        if let Some(o) = t.outcome {
+            bump(&mut found, o);
+        }
+        if t.teardown_error {
+            found.errors += 1;
+        }
+    }
+    found.total =
+        found.passed + found.failed + found.errors + found.skipped + found.xfailed + found.xpassed;
+    let tests_found = tests.len() as u64;
+    let unknown = tests.iter().filter(|t| t.outcome == "unknown").count();
+    if unknown > 0 {
+        warnings.push(format!(
+            "{unknown} test(s) started but have no outcome in the log (cut off?)"
+        ));
+    }
+    let mut summary = if let Some(j) = junit {
+        j
+    } else if let Some(f) = &c.final_counts {
+        let pytest = from_final(f);
+        reconcile(&found, &pytest, c.verbose_results, warnings);
+        pytest
+    } else {
+        if c.saw_session_start {
+            warnings.push(
+                "no final pytest summary line (\"N failed, M passed in Ts\"): the log looks truncated; counts are from the tests found".to_string(),
+            );
+        }
+        found
+    };
+    summary.tests_found = tests_found;
+    if summary.duration_s.is_none() {
+        summary.duration_s = c.final_counts.as_ref().and_then(|f| f.duration_s);
+    }
+    summary
+}
+
+fn from_final(f: &FinalCounts) -> Summary {
+    Summary {
+        total: f.passed + f.failed + f.errors + f.skipped + f.xfailed + f.xpassed,
+        passed: f.passed,
+        failed: f.failed,
+        errors: f.errors,
+        skipped: f.skipped,
+        xfailed: f.xfailed,
+        xpassed: f.xpassed,
+        counted_from: "pytest_final_line",
+        tests_found: 0,
+        duration_s: f.duration_s,
+    }
+}
+
+/// Compares the tests found with pytest's own counts and explains any difference.
+fn reconcile(found: &Summary, pytest: &Summary, verbose: bool, warnings: &mut Vec<String>) {
+    let pairs = [
+        ("failed", found.failed, pytest.failed),
+        ("errors", found.errors, pytest.errors),
+        ("passed", found.passed, pytest.passed),
+        ("skipped", found.skipped, pytest.skipped),
+        ("xfailed", found.xfailed, pytest.xfailed),
+        ("xpassed", found.xpassed, pytest.xpassed),
+    ];
+    let differing: Vec<String> = pairs
+        .iter()
+        .filter(|(name, f, p)| f != p && (verbose || matches!(*name, "failed" | "errors") || f > p))
+        .map(|(name, f, p)| format!("{name}: {f} found vs {p} reported"))
+        .collect();
+    if !differing.is_empty() {
+        warnings.push(format!(
+            "test counts do not reconcile with pytest's final line ({}); the log may be incomplete or interleaved",
+            differing.join(", ")
+        ));
+    } else if !verbose && found.total < pytest.total {
+        warnings.push(format!(
+            "{} of {} tests are named in the log (non-verbose run: passing tests are only counted); counts are pytest's",
+            found.total, pytest.total
+        ));
+    }
+}
+
+fn test_name(nodeid: &str) -> String {
+    let len = crate::pytest::nodeid_len(nodeid).unwrap_or(nodeid.len());
+    let id = &nodeid[..len];
+    // The last `::` outside brackets starts the name.
+    let mut depth = 0usize;
+    let mut cut = 0;
+    let b = id.as_bytes();
+    for i in 0..b.len() {
+        match b[i] {
+            b'[' => depth += 1,
+            b']' => depth = depth.saturating_sub(1),
+            b':' if depth == 0 && i > 0 && b[i - 1] == b':' => cut = i + 1,
+            _ => {}
+        }
+    }
+    id[cut..].to_string()
+}
+
+fn test_reports(
+    c: &Collected,
+    groups: &[(&GroupKey, &EventGroup)],
+    redactor: Redactor,
+) -> Vec<TestReport> {
+    let mut per_test: Vec<BTreeMap<Category, u64>> = vec![BTreeMap::new(); c.tests.len()];
+    let mut main_event: Vec<Option<(&GroupKey, &EventGroup)>> = vec![None; c.tests.len()];
+    for (k, g) in groups {
+        let Some(t) = k.test else { continue };
+        let t = t as usize;
+        *per_test[t].entry(k.category).or_default() += g.count;
+        let better = match main_event[t] {
+            None => true,
+            Some((mk, mg)) => rank(k, g) > rank(mk, mg),
+        };
+        if better {
+            main_event[t] = Some((k, g));
+        }
+    }
+    c.tests
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let message = t
+                .summary_message
+                .clone()
+                .or_else(|| t.traceback_message.clone())
+                .map(|m| redactor.apply(&m));
+            let symptom = symptom(t, main_event[i]).map(|s| redactor.apply(&s));
+            TestReport {
+                nodeid: t.nodeid.clone(),
+                name: test_name(&t.nodeid),
+                outcome: t
+                    .outcome
+                    .map_or("unknown".to_string(), |o| o.id().to_string()),
+                categories: per_test[i].keys().copied().collect(),
+                events: per_test[i].values().sum(),
+                category_events: per_test[i].clone(),
+                symptom,
+                message,
+                duration_s: t.duration_s,
+                teardown_error: t.teardown_error,
+                location: Location {
+                    file: t.first_seen.0,
+                    line: t.first_seen.1,
+                },
+                outcome_source: t.outcome_source,
+            }
+        })
+        .collect()
+}
+
+/// Which event best explains a test: terminal failures first, then the most frequent.
+fn rank(k: &GroupKey, g: &EventGroup) -> (u8, u64) {
+    let role = match k.kind {
+        EventKind::Terminal => 2,
+        EventKind::RetryAttempt => 1,
+        EventKind::PoolWarning => 0,
+    };
+    (role, g.count)
+}
+
+/// A one-line symptom: the assertion text when the test failed on an assertion, else a
+/// phrase built from its main event, else the failure message.
+fn symptom(t: &TestRecord, main: Option<(&GroupKey, &EventGroup)>) -> Option<String> {
+    let msg = t
+        .summary_message
+        .as_deref()
+        .or(t.traceback_message.as_deref());
+    if let Some(m) = msg {
+        if let Some(rest) = m.strip_prefix("AssertionError: ") {
+            return Some(truncate(first_line(rest), 160));
+        }
+        if m.starts_with("assert ") {
+            return Some(truncate(first_line(m), 160));
+        }
+    }
+    if let Some((k, g)) = main {
+        return Some(event_phrase(k, g));
+    }
+    msg.map(|m| truncate(first_line(m), 160))
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+/// Describes an event group in a few words, e.g. "Read timed out (5 s) on GET /status".
+pub fn event_phrase(k: &GroupKey, g: &EventGroup) -> String {
+    let secs = |v: &[f64]| {
+        v.first()
+            .map(|t| format!(" ({} s)", trim_float(*t)))
+            .unwrap_or_default()
+    };
+    let target = match (&k.method, &k.path) {
+        (Some(m), Some(p)) => format!(" on {m} {p}"),
+        (None, Some(p)) => format!(" on {p}"),
+        _ => k
+            .host
+            .as_ref()
+            .map(|h| format!(" to {h}"))
+            .unwrap_or_default(),
+    };
+    let times = if g.count > 1 {
+        format!(" ×{}", g.count)
+    } else {
+        String::new()
+    };
+    let head = match k.category {
+        Category::ConnectTimeout => format!("Connect timed out{}", secs(&g.timeouts_s)),
+        Category::ReadTimeout => format!("Read timed out{}", secs(&g.timeouts_s)),
+        Category::PoolFull => format!(
+            "Connection pool full{}",
+            g.pool_sizes
+                .first()
+                .map(|p| format!(" (size {p})"))
+                .unwrap_or_default()
+        ),
+        Category::PoolExhausted => "Connection pool exhausted".to_string(),
+        Category::RetryExhausted => match (k.status, g.cause) {
+            (Some(s), _) => format!("Retries exhausted on HTTP {s}"),
+            (None, Some(c)) => format!("Retries exhausted after {}", c.id().replace('_', " ")),
+            _ => "Retries exhausted".to_string(),
+        },
+        Category::ConnectionRefused => "Connection refused".to_string(),
+        Category::ConnectionReset => "Connection reset by peer".to_string(),
+        Category::DnsFailure => "Name resolution failed".to_string(),
+        Category::TlsError => "TLS error".to_string(),
+        Category::HttpError => match k.status {
+            Some(s) => format!("HTTP {s}"),
+            None => "HTTP error status".to_string(),
+        },
+        Category::RateLimited => "HTTP 429 Too Many Requests".to_string(),
+        Category::RequestTimeout => match g.max_elapsed_ms {
+            Some(ms) => format!("Request deadline hit after {:.1} s", ms / 1000.0),
+            None => "Request deadline hit".to_string(),
+        },
+    };
+    format!("{head}{target}{times}")
+}
+
+/// Formats a float without a needless `.0`.
+pub fn trim_float(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+fn category_reports(
+    groups: &[(&GroupKey, &EventGroup)],
+    tests: &[TestRecord],
+) -> Vec<CategoryReport> {
+    Category::ALL
+        .iter()
+        .filter_map(|&cat| {
+            let mine: Vec<_> = groups.iter().filter(|(k, _)| k.category == cat).collect();
+            if mine.is_empty() {
+                return None;
+            }
+            let events = mine.iter().map(|(_, g)| g.count).sum();
+            let session_events = mine
+                .iter()
+                .filter(|(k, _)| k.test.is_none())
+                .map(|(_, g)| g.count)
+                .sum();
+            let test_set: BTreeSet<u32> = mine.iter().filter_map(|(k, _)| k.test).collect();
+            let failed_tests = test_set
+                .iter()
+                .filter(|&&t| tests[t as usize].outcome.is_some_and(Outcome::is_failure))
+                .count() as u64;
+            let mut hosts: BTreeMap<String, u64> = BTreeMap::new();
+            for (k, g) in &mine {
+                if let Some(h) = &k.host {
+                    let key = match k.port {
+                        Some(p) => format!("{h}:{p}"),
+                        None => h.clone(),
+                    };
+                    *hosts.entry(key).or_default() += g.count;
+                }
+            }
+            let mut hosts: Vec<HostCount> = hosts
+                .into_iter()
+                .map(|(host, events)| HostCount { host, events })
+                .collect();
+            hosts.sort_by(|a, b| b.events.cmp(&a.events).then(a.host.cmp(&b.host)));
+            let mut locations: Vec<Location> = mine
+                .iter()
+                .flat_map(|(_, g)| g.lines.iter().map(|&(file, line)| Location { file, line }))
+                .collect();
+            locations.sort();
+            locations.truncate(crate::event::MAX_LINES_PER_GROUP);
+            Some(CategoryReport {
+                id: cat,
+                description: describe(cat),
+                events,
+                tests: test_set.len() as u64,
+                failed_tests,
+                session_events,
+                hosts,
+                locations,
+            })
+        })
+        .collect()
+}
+
+fn event_report(
+    k: &GroupKey,
+    g: &EventGroup,
+    tests: &[TestRecord],
+    sigs: &SignatureSet,
+    redactor: Redactor,
+) -> EventReport {
+    EventReport {
+        category: k.category,
+        cause: g.cause,
+        kind: k.kind,
+        test: k.test.map(|t| tests[t as usize].nodeid.clone()),
+        signature: sigs.signatures()[k.signature].spec.id.clone(),
+        count: g.count,
+        host: k.host.clone(),
+        port: k.port,
+        method: k.method.clone(),
+        path: k.path.as_deref().map(|p| redactor.apply(p)),
+        status: k.status,
+        timeouts_s: g.timeouts_s.clone(),
+        pool_sizes: g.pool_sizes.clone(),
+        max_elapsed_ms: g.max_elapsed_ms,
+        retry: g.retry,
+        first_at: g.first_at.clone(),
+        last_at: g.last_at.clone(),
+        locations: g
+            .lines
+            .iter()
+            .map(|&(file, line)| Location { file, line })
+            .collect(),
+        last: Location {
+            file: g.last.0,
+            line: g.last.1,
+        },
+        sample: redactor.apply(&g.sample),
+    }
+}
+
+impl Analysis {
+    /// Categories present with at least one event.
+    pub fn categories_present(&self) -> impl Iterator<Item = Category> + '_ {
+        self.categories
+            .iter()
+            .filter(|c| c.events > 0)
+            .map(|c| c.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_from_nodeids() {
+        assert_eq!(test_name("tests/x.py::test_y[a-1]"), "test_y[a-1]");
+        assert_eq!(test_name("tests/x.py::TestA::test_y[a::b]"), "test_y[a::b]");
+        assert_eq!(test_name("test_plain"), "test_plain");
+    }
+
+    #[test]
+    fn floats_print_plainly() {
+        assert_eq!(trim_float(60.0), "60");
+        assert_eq!(trim_float(0.5), "0.5");
+    }
+}

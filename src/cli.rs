@@ -1,0 +1,252 @@
+//! Command-line interface: argument definitions (clap derive) and dispatch to the library.
+//! Exit codes: 0 analysed, 1 `--fail-on` matched, 2 usage or input error.
+
+use crate::model::Category;
+use crate::render;
+use crate::run::{self, Options};
+use crate::signatures::SignatureSet;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+
+/// Exit code: analysis done, nothing matched `--fail-on`.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: `--fail-on` categories were found.
+pub const EXIT_FOUND: i32 = 1;
+/// Exit code: usage or input error.
+pub const EXIT_ERROR: i32 = 2;
+
+const ANALYZE_EXAMPLES: &str = "\
+Examples:
+  rca analyze run.log                      table summary on a terminal
+  rca analyze run.log --format json -o rca.json
+  rca analyze run.log.gz junit.xml         merge a console log with its JUnit XML
+  pytest -v 2>&1 | rca analyze -           read standard input
+  rca analyze run.log --fail-on connect_timeout,dns_failure   exit 1 if any are found
+  rca analyze run.log --rules team-rules.toml
+
+Exit codes: 0 analysed, 1 --fail-on matched, 2 usage or input error.";
+
+/// Turns a failed pytest/HTTP-client CI run log into a root-cause analysis.
+#[derive(Debug, Parser)]
+#[command(name = "rca", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read pytest console logs (plain or gzip) and/or JUnit XML, classify HTTP-client
+    /// failures and attribute them to tests.
+    #[command(after_help = ANALYZE_EXAMPLES)]
+    Analyze(AnalyzeArgs),
+    /// List the failure signatures (built-in and from --rules).
+    #[command(
+        after_help = "Examples:\n  rca signatures\n  rca signatures --format json\n  rca signatures --rules team-rules.toml"
+    )]
+    Signatures(SignaturesArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct AnalyzeArgs {
+    /// Log files (`-` for standard input); console logs and JUnit XML of the same run.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<String>,
+    /// Output format [default: text on a terminal, json otherwise].
+    #[arg(short, long, value_enum)]
+    format: Option<Format>,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<String>,
+    /// Extra signatures from a TOML file (same format as `rca signatures --format toml`).
+    #[arg(long, value_name = "FILE")]
+    rules: Option<String>,
+    /// Exit with code 1 when events of these categories are found (comma-separated ids, or `any`).
+    #[arg(long, value_name = "CATEGORIES", value_delimiter = ',')]
+    fail_on: Vec<String>,
+    /// Do not redact secrets (tokens, passwords) in the output.
+    #[arg(long)]
+    no_redact: bool,
+    /// Do not print warnings on standard error.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Read buffer size in bytes (for testing).
+    #[arg(long, hide = true, default_value_t = crate::lines::DEFAULT_CHUNK)]
+    buffer_size: usize,
+}
+
+#[derive(Debug, clap::Args)]
+struct SignaturesArgs {
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = SigFormat::Text)]
+    format: SigFormat,
+    /// Also load signatures from this TOML file.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SigFormat {
+    Text,
+    Json,
+    Toml,
+}
+
+/// Parses arguments, runs the command and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Analyze(args) => analyze(args),
+        Command::Signatures(args) => signatures(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("rca: {msg}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn load_signatures(rules: Option<&str>) -> Result<SignatureSet, String> {
+    match rules {
+        None => Ok(SignatureSet::builtin()),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                let kind = match e.kind() {
+                    std::io::ErrorKind::NotFound => "no such file".to_string(),
+                    _ => e.to_string(),
+                };
+                format!("{path}: cannot read rules: {kind}")
+            })?;
+            SignatureSet::with_rules(&text, path).map_err(|e| e.to_string())
+        }
+    }
+}
+
+fn parse_fail_on(items: &[String]) -> Result<Vec<Category>, String> {
+    let mut out = Vec::new();
+    for item in items.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        if item == "any" {
+            return Ok(Category::ALL.to_vec());
+        }
+        match Category::from_id(item) {
+            Some(c) => out.push(c),
+            None => {
+                return Err(format!(
+                    "--fail-on: unknown category '{item}' (known: any, {})",
+                    Category::ALL.map(|c| c.id()).join(", ")
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn analyze(args: AnalyzeArgs) -> Result<i32, String> {
+    let fail_on = parse_fail_on(&args.fail_on)?;
+    let stdin_count = args.files.iter().filter(|f| *f == "-").count();
+    if stdin_count > 1 {
+        return Err("standard input (-) can be given only once".to_string());
+    }
+    let sigs = load_signatures(args.rules.as_deref())?;
+    let opts = Options {
+        chunk: args.buffer_size.max(1),
+        redact: !args.no_redact,
+    };
+    let analysis = run::analyze(&args.files, &sigs, &opts).map_err(|e| e.to_string())?;
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let format = args.format.unwrap_or(if to_terminal {
+        Format::Text
+    } else {
+        Format::Json
+    });
+    let rendered = match format {
+        Format::Json => render::json::render(&analysis),
+        Format::Text => render::text::render(&analysis, terminal_width(to_terminal)),
+    };
+    write_output(args.output.as_deref(), &rendered)?;
+    if !args.quiet {
+        for w in &analysis.warnings {
+            eprintln!("rca: warning: {w}");
+        }
+    }
+    let found = analysis.categories_present().any(|c| fail_on.contains(&c));
+    Ok(if found { EXIT_FOUND } else { EXIT_OK })
+}
+
+fn terminal_width(to_terminal: bool) -> Option<u16> {
+    if to_terminal {
+        None // comfy-table detects the terminal width itself
+    } else {
+        Some(160)
+    }
+}
+
+fn write_output(path: Option<&str>, text: &str) -> Result<(), String> {
+    match path {
+        None | Some("-") => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                Ok(()) => Ok(()),
+                // A closed pipe (`rca ... | head`) is not an error worth reporting.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(format!("cannot write output: {e}")),
+            }
+        }
+        Some(p) => std::fs::write(p, text).map_err(|e| format!("{p}: cannot write report: {e}")),
+    }
+}
+
+fn signatures(args: SignaturesArgs) -> Result<i32, String> {
+    let sigs = load_signatures(args.rules.as_deref())?;
+    let text = match args.format {
+        SigFormat::Json => {
+            let specs: Vec<_> = sigs.signatures().iter().map(|s| &s.spec).collect();
+            let mut s = serde_json::to_string_pretty(&specs).map_err(|e| e.to_string())?;
+            s.push('\n');
+            s
+        }
+        SigFormat::Toml => {
+            #[derive(serde::Serialize)]
+            struct File<'a> {
+                signature: Vec<&'a crate::signatures::SignatureSpec>,
+            }
+            let specs = File {
+                signature: sigs.signatures().iter().map(|s| &s.spec).collect(),
+            };
+            toml::to_string(&specs).map_err(|e| e.to_string())?
+        }
+        SigFormat::Text => {
+            let mut t = comfy_table::Table::new();
+            t.load_style(comfy_table::presets::UTF8_FULL);
+            t.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+            t.set_header(vec!["id", "category", "priority", "source", "description"]);
+            for s in sigs.signatures() {
+                t.add_row(vec![
+                    s.spec.id.clone(),
+                    s.category.id().to_string(),
+                    s.spec.priority.to_string(),
+                    s.spec.source.clone(),
+                    s.spec.description.clone(),
+                ]);
+            }
+            format!("{t}\n{} signatures\n", sigs.signatures().len())
+        }
+    };
+    write_output(None, &text)?;
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,803 @@
+//! The collector: a state machine fed one line at a time. It follows pytest's console
+//! structure (run phase, failure sections, captured output, short summary), keeps track of
+//! which test each line belongs to, classifies candidate lines with the signature set and
+//! aggregates the resulting events, counting every failure once.
+//!
+//! Duplicate rule: the same failure is often printed several times (live log, then the
+//! `Captured log` replay; the traceback chain; the short summary line). Events are keyed by
+//! (test, role, category, host, port, path template, status) and counted per [`Source`];
+//! the number of events for a key is the largest count seen in any one source.
+
+use crate::event::{Event, EventGroup, EventKind, GroupKey, SOURCES, Source, path_template};
+use crate::fields;
+use crate::model::{Category, Outcome};
+use crate::pytest::{self, Banner, LineKind, SubSection};
+use crate::signatures::SignatureSet;
+use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+/// Longest text kept from a log line (samples, messages).
+pub const MAX_TEXT: usize = 400;
+
+/// Everything known about one test.
+#[derive(Debug, Clone, Default)]
+pub struct TestRecord {
+    /// Full node id (or the short name until the node id is seen).
+    pub nodeid: String,
+    /// True while only the short name from a section header is known.
+    pub provisional: bool,
+    /// Outcome, once known.
+    pub outcome: Option<Outcome>,
+    /// The test failed and then also errored in teardown.
+    pub teardown_error: bool,
+    /// Input file and line where the test was first seen.
+    pub first_seen: (u16, u64),
+    /// Message from the short test summary line.
+    pub summary_message: Option<String>,
+    /// Last exception line of its traceback (`E   SomeError: ...`).
+    pub traceback_message: Option<String>,
+    /// Duration from JUnit XML, if merged.
+    pub duration_s: Option<f64>,
+    /// A `Retrying (...)` warning with a counter at zero was seen in this test.
+    pub saw_exhausted_retry: bool,
+    /// Where the outcome came from (`log` or `junit`).
+    pub outcome_source: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Preamble,
+    Run,
+    Sections(Banner),
+    Summary,
+}
+
+/// Where a line in a failure section sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SectionPart {
+    Traceback,
+    Captured(Source),
+    Other,
+}
+
+struct SectionAcc {
+    test: Option<u32>,
+    best: Option<(i32, Event)>,
+}
+
+/// Counters about the work done, for warnings and benchmarks.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CollectStats {
+    /// Lines that looked structural and were parsed.
+    pub structural_lines: u64,
+    /// Lines a signature literal pointed at.
+    pub candidate_lines: u64,
+    /// Events counted.
+    pub events: u64,
+    /// Event lines recognised as repeats of an already counted failure.
+    pub duplicates: u64,
+}
+
+/// The line-by-line collector.
+pub struct Collector<'s> {
+    sigs: &'s SignatureSet,
+    file: u16,
+    state: State,
+    current: Option<u32>,
+    live_source: Source,
+    section_part: SectionPart,
+    section: Option<SectionAcc>,
+    tests: Vec<TestRecord>,
+    index: HashMap<String, u32>,
+    names: HashMap<String, Vec<u32>>,
+    groups: HashMap<GroupKey, EventGroup>,
+    seen: HashMap<(u32, u64), [u32; SOURCES]>,
+    session_saw_exhausted_retry: bool,
+    failed_order: Vec<u32>,
+    tb_line_cursor: usize,
+    /// A `____ name ____` header was seen since the last `===` banner.
+    header_in_banner: bool,
+    final_counts: Option<pytest::FinalCounts>,
+    saw_session_start: bool,
+    verbose_results: bool,
+    warnings: Vec<String>,
+    stats: CollectStats,
+    scratch: Vec<usize>,
+}
+
+/// What the collector hands to the analysis stage.
+pub struct Collected {
+    /// Tests in order of first appearance.
+    pub tests: Vec<TestRecord>,
+    /// Aggregated events.
+    pub groups: HashMap<GroupKey, EventGroup>,
+    /// pytest's own final counts, if the final line was read.
+    pub final_counts: Option<pytest::FinalCounts>,
+    /// A `test session starts` banner was seen.
+    pub saw_session_start: bool,
+    /// Tests were named in result lines (`-v` or xdist), so every test is known by id.
+    pub verbose_results: bool,
+    /// Problems noticed while reading.
+    pub warnings: Vec<String>,
+    /// Work counters.
+    pub stats: CollectStats,
+}
+
+const SESSION: u32 = u32::MAX;
+
+impl<'s> Collector<'s> {
+    /// A collector using `sigs`.
+    pub fn new(sigs: &'s SignatureSet) -> Collector<'s> {
+        Collector {
+            sigs,
+            file: 0,
+            state: State::Preamble,
+            current: None,
+            live_source: Source::Live,
+            section_part: SectionPart::Other,
+            section: None,
+            tests: Vec::new(),
+            index: HashMap::new(),
+            names: HashMap::new(),
+            groups: HashMap::new(),
+            seen: HashMap::new(),
+            session_saw_exhausted_retry: false,
+            failed_order: Vec::new(),
+            tb_line_cursor: 0,
+            header_in_banner: false,
+            final_counts: None,
+            saw_session_start: false,
+            verbose_results: false,
+            warnings: Vec::new(),
+            stats: CollectStats::default(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Starts reading input file number `file` (line numbers restart).
+    pub fn start_file(&mut self, file: u16) {
+        self.flush_section();
+        self.file = file;
+    }
+
+    /// Feeds one normalised line. `candidate` is true when a signature literal occurs in it.
+    pub fn line(&mut self, lineno: u64, text: &[u8], ci_time: Option<&[u8]>, candidate: bool) {
+        let first = text.first().copied().unwrap_or(b' ');
+        let structural = matches!(
+            first,
+            b'=' | b'_' | b'-' | b'[' | b'P' | b'F' | b'E' | b'S' | b'X'
+        ) || (candidate && first != b' ' && first != b'\t')
+            || (self.state == State::Summary && first.is_ascii_uppercase());
+        if structural {
+            self.stats.structural_lines += 1;
+            let s = String::from_utf8_lossy(text);
+            let kind = pytest::classify(&s, self.state == State::Summary);
+            if self.structure(lineno, &kind) {
+                return;
+            }
+        }
+        if candidate {
+            self.stats.candidate_lines += 1;
+            self.content(lineno, text, ci_time);
+        }
+    }
+
+    /// Applies a structural line; returns true when the line is fully handled.
+    fn structure(&mut self, lineno: u64, kind: &LineKind<'_>) -> bool {
+        match *kind {
+            LineKind::Other => false,
+            LineKind::SessionStart => {
+                self.flush_section();
+                self.saw_session_start = true;
+                self.state = State::Run;
+                self.current = None;
+                true
+            }
+            LineKind::Final(ref counts) => {
+                self.flush_section();
+                self.final_counts = Some(counts.clone());
+                self.state = State::Run;
+                self.current = None;
+                true
+            }
+            LineKind::Banner(b) => {
+                self.flush_section();
+                self.current = None;
+                self.section_part = SectionPart::Other;
+                self.header_in_banner = false;
+                self.state = match b {
+                    Banner::ShortSummary => State::Summary,
+                    other => State::Sections(other),
+                };
+                true
+            }
+            LineKind::SectionHeader(h) => {
+                let State::Sections(banner) = self.state else {
+                    return false;
+                };
+                if !matches!(banner, Banner::Failures | Banner::Errors | Banner::Passes) {
+                    return false;
+                }
+                self.flush_section();
+                self.header_in_banner = true;
+                let want = match (banner, h.error_phase) {
+                    (_, Some(_)) | (Banner::Errors, _) => Outcome::Error,
+                    (Banner::Passes, _) => Outcome::Passed,
+                    _ => Outcome::Failed,
+                };
+                let test = self.test_by_name(h.name, want, lineno);
+                if banner == Banner::Errors || h.error_phase.is_some() {
+                    self.note_error_phase(test);
+                }
+                self.current = Some(test);
+                self.section_part = if banner == Banner::Passes {
+                    SectionPart::Other
+                } else {
+                    SectionPart::Traceback
+                };
+                self.section = Some(SectionAcc {
+                    test: Some(test),
+                    best: None,
+                });
+                true
+            }
+            LineKind::SubSection(sub) => {
+                match self.state {
+                    State::Sections(_) => {
+                        self.flush_section();
+                        self.section_part = match sub {
+                            SubSection::CapturedLog => SectionPart::Captured(Source::CapturedLog),
+                            SubSection::CapturedStdout => {
+                                SectionPart::Captured(Source::CapturedStdout)
+                            }
+                            SubSection::CapturedStderr => {
+                                SectionPart::Captured(Source::CapturedStderr)
+                            }
+                            _ => SectionPart::Other,
+                        };
+                    }
+                    _ => match sub {
+                        SubSection::LiveLogSession => self.current = None,
+                        SubSection::Other => return false,
+                        _ => {}
+                    },
+                }
+                true
+            }
+            LineKind::Result { nodeid, outcome } => {
+                if !matches!(self.state, State::Run | State::Preamble) {
+                    return false;
+                }
+                if self.state == State::Preamble && nodeid.is_none() {
+                    return false;
+                }
+                self.state = State::Run;
+                if let Some(id) = nodeid {
+                    let t = self.test_by_nodeid(id, lineno);
+                    self.current = Some(t);
+                    self.live_source = Source::Live;
+                    if outcome.is_some() {
+                        self.verbose_results = true;
+                    }
+                }
+                if let (Some(o), Some(t)) = (outcome, self.current) {
+                    self.set_outcome(t, o);
+                }
+                true
+            }
+            LineKind::Summary {
+                outcome,
+                nodeid,
+                message,
+            } => {
+                let t = self.test_by_nodeid(nodeid, lineno);
+                self.set_outcome(t, outcome);
+                if let Some(msg) = message {
+                    let rec = &mut self.tests[t as usize];
+                    rec.summary_message = Some(truncate(msg, MAX_TEXT));
+                    if outcome.is_failure() || outcome == Outcome::Xfailed {
+                        self.event_line(lineno, msg.as_bytes(), None, Source::Summary, Some(t));
+                    }
+                }
+                true
+            }
+        }
+    }
+
+    /// A non-structural line that a signature literal pointed at.
+    fn content(&mut self, lineno: u64, text: &[u8], ci_time: Option<&[u8]>) {
+        let first = text.first().copied().unwrap_or(b' ');
+        // Source echoed by pytest (indented code, `>` markers) is never an event.
+        if first == b' ' || first == b'\t' || first == b'>' {
+            return;
+        }
+        match self.state {
+            State::Preamble | State::Run => {
+                let src = self.live_source;
+                self.event_line(lineno, text, ci_time, src, self.current);
+            }
+            State::Summary => self.event_line(lineno, text, ci_time, Source::Live, None),
+            State::Sections(Banner::Warnings | Banner::Durations) => {}
+            State::Sections(banner) => match self.section_part {
+                SectionPart::Traceback => {
+                    if is_traceback_event_line(text) {
+                        self.event_line(lineno, text, ci_time, Source::Traceback, self.current);
+                    }
+                }
+                SectionPart::Captured(src) => {
+                    self.event_line(lineno, text, ci_time, src, self.current);
+                }
+                SectionPart::Other if banner == Banner::Failures && !self.header_in_banner => {
+                    // `--tb=line`: one `path:line: message` entry per failure, no headers.
+                    let test = self.failed_order.get(self.tb_line_cursor).copied();
+                    self.tb_line_cursor += 1;
+                    self.event_line(lineno, text, ci_time, Source::Traceback, test);
+                }
+                SectionPart::Other => {
+                    self.event_line(lineno, text, ci_time, Source::Live, self.current);
+                }
+            },
+        }
+    }
+
+    /// Classifies a line and records the event it carries, if any.
+    fn event_line(
+        &mut self,
+        lineno: u64,
+        text: &[u8],
+        ci_time: Option<&[u8]>,
+        source: Source,
+        test: Option<u32>,
+    ) {
+        let Some(hit) = self.sigs.classify(text, &mut self.scratch) else {
+            if source == Source::Traceback {
+                self.note_traceback_message(text);
+            }
+            return;
+        };
+        let sig = &self.sigs.signatures()[hit.signature];
+        let priority = sig.spec.priority;
+        let mut category = sig.category;
+        let fields = fields::extract(text, Some(&hit.captures));
+        let kind = if memchr::memmem::find(text, b"Retrying (").is_some() {
+            EventKind::RetryAttempt
+        } else if category == Category::PoolFull {
+            EventKind::PoolWarning
+        } else {
+            EventKind::Terminal
+        };
+        let mut cause = None;
+        if kind == EventKind::RetryAttempt && fields.retry.is_some_and(|r| r.exhausted()) {
+            match test {
+                Some(t) => self.tests[t as usize].saw_exhausted_retry = true,
+                None => self.session_saw_exhausted_retry = true,
+            }
+        }
+        let saw_exhausted = match test {
+            Some(t) => self.tests[t as usize].saw_exhausted_retry,
+            None => self.session_saw_exhausted_retry,
+        };
+        if kind == EventKind::Terminal
+            && category != Category::RetryExhausted
+            && saw_exhausted
+            && mentions_retry_exhaustion(text)
+        {
+            cause = Some(category);
+            category = Category::RetryExhausted;
+        }
+        let event = Event {
+            file: self.file,
+            line: lineno,
+            category,
+            cause,
+            signature: hit.signature,
+            kind,
+            fields,
+            timestamp: timestamp_of(ci_time, text),
+            text: truncate(&String::from_utf8_lossy(text), MAX_TEXT),
+        };
+        if source == Source::Traceback {
+            self.note_traceback_message(text);
+            if self.section.is_some() {
+                self.accumulate(priority, event);
+                return;
+            }
+        }
+        self.emit(event, source, test);
+    }
+
+    /// Folds one line of a traceback chain into the section's single event.
+    fn accumulate(&mut self, priority: i32, event: Event) {
+        let Some(acc) = self.section.as_mut() else {
+            return;
+        };
+        match acc.best.take() {
+            None => acc.best = Some((priority, event)),
+            Some((p, old)) if priority >= p => {
+                let mut new = event;
+                merge_fields(&mut new.fields, &old.fields);
+                new.cause = new.cause.or(old.cause);
+                acc.best = Some((priority, new));
+            }
+            Some((p, mut old)) => {
+                merge_fields(&mut old.fields, &event.fields);
+                acc.best = Some((p, old));
+            }
+        }
+    }
+
+    fn flush_section(&mut self) {
+        if let Some(acc) = self.section.take()
+            && let Some((_, event)) = acc.best
+        {
+            self.emit(event, Source::Traceback, acc.test);
+        }
+    }
+
+    /// Counts an event unless it repeats a failure already counted from another source.
+    fn emit(&mut self, event: Event, source: Source, test: Option<u32>) {
+        let test_key = test.unwrap_or(SESSION);
+        if event.kind == EventKind::Terminal
+            && matches!(source, Source::Summary | Source::Junit)
+            && let Some(t) = test
+            && self.has_terminal_from(t, &[Source::Traceback, Source::Summary])
+        {
+            self.stats.duplicates += 1;
+            return;
+        }
+        let path = event.fields.path.as_deref().map(path_template);
+        let mut h = DefaultHasher::new();
+        (
+            event.kind,
+            event.category,
+            &event.fields.host,
+            event.fields.port,
+            &path,
+            event.fields.status,
+        )
+            .hash(&mut h);
+        let key = h.finish();
+        let counts = self.seen.entry((test_key, key)).or_insert([0; SOURCES]);
+        let s = source as usize;
+        counts[s] += 1;
+        let others = counts
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != s)
+            .map(|(_, c)| *c)
+            .max()
+            .unwrap_or(0);
+        if counts[s] <= others {
+            self.stats.duplicates += 1;
+            return;
+        }
+        if event.kind == EventKind::Terminal {
+            terminal_sources(&mut self.seen, test_key, source);
+        }
+        self.stats.events += 1;
+        let gk = GroupKey {
+            test,
+            category: event.category,
+            kind: event.kind,
+            signature: event.signature,
+            host: event.fields.host.clone(),
+            port: event.fields.port,
+            method: event.fields.method.clone(),
+            path,
+            status: event.fields.status,
+        };
+        match self.groups.get_mut(&gk) {
+            Some(g) => g.add(&event),
+            None => {
+                self.groups.insert(gk, EventGroup::new(&event));
+            }
+        }
+    }
+
+    fn has_terminal_from(&self, test: u32, sources: &[Source]) -> bool {
+        self.seen
+            .get(&(test, TERMINAL_MARK))
+            .is_some_and(|c| sources.iter().any(|s| c[*s as usize] > 0))
+    }
+
+    fn note_traceback_message(&mut self, text: &[u8]) {
+        let Some(t) = self.current else { return };
+        let Some(rest) = text.strip_prefix(b"E") else {
+            return;
+        };
+        let msg = String::from_utf8_lossy(rest);
+        let msg = msg.trim();
+        if looks_like_exception_message(msg) {
+            self.tests[t as usize].traceback_message = Some(truncate(msg, MAX_TEXT));
+        }
+    }
+
+    fn test_by_nodeid(&mut self, nodeid: &str, lineno: u64) -> u32 {
+        if let Some(&i) = self.index.get(nodeid) {
+            return i;
+        }
+        // A section header may have created it under its short name (e.g. with `-q`).
+        for short in short_names(nodeid) {
+            if let Some(ids) = self.names.get(&short)
+                && let Some(&i) = ids.iter().find(|&&i| self.tests[i as usize].provisional)
+            {
+                let rec = &mut self.tests[i as usize];
+                rec.nodeid = nodeid.to_string();
+                rec.provisional = false;
+                self.index.insert(nodeid.to_string(), i);
+                self.add_names(nodeid, i);
+                return i;
+            }
+        }
+        let i = self.tests.len() as u32;
+        self.tests.push(TestRecord {
+            nodeid: nodeid.to_string(),
+            first_seen: (self.file, lineno),
+            outcome_source: "log",
+            ..TestRecord::default()
+        });
+        self.index.insert(nodeid.to_string(), i);
+        self.add_names(nodeid, i);
+        i
+    }
+
+    fn add_names(&mut self, nodeid: &str, i: u32) {
+        for short in short_names(nodeid) {
+            let ids = self.names.entry(short).or_default();
+            if !ids.contains(&i) {
+                ids.push(i);
+            }
+        }
+    }
+
+    /// Finds the test a `____ name ____` header refers to, preferring one with the expected
+    /// outcome that has no section yet; creates a provisional record when none is known.
+    fn test_by_name(&mut self, name: &str, want: Outcome, lineno: u64) -> u32 {
+        if let Some(ids) = self.names.get(name) {
+            let pick = ids
+                .iter()
+                .copied()
+                .find(|&i| self.tests[i as usize].outcome == Some(want))
+                .or_else(|| ids.first().copied());
+            if let Some(i) = pick {
+                return i;
+            }
+        }
+        let i = self.tests.len() as u32;
+        self.tests.push(TestRecord {
+            nodeid: name.to_string(),
+            provisional: true,
+            first_seen: (self.file, lineno),
+            outcome: Some(want),
+            outcome_source: "log",
+            ..TestRecord::default()
+        });
+        self.names.entry(name.to_string()).or_default().push(i);
+        i
+    }
+
+    fn note_error_phase(&mut self, t: u32) {
+        let rec = &mut self.tests[t as usize];
+        if rec.outcome == Some(Outcome::Failed) {
+            rec.teardown_error = true;
+        } else {
+            rec.outcome = Some(Outcome::Error);
+        }
+    }
+
+    fn set_outcome(&mut self, t: u32, o: Outcome) {
+        let rec = &mut self.tests[t as usize];
+        match (rec.outcome, o) {
+            // A failed test that also errors in teardown is reported twice by pytest.
+            (Some(Outcome::Failed), Outcome::Error) => rec.teardown_error = true,
+            (Some(Outcome::Error), Outcome::Failed) => {
+                rec.outcome = Some(Outcome::Failed);
+                rec.teardown_error = true;
+            }
+            (Some(Outcome::Error), Outcome::Passed) => {}
+            _ => rec.outcome = Some(o),
+        }
+        if o == Outcome::Failed && !self.failed_order.contains(&t) {
+            self.failed_order.push(t);
+        }
+    }
+
+    /// Adds a warning for the final report.
+    pub fn warn(&mut self, w: String) {
+        self.warnings.push(w);
+    }
+
+    /// Ends the input and returns what was collected.
+    pub fn finish(mut self) -> Collected {
+        self.flush_section();
+        Collected {
+            tests: self.tests,
+            groups: self.groups,
+            final_counts: self.final_counts,
+            saw_session_start: self.saw_session_start,
+            verbose_results: self.verbose_results,
+            warnings: self.warnings,
+            stats: self.stats,
+        }
+    }
+}
+
+/// Key under which the sources that produced terminal events of a test are remembered.
+const TERMINAL_MARK: u64 = 0;
+
+fn terminal_sources(seen: &mut HashMap<(u32, u64), [u32; SOURCES]>, test: u32, source: Source) {
+    seen.entry((test, TERMINAL_MARK)).or_insert([0; SOURCES])[source as usize] += 1;
+}
+
+/// Fills fields missing in `into` from `from`.
+fn merge_fields(into: &mut fields::Fields, from: &fields::Fields) {
+    macro_rules! fill {
+        ($($f:ident),*) => { $( if into.$f.is_none() { into.$f = from.$f.clone(); } )* };
+    }
+    fill!(
+        host, port, method, path, timeout_s, pool_size, status, retry, elapsed_ms
+    );
+}
+
+/// In a traceback, exception lines count (`E   ...`, unindented `pkg.Error: ...`);
+/// `name = value` argument displays and location lines do not.
+fn is_traceback_event_line(text: &[u8]) -> bool {
+    if text.starts_with(b"E ") || text == b"E" {
+        return true;
+    }
+    let ident_len = text
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+        .count();
+    !(ident_len > 0 && text[ident_len..].starts_with(b" = "))
+}
+
+fn mentions_retry_exhaustion(text: &[u8]) -> bool {
+    memchr::memmem::find(text, b"Max retries exceeded").is_some()
+        || memchr::memmem::find(text, b"RetryError").is_some()
+}
+
+fn looks_like_exception_message(msg: &str) -> bool {
+    if msg.starts_with("assert ") || msg.starts_with("AssertionError") {
+        return true;
+    }
+    let head_len = msg
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .unwrap_or(msg.len());
+    head_len > 0
+        && msg[head_len..].starts_with(": ")
+        && msg[..head_len]
+            .rsplit('.')
+            .next()
+            .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_uppercase()))
+}
+
+/// The names a failure header may use for a node id: `test_x[1]` and `TestA.test_x[1]`.
+fn short_names(nodeid: &str) -> Vec<String> {
+    let Some(len) = pytest::nodeid_len(nodeid) else {
+        return Vec::new();
+    };
+    let nodeid = &nodeid[..len];
+    let first = nodeid.find("::").unwrap_or(0);
+    let parts: Vec<&str> = split_outside_brackets(&nodeid[first + 2..]);
+    let mut out = Vec::new();
+    if let Some(last) = parts.last() {
+        out.push((*last).to_string());
+        if parts.len() > 1 {
+            out.push(parts.join("."));
+        }
+    }
+    out
+}
+
+fn split_outside_brackets(s: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'[' => depth += 1,
+            b']' => depth = depth.saturating_sub(1),
+            b':' if depth == 0 && b.get(i + 1) == Some(&b':') => {
+                parts.push(&s[start..i]);
+                start = i + 2;
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    parts.push(&s[start..]);
+    parts
+}
+
+/// The event time: the CI prefix's, else a log record's `YYYY-MM-DD HH:MM:SS[,fff]` at the
+/// start of the line, as `YYYY-MM-DDTHH:MM:SS[.fff]`.
+fn timestamp_of(ci_time: Option<&[u8]>, text: &[u8]) -> Option<String> {
+    let raw = ci_time.or_else(|| {
+        let t = text.get(..19)?;
+        let shape_ok = t.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            10 => *b == b' ' || *b == b'T',
+            13 | 16 => *b == b':',
+            _ => b.is_ascii_digit(),
+        });
+        if !shape_ok {
+            return None;
+        }
+        let mut end = 19;
+        if matches!(text.get(19), Some(b',') | Some(b'.')) {
+            end = 20;
+            while text.get(end).is_some_and(u8::is_ascii_digit) && end < 26 {
+                end += 1;
+            }
+        }
+        Some(&text[..end])
+    })?;
+    let s = std::str::from_utf8(raw).ok()?;
+    let s = s.trim_end_matches('Z');
+    let mut out = String::with_capacity(23);
+    for (i, c) in s.chars().enumerate() {
+        match (i, c) {
+            (10, ' ') => out.push('T'),
+            (19, ',') => out.push('.'),
+            (i, _) if i >= 23 => break,
+            (_, '+') => break,
+            _ => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// Cuts `s` to at most `max` bytes on a character boundary, marking the cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_names_of_nodeids() {
+        assert_eq!(short_names("t.py::test_a[1]"), vec!["test_a[1]"]);
+        assert_eq!(
+            short_names("t.py::TestA::test_a[x::y]"),
+            vec!["test_a[x::y]", "TestA.test_a[x::y]"]
+        );
+    }
+
+    #[test]
+    fn timestamps_are_normalised() {
+        assert_eq!(
+            timestamp_of(None, b"2025-11-07 10:23:45,123 [WARNING] x").as_deref(),
+            Some("2025-11-07T10:23:45.123")
+        );
+        assert_eq!(
+            timestamp_of(Some(b"2025-11-07T10:23:45.1234567Z"), b"x").as_deref(),
+            Some("2025-11-07T10:23:45.123")
+        );
+        assert_eq!(timestamp_of(None, b"E   boom"), None);
+    }
+
+    #[test]
+    fn traceback_lines() {
+        assert!(is_traceback_event_line(b"E   urllib3.exceptions.X: y"));
+        assert!(is_traceback_event_line(
+            b"urllib3.exceptions.ResponseError: too many 503 error responses"
+        ));
+        assert!(!is_traceback_event_line(
+            b"self = <HTTPSConnection(host='h', port=1) at 0x1>"
+        ));
+    }
+}

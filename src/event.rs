@@ -1,0 +1,221 @@
+//! Events and their aggregation. One event is one failure occurrence (a pool-full warning
+//! line, a retry attempt, a final exception); events with the same fingerprint in the same
+//! test are aggregated into an [`EventGroup`] so memory stays flat on gigabyte logs.
+
+use crate::fields::{Fields, RetryCounters};
+use crate::model::Category;
+use serde::Serialize;
+
+/// What role an event line plays, which decides how duplicates are recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// A urllib3 `Retrying (...)` warning: one attempt that failed and was retried.
+    RetryAttempt,
+    /// A pool-full warning.
+    PoolWarning,
+    /// A failure that ended a request (exception, error record, summary line).
+    Terminal,
+}
+
+/// Where in the log an event line was read; the same failure may appear in several sources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Output while the test ran (live log, printed output).
+    Live = 0,
+    /// A `Captured log` replay.
+    CapturedLog = 1,
+    /// A `Captured stdout` replay.
+    CapturedStdout = 2,
+    /// A `Captured stderr` replay.
+    CapturedStderr = 3,
+    /// The failure's traceback (`E` lines, exception lines, `--tb=line` entries).
+    Traceback = 4,
+    /// The short test summary line.
+    Summary = 5,
+    /// A JUnit XML failure element.
+    Junit = 6,
+}
+
+/// Number of [`Source`] variants.
+pub const SOURCES: usize = 7;
+
+/// A single classified event before aggregation.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// Input file index.
+    pub file: u16,
+    /// 1-based line number in that file.
+    pub line: u64,
+    /// Final category.
+    pub category: Category,
+    /// The category of the underlying cause when `category` is `retry_exhausted`.
+    pub cause: Option<Category>,
+    /// Index of the winning signature.
+    pub signature: usize,
+    /// Role of the line.
+    pub kind: EventKind,
+    /// Extracted fields.
+    pub fields: Fields,
+    /// Timestamp text (CI prefix or log record time), normalised to `YYYY-MM-DDTHH:MM:SS[.fff]`.
+    pub timestamp: Option<String>,
+    /// The line's text (normalised, truncated).
+    pub text: String,
+}
+
+/// Identity of an aggregated group of events.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GroupKey {
+    /// Test index, or `None` for the session.
+    pub test: Option<u32>,
+    /// Category.
+    pub category: Category,
+    /// Role.
+    pub kind: EventKind,
+    /// Signature index.
+    pub signature: usize,
+    /// Host.
+    pub host: Option<String>,
+    /// Port.
+    pub port: Option<u16>,
+    /// Method.
+    pub method: Option<String>,
+    /// Path template (ids masked).
+    pub path: Option<String>,
+    /// Status code.
+    pub status: Option<u16>,
+}
+
+/// How many line references a group keeps (first ones); the count is always exact.
+pub const MAX_LINES_PER_GROUP: usize = 20;
+
+/// Events sharing a [`GroupKey`].
+#[derive(Debug, Clone)]
+pub struct EventGroup {
+    /// Number of events.
+    pub count: u64,
+    /// The first [`MAX_LINES_PER_GROUP`] event locations (file, line).
+    pub lines: Vec<(u16, u64)>,
+    /// Location of the last event.
+    pub last: (u16, u64),
+    /// Text of the first event line.
+    pub sample: String,
+    /// Earliest timestamp seen.
+    pub first_at: Option<String>,
+    /// Latest timestamp seen.
+    pub last_at: Option<String>,
+    /// Underlying cause for retry exhaustion.
+    pub cause: Option<Category>,
+    /// Timeouts seen (distinct values, at most a few).
+    pub timeouts_s: Vec<f64>,
+    /// Pool sizes seen (distinct).
+    pub pool_sizes: Vec<u32>,
+    /// Largest elapsed time seen.
+    pub max_elapsed_ms: Option<f64>,
+    /// Retry counters of the last event that had them.
+    pub retry: Option<RetryCounters>,
+}
+
+impl EventGroup {
+    /// Starts a group from its first event.
+    pub fn new(e: &Event) -> EventGroup {
+        let mut g = EventGroup {
+            count: 0,
+            lines: Vec::new(),
+            last: (e.file, e.line),
+            sample: e.text.clone(),
+            first_at: None,
+            last_at: None,
+            cause: e.cause,
+            timeouts_s: Vec::new(),
+            pool_sizes: Vec::new(),
+            max_elapsed_ms: None,
+            retry: None,
+        };
+        g.add(e);
+        g
+    }
+
+    /// Adds one more event.
+    pub fn add(&mut self, e: &Event) {
+        self.count += 1;
+        if self.lines.len() < MAX_LINES_PER_GROUP {
+            self.lines.push((e.file, e.line));
+        }
+        self.last = (e.file, e.line);
+        if let Some(t) = &e.timestamp {
+            if self.first_at.as_ref().is_none_or(|f| t < f) {
+                self.first_at = Some(t.clone());
+            }
+            if self.last_at.as_ref().is_none_or(|l| t > l) {
+                self.last_at = Some(t.clone());
+            }
+        }
+        if let Some(t) = e.fields.timeout_s
+            && !self.timeouts_s.contains(&t)
+            && self.timeouts_s.len() < 8
+        {
+            self.timeouts_s.push(t);
+        }
+        if let Some(p) = e.fields.pool_size
+            && !self.pool_sizes.contains(&p)
+            && self.pool_sizes.len() < 8
+        {
+            self.pool_sizes.push(p);
+        }
+        if let Some(ms) = e.fields.elapsed_ms {
+            self.max_elapsed_ms = Some(self.max_elapsed_ms.map_or(ms, |m| m.max(ms)));
+        }
+        if e.fields.retry.is_some() {
+            self.retry = e.fields.retry;
+        }
+        if self.cause.is_none() {
+            self.cause = e.cause;
+        }
+    }
+}
+
+/// Masks dynamic parts of a URL path so that `/jobs/8123/status` and `/jobs/77/status`
+/// share one template (`/jobs/{id}/status`): numbers, UUIDs and long hex ids.
+pub fn path_template(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for (i, seg) in path.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        if is_dynamic_segment(seg) {
+            out.push_str("{id}");
+        } else {
+            out.push_str(seg);
+        }
+    }
+    out
+}
+
+fn is_dynamic_segment(seg: &str) -> bool {
+    if seg.is_empty() {
+        return false;
+    }
+    let digits = seg.bytes().filter(u8::is_ascii_digit).count();
+    let hexish = seg.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
+    digits == seg.len() || (hexish && seg.len() >= 16 && digits > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_templates_mask_ids() {
+        assert_eq!(path_template("/jobs/8123/status"), "/jobs/{id}/status");
+        assert_eq!(
+            path_template("/t/3f2504e0-4f89-11d3-9a0c-0305e82c3301"),
+            "/t/{id}"
+        );
+        assert_eq!(
+            path_template("/focus-server/configure"),
+            "/focus-server/configure"
+        );
+        assert_eq!(path_template("/v2/items"), "/v2/items");
+    }
+}

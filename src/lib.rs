@@ -1,0 +1,22 @@
+//! rca: root-cause analysis of failed pytest runs of HTTP load tests.
+//!
+//! Data flows one way: bytes ([`input`], [`lines`], [`prefix`]) → structure and events
+//! ([`pytest`], [`signatures`], [`fields`], [`collect`], [`event`], [`junit`]) → analysis
+//! ([`analysis`]) → output ([`render`]). [`run::analyze`] drives the pipeline; [`cli`] is the
+//! command line.
+
+pub mod analysis;
+pub mod cli;
+pub mod collect;
+pub mod event;
+pub mod fields;
+pub mod input;
+pub mod junit;
+pub mod lines;
+pub mod model;
+pub mod prefix;
+pub mod pytest;
+pub mod redact;
+pub mod render;
+pub mod run;
+pub mod signatures;

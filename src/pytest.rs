@@ -1,0 +1,592 @@
+//! Recognition of pytest's console structure, one normalised line at a time: session
+//! banners, test result lines (all verbosity levels and pytest-xdist), failure section
+//! headers, live-log and captured-output sub-sections, short test summary lines and the
+//! final "N failed, M passed in Ts" line. Pure functions; the state lives in `collect`.
+
+use crate::model::Outcome;
+use nom::{
+    IResult, Parser,
+    bytes::complete::{tag, take_while1},
+    character::complete::{char, digit1, space0, space1},
+    combinator::{map_res, opt},
+    multi::separated_list1,
+    sequence::preceded,
+};
+
+/// What one line is, structurally.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LineKind<'a> {
+    /// `=== test session starts ===`.
+    SessionStart,
+    /// Another `=== title ===` banner (FAILURES, ERRORS, PASSES, warnings summary, ...).
+    Banner(Banner),
+    /// The final counts line.
+    Final(FinalCounts),
+    /// `____ test_name[param] ____` or `____ ERROR at setup of test_name ____`.
+    SectionHeader(SectionHeader<'a>),
+    /// `---- live log call ----`, `---- Captured stderr setup ----`, ...
+    SubSection(SubSection),
+    /// A run-phase result line: a test id and/or an outcome.
+    Result {
+        /// The test id, when the line names one.
+        nodeid: Option<&'a str>,
+        /// The outcome, when the line gives one.
+        outcome: Option<Outcome>,
+    },
+    /// A short-test-summary line such as `FAILED nodeid - message`.
+    Summary {
+        /// Outcome word at the start.
+        outcome: Outcome,
+        /// Test id.
+        nodeid: &'a str,
+        /// Message after ` - `, if any.
+        message: Option<&'a str>,
+    },
+    /// Anything else.
+    Other,
+}
+
+/// A `===` banner's meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Banner {
+    /// FAILURES section.
+    Failures,
+    /// ERRORS section.
+    Errors,
+    /// PASSES section (`-rP`/`-rA`).
+    Passes,
+    /// warnings summary.
+    Warnings,
+    /// short test summary info.
+    ShortSummary,
+    /// slowest N durations.
+    Durations,
+    /// Any other banner (plugins, `xfailed`, rerun summaries, ...).
+    Other,
+}
+
+/// A `____ title ____` failure section header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SectionHeader<'a> {
+    /// Test name as pytest printed it (`test_x[1]`, `TestA.test_x`).
+    pub name: &'a str,
+    /// `Some` for `ERROR at setup of` / `ERROR at teardown of`.
+    pub error_phase: Option<Phase>,
+}
+
+/// Test phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Fixture setup.
+    Setup,
+    /// The test body.
+    Call,
+    /// Fixture teardown.
+    Teardown,
+}
+
+/// A `----` sub-section header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubSection {
+    /// `live log setup|call|teardown|start|finish` (belongs to the current test).
+    LiveLogTest,
+    /// `live log sessionstart|collection|sessionfinish` (belongs to the session).
+    LiveLogSession,
+    /// `Captured log <phase>`.
+    CapturedLog,
+    /// `Captured stdout <phase>`.
+    CapturedStdout,
+    /// `Captured stderr <phase>`.
+    CapturedStderr,
+    /// Any other `---- x ----` line.
+    Other,
+}
+
+/// Counts from pytest's final line.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FinalCounts {
+    /// failed
+    pub failed: u64,
+    /// passed
+    pub passed: u64,
+    /// skipped
+    pub skipped: u64,
+    /// errors
+    pub errors: u64,
+    /// xfailed
+    pub xfailed: u64,
+    /// xpassed
+    pub xpassed: u64,
+    /// deselected
+    pub deselected: u64,
+    /// warnings
+    pub warnings: u64,
+    /// reruns (pytest-rerunfailures)
+    pub rerun: u64,
+    /// Session duration in seconds.
+    pub duration_s: Option<f64>,
+}
+
+/// Classifies a normalised line. `in_summary` selects short-summary parsing.
+pub fn classify(line: &str, in_summary: bool) -> LineKind<'_> {
+    let Some(first) = line.bytes().next() else {
+        return LineKind::Other;
+    };
+    match first {
+        b'=' => banner(line),
+        b'_' => section_header(line).map_or(LineKind::Other, LineKind::SectionHeader),
+        b'-' => sub_section(line).map_or(LineKind::Other, LineKind::SubSection),
+        _ if in_summary => summary_line(line).unwrap_or(LineKind::Other),
+        _ => result_line(line).unwrap_or_else(|| bare_final(line)),
+    }
+}
+
+fn banner(line: &str) -> LineKind<'_> {
+    let inner = line.trim_matches(|c: char| c == '=' || c.is_whitespace());
+    if inner.is_empty() {
+        return LineKind::Other;
+    }
+    if let Some(counts) = final_counts(inner) {
+        return LineKind::Final(counts);
+    }
+    let lower = inner.to_ascii_lowercase();
+    let b = match lower.as_str() {
+        "test session starts" => return LineKind::SessionStart,
+        "failures" => Banner::Failures,
+        "errors" => Banner::Errors,
+        "passes" => Banner::Passes,
+        "warnings summary" => Banner::Warnings,
+        "short test summary info" => Banner::ShortSummary,
+        _ if lower.starts_with("slowest") && lower.contains("durations") => Banner::Durations,
+        _ if lower.starts_with("test session starts") => return LineKind::SessionStart,
+        _ => Banner::Other,
+    };
+    LineKind::Banner(b)
+}
+
+/// A final line without `=` decoration (`-q` prints `3 failed, 1 passed in 0.5s`).
+fn bare_final(line: &str) -> LineKind<'_> {
+    match final_counts(line.trim()) {
+        Some(c) => LineKind::Final(c),
+        None => LineKind::Other,
+    }
+}
+
+fn section_header(line: &str) -> Option<SectionHeader<'_>> {
+    let inner = line.trim_matches(|c: char| c == '_' || c.is_whitespace());
+    // `_ _ _ _` separators between traceback entries are not headers.
+    if inner.is_empty() || !line.starts_with("___") || inner.starts_with("_ ") {
+        return None;
+    }
+    let (name, error_phase) = if let Some(rest) = inner.strip_prefix("ERROR at setup of ") {
+        (rest, Some(Phase::Setup))
+    } else if let Some(rest) = inner.strip_prefix("ERROR at teardown of ") {
+        (rest, Some(Phase::Teardown))
+    } else if let Some(rest) = inner.strip_prefix("ERROR collecting ") {
+        (rest, Some(Phase::Setup))
+    } else {
+        (inner, None)
+    };
+    Some(SectionHeader { name, error_phase })
+}
+
+fn sub_section(line: &str) -> Option<SubSection> {
+    if !line.starts_with("---") {
+        return None;
+    }
+    let inner = line.trim_matches(|c: char| c == '-' || c.is_whitespace());
+    // A bare rule of dashes (printed by many programs) is not a pytest sub-section.
+    if inner.is_empty() {
+        return None;
+    }
+    let kind = if let Some(rest) = inner.strip_prefix("live log ") {
+        match rest {
+            "sessionstart" | "collection" | "sessionfinish" => SubSection::LiveLogSession,
+            _ => SubSection::LiveLogTest,
+        }
+    } else if inner.starts_with("Captured log ") {
+        SubSection::CapturedLog
+    } else if inner.starts_with("Captured stdout ") {
+        SubSection::CapturedStdout
+    } else if inner.starts_with("Captured stderr ") {
+        SubSection::CapturedStderr
+    } else {
+        SubSection::Other
+    };
+    Some(kind)
+}
+
+/// Parses an outcome word as printed in result and summary lines.
+pub fn outcome_word(word: &str) -> Option<Outcome> {
+    Some(match word {
+        "PASSED" => Outcome::Passed,
+        "FAILED" => Outcome::Failed,
+        "ERROR" => Outcome::Error,
+        "SKIPPED" => Outcome::Skipped,
+        "XFAIL" => Outcome::Xfailed,
+        "XPASS" => Outcome::Xpassed,
+        _ => return None,
+    })
+}
+
+/// Length of the pytest node id at the start of `s`, if it starts with one.
+/// Parameters in brackets may contain spaces, `::` and nested brackets.
+pub fn nodeid_len(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let first_sep = s.find("::")?;
+    let head = &s[..first_sep];
+    if head.is_empty() || head.contains(char::is_whitespace) || !looks_like_path(head) {
+        return None;
+    }
+    let mut i = first_sep + 2;
+    let mut depth = 0usize;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'[' => depth += 1,
+            b']' if depth > 0 => depth -= 1,
+            b' ' | b'\t' if depth == 0 => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    if i == first_sep + 2 || depth != 0 {
+        return None;
+    }
+    Some(i)
+}
+
+fn looks_like_path(head: &str) -> bool {
+    head.ends_with(".py")
+        || head.ends_with(".txt")
+        || head.ends_with(".rst")
+        || head.ends_with(".md")
+        || head.ends_with(".yaml")
+        || head.ends_with(".yml")
+}
+
+/// Strips a trailing `[ 45%]` / `[ 12/300]` progress marker.
+fn strip_progress(s: &str) -> &str {
+    let t = s.trim_end();
+    if t.ends_with(']')
+        && let Some(open) = t.rfind('[')
+    {
+        let inner = t[open + 1..t.len() - 1].trim();
+        let is_progress = inner.ends_with('%')
+            && inner[..inner.len() - 1].bytes().all(|b| b.is_ascii_digit())
+            || inner.contains('/') && inner.bytes().all(|b| b.is_ascii_digit() || b == b'/');
+        if is_progress {
+            return t[..open].trim_end();
+        }
+    }
+    t
+}
+
+/// Splits a leading outcome word (optionally followed by ` (reason)`).
+fn leading_outcome(s: &str) -> Option<(Outcome, &str)> {
+    let end = s.find(|c: char| !c.is_ascii_uppercase()).unwrap_or(s.len());
+    let outcome = outcome_word(&s[..end])?;
+    Some((outcome, s[end..].trim_start()))
+}
+
+fn result_line(line: &str) -> Option<LineKind<'_>> {
+    let mut s = line;
+    // pytest-xdist: `[gw0] [ 10%] PASSED tests/x.py::t` or `[gw1] PASSED tests/x.py::t`.
+    if let Some(rest) = s.strip_prefix("[gw") {
+        let close = rest.find(']')?;
+        s = rest[close + 1..].trim_start();
+        if s.starts_with('[')
+            && let Some(close) = s.find(']')
+        {
+            s = s[close + 1..].trim_start();
+        }
+        let (outcome, rest) = leading_outcome(s)?;
+        let nodeid = nodeid_len(rest).map(|n| &rest[..n]);
+        return Some(LineKind::Result {
+            nodeid,
+            outcome: Some(outcome),
+        });
+    }
+    let s = strip_progress(s);
+    if let Some(n) = nodeid_len(s) {
+        let nodeid = &s[..n];
+        let rest = s[n..].trim_start();
+        let outcome = if rest.is_empty() {
+            None
+        } else {
+            Some(leading_outcome(rest)?.0)
+        };
+        return Some(LineKind::Result {
+            nodeid: Some(nodeid),
+            outcome,
+        });
+    }
+    let (outcome, rest) = leading_outcome(s)?;
+    // A lone outcome (after a live-log block); `SKIPPED (reason)` may follow.
+    if rest.is_empty() || rest.starts_with('(') {
+        return Some(LineKind::Result {
+            nodeid: None,
+            outcome: Some(outcome),
+        });
+    }
+    None
+}
+
+fn summary_line(line: &str) -> Option<LineKind<'_>> {
+    let (outcome, rest) = leading_outcome(line)?;
+    let n = nodeid_len(rest)?;
+    let nodeid = &rest[..n];
+    let tail = rest[n..].trim_start();
+    let message = tail
+        .strip_prefix("- ")
+        .or_else(|| (!tail.is_empty()).then_some(tail))
+        .map(str::trim);
+    Some(LineKind::Summary {
+        outcome,
+        nodeid,
+        message,
+    })
+}
+
+fn count_item(input: &str) -> IResult<&str, (u64, &str)> {
+    (
+        map_res(digit1, str::parse::<u64>),
+        preceded(space1, take_while1(|c: char| c.is_ascii_alphabetic())),
+    )
+        .parse(input)
+}
+
+fn duration(input: &str) -> IResult<&str, f64> {
+    preceded(
+        (space1, tag("in"), space1),
+        nom::sequence::terminated(
+            map_res(
+                take_while1(|c: char| c.is_ascii_digit() || c == '.'),
+                str::parse::<f64>,
+            ),
+            char('s'),
+        ),
+    )
+    .parse(input)
+}
+
+/// Parses the inside of pytest's final line: `6 failed, 5 passed, 1 warning in 3.25s (0:00:03)`.
+pub fn final_counts(inner: &str) -> Option<FinalCounts> {
+    if let Some(rest) = inner.strip_prefix("no tests ran") {
+        let mut c = FinalCounts::default();
+        if let Ok((_, d)) = duration(rest) {
+            c.duration_s = Some(d);
+        }
+        return Some(c);
+    }
+    let (rest, items) = separated_list1((char(','), space0), count_item)
+        .parse(inner)
+        .ok()?;
+    let (rest, secs) = opt(duration).parse(rest).ok()?;
+    let rest = rest.trim();
+    if secs.is_none() || !(rest.is_empty() || rest.starts_with('(') && rest.ends_with(')')) {
+        return None;
+    }
+    let mut c = FinalCounts {
+        duration_s: secs,
+        ..FinalCounts::default()
+    };
+    for (n, word) in items {
+        match word {
+            "failed" => c.failed += n,
+            "passed" => c.passed += n,
+            "skipped" => c.skipped += n,
+            "error" | "errors" => c.errors += n,
+            "xfailed" => c.xfailed += n,
+            "xpassed" => c.xpassed += n,
+            "deselected" => c.deselected += n,
+            "warning" | "warnings" => c.warnings += n,
+            "rerun" | "reruns" => c.rerun += n,
+            _ => {}
+        }
+    }
+    Some(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn final_line_variants() {
+        let LineKind::Final(c) = classify(
+            "=============== 6 failed, 5 passed, 1 warning, 1 error in 3.25s ================",
+            false,
+        ) else {
+            panic!()
+        };
+        assert_eq!((c.failed, c.passed, c.errors, c.warnings), (6, 5, 1, 1));
+        assert_eq!(c.duration_s, Some(3.25));
+        let LineKind::Final(c) = classify(
+            "= 197 failed, 3870 passed, 17 skipped, 650 warnings, 12 errors in 60986.65s (16:56:26) =",
+            false,
+        ) else {
+            panic!()
+        };
+        assert_eq!((c.failed, c.skipped, c.errors), (197, 17, 12));
+        assert!(matches!(
+            classify("3 failed, 1 passed, 2 xfailed, 1 xpassed in 0.50s", false),
+            LineKind::Final(FinalCounts {
+                failed: 3,
+                xfailed: 2,
+                xpassed: 1,
+                ..
+            })
+        ));
+        assert_eq!(
+            classify("5 passed in the test", false),
+            LineKind::Other,
+            "not a final line"
+        );
+    }
+
+    #[test]
+    fn verbose_result_lines() {
+        assert_eq!(
+            classify(
+                "tests/load/test_x.py::test_a[8] PASSED                                   [  8%]",
+                false
+            ),
+            LineKind::Result {
+                nodeid: Some("tests/load/test_x.py::test_a[8]"),
+                outcome: Some(Outcome::Passed)
+            }
+        );
+        assert_eq!(
+            classify("tests/load/test_x.py::TestA::test_b[a b-c] ", false),
+            LineKind::Result {
+                nodeid: Some("tests/load/test_x.py::TestA::test_b[a b-c]"),
+                outcome: None
+            }
+        );
+        assert_eq!(
+            classify(
+                "FAILED                                                  [ 41%]",
+                false
+            ),
+            LineKind::Result {
+                nodeid: None,
+                outcome: Some(Outcome::Failed)
+            }
+        );
+        assert_eq!(
+            classify(
+                "tests/t.py::test_s SKIPPED (no server)         [ 50%]",
+                false
+            ),
+            LineKind::Result {
+                nodeid: Some("tests/t.py::test_s"),
+                outcome: Some(Outcome::Skipped)
+            }
+        );
+    }
+
+    #[test]
+    fn xdist_result_lines() {
+        assert_eq!(
+            classify("[gw0] [ 10%] PASSED tests/t.py::test_a[1] ", false),
+            LineKind::Result {
+                nodeid: Some("tests/t.py::test_a[1]"),
+                outcome: Some(Outcome::Passed)
+            }
+        );
+        assert_eq!(
+            classify("[gw1] FAILED tests/t.py::test_b", false),
+            LineKind::Result {
+                nodeid: Some("tests/t.py::test_b"),
+                outcome: Some(Outcome::Failed)
+            }
+        );
+    }
+
+    #[test]
+    fn summary_lines() {
+        assert_eq!(
+            classify(
+                "FAILED tests/t.py::test_a[x - y] - requests.exceptions.ReadTimeout: boom",
+                true
+            ),
+            LineKind::Summary {
+                outcome: Outcome::Failed,
+                nodeid: "tests/t.py::test_a[x - y]",
+                message: Some("requests.exceptions.ReadTimeout: boom")
+            }
+        );
+        assert_eq!(
+            classify("XPASS tests/t.py::test_x reason here", true),
+            LineKind::Summary {
+                outcome: Outcome::Xpassed,
+                nodeid: "tests/t.py::test_x",
+                message: Some("reason here")
+            }
+        );
+        assert_eq!(
+            classify("SKIPPED [1] tests/t.py:12: no server", true),
+            LineKind::Other
+        );
+    }
+
+    #[test]
+    fn headers_and_sub_sections() {
+        assert_eq!(
+            classify(
+                "______________________ ERROR at setup of test_setup_error ______________________",
+                false
+            ),
+            LineKind::SectionHeader(SectionHeader {
+                name: "test_setup_error",
+                error_phase: Some(Phase::Setup)
+            })
+        );
+        assert_eq!(
+            classify("_____ TestA.test_b[1] _____", false),
+            LineKind::SectionHeader(SectionHeader {
+                name: "TestA.test_b[1]",
+                error_phase: None
+            })
+        );
+        assert_eq!(classify("_ _ _ _ _ _ _ _ _ _", false), LineKind::Other);
+        assert_eq!(
+            classify(
+                "------------------------------ Captured log call -------------------------------",
+                false
+            ),
+            LineKind::SubSection(SubSection::CapturedLog)
+        );
+        assert_eq!(
+            classify(
+                "-------------------------------- live log sessionfinish ---------",
+                false
+            ),
+            LineKind::SubSection(SubSection::LiveLogSession)
+        );
+        assert_eq!(
+            classify(
+                "=========================== short test summary info ============================",
+                false
+            ),
+            LineKind::Banner(Banner::ShortSummary)
+        );
+        assert_eq!(
+            classify(
+                "============================= test session starts ==============================",
+                false
+            ),
+            LineKind::SessionStart
+        );
+    }
+
+    #[test]
+    fn non_structural_lines() {
+        assert_eq!(classify("E   boom", false), LineKind::Other);
+        assert_eq!(
+            classify("ERROR    src.api:api.py:12 request failed", false),
+            LineKind::Other
+        );
+        assert_eq!(classify("PASSED but not really", false), LineKind::Other);
+    }
+}

@@ -1,0 +1,5 @@
+//! Printers: each turns an [`Analysis`](crate::analysis::Analysis) into one output format.
+//! They only format; every number they print was computed by the analysis.
+
+pub mod json;
+pub mod text;

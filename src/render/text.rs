@@ -1,0 +1,143 @@
+//! Plain-text output for terminals: outcome totals, categories and failing tests as
+//! comfy-table tables, then warnings.
+
+use crate::analysis::{Analysis, TestReport};
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL};
+
+/// Renders the analysis as text. `width` is the terminal width, if known.
+pub fn render(a: &Analysis, width: Option<u16>) -> String {
+    let mut out = String::new();
+    let s = &a.summary;
+    let pct = |n: u64| {
+        if s.total == 0 {
+            0.0
+        } else {
+            n as f64 * 100.0 / s.total as f64
+        }
+    };
+    out.push_str(&format!(
+        "rca {}: {} of {} tests failed ({:.0}%), {} error(s)\n\n",
+        a.tool.version,
+        s.failed,
+        s.total,
+        pct(s.failed + s.errors),
+        s.errors
+    ));
+    out.push_str(&outcomes_table(a, width).to_string());
+    out.push('\n');
+    if a.categories.is_empty() {
+        out.push_str("\nNo HTTP-client failure events found.\n");
+    } else {
+        out.push_str("\nFailure categories\n");
+        out.push_str(&categories_table(a, width).to_string());
+        out.push('\n');
+    }
+    let failing: Vec<&TestReport> = a
+        .tests
+        .iter()
+        .filter(|t| t.outcome == "failed" || t.outcome == "error")
+        .collect();
+    if !failing.is_empty() {
+        out.push_str(&format!("\nFailing tests ({})\n", failing.len()));
+        out.push_str(&failing_table(&failing, width).to_string());
+        out.push('\n');
+    }
+    if !a.warnings.is_empty() {
+        out.push_str("\nWarnings\n");
+        for w in &a.warnings {
+            out.push_str(&format!("  - {w}\n"));
+        }
+    }
+    out
+}
+
+fn table(width: Option<u16>) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL);
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(w) = width {
+        t.set_width(w);
+    }
+    t
+}
+
+fn num(n: u64) -> Cell {
+    Cell::new(n).set_alignment(CellAlignment::Right)
+}
+
+fn outcomes_table(a: &Analysis, width: Option<u16>) -> Table {
+    let s = &a.summary;
+    let mut t = table(width);
+    t.set_header(vec![
+        "total", "passed", "failed", "errors", "skipped", "xfailed", "xpassed",
+    ]);
+    t.add_row(vec![
+        num(s.total),
+        num(s.passed),
+        num(s.failed),
+        num(s.errors),
+        num(s.skipped),
+        num(s.xfailed),
+        num(s.xpassed),
+    ]);
+    t
+}
+
+fn categories_table(a: &Analysis, width: Option<u16>) -> Table {
+    let mut t = table(width);
+    t.set_header(vec![
+        "category",
+        "events",
+        "tests",
+        "failed tests",
+        "hosts",
+        "first lines",
+    ]);
+    for c in &a.categories {
+        let hosts: Vec<String> = c
+            .hosts
+            .iter()
+            .take(3)
+            .map(|h| format!("{} ({})", h.host, h.events))
+            .collect();
+        let lines: Vec<String> = c
+            .locations
+            .iter()
+            .take(4)
+            .map(|l| loc(a, l.file, l.line))
+            .collect();
+        t.add_row(vec![
+            Cell::new(c.id.id()),
+            num(c.events),
+            num(c.tests),
+            num(c.failed_tests),
+            Cell::new(hosts.join(", ")),
+            Cell::new(lines.join(" ")),
+        ]);
+    }
+    t
+}
+
+fn failing_table(failing: &[&TestReport], width: Option<u16>) -> Table {
+    let mut t = table(width);
+    t.set_header(vec!["test", "outcome", "categories", "symptom"]);
+    for f in failing {
+        let cats: Vec<&str> = f.categories.iter().map(|c| c.id()).collect();
+        t.add_row(vec![
+            Cell::new(&f.nodeid),
+            Cell::new(&f.outcome),
+            Cell::new(cats.join(", ")),
+            Cell::new(f.symptom.as_deref().unwrap_or("")),
+        ]);
+    }
+    t
+}
+
+fn loc(a: &Analysis, file: u16, line: u64) -> String {
+    if a.inputs.len() > 1 {
+        let name = a.inputs.get(file as usize).map_or("?", |i| i.path.as_str());
+        format!("{name}:{line}")
+    } else {
+        format!("L{line}")
+    }
+}

@@ -1,0 +1,169 @@
+//! The analysis pipeline: open each input, stream console logs through the line scanner,
+//! prefilter and collector, parse JUnit XML, then build the [`Analysis`].
+
+use crate::analysis::{self, Analysis, InputInfo};
+use crate::collect::Collector;
+use crate::input::{self, InputError, InputKind};
+use crate::junit::{self, JunitRun};
+use crate::lines::{self, BlockSink};
+use crate::prefix;
+use crate::redact::Redactor;
+use crate::signatures::SignatureSet;
+
+/// Options of one analysis.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Read size in bytes (tests use tiny ones to exercise chunk boundaries).
+    pub chunk: usize,
+    /// Redact secrets in everything printed.
+    pub redact: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            chunk: lines::DEFAULT_CHUNK,
+            redact: true,
+        }
+    }
+}
+
+/// Feeds blocks of lines to the collector, marking lines that contain a signature literal.
+struct Feed<'c, 's> {
+    collector: &'c mut Collector<'s>,
+    sigs: &'s SignatureSet,
+    hits: Vec<usize>,
+    scratch: Vec<u8>,
+}
+
+impl BlockSink for Feed<'_, '_> {
+    fn block(&mut self, first_line: u64, block: &[u8]) {
+        let every_line = self.sigs.needs_every_line();
+        self.hits.clear();
+        if !every_line {
+            self.hits
+                .extend(self.sigs.prefilter().find_iter(block).map(|m| m.start()));
+        }
+        let mut next_hit = 0;
+        let mut start = 0;
+        let mut lineno = first_line;
+        while start < block.len() {
+            let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
+            while next_hit < self.hits.len() && self.hits[next_hit] < start {
+                next_hit += 1;
+            }
+            let candidate = every_line || (next_hit < self.hits.len() && self.hits[next_hit] < end);
+            let line = lines::trim_cr(&block[start..end]);
+            let n = prefix::normalize(line, &mut self.scratch);
+            self.collector.line(lineno, n.text, n.ci_time, candidate);
+            lineno += 1;
+            start = end + 1;
+        }
+    }
+}
+
+/// Analyses the given inputs (`-` is stdin) as one pytest run.
+pub fn analyze(
+    paths: &[String],
+    sigs: &SignatureSet,
+    opts: &Options,
+) -> Result<Analysis, InputError> {
+    if paths.len() > u16::MAX as usize {
+        return Err(InputError("too many inputs".to_string()));
+    }
+    let mut collector = Collector::new(sigs);
+    let mut junit_runs: Vec<JunitRun> = Vec::new();
+    let mut infos = Vec::new();
+    let mut console_inputs = 0;
+    for (i, path) in paths.iter().enumerate() {
+        let opened = input::open(path, opts.chunk)?;
+        let mut info = InputInfo {
+            path: opened.name.clone(),
+            kind: opened.kind,
+            gzip: opened.gzip,
+            lines: 0,
+            bytes: 0,
+        };
+        match opened.kind {
+            InputKind::Console => {
+                console_inputs += 1;
+                collector.start_file(i as u16);
+                let mut feed = Feed {
+                    collector: &mut collector,
+                    sigs,
+                    hits: Vec::new(),
+                    scratch: Vec::new(),
+                };
+                let stats = lines::scan(opened.reader, opts.chunk, &mut feed)
+                    .map_err(|e| InputError(format!("{}: read error: {e}", opened.name)))?;
+                info.lines = stats.lines;
+                info.bytes = stats.bytes;
+                if stats.unterminated {
+                    collector.warn(format!(
+                        "{}: the last line has no line ending (log cut off mid-line?)",
+                        opened.name
+                    ));
+                }
+                if stats.cut_lines > 0 {
+                    collector.warn(format!(
+                        "{}: {} line(s) longer than {} bytes were cut",
+                        opened.name,
+                        stats.cut_lines,
+                        lines::MAX_LINE
+                    ));
+                }
+            }
+            InputKind::Junit => match junit::parse_junit(opened.reader) {
+                Ok(run) => {
+                    for w in &run.warnings {
+                        collector.warn(format!("{}: {w}", opened.name));
+                    }
+                    info.lines = run.cases.len() as u64;
+                    junit_runs.push(run);
+                }
+                Err(e) => {
+                    let msg = format!("{}: {e}", opened.name);
+                    match e.into_partial() {
+                        Some(run) if !run.cases.is_empty() => {
+                            collector.warn(format!(
+                                "{msg}; using the {} test case(s) read before it",
+                                run.cases.len()
+                            ));
+                            junit_runs.push(run);
+                        }
+                        _ => return Err(InputError(msg)),
+                    }
+                }
+            },
+        }
+        infos.push(info);
+    }
+    let collected = collector.finish();
+    let nothing_found = collected.tests.is_empty()
+        && collected.groups.is_empty()
+        && collected.final_counts.is_none()
+        && !collected.saw_session_start;
+    if console_inputs > 0 && junit_runs.is_empty() && nothing_found {
+        let names: Vec<&str> = infos.iter().map(|i| i.path.as_str()).collect();
+        return Err(InputError(format!(
+            "{}: not a pytest log: no test results, no pytest banners and no known HTTP-client failure lines",
+            names.join(", ")
+        )));
+    }
+    let mut collected = collected;
+    if console_inputs > 0 && !collected.saw_session_start && !nothing_found {
+        collected.warnings.insert(
+            0,
+            "no \"test session starts\" banner: treating the input as an excerpt".to_string(),
+        );
+    }
+    Ok(analysis::build(
+        collected,
+        junit_runs,
+        infos,
+        sigs,
+        Redactor {
+            enabled: opts.redact,
+        },
+    ))
+}

@@ -1,0 +1,349 @@
+//! Failure signatures as data: each has a stable id, a category, literal prefilters, regex
+//! patterns, a priority, a description and examples that must and must not match.
+//!
+//! The built-in set lives in `src/signatures.toml`; users add their own with `--rules FILE`
+//! in the same format. Classification of one line: only signatures whose literal occurs in the
+//! line are tried, and of those that match, the highest priority wins (ties: earliest defined).
+
+use crate::model::Category;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::bytes::{Captures, Regex};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The built-in signature file, compiled into the binary.
+pub const BUILTIN_TOML: &str = include_str!("signatures.toml");
+
+/// One signature as written in a TOML file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureSpec {
+    /// Stable identifier, e.g. `urllib3-pool-full`.
+    pub id: String,
+    /// Category id, one of [`Category::ALL`].
+    pub category: String,
+    /// One-line description.
+    pub description: String,
+    /// Higher wins when several signatures match a line.
+    #[serde(default = "default_priority")]
+    pub priority: i32,
+    /// Case-sensitive substrings; the signature is only tried on lines containing one.
+    /// Empty means "try on every line" (slow; fine for a few user rules).
+    #[serde(default)]
+    pub literals: Vec<String>,
+    /// Regexes (Rust `regex` syntax); any match anywhere in the line is a match.
+    pub patterns: Vec<String>,
+    /// Lines that must be classified as this signature.
+    #[serde(default, rename = "match")]
+    pub match_examples: Vec<String>,
+    /// Lines that must not be classified as this signature.
+    #[serde(default)]
+    pub no_match: Vec<String>,
+    /// Where the signature came from (`builtin` or the rules file); not read from TOML.
+    #[serde(skip_deserializing, default)]
+    pub source: String,
+}
+
+fn default_priority() -> i32 {
+    50
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignatureFile {
+    #[serde(default, rename = "signature")]
+    signatures: Vec<SignatureSpec>,
+}
+
+/// Why a signature file could not be used.
+#[derive(Debug)]
+pub struct SignatureError(pub String);
+
+impl fmt::Display for SignatureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SignatureError {}
+
+/// A compiled signature.
+#[derive(Debug)]
+pub struct Signature {
+    /// The specification it was built from.
+    pub spec: SignatureSpec,
+    /// Its parsed category.
+    pub category: Category,
+    /// Compiled patterns.
+    pub regexes: Vec<Regex>,
+}
+
+/// The outcome of classifying one line.
+pub struct Hit<'l> {
+    /// Index of the winning signature in [`SignatureSet::signatures`].
+    pub signature: usize,
+    /// Captures of the pattern that matched (named groups are extracted fields).
+    pub captures: Captures<'l>,
+}
+
+/// A compiled, ready-to-use set of signatures with a shared literal prefilter.
+#[derive(Debug)]
+pub struct SignatureSet {
+    signatures: Vec<Signature>,
+    /// Prefilter over every literal of every signature, plus [`EXTRA_LITERALS`].
+    prefilter: AhoCorasick,
+    /// For each prefilter pattern: the signatures it stands for.
+    owners: Vec<Vec<usize>>,
+    /// Signatures without literals (tried on every line).
+    always: Vec<usize>,
+    /// Number of prefilter patterns that belong to signatures.
+    signature_literals: usize,
+}
+
+/// Literals that are not signatures but make a line interesting to the structure parser
+/// even when it does not start with a structural character (test ids in result lines).
+pub const EXTRA_LITERALS: &[&str] = &[".py::"];
+
+impl SignatureSet {
+    /// The built-in signatures.
+    pub fn builtin() -> SignatureSet {
+        let specs = parse_specs(BUILTIN_TOML, "builtin").expect("built-in signatures parse");
+        SignatureSet::new(specs).expect("built-in signatures compile")
+    }
+
+    /// Built-ins followed by the user's rules (user rules may reuse no built-in id).
+    pub fn with_rules(rules_toml: &str, origin: &str) -> Result<SignatureSet, SignatureError> {
+        let mut specs = parse_specs(BUILTIN_TOML, "builtin")?;
+        let user = parse_specs(rules_toml, origin)?;
+        if user.is_empty() {
+            return Err(SignatureError(format!(
+                "{origin}: no [[signature]] entries found"
+            )));
+        }
+        specs.extend(user);
+        SignatureSet::new(specs)
+    }
+
+    /// Compiles a list of specifications.
+    pub fn new(specs: Vec<SignatureSpec>) -> Result<SignatureSet, SignatureError> {
+        let mut seen = std::collections::HashSet::new();
+        let mut signatures = Vec::with_capacity(specs.len());
+        let mut literals: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut always = Vec::new();
+        for (idx, spec) in specs.into_iter().enumerate() {
+            if !seen.insert(spec.id.clone()) {
+                return Err(SignatureError(format!(
+                    "{}: duplicate signature id '{}'",
+                    spec.source, spec.id
+                )));
+            }
+            let category = Category::from_id(&spec.category).ok_or_else(|| {
+                SignatureError(format!(
+                    "{}: signature '{}' has unknown category '{}' (known: {})",
+                    spec.source,
+                    spec.id,
+                    spec.category,
+                    Category::ALL.map(|c| c.id()).join(", ")
+                ))
+            })?;
+            if spec.patterns.is_empty() {
+                return Err(SignatureError(format!(
+                    "{}: signature '{}' has no patterns",
+                    spec.source, spec.id
+                )));
+            }
+            let mut regexes = Vec::new();
+            for p in &spec.patterns {
+                let re = Regex::new(p).map_err(|e| {
+                    let first = e.to_string().lines().last().unwrap_or("").to_string();
+                    SignatureError(format!(
+                        "{}: signature '{}': bad pattern {p:?}: {first}",
+                        spec.source, spec.id
+                    ))
+                })?;
+                regexes.push(re);
+            }
+            if spec.literals.iter().any(String::is_empty) {
+                return Err(SignatureError(format!(
+                    "{}: signature '{}' has an empty literal",
+                    spec.source, spec.id
+                )));
+            }
+            if spec.literals.is_empty() {
+                always.push(idx);
+            }
+            for lit in &spec.literals {
+                match literals.iter().position(|l| l == lit) {
+                    Some(i) => owners[i].push(idx),
+                    None => {
+                        literals.push(lit.clone());
+                        owners.push(vec![idx]);
+                    }
+                }
+            }
+            signatures.push(Signature {
+                spec,
+                category,
+                regexes,
+            });
+        }
+        let signature_literals = literals.len();
+        for extra in EXTRA_LITERALS {
+            literals.push((*extra).to_string());
+            owners.push(Vec::new());
+        }
+        let prefilter = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&literals)
+            .map_err(|e| SignatureError(format!("cannot build literal prefilter: {e}")))?;
+        Ok(SignatureSet {
+            signatures,
+            prefilter,
+            owners,
+            always,
+            signature_literals,
+        })
+    }
+
+    /// All signatures, in definition order.
+    pub fn signatures(&self) -> &[Signature] {
+        &self.signatures
+    }
+
+    /// The literal prefilter (for block-level scanning).
+    pub fn prefilter(&self) -> &AhoCorasick {
+        &self.prefilter
+    }
+
+    /// True when some signature has no literal, so every line must be classified.
+    pub fn needs_every_line(&self) -> bool {
+        !self.always.is_empty()
+    }
+
+    /// True when `pattern_id` from the prefilter belongs to a signature (not a structural extra).
+    pub fn is_signature_literal(&self, pattern_id: usize) -> bool {
+        pattern_id < self.signature_literals
+    }
+
+    /// Classifies one line: the winning signature and its captures, if any matches.
+    pub fn classify<'l>(&self, line: &'l [u8], scratch: &mut Vec<usize>) -> Option<Hit<'l>> {
+        scratch.clear();
+        scratch.extend_from_slice(&self.always);
+        for m in self.prefilter.find_overlapping_iter(line) {
+            scratch.extend_from_slice(&self.owners[m.pattern().as_usize()]);
+        }
+        if scratch.is_empty() {
+            return None;
+        }
+        scratch.sort_unstable_by_key(|&i| (std::cmp::Reverse(self.signatures[i].spec.priority), i));
+        scratch.dedup();
+        for &idx in scratch.iter() {
+            for re in &self.signatures[idx].regexes {
+                if let Some(captures) = re.captures(line) {
+                    return Some(Hit {
+                        signature: idx,
+                        captures,
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    /// Checks every signature's examples against the whole set; returns one message per failure.
+    pub fn check_examples(&self) -> Vec<String> {
+        let mut failures = Vec::new();
+        let mut scratch = Vec::new();
+        for (idx, sig) in self.signatures.iter().enumerate() {
+            let id = &sig.spec.id;
+            if sig.spec.match_examples.is_empty() {
+                failures.push(format!("{id}: has no `match` example"));
+            }
+            for ex in &sig.spec.match_examples {
+                match self.classify(ex.as_bytes(), &mut scratch) {
+                    Some(hit) if hit.signature == idx => {}
+                    Some(hit) => failures.push(format!(
+                        "{id}: example classified as '{}' instead: {ex}",
+                        self.signatures[hit.signature].spec.id
+                    )),
+                    None => failures.push(format!("{id}: example not matched: {ex}")),
+                }
+            }
+            for ex in &sig.spec.no_match {
+                if let Some(hit) = self.classify(ex.as_bytes(), &mut scratch)
+                    && hit.signature == idx
+                {
+                    failures.push(format!("{id}: no_match example matched: {ex}"));
+                }
+            }
+        }
+        failures
+    }
+}
+
+/// Parses a TOML signature file; `origin` names it in error messages.
+pub fn parse_specs(text: &str, origin: &str) -> Result<Vec<SignatureSpec>, SignatureError> {
+    let file: SignatureFile = toml::from_str(text).map_err(|e| {
+        let msg = e.to_string();
+        let one_line = msg.split_whitespace().collect::<Vec<_>>().join(" ");
+        SignatureError(format!("{origin}: invalid signature file: {one_line}"))
+    })?;
+    Ok(file
+        .signatures
+        .into_iter()
+        .map(|mut s| {
+            s.source = origin.to_string();
+            s
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_example_holds() {
+        let set = SignatureSet::builtin();
+        let failures = set.check_examples();
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn every_category_has_a_builtin_signature() {
+        let set = SignatureSet::builtin();
+        for c in Category::ALL {
+            assert!(
+                set.signatures().iter().any(|s| s.category == c),
+                "no signature for {c}"
+            );
+        }
+    }
+
+    #[test]
+    fn user_rules_are_added_and_validated() {
+        let rules = r#"
+[[signature]]
+id = "app-job-failed"
+category = "http_error"
+description = "our job runner gave up"
+priority = 95
+literals = ["job gave up"]
+patterns = ['job gave up after (?P<status>\d{3})']
+match = ["ERROR runner: job gave up after 502"]
+no_match = ["job gave up"]
+"#;
+        let set = SignatureSet::with_rules(rules, "rules.toml").unwrap();
+        assert!(set.check_examples().is_empty());
+        let bad = rules.replace("http_error", "nonsense");
+        let err = SignatureSet::with_rules(&bad, "rules.toml").unwrap_err();
+        assert!(
+            err.to_string().contains("unknown category 'nonsense'"),
+            "{err}"
+        );
+        let bad = rules.replace(r"(?P<status>\d{3})", "(unclosed");
+        assert!(SignatureSet::with_rules(&bad, "rules.toml").is_err());
+        assert!(SignatureSet::with_rules("x = 1", "rules.toml").is_err());
+    }
+}

@@ -360,7 +360,7 @@ impl<'s> Collector<'s> {
         let priority = sig.spec.priority;
         let mut category = sig.category;
         let fields = fields::extract(text, Some(&hit.captures));
-        let kind = if memchr::memmem::find(text, b"Retrying (").is_some() {
+        let kind = if is_retry_attempt(text) {
             EventKind::RetryAttempt
         } else if category == Category::PoolFull {
             EventKind::PoolWarning
@@ -762,6 +762,13 @@ pub fn truncate(s: &str, max: usize) -> String {
         end -= 1;
     }
     format!("{}…", &s[..end])
+}
+
+/// urllib3's `Retrying (...)` warnings and application lines saying they will retry.
+fn is_retry_attempt(text: &[u8]) -> bool {
+    memchr::memmem::find(text, b"Retrying (").is_some()
+        || memchr::memmem::find(text, b"retrying").is_some()
+        || memchr::memmem::find(text, b"will retry").is_some()
 }
 
 #[cfg(test)]

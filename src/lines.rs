@@ -1,9 +1,11 @@
-//! Streaming line splitter: reads any `Read` in large chunks and hands out complete lines
-//! with exact 1-based line numbers, without ever holding the whole input in memory.
+//! Streaming line splitter: reads any `Read` in large chunks and hands out blocks of complete
+//! lines with exact 1-based line numbers, without ever holding the whole input in memory.
 //!
 //! Lines are byte slices without their terminator (`\n`, and a `\r` before it). A final line
 //! without a terminator (a log cut off mid-line) is still delivered. A line longer than
 //! [`MAX_LINE`] is cut to that length so that memory stays bounded whatever the input.
+//! Blocks are owned buffers so that one thread can read while another parses; callers hand
+//! finished buffers back to [`BlockReader::next_block`] to be reused.
 
 use std::io::{self, Read};
 
@@ -13,7 +15,7 @@ pub const DEFAULT_CHUNK: usize = 1 << 20;
 /// Longest line kept whole; the rest of a longer line is skipped (and counted).
 pub const MAX_LINE: usize = 1 << 20;
 
-/// What the scanner tells its consumer about the whole input after the last line.
+/// What the reader tells its consumer about the whole input after the last block.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct ScanStats {
     /// Number of lines delivered.
@@ -26,83 +28,113 @@ pub struct ScanStats {
     pub unterminated: bool,
 }
 
-/// Receives each chunk of complete lines. `first_line` is the number of the first line in
-/// `block`; `block` holds whole lines, each ending in `\n` except possibly the input's last.
-pub trait BlockSink {
-    /// Called with a block of complete lines.
-    fn block(&mut self, first_line: u64, block: &[u8]);
+/// A block of whole lines: each ends in `\n` except possibly the input's very last line.
+#[derive(Debug)]
+pub struct Block {
+    /// Number of the first line in `data`.
+    pub first_line: u64,
+    /// The lines.
+    pub data: Vec<u8>,
 }
 
-/// Reads `input` to the end, calling `sink` with blocks of complete lines.
-pub fn scan<R: Read, S: BlockSink>(
-    mut input: R,
+/// Reads an input as a sequence of [`Block`]s.
+pub struct BlockReader<R> {
+    input: R,
     chunk: usize,
-    sink: &mut S,
-) -> io::Result<ScanStats> {
-    let chunk = chunk.max(1);
-    let mut buf: Vec<u8> = Vec::with_capacity(chunk + 1024);
-    let mut stats = ScanStats::default();
-    let mut next_line: u64 = 1;
-    // When a line overflows MAX_LINE we drop bytes until its newline.
-    let mut skipping_long_line = false;
-    loop {
-        let start = buf.len();
-        buf.resize(start + chunk, 0);
-        let n = read_full(&mut input, &mut buf[start..])?;
-        buf.truncate(start + n);
-        stats.bytes += n as u64;
-        let eof = n == 0;
-        if skipping_long_line {
-            match memchr::memchr(b'\n', &buf) {
-                Some(i) => {
-                    buf.drain(..=i);
-                    skipping_long_line = false;
-                    // The cut line was already delivered; count its newline.
-                }
-                None => {
-                    buf.clear();
-                    if eof {
-                        break;
-                    }
-                    continue;
-                }
-            }
-        }
-        let complete = if eof {
-            buf.len()
-        } else {
-            match memchr::memrchr(b'\n', &buf) {
-                Some(i) => i + 1,
-                None => 0,
-            }
-        };
-        if complete > 0 {
-            let block = &buf[..complete];
-            let count = memchr::memchr_iter(b'\n', block).count() as u64;
-            let unterminated = block.last() != Some(&b'\n');
-            sink.block(next_line, block);
-            next_line += count + u64::from(unterminated);
-            stats.lines += count + u64::from(unterminated);
-            if eof && unterminated {
-                stats.unterminated = true;
-            }
-            buf.drain(..complete);
-        } else if buf.len() >= MAX_LINE {
-            // One enormous line: deliver its first MAX_LINE bytes and skip the rest.
-            let mut cut = buf[..MAX_LINE].to_vec();
-            cut.push(b'\n');
-            sink.block(next_line, &cut);
-            next_line += 1;
-            stats.lines += 1;
-            stats.cut_lines += 1;
-            buf.clear();
-            skipping_long_line = true;
-        }
-        if eof {
-            break;
+    carry: Vec<u8>,
+    next_line: u64,
+    stats: ScanStats,
+    skipping_long_line: bool,
+    eof: bool,
+}
+
+impl<R: Read> BlockReader<R> {
+    /// A reader that reads `chunk` bytes at a time.
+    pub fn new(input: R, chunk: usize) -> BlockReader<R> {
+        BlockReader {
+            input,
+            chunk: chunk.max(1),
+            carry: Vec::new(),
+            next_line: 1,
+            stats: ScanStats::default(),
+            skipping_long_line: false,
+            eof: false,
         }
     }
-    Ok(stats)
+
+    /// Totals so far (final once `next_block` returned `None`).
+    pub fn stats(&self) -> ScanStats {
+        self.stats
+    }
+
+    /// The next block, built in `buf` (a recycled buffer, or a new empty one).
+    pub fn next_block(&mut self, mut buf: Vec<u8>) -> io::Result<Option<Block>> {
+        loop {
+            if self.eof && self.carry.is_empty() {
+                return Ok(None);
+            }
+            buf.clear();
+            buf.append(&mut self.carry);
+            let start = buf.len();
+            if !self.eof {
+                buf.resize(start + self.chunk, 0);
+                let n = read_full(&mut self.input, &mut buf[start..])?;
+                buf.truncate(start + n);
+                self.stats.bytes += n as u64;
+                self.eof = n == 0;
+            }
+            if self.skipping_long_line {
+                match memchr::memchr(b'\n', &buf) {
+                    Some(i) => {
+                        buf.drain(..=i);
+                        self.skipping_long_line = false;
+                    }
+                    None => {
+                        buf.clear();
+                        continue;
+                    }
+                }
+            }
+            let complete = if self.eof {
+                buf.len()
+            } else {
+                memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1)
+            };
+            if complete > 0 {
+                self.carry.extend_from_slice(&buf[complete..]);
+                buf.truncate(complete);
+                let newlines = memchr::memchr_iter(b'\n', &buf).count() as u64;
+                let unterminated = buf.last() != Some(&b'\n');
+                let lines = newlines + u64::from(unterminated);
+                if self.eof && unterminated {
+                    self.stats.unterminated = true;
+                }
+                let block = Block {
+                    first_line: self.next_line,
+                    data: buf,
+                };
+                self.next_line += lines;
+                self.stats.lines += lines;
+                return Ok(Some(block));
+            }
+            if buf.len() >= MAX_LINE {
+                // One enormous line: deliver its first MAX_LINE bytes and skip the rest.
+                buf.truncate(MAX_LINE);
+                buf.push(b'\n');
+                self.skipping_long_line = true;
+                self.stats.cut_lines += 1;
+                let block = Block {
+                    first_line: self.next_line,
+                    data: buf,
+                };
+                self.next_line += 1;
+                self.stats.lines += 1;
+                return Ok(Some(block));
+            }
+            // Not a whole line yet: keep it and read more.
+            self.carry = std::mem::take(&mut buf);
+        }
+    }
 }
 
 /// Fills `buf` as far as the reader allows, retrying on interruption; 0 means end of input.
@@ -119,7 +151,7 @@ fn read_full<R: Read>(input: &mut R, buf: &mut [u8]) -> io::Result<usize> {
     Ok(filled)
 }
 
-/// Iterates the lines of a block produced by [`scan`], stripping `\n` and `\r\n`.
+/// Iterates the lines of a block, stripping `\n` and `\r\n`.
 pub fn block_lines(block: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut rest = block;
     std::iter::from_fn(move || {
@@ -144,20 +176,18 @@ pub fn trim_cr(line: &[u8]) -> &[u8] {
 mod tests {
     use super::*;
 
-    struct Collect(Vec<(u64, String)>);
-    impl BlockSink for Collect {
-        fn block(&mut self, first: u64, block: &[u8]) {
-            for (i, l) in block_lines(block).enumerate() {
-                self.0
-                    .push((first + i as u64, String::from_utf8_lossy(l).into_owned()));
+    fn lines_of(input: &[u8], chunk: usize) -> (Vec<(u64, String)>, ScanStats) {
+        let mut r = BlockReader::new(input, chunk);
+        let mut out = Vec::new();
+        while let Some(b) = r.next_block(Vec::new()).unwrap() {
+            for (i, l) in block_lines(&b.data).enumerate() {
+                out.push((
+                    b.first_line + i as u64,
+                    String::from_utf8_lossy(l).into_owned(),
+                ));
             }
         }
-    }
-
-    fn lines_of(input: &[u8], chunk: usize) -> (Vec<(u64, String)>, ScanStats) {
-        let mut c = Collect(Vec::new());
-        let stats = scan(input, chunk, &mut c).unwrap();
-        (c.0, stats)
+        (out, r.stats())
     }
 
     #[test]
@@ -186,5 +216,16 @@ mod tests {
         let (lines, stats) = lines_of(b"", 4);
         assert!(lines.is_empty());
         assert_eq!(stats.lines, 0);
+    }
+
+    #[test]
+    fn overlong_lines_are_cut_and_counted() {
+        let mut text = vec![b'x'; MAX_LINE + 10];
+        text.extend_from_slice(b"\nafter\n");
+        let (lines, stats) = lines_of(&text, 4096);
+        assert_eq!(stats.cut_lines, 1);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].1.len(), MAX_LINE);
+        assert_eq!(lines[1], (2, "after".to_string()));
     }
 }

@@ -5,10 +5,11 @@ use crate::analysis::{self, Analysis, InputInfo};
 use crate::collect::Collector;
 use crate::input::{self, InputError, InputKind};
 use crate::junit::{self, JunitRun};
-use crate::lines::{self, BlockSink};
+use crate::lines::{self, Block, BlockReader, ScanStats};
 use crate::prefix;
 use crate::redact::Redactor;
 use crate::signatures::SignatureSet;
+use std::sync::mpsc;
 
 /// Options of one analysis.
 #[derive(Debug, Clone)]
@@ -28,37 +29,98 @@ impl Default for Options {
     }
 }
 
-/// Feeds blocks of lines to the collector, marking lines that contain a signature literal.
-struct Feed<'c, 's> {
-    collector: &'c mut Collector<'s>,
-    sigs: &'s SignatureSet,
+/// A block with the offsets of signature-literal occurrences in it.
+struct Scanned {
+    block: Block,
     hits: Vec<usize>,
-    scratch: Vec<u8>,
 }
 
-impl BlockSink for Feed<'_, '_> {
-    fn block(&mut self, first_line: u64, block: &[u8]) {
-        let every_line = self.sigs.needs_every_line();
-        self.hits.clear();
-        if !every_line {
-            self.hits
-                .extend(self.sigs.prefilter().find_iter(block).map(|m| m.start()));
-        }
-        let mut next_hit = 0;
-        let mut start = 0;
-        let mut lineno = first_line;
-        while start < block.len() {
-            let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
-            while next_hit < self.hits.len() && self.hits[next_hit] < start {
-                next_hit += 1;
+/// Reads `reader` on a helper thread (reading, decompression and the literal prefilter)
+/// while this thread walks the lines and runs the collector. Two bounded channels keep at
+/// most a few blocks in flight, so memory stays flat whatever the input size.
+fn scan_console(
+    reader: Box<dyn std::io::BufRead + Send>,
+    chunk: usize,
+    sigs: &SignatureSet,
+    collector: &mut Collector<'_>,
+) -> std::io::Result<ScanStats> {
+    const IN_FLIGHT: usize = 3;
+    let (full_tx, full_rx) = mpsc::sync_channel::<std::io::Result<Scanned>>(IN_FLIGHT);
+    let (empty_tx, empty_rx) = mpsc::sync_channel::<(Vec<u8>, Vec<usize>)>(IN_FLIGHT + 2);
+    std::thread::scope(|scope| {
+        let producer = scope.spawn(move || {
+            let mut blocks = BlockReader::new(reader, chunk);
+            loop {
+                let (buf, mut hits) = empty_rx.try_recv().unwrap_or_default();
+                match blocks.next_block(buf) {
+                    Ok(Some(block)) => {
+                        if sigs.needs_every_line() {
+                            hits.clear();
+                        } else {
+                            sigs.literal_hits(&block.data, &mut hits);
+                        }
+                        if full_tx.send(Ok(Scanned { block, hits })).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        let _ = full_tx.send(Err(e));
+                        break;
+                    }
+                }
             }
-            let candidate = every_line || (next_hit < self.hits.len() && self.hits[next_hit] < end);
-            let line = lines::trim_cr(&block[start..end]);
-            let n = prefix::normalize(line, &mut self.scratch);
-            self.collector.line(lineno, n.text, n.ci_time, candidate);
-            lineno += 1;
-            start = end + 1;
+            blocks.stats()
+        });
+        let mut scratch = Vec::new();
+        let every_line = sigs.needs_every_line();
+        let mut result = Ok(());
+        for msg in full_rx {
+            match msg {
+                Ok(scanned) => {
+                    feed_block(&scanned, every_line, collector, &mut scratch);
+                    let _ = empty_tx.try_send((scanned.block.data, scanned.hits));
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
         }
+        drop(empty_tx);
+        let stats = producer.join().expect("reader thread does not panic");
+        result.map(|()| stats)
+    })
+}
+
+/// Walks the lines of one block, normalising each and marking those with a literal hit.
+fn feed_block(
+    scanned: &Scanned,
+    every_line: bool,
+    collector: &mut Collector<'_>,
+    scratch: &mut Vec<u8>,
+) {
+    let block = &scanned.block.data[..];
+    let hits = &scanned.hits;
+    let has_escapes = memchr::memchr(0x1b, block).is_some();
+    let mut next_hit = 0;
+    let mut start = 0;
+    let mut lineno = scanned.block.first_line;
+    while start < block.len() {
+        let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
+        while next_hit < hits.len() && hits[next_hit] < start {
+            next_hit += 1;
+        }
+        let candidate = every_line || (next_hit < hits.len() && hits[next_hit] < end);
+        let line = lines::trim_cr(&block[start..end]);
+        let n = if has_escapes {
+            prefix::normalize(line, scratch)
+        } else {
+            prefix::strip_ci_prefix(line)
+        };
+        collector.line(lineno, n.text, n.ci_time, candidate);
+        lineno += 1;
+        start = end + 1;
     }
 }
 
@@ -88,13 +150,7 @@ pub fn analyze(
             InputKind::Console => {
                 console_inputs += 1;
                 collector.start_file(i as u16);
-                let mut feed = Feed {
-                    collector: &mut collector,
-                    sigs,
-                    hits: Vec::new(),
-                    scratch: Vec::new(),
-                };
-                let stats = lines::scan(opened.reader, opts.chunk, &mut feed)
+                let stats = scan_console(opened.reader, opts.chunk, sigs, &mut collector)
                     .map_err(|e| InputError(format!("{}: read error: {e}", opened.name)))?;
                 info.lines = stats.lines;
                 info.bytes = stats.bytes;

@@ -100,6 +100,7 @@ pub struct Collector<'s> {
     header_in_banner: bool,
     final_counts: Option<pytest::FinalCounts>,
     saw_session_start: bool,
+    saw_progress: bool,
     verbose_results: bool,
     warnings: Vec<String>,
     stats: CollectStats,
@@ -114,7 +115,7 @@ pub struct Collected {
     pub groups: HashMap<GroupKey, EventGroup>,
     /// pytest's own final counts, if the final line was read.
     pub final_counts: Option<pytest::FinalCounts>,
-    /// A `test session starts` banner was seen.
+    /// A `test session starts` banner or a `-q` progress line was seen.
     pub saw_session_start: bool,
     /// Tests were named in result lines (`-v` or xdist), so every test is known by id.
     pub verbose_results: bool,
@@ -148,6 +149,7 @@ impl<'s> Collector<'s> {
             header_in_banner: false,
             final_counts: None,
             saw_session_start: false,
+            saw_progress: false,
             verbose_results: false,
             warnings: Vec::new(),
             stats: CollectStats::default(),
@@ -164,11 +166,16 @@ impl<'s> Collector<'s> {
     /// Feeds one normalised line. `candidate` is true when a signature literal occurs in it.
     pub fn line(&mut self, lineno: u64, text: &[u8], ci_time: Option<&[u8]>, candidate: bool) {
         let first = text.first().copied().unwrap_or(b' ');
+        if self.state == State::Sections(Banner::Failures) && !self.header_in_banner {
+            self.tb_line_entry(lineno, text, ci_time, candidate);
+            return;
+        }
         let structural = matches!(
             first,
-            b'=' | b'_' | b'-' | b'[' | b'P' | b'F' | b'E' | b'S' | b'X'
+            b'=' | b'_' | b'-' | b'[' | b'P' | b'F' | b'E' | b'S' | b'X' | b'.'
         ) || (candidate && first != b' ' && first != b'\t')
-            || (self.state == State::Summary && first.is_ascii_uppercase());
+            || (self.state == State::Summary && first.is_ascii_uppercase())
+            || (first.is_ascii_digit() && maybe_bare_final(text));
         if structural {
             self.stats.structural_lines += 1;
             let s = String::from_utf8_lossy(text);
@@ -187,6 +194,13 @@ impl<'s> Collector<'s> {
     fn structure(&mut self, lineno: u64, kind: &LineKind<'_>) -> bool {
         match *kind {
             LineKind::Other => false,
+            LineKind::Progress => {
+                if self.state == State::Preamble {
+                    self.state = State::Run;
+                }
+                self.saw_progress = true;
+                true
+            }
             LineKind::SessionStart => {
                 self.flush_section();
                 self.saw_session_start = true;
@@ -245,7 +259,8 @@ impl<'s> Collector<'s> {
             LineKind::SubSection(sub) => {
                 match self.state {
                     State::Sections(_) => {
-                        self.flush_section();
+                        // The traceback's event waits until the section ends, so that
+                        // retries seen in its captured log can still inform it.
                         self.section_part = match sub {
                             SubSection::CapturedLog => SectionPart::Captured(Source::CapturedLog),
                             SubSection::CapturedStdout => {
@@ -305,6 +320,46 @@ impl<'s> Collector<'s> {
         }
     }
 
+    /// `--tb=line` prints failures without `____ name ____` headers: each entry is a run of
+    /// `E` lines closed by a `path:line: message` line, maybe followed by captured output.
+    /// Entries come in run order, so the n-th entry belongs to the n-th failed test.
+    fn tb_line_entry(&mut self, lineno: u64, text: &[u8], ci_time: Option<&[u8]>, candidate: bool) {
+        let first = text.first().copied().unwrap_or(b' ');
+        if matches!(first, b'=' | b'_' | b'-') {
+            let s = String::from_utf8_lossy(text);
+            let kind = pytest::classify(&s, false);
+            if matches!(kind, LineKind::SectionHeader(_)) {
+                // Not `--tb=line` after all: leave the headerless mode.
+                self.header_in_banner = true;
+                self.structure(lineno, &kind);
+                return;
+            }
+            if self.structure(lineno, &kind) {
+                return;
+            }
+        }
+        let is_e = text.starts_with(b"E ");
+        let is_location = is_location_line(text);
+        let opens_entry = is_e
+            || is_location
+            || (first.is_ascii_alphabetic()
+                && looks_like_exception_message(&String::from_utf8_lossy(text)));
+        if opens_entry && self.section.is_none() {
+            let test = self.failed_order.get(self.tb_line_cursor).copied();
+            self.tb_line_cursor += 1;
+            self.current = test;
+            self.section = Some(SectionAcc { test, best: None });
+            self.section_part = SectionPart::Traceback;
+        }
+        if candidate {
+            self.stats.candidate_lines += 1;
+            self.content(lineno, text, ci_time);
+        }
+        if is_location {
+            self.flush_section();
+        }
+    }
+
     /// A non-structural line that a signature literal pointed at.
     fn content(&mut self, lineno: u64, text: &[u8], ci_time: Option<&[u8]>) {
         let first = text.first().copied().unwrap_or(b' ');
@@ -319,7 +374,7 @@ impl<'s> Collector<'s> {
             }
             State::Summary => self.event_line(lineno, text, ci_time, Source::Live, None),
             State::Sections(Banner::Warnings | Banner::Durations) => {}
-            State::Sections(banner) => match self.section_part {
+            State::Sections(_) => match self.section_part {
                 SectionPart::Traceback => {
                     if is_traceback_event_line(text) {
                         self.event_line(lineno, text, ci_time, Source::Traceback, self.current);
@@ -327,12 +382,6 @@ impl<'s> Collector<'s> {
                 }
                 SectionPart::Captured(src) => {
                     self.event_line(lineno, text, ci_time, src, self.current);
-                }
-                SectionPart::Other if banner == Banner::Failures && !self.header_in_banner => {
-                    // `--tb=line`: one `path:line: message` entry per failure, no headers.
-                    let test = self.failed_order.get(self.tb_line_cursor).copied();
-                    self.tb_line_cursor += 1;
-                    self.event_line(lineno, text, ci_time, Source::Traceback, test);
                 }
                 SectionPart::Other => {
                     self.event_line(lineno, text, ci_time, Source::Live, self.current);
@@ -358,7 +407,7 @@ impl<'s> Collector<'s> {
         };
         let sig = &self.sigs.signatures()[hit.signature];
         let priority = sig.spec.priority;
-        let mut category = sig.category;
+        let category = sig.category;
         let fields = fields::extract(text, Some(&hit.captures));
         let kind = if is_retry_attempt(text) {
             EventKind::RetryAttempt
@@ -367,35 +416,23 @@ impl<'s> Collector<'s> {
         } else {
             EventKind::Terminal
         };
-        let mut cause = None;
         if kind == EventKind::RetryAttempt && fields.retry.is_some_and(|r| r.exhausted()) {
             match test {
                 Some(t) => self.tests[t as usize].saw_exhausted_retry = true,
                 None => self.session_saw_exhausted_retry = true,
             }
         }
-        let saw_exhausted = match test {
-            Some(t) => self.tests[t as usize].saw_exhausted_retry,
-            None => self.session_saw_exhausted_retry,
-        };
-        if kind == EventKind::Terminal
-            && category != Category::RetryExhausted
-            && saw_exhausted
-            && mentions_retry_exhaustion(text)
-        {
-            cause = Some(category);
-            category = Category::RetryExhausted;
-        }
         let event = Event {
             file: self.file,
             line: lineno,
             category,
-            cause,
+            cause: None,
             signature: hit.signature,
             kind,
             fields,
             timestamp: timestamp_of(ci_time, text),
             text: truncate(&String::from_utf8_lossy(text), MAX_TEXT),
+            mentions_exhaustion: mentions_retry_exhaustion(text),
         };
         if source == Source::Traceback {
             self.note_traceback_message(text);
@@ -418,10 +455,12 @@ impl<'s> Collector<'s> {
                 let mut new = event;
                 merge_fields(&mut new.fields, &old.fields);
                 new.cause = new.cause.or(old.cause);
+                new.mentions_exhaustion |= old.mentions_exhaustion;
                 acc.best = Some((priority, new));
             }
             Some((p, mut old)) => {
                 merge_fields(&mut old.fields, &event.fields);
+                old.mentions_exhaustion |= event.mentions_exhaustion;
                 acc.best = Some((p, old));
             }
         }
@@ -436,8 +475,22 @@ impl<'s> Collector<'s> {
     }
 
     /// Counts an event unless it repeats a failure already counted from another source.
-    fn emit(&mut self, event: Event, source: Source, test: Option<u32>) {
+    fn emit(&mut self, mut event: Event, source: Source, test: Option<u32>) {
         let test_key = test.unwrap_or(SESSION);
+        // A final failure after a `Retrying (...)` warning with a counter at zero means the
+        // retries ran out: that is retry exhaustion, caused by the original category.
+        let saw_exhausted = match test {
+            Some(t) => self.tests[t as usize].saw_exhausted_retry,
+            None => self.session_saw_exhausted_retry,
+        };
+        if event.kind == EventKind::Terminal
+            && event.category != Category::RetryExhausted
+            && event.mentions_exhaustion
+            && saw_exhausted
+        {
+            event.cause = Some(event.category);
+            event.category = Category::RetryExhausted;
+        }
         if event.kind == EventKind::Terminal
             && matches!(source, Source::Summary | Source::Junit)
             && let Some(t) = test
@@ -615,7 +668,7 @@ impl<'s> Collector<'s> {
             tests: self.tests,
             groups: self.groups,
             final_counts: self.final_counts,
-            saw_session_start: self.saw_session_start,
+            saw_session_start: self.saw_session_start || self.saw_progress,
             verbose_results: self.verbose_results,
             warnings: self.warnings,
             stats: self.stats,
@@ -651,6 +704,24 @@ fn is_traceback_event_line(text: &[u8]) -> bool {
         .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
         .count();
     !(ident_len > 0 && text[ident_len..].starts_with(b" = "))
+}
+
+/// A cheap test for `-q`'s undecorated final line (`3 failed, 1 passed in 0.52s`).
+fn maybe_bare_final(text: &[u8]) -> bool {
+    text.len() < 300 && matches!(text.last(), Some(b's') | Some(b')'))
+}
+
+/// `path/to/file.py:123: message` (a `--tb=line` entry, or a traceback location).
+fn is_location_line(text: &[u8]) -> bool {
+    let Some(colon) = memchr::memmem::find(text, b".py:") else {
+        return false;
+    };
+    if text[..colon].iter().any(|b| *b == b' ') {
+        return false;
+    }
+    let rest = &text[colon + 4..];
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    digits > 0 && rest[digits..].starts_with(b":")
 }
 
 fn mentions_retry_exhaustion(text: &[u8]) -> bool {

@@ -61,6 +61,8 @@ pub struct Event {
     pub timestamp: Option<String>,
     /// The line's text (normalised, truncated).
     pub text: String,
+    /// The line says retries ran out ("Max retries exceeded", `RetryError`).
+    pub mentions_exhaustion: bool,
 }
 
 /// Identity of an aggregated group of events.

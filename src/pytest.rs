@@ -42,6 +42,8 @@ pub enum LineKind<'a> {
         /// Message after ` - `, if any.
         message: Option<&'a str>,
     },
+    /// A non-verbose progress line such as `..F.sxE    [ 45%]`.
+    Progress,
     /// Anything else.
     Other,
 }
@@ -136,7 +138,8 @@ pub fn classify(line: &str, in_summary: bool) -> LineKind<'_> {
         b'=' => banner(line),
         b'_' => section_header(line).map_or(LineKind::Other, LineKind::SectionHeader),
         b'-' => sub_section(line).map_or(LineKind::Other, LineKind::SubSection),
-        _ if in_summary => summary_line(line).unwrap_or(LineKind::Other),
+        _ if in_summary => summary_line(line).unwrap_or_else(|| bare_final(line)),
+        b'.' | b'F' | b'E' | b's' | b'x' | b'X' if is_progress(line) => LineKind::Progress,
         _ => result_line(line).unwrap_or_else(|| bare_final(line)),
     }
 }
@@ -162,6 +165,17 @@ fn banner(line: &str) -> LineKind<'_> {
         _ => Banner::Other,
     };
     LineKind::Banner(b)
+}
+
+/// `..F.sxXE` followed by an optional `[ 45%]` marker.
+fn is_progress(line: &str) -> bool {
+    let body = strip_progress(line);
+    !body.is_empty()
+        && body.len() < line.trim_end().len() + 1
+        && body
+            .bytes()
+            .all(|b| matches!(b, b'.' | b'F' | b'E' | b's' | b'x' | b'X' | b'R'))
+        && (body.len() != line.trim_end().len() || body.contains('.'))
 }
 
 /// A final line without `=` decoration (`-q` prints `3 failed, 1 passed in 0.5s`).
@@ -577,6 +591,25 @@ mod tests {
                 false
             ),
             LineKind::SessionStart
+        );
+    }
+
+    #[test]
+    fn progress_lines() {
+        assert_eq!(
+            classify(".FFF.sxXEF                      [100%]", false),
+            LineKind::Progress
+        );
+        assert_eq!(classify("....", false), LineKind::Progress);
+        assert_eq!(
+            classify("18 failed, 2 passed, 1 error in 11.18s", true),
+            LineKind::Final(FinalCounts {
+                failed: 18,
+                passed: 2,
+                errors: 1,
+                duration_s: Some(11.18),
+                ..FinalCounts::default()
+            })
         );
     }
 

@@ -716,7 +716,7 @@ fn is_location_line(text: &[u8]) -> bool {
     let Some(colon) = memchr::memmem::find(text, b".py:") else {
         return false;
     };
-    if text[..colon].iter().any(|b| *b == b' ') {
+    if text[..colon].contains(&b' ') {
         return false;
     }
     let rest = &text[colon + 4..];

@@ -232,7 +232,7 @@ fn signatures(args: SignaturesArgs) -> Result<i32, String> {
         }
         SigFormat::Text => {
             let mut t = comfy_table::Table::new();
-            t.load_style(comfy_table::presets::UTF8_FULL);
+            t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
             t.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
             t.set_header(vec!["id", "category", "priority", "source", "description"]);
             for s in sigs.signatures() {

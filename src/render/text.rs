@@ -2,9 +2,10 @@
 //! comfy-table tables, then warnings.
 
 use crate::analysis::{Analysis, TestReport};
-use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL};
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
-/// Renders the analysis as text. `width` is the terminal width, if known.
+/// Renders the analysis as text. `width` is `None` on a terminal (tables fit its width),
+/// `Some(_)` when the output goes to a pipe or file (tables are not wrapped).
 pub fn render(a: &Analysis, width: Option<u16>) -> String {
     let mut out = String::new();
     let s = &a.summary;
@@ -53,10 +54,16 @@ pub fn render(a: &Analysis, width: Option<u16>) -> String {
 
 fn table(width: Option<u16>) -> Table {
     let mut t = Table::new();
-    t.load_style(UTF8_FULL);
-    t.set_content_arrangement(ContentArrangement::Dynamic);
-    if let Some(w) = width {
-        t.set_width(w);
+    t.load_style(UTF8_FULL_CONDENSED);
+    match width {
+        // On a terminal, fit the tables to its width.
+        None => {
+            t.set_content_arrangement(ContentArrangement::Dynamic);
+        }
+        // Piped or written to a file: never wrap, so that lines stay greppable.
+        Some(_) => {
+            t.set_content_arrangement(ContentArrangement::Disabled);
+        }
     }
     t
 }

@@ -1,0 +1,110 @@
+#!/bin/sh
+# Regenerates every real sample log in samples/ (X.log, X.expected.json, some X.junit.xml).
+#
+#   samples/generate/generate.sh            # all samples (about 5 minutes, plus venv builds)
+#   samples/generate/generate.sh seed       # only samples whose name starts with "seed"
+#
+# Network safety: every server, request and lookup stays on this machine. The suites talk only
+# to servers they start on 127.0.0.1 (kernel-chosen ports). The DNS samples run inside a
+# network namespace with only a loopback interface and a stub resolver (run_in_netns.sh), so
+# their lookups of made-up *.invalid names cannot leave the machine. Every pytest run is
+# wrapped in `timeout 300`; every request in the suites has a short timeout and every load
+# loop a fixed count. Needs root for the namespace (unshare), python3 >= 3.11 and openssl.
+set -eu
+
+GEN="$(cd "$(dirname "$0")" && pwd)"
+OUT="$(dirname "$GEN")"
+ONLY="${1:-}"
+VENVS="${RCA_SAMPLES_VENVS:-/tmp}"
+
+# ---- pinned environments (the full `pip freeze` of each, so a rebuild gets the same code) ----
+COMMON="pytest==9.2.0 pluggy==1.7.0 iniconfig==2.3.1 packaging==26.4 Pygments==2.21.0 idna==3.20 certifi==2026.10.19.post1"
+# A: requests 2.31 + urllib3 1.26 (old reprs: <urllib3.connection.HTTPSConnection object at 0x...>)
+PINS_A="$COMMON requests==2.31.0 urllib3==1.26.20 charset-normalizer==3.5.3"
+# B: requests 2.34 + urllib3 2.x (new reprs: HTTPSConnection(host='127.0.0.1', port=N)) + xdist
+PINS_B="$COMMON requests==2.34.2 urllib3==2.8.0 charset-normalizer==3.5.3 pytest-xdist==3.8.0 execnet==2.1.2"
+# C: httpx / httpcore
+PINS_C="$COMMON httpx==0.28.1 httpcore==1.0.9 h11==0.16.0 anyio==4.16.0 typing_extensions==4.16.0"
+
+venv() {  # venv NAME PINS... -> builds $VENVS/rca-venv-NAME once per pin set
+    dir="$VENVS/rca-venv-$1"; shift
+    if [ "$(cat "$dir/.pins" 2>/dev/null)" != "$*" ]; then
+        rm -rf "$dir"
+        python3 -m venv "$dir"
+        "$dir/bin/pip" install -q --disable-pip-version-check "$@"
+        echo "$*" > "$dir/.pins"
+    fi
+}
+venv a $PINS_A
+venv b $PINS_B
+venv c $PINS_C
+A="$VENVS/rca-venv-a/bin/python"; B="$VENVS/rca-venv-b/bin/python"; C="$VENVS/rca-venv-c/bin/python"
+
+# ---- a clean, reproducible environment for the runs ----
+# CA-bundle variables would change which trust store requests uses; proxies must never be used.
+unset REQUESTS_CA_BUNDLE CURL_CA_BUNDLE SSL_CERT_FILE SSL_CERT_DIR \
+      http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy PYTEST_ADDOPTS 2>/dev/null || true
+export NO_PROXY='*' no_proxy='*'
+export CI=true                      # what CI sets; pytest then never truncates summary lines
+export COLUMNS=80 TERM=dumb
+export PYTHONDONTWRITEBYTECODE=1
+export PYTHONPATH="$GEN/lib"        # rca_servers (the misbehaving servers) and rca_oracle (outcomes)
+WORK="$(mktemp -d /tmp/rca-samples.XXXXXX)"
+trap 'rm -rf "$WORK"' EXIT
+export RCA_CERT_DIR="$WORK/cert"    # self-signed certificate for the HTTPS servers
+STATUS=0
+
+# run NAME SUITE PYTHON [--strict] [--junit] [--netns] -- PYTEST-ARGS...
+#   --strict  the log is a full -v/live-log run: every designed category must be visible
+#   --junit   also write NAME.junit.xml and cross-check outcomes against it
+#   --netns   run inside the loopback-only namespace with the stub resolver
+run() {
+    name="$1"; suite="$2"; py="$3"; shift 3
+    strict=""; junit=""; prefix=""
+    while [ "$1" != "--" ]; do
+        case "$1" in
+            --strict) strict="--strict" ;;
+            --junit) junit="$OUT/$name.junit.xml" ;;
+            --netns) prefix="$GEN/run_in_netns.sh" ;;
+        esac
+        shift
+    done
+    shift
+    case "$name" in "$ONLY"*) ;; *) return 0 ;; esac
+    echo "generate: $name" >&2
+    set -- -p rca_oracle -p no:cacheprovider "$@"
+    if [ -n "$junit" ]; then set -- "$@" "--junitxml=$junit"; fi
+    start=$(date +%s)
+    ( cd "$GEN/suites/$suite" && RCA_ORACLE_OUT="$WORK/$name.oracle.json" \
+        timeout 300 $prefix "$py" -m pytest "$@" ) > "$OUT/$name.log" 2>&1 || true
+    echo "generate:   $(( $(date +%s) - start ))s, $(wc -c < "$OUT/$name.log") bytes" >&2
+    python3 "$GEN/make_expected.py" --log "$OUT/$name.log" --oracle "$WORK/$name.oracle.json" \
+        --design "$GEN/suites/$suite/design.json" --out "$OUT/$name.expected.json" \
+        $strict ${junit:+--junit "$junit"} || STATUS=1
+}
+
+LIVE="-v --log-cli-level=INFO"
+
+# 1, 2: the seed-shaped load suite (41 tests, 18 failures)
+run seed-urllib3-2     seed "$B" --strict --junit -- $LIVE
+run seed-urllib3-1.26  seed "$A" --strict --junit -- $LIVE
+# 3: httpx
+run httpx              httpx "$C" --strict --junit -- $LIVE
+# 4: one test per failure class
+run errors-urllib3-2    errors "$B" --strict -- $LIVE
+run errors-urllib3-1.26 errors "$A" --strict -- $LIVE
+# 5: DNS failures, inside the loopback-only namespace
+run dns-urllib3-2      dns "$B" --strict --netns -- $LIVE
+run dns-urllib3-1.26   dns "$A" --strict --netns -- $LIVE
+# 6: the errors suite under other pytest output shapes (env B)
+run shape-q            errors "$B" -- -q
+run shape-rA           errors "$B" -- -rA
+run shape-tb-short     errors "$B" -- $LIVE --tb=short
+run shape-tb-line      errors "$B" -- $LIVE --tb=line
+run shape-tb-native    errors "$B" -- $LIVE --tb=native
+run shape-tb-no        errors "$B" -- $LIVE --tb=no
+run shape-color        errors "$B" -- $LIVE --color=yes
+run shape-xdist        errors "$B" -- -n 2 -v
+run shape-durations    errors "$B" -- $LIVE --durations=5
+
+exit $STATUS

@@ -1,0 +1,88 @@
+//! Helpers shared by the integration tests: run the real `rca` binary and read samples.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The repository's `samples/` directory.
+pub fn samples_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
+}
+
+/// Every sample that has an `.expected.json` oracle, by stem (e.g. `seed-urllib3-2`).
+pub fn sample_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(samples_dir())
+        .expect("samples/ exists")
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            name.strip_suffix(".expected.json").map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    assert!(!names.is_empty(), "no samples with expected results");
+    names
+}
+
+/// The `rca` binary.
+pub fn rca() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("rca");
+    cmd.env_remove("RUST_BACKTRACE");
+    cmd
+}
+
+/// Runs `rca analyze ARGS --format json`, asserts exit 0 and returns the parsed document.
+pub fn analyze_json(args: &[&str]) -> Value {
+    analyze_json_stdin(args, None)
+}
+
+/// Same as [`analyze_json`], feeding `stdin` when given.
+pub fn analyze_json_stdin(args: &[&str], stdin: Option<Vec<u8>>) -> Value {
+    let mut cmd = rca();
+    cmd.arg("analyze")
+        .args(args)
+        .args(["--format", "json", "--quiet"]);
+    if let Some(input) = stdin {
+        cmd.write_stdin(input);
+    }
+    let out = cmd.output().expect("rca runs");
+    assert!(
+        out.status.success(),
+        "rca {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("rca prints valid JSON")
+}
+
+/// The parts of an analysis that must not depend on how the input was delivered.
+pub fn comparable(mut v: Value) -> Value {
+    v.as_object_mut().unwrap().remove("inputs");
+    if let Some(w) = v.get_mut("warnings") {
+        // Warnings about one input start with its name, which differs between deliveries.
+        *w = Value::Array(
+            w.as_array()
+                .unwrap()
+                .iter()
+                .map(|w| {
+                    let text = w.as_str().unwrap_or("");
+                    let text = match text.split_once(": ") {
+                        Some((name, rest))
+                            if name == "<stdin>"
+                                || name.ends_with(".log")
+                                || name.ends_with(".gz") =>
+                        {
+                            rest
+                        }
+                        _ => text,
+                    };
+                    Value::String(text.to_string())
+                })
+                .collect(),
+        );
+    }
+    v
+}
+
+/// Reads a sample file.
+pub fn sample_bytes(name: &str) -> Vec<u8> {
+    std::fs::read(samples_dir().join(name)).expect("sample exists")
+}

@@ -68,13 +68,20 @@ impl<R: Read> BlockReader<R> {
     }
 
     /// The next block, built in `buf` (a recycled buffer, or a new empty one).
-    pub fn next_block(&mut self, mut buf: Vec<u8>) -> io::Result<Option<Block>> {
+    ///
+    /// Each byte is searched for a newline once, and a partial line is moved, not copied,
+    /// between calls, so cost stays linear even with tiny reads and very long lines.
+    pub fn next_block(&mut self, mut recycled: Vec<u8>) -> io::Result<Option<Block>> {
         loop {
             if self.eof && self.carry.is_empty() {
                 return Ok(None);
             }
-            buf.clear();
-            buf.append(&mut self.carry);
+            let mut buf = if self.carry.is_empty() {
+                recycled.clear();
+                std::mem::take(&mut recycled)
+            } else {
+                std::mem::take(&mut self.carry)
+            };
             let start = buf.len();
             if !self.eof {
                 buf.resize(start + self.chunk, 0);
@@ -84,6 +91,7 @@ impl<R: Read> BlockReader<R> {
                 self.eof = n == 0;
             }
             if self.skipping_long_line {
+                // `buf` holds only new bytes here (the cut line's head was delivered).
                 match memchr::memchr(b'\n', &buf) {
                     Some(i) => {
                         buf.drain(..=i);
@@ -91,14 +99,17 @@ impl<R: Read> BlockReader<R> {
                     }
                     None => {
                         buf.clear();
+                        recycled = buf;
                         continue;
                     }
                 }
             }
+            // Bytes before `start` came from the carry, which never holds a newline.
+            let search_from = start.min(buf.len());
             let complete = if self.eof {
                 buf.len()
             } else {
-                memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1)
+                memchr::memrchr(b'\n', &buf[search_from..]).map_or(0, |i| search_from + i + 1)
             };
             if complete > 0 {
                 self.carry.extend_from_slice(&buf[complete..]);
@@ -131,8 +142,8 @@ impl<R: Read> BlockReader<R> {
                 self.stats.lines += 1;
                 return Ok(Some(block));
             }
-            // Not a whole line yet: keep it and read more.
-            self.carry = std::mem::take(&mut buf);
+            // Not a whole line yet: keep it (moved, not copied) and read more.
+            self.carry = buf;
         }
     }
 }

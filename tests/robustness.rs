@@ -1,0 +1,146 @@
+//! Damaged and adversarial inputs never panic: random byte flips, truncations, shuffled and
+//! spliced lines from real samples, long lines and structural lines out of place all either
+//! analyse (with warnings) or fail with an input error.
+
+mod common;
+
+use common::*;
+use rca::run::{Options, analyze};
+use rca::signatures::SignatureSet;
+
+/// A small deterministic generator (xorshift64*), so failures reproduce.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+fn mutate(rng: &mut Rng, src: &[u8]) -> Vec<u8> {
+    let mut lines: Vec<Vec<u8>> = src.split(|b| *b == b'\n').map(<[u8]>::to_vec).collect();
+    match rng.below(6) {
+        0 => {
+            // flip random bytes
+            let mut data = src.to_vec();
+            for _ in 0..200 {
+                let i = rng.below(data.len());
+                data[i] = rng.next() as u8;
+            }
+            return data;
+        }
+        1 => {
+            // shuffle a window of lines
+            let n = lines.len();
+            for _ in 0..n / 4 {
+                let (a, b) = (rng.below(n), rng.below(n));
+                lines.swap(a, b);
+            }
+        }
+        2 => {
+            // drop random lines (structure goes missing)
+            lines.retain(|_| rng.below(5) != 0);
+        }
+        3 => {
+            // duplicate structural lines out of place
+            let structural: Vec<Vec<u8>> = lines
+                .iter()
+                .filter(|l| matches!(l.first(), Some(b'=' | b'_' | b'-' | b'E' | b'F')))
+                .cloned()
+                .collect();
+            for _ in 0..50 {
+                if structural.is_empty() {
+                    break;
+                }
+                let l = structural[rng.below(structural.len())].clone();
+                let at = rng.below(lines.len());
+                lines.insert(at, l);
+            }
+        }
+        4 => {
+            // cut every line at a random point
+            for l in &mut lines {
+                let cut = rng.below(l.len() + 1);
+                l.truncate(cut);
+            }
+        }
+        _ => {
+            // a huge line and stray carriage returns
+            let at = rng.below(lines.len());
+            lines.insert(at, vec![b'E'; 3 << 20]);
+            for l in lines.iter_mut().step_by(3) {
+                l.push(b'\r');
+            }
+        }
+    }
+    lines.join(&b'\n')
+}
+
+#[test]
+fn mangled_samples_never_panic() {
+    let sigs = SignatureSet::builtin();
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Rng(0x5eed_1234_abcd_ef01);
+    let mut analysed = 0;
+    for name in [
+        "seed-urllib3-2",
+        "errors-urllib3-1.26",
+        "shape-tb-line",
+        "httpx",
+    ] {
+        let src = sample_bytes(&format!("{name}.log"));
+        for round in 0..12 {
+            let data = mutate(&mut rng, &src);
+            let path = dir.path().join(format!("{name}-{round}.log"));
+            std::fs::write(&path, &data).unwrap();
+            let path = path.to_str().unwrap().to_string();
+            for chunk in [13, 1 << 20] {
+                let opts = Options {
+                    chunk,
+                    ..Options::default()
+                };
+                // Either outcome is fine; a panic fails the test.
+                if analyze(std::slice::from_ref(&path), &sigs, &opts).is_ok() {
+                    analysed += 1;
+                }
+            }
+        }
+    }
+    assert!(analysed > 0);
+}
+
+#[test]
+fn mangled_junit_never_panics() {
+    let sigs = SignatureSet::builtin();
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Rng(42);
+    let src = sample_bytes("seed-urllib3-2.junit.xml");
+    for round in 0..20 {
+        let mut data = src.clone();
+        match round % 3 {
+            0 => data.truncate(rng.below(data.len())),
+            1 => {
+                for _ in 0..50 {
+                    let i = rng.below(data.len());
+                    data[i] = rng.next() as u8;
+                }
+            }
+            _ => data
+                .splice(0..0, b"<!DOCTYPE x [<!ENTITY a \"aaaa\">]>".to_vec())
+                .for_each(drop),
+        }
+        let path = dir.path().join(format!("j{round}.xml"));
+        std::fs::write(&path, &data).unwrap();
+        let _ = analyze(
+            &[path.to_str().unwrap().to_string()],
+            &sigs,
+            &Options::default(),
+        );
+    }
+}

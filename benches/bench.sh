@@ -37,7 +37,7 @@ printf '%-8s %-6s %9s %9s %10s\n' size tool best_s MB/s rss_MiB
 for mb in "${sizes[@]}"; do
   log="target/bench/gen-${mb}mb-seed7.log"
   [ -f "$log" ] || python3 "$gen" --size-mb "$mb" --seed 7 -o "$log"
-  bytes=$(stat -c %s "$log")
+  bytes=$(stat -L -c %s "$log")
   cat "$log" >/dev/null
   best_rca=999999; best_rg=999999; rss_rca=0; rss_rg=0
   for _ in $(seq "$runs"); do

@@ -707,8 +707,14 @@ fn is_traceback_event_line(text: &[u8]) -> bool {
 }
 
 /// A cheap test for `-q`'s undecorated final line (`3 failed, 1 passed in 0.52s`).
+/// Must stay cheap: every timestamped log record also starts with a digit.
 fn maybe_bare_final(text: &[u8]) -> bool {
-    text.len() < 300 && matches!(text.last(), Some(b's') | Some(b')'))
+    let digits = text.iter().take_while(|b| b.is_ascii_digit()).count();
+    digits > 0
+        && text.get(digits) == Some(&b' ')
+        && text.get(digits + 1).is_some_and(u8::is_ascii_lowercase)
+        && text.len() < 300
+        && matches!(text.last(), Some(b's') | Some(b')'))
 }
 
 /// `path/to/file.py:123: message` (a `--tb=line` entry, or a traceback location).

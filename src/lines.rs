@@ -15,6 +15,9 @@ pub const DEFAULT_CHUNK: usize = 1 << 20;
 /// Longest line kept whole; the rest of a longer line is skipped (and counted).
 pub const MAX_LINE: usize = 1 << 20;
 
+/// Partial lines up to this size are copied between reads rather than moved.
+const CARRY_COPY_LIMIT: usize = 64 * 1024;
+
 /// What the reader tells its consumer about the whole input after the last block.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct ScanStats {
@@ -76,8 +79,12 @@ impl<R: Read> BlockReader<R> {
             if self.eof && self.carry.is_empty() {
                 return Ok(None);
             }
-            let mut buf = if self.carry.is_empty() {
+            // A short partial line is copied into the recycled buffer (keeping its large
+            // allocation); a long one is moved, so that long lines cost no re-copying.
+            let mut buf = if self.carry.len() <= CARRY_COPY_LIMIT {
                 recycled.clear();
+                recycled.extend_from_slice(&self.carry);
+                self.carry.clear();
                 std::mem::take(&mut recycled)
             } else {
                 std::mem::take(&mut self.carry)

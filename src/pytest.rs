@@ -324,7 +324,8 @@ fn result_line(line: &str) -> Option<LineKind<'_>> {
     if let Some(n) = nodeid_len(s) {
         let nodeid = &s[..n];
         let rest = s[n..].trim_start();
-        let outcome = if rest.is_empty() {
+        let outcome = if rest.is_empty() || rest.starts_with("RERUN") {
+            // pytest-rerunfailures: the test runs again; its final outcome follows later.
             None
         } else {
             Some(leading_outcome(rest)?.0)

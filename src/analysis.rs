@@ -96,6 +96,34 @@ pub struct TestReport {
     pub location: Location,
     /// `log` or `junit`.
     pub outcome_source: &'static str,
+    /// Epoch seconds of the test's first timestamped event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_event_s: Option<i64>,
+    /// Epoch seconds of the test's last timestamped event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_event_s: Option<i64>,
+}
+
+/// Events per category over time (from log timestamps; empty when the log has none).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Timeline {
+    /// First event second.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_s: Option<i64>,
+    /// Last event second.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_s: Option<i64>,
+    /// One series per category: `[epoch_second, events]` points in time order.
+    pub series: Vec<Series>,
+}
+
+/// One category's events over time.
+#[derive(Debug, Clone, Serialize)]
+pub struct Series {
+    /// Category.
+    pub category: Category,
+    /// `[epoch_second, events]`.
+    pub points: Vec<[i64; 2]>,
 }
 
 /// Totals for one category.
@@ -171,6 +199,9 @@ pub struct EventReport {
     /// Last urllib3 retry counters seen.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry: Option<RetryCounters>,
+    /// Largest remaining `total` (else `connect`) retry counter printed (the first retry's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_max_total: Option<i64>,
     /// Earliest timestamp.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_at: Option<String>,
@@ -202,6 +233,14 @@ pub struct Analysis {
     pub categories: Vec<CategoryReport>,
     /// Aggregated events.
     pub events: Vec<EventReport>,
+    /// Events per category over time.
+    pub timeline: Timeline,
+    /// Findings, root causes with verdicts and cross-checks (`headline`, `findings`,
+    /// `root_causes`, `unexplained_failures`, `observed_concurrency` at the top level).
+    #[serde(flatten)]
+    pub rca: crate::rootcause::RootCauseAnalysis,
+    /// Remediations the evidence supports, most urgent first.
+    pub recommendations: Vec<crate::recommend::Recommendation>,
     /// Problems noticed (truncated log, count mismatch, ...).
     pub warnings: Vec<String>,
 }
@@ -251,8 +290,9 @@ pub fn build(
         .iter()
         .map(|(k, g)| event_report(k, g, &collected.tests, sigs, redactor))
         .collect();
+    let timeline = timeline(&collected);
     let warnings = warnings.iter().map(|w| redactor.apply(w)).collect();
-    Analysis {
+    let mut analysis = Analysis {
         schema_version: SCHEMA_VERSION,
         tool: ToolInfo {
             name: "rca",
@@ -263,7 +303,28 @@ pub fn build(
         tests,
         categories,
         events,
+        timeline,
+        rca: Default::default(),
+        recommendations: Vec::new(),
         warnings,
+    };
+    analysis.rca = crate::rootcause::analyse(&analysis);
+    analysis.recommendations = crate::recommend::recommend(&analysis, &analysis.rca);
+    analysis
+}
+
+fn timeline(c: &Collected) -> Timeline {
+    let mut series: BTreeMap<Category, Vec<[i64; 2]>> = BTreeMap::new();
+    for (&(at, cat), &n) in &c.timeline {
+        series.entry(cat).or_default().push([at, n as i64]);
+    }
+    Timeline {
+        start_s: c.timeline.keys().next().map(|k| k.0),
+        end_s: c.timeline.keys().next_back().map(|k| k.0),
+        series: series
+            .into_iter()
+            .map(|(category, points)| Series { category, points })
+            .collect(),
     }
 }
 
@@ -513,6 +574,8 @@ fn test_reports(
                     line: t.first_seen.1,
                 },
                 outcome_source: t.outcome_source,
+                first_event_s: t.event_span.map(|s| s.0),
+                last_event_s: t.event_span.map(|s| s.1),
             }
         })
         .collect()
@@ -696,6 +759,7 @@ fn event_report(
         pool_sizes: g.pool_sizes.clone(),
         max_elapsed_ms: g.max_elapsed_ms,
         retry: g.retry,
+        retry_max_total: g.retry_max_total,
         first_at: g.first_at.clone(),
         last_at: g.last_at.clone(),
         locations: g

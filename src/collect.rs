@@ -13,8 +13,8 @@ use crate::fields;
 use crate::model::{Category, Outcome};
 use crate::pytest::{self, Banner, LineKind, SubSection};
 use crate::signatures::SignatureSet;
-use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 
 /// Longest text kept from a log line (samples, messages).
@@ -43,6 +43,8 @@ pub struct TestRecord {
     pub saw_exhausted_retry: bool,
     /// Where the outcome came from (`log` or `junit`).
     pub outcome_source: &'static str,
+    /// Epoch seconds of the first and last timestamped event of this test.
+    pub event_span: Option<(i64, i64)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +94,7 @@ pub struct Collector<'s> {
     index: HashMap<String, u32>,
     names: HashMap<String, Vec<u32>>,
     groups: HashMap<GroupKey, EventGroup>,
+    timeline: BTreeMap<(i64, Category), u64>,
     seen: HashMap<(u32, u64), [u32; SOURCES]>,
     session_saw_exhausted_retry: bool,
     failed_order: Vec<u32>,
@@ -113,6 +116,8 @@ pub struct Collected {
     pub tests: Vec<TestRecord>,
     /// Aggregated events.
     pub groups: HashMap<GroupKey, EventGroup>,
+    /// Counted events per (epoch second, category), for events with a timestamp.
+    pub timeline: BTreeMap<(i64, Category), u64>,
     /// pytest's own final counts, if the final line was read.
     pub final_counts: Option<pytest::FinalCounts>,
     /// A `test session starts` banner or a `-q` progress line was seen.
@@ -142,6 +147,7 @@ impl<'s> Collector<'s> {
             index: HashMap::new(),
             names: HashMap::new(),
             groups: HashMap::new(),
+            timeline: BTreeMap::new(),
             seen: HashMap::new(),
             session_saw_exhausted_retry: false,
             failed_order: Vec::new(),
@@ -529,6 +535,17 @@ impl<'s> Collector<'s> {
             terminal_sources(&mut self.seen, test_key, source);
         }
         self.stats.events += 1;
+        if let Some(at) = event
+            .timestamp
+            .as_deref()
+            .and_then(crate::event::epoch_seconds)
+        {
+            *self.timeline.entry((at, event.category)).or_default() += 1;
+            if let Some(t) = test {
+                let span = &mut self.tests[t as usize].event_span;
+                *span = Some(span.map_or((at, at), |(a, b)| (a.min(at), b.max(at))));
+            }
+        }
         let gk = GroupKey {
             test,
             category: event.category,
@@ -667,6 +684,7 @@ impl<'s> Collector<'s> {
         Collected {
             tests: self.tests,
             groups: self.groups,
+            timeline: self.timeline,
             final_counts: self.final_counts,
             saw_session_start: self.saw_session_start || self.saw_progress,
             verbose_results: self.verbose_results,

@@ -116,6 +116,8 @@ pub struct EventGroup {
     pub max_elapsed_ms: Option<f64>,
     /// Retry counters of the last event that had them.
     pub retry: Option<RetryCounters>,
+    /// Largest remaining `total` (else `connect`) counter printed: the first retry's.
+    pub retry_max_total: Option<i64>,
 }
 
 impl EventGroup {
@@ -133,6 +135,7 @@ impl EventGroup {
             pool_sizes: Vec::new(),
             max_elapsed_ms: None,
             retry: None,
+            retry_max_total: None,
         };
         g.add(e);
         g
@@ -168,13 +171,25 @@ impl EventGroup {
         if let Some(ms) = e.fields.elapsed_ms {
             self.max_elapsed_ms = Some(self.max_elapsed_ms.map_or(ms, |m| m.max(ms)));
         }
-        if e.fields.retry.is_some() {
-            self.retry = e.fields.retry;
+        if let Some(r) = e.fields.retry {
+            self.retry = Some(r);
+            if let Some(t) = r.total.or(r.connect) {
+                self.retry_max_total = Some(self.retry_max_total.map_or(t, |m| m.max(t)));
+            }
         }
         if self.cause.is_none() {
             self.cause = e.cause;
         }
     }
+}
+
+/// Seconds since the Unix epoch of a normalised timestamp (`YYYY-MM-DDTHH:MM:SS[.fff]`),
+/// read as UTC (log timestamps rarely carry a zone; only differences matter here).
+pub fn epoch_seconds(ts: &str) -> Option<i64> {
+    let t = chrono::NaiveDateTime::parse_from_str(ts, "%Y-%m-%dT%H:%M:%S%.f")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(ts, "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    Some(t.and_utc().timestamp())
 }
 
 /// Masks dynamic parts of a URL path so that `/jobs/8123/status` and `/jobs/77/status`
@@ -186,6 +201,9 @@ pub fn path_template(path: &str) -> String {
             out.push('/');
         }
         if is_dynamic_segment(seg) {
+            out.push_str("{id}");
+        } else if let Some(word) = numbered_segment(seg) {
+            out.push_str(&seg[..word]);
             out.push_str("{id}");
         } else {
             out.push_str(seg);
@@ -203,9 +221,31 @@ fn is_dynamic_segment(seg: &str) -> bool {
     digits == seg.len() || (hexish && seg.len() >= 16 && digits > 0)
 }
 
+/// `task-000`, `job17`, `run_3`: a word and a number, where the number is an id
+/// (but not a version such as `v2`). Returns the length of the word part.
+fn numbered_segment(seg: &str) -> Option<usize> {
+    let word = seg.trim_end_matches(|c: char| c.is_ascii_digit());
+    let number = seg.len() - word.len();
+    let is_version = (word == "v" || word == "V") && number <= 2;
+    (number > 0
+        && !word.is_empty()
+        && !is_version
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'_'))
+    .then_some(word.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn epoch_of_timestamps() {
+        assert_eq!(epoch_seconds("1970-01-01T00:01:05"), Some(65));
+        assert_eq!(epoch_seconds("1970-01-01T00:01:05.250"), Some(65));
+        assert_eq!(epoch_seconds("not a time"), None);
+    }
 
     #[test]
     fn path_templates_mask_ids() {
@@ -219,5 +259,10 @@ mod tests {
             "/focus-server/configure"
         );
         assert_eq!(path_template("/v2/items"), "/v2/items");
+        assert_eq!(
+            path_template("/tasks/task-007/status"),
+            "/tasks/task-{id}/status"
+        );
+        assert_eq!(path_template("/jobs/job17"), "/jobs/job{id}");
     }
 }

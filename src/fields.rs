@@ -79,6 +79,10 @@ re!(
 );
 re!(WITH_URL, r"with url: (?P<path>/[^\s?#'),]*)");
 re!(
+    RETRY_PATH,
+    r"(?:connection broken by .*': |Incremented Retry for \(url=')(?P<path>/[^\s?#']*)"
+);
+re!(
     TIMEOUT,
     r"(?:connect|read|write|pool) timeout=(?P<t>\d+(?:\.\d+)?)"
 );
@@ -146,6 +150,7 @@ pub fn extract(line: &[u8], sig: Option<&Captures<'_>>) -> Fields {
     if f.path.is_none() {
         f.path = WITH_URL
             .captures(line)
+            .or_else(|| RETRY_PATH.captures(line))
             .and_then(|c| text(&c, "path"))
             .map(|p| strip_query(&p));
     }
@@ -190,9 +195,16 @@ pub fn extract(line: &[u8], sig: Option<&Captures<'_>>) -> Fields {
     f
 }
 
+/// Drops the query string and fragment, and punctuation that ends a sentence after a URL
+/// (`... for POST https://h/x: 503` or `... /x.`).
 fn strip_query(path: &str) -> String {
     let end = path.find(['?', '#']).unwrap_or(path.len());
-    path[..end].to_string()
+    let p = path[..end].trim_end_matches([':', '.', ';', ',']);
+    if p.is_empty() {
+        "/".to_string()
+    } else {
+        p.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -228,6 +240,11 @@ mod tests {
         assert_eq!(r.total, Some(0));
         assert_eq!(r.connect, None);
         assert!(r.exhausted());
+        let f = fields(
+            "Retrying (Retry(total=2, connect=None, read=None, redirect=None, status=None)) after connection broken by 'ConnectTimeoutError(<HTTPSConnection(host='127.0.0.1', port=1) at 0x7f>, 'Connection to 127.0.0.1 timed out. (connect timeout=0.5)')': /focus-server/configure",
+        );
+        assert_eq!(f.path.as_deref(), Some("/focus-server/configure"));
+        assert_eq!(f.host.as_deref(), Some("127.0.0.1"));
     }
 
     #[test]

@@ -1,0 +1,1544 @@
+//! Root-cause analysis over an [`Analysis`]: findings (events grouped by fingerprint),
+//! root causes (findings clustered by failure family and target), a verdict for each with
+//! its evidence and counter-evidence, and the quantitative cross-checks a careful person
+//! would do by hand. Independent of any output format.
+
+use crate::analysis::{Analysis, EventReport, Location, TestReport, trim_float};
+use crate::event::EventKind;
+use crate::model::{Category, Outcome};
+use regex::Regex;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::LazyLock;
+
+/// urllib3's and requests' default connection pool size.
+pub const URLLIB3_DEFAULT_POOL: u32 = 10;
+
+/// Events with the same fingerprint: category x target x endpoint x status.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// `F1`, `F2`, ... in order of first appearance.
+    pub id: String,
+    /// The fingerprint, e.g. `connect_timeout|10.10.10.100:443|POST /focus-server/configure|`.
+    pub fingerprint: String,
+    /// Category.
+    pub category: Category,
+    /// Cause behind retry exhaustion.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Category>,
+    /// `host:port` (or host).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// `METHOD /path/template`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// HTTP status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// All events.
+    pub events: u64,
+    /// Final failures among them.
+    pub terminal_events: u64,
+    /// Retry attempts among them.
+    pub retry_attempts: u64,
+    /// Tests with events of this finding.
+    pub tests: Vec<String>,
+    /// Of those, the failed or errored ones.
+    pub failed_tests: Vec<String>,
+    /// Timeouts seen (seconds).
+    pub timeouts_s: Vec<f64>,
+    /// Pool sizes seen.
+    pub pool_sizes: Vec<u32>,
+    /// Largest elapsed time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_elapsed_ms: Option<f64>,
+    /// Earliest timestamp.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_at: Option<String>,
+    /// Latest timestamp.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_at: Option<String>,
+    /// First event lines (at most 20).
+    pub locations: Vec<Location>,
+    /// Distinct representative lines (dynamic values masked) with their counts.
+    pub samples: Vec<SampleLine>,
+    /// Indices into `Analysis::events` of the event groups in this finding.
+    #[serde(skip)]
+    pub event_indices: Vec<usize>,
+}
+
+/// A representative log line and how many events look like it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SampleLine {
+    /// The line, redacted and with object addresses masked.
+    pub text: String,
+    /// Events it stands for.
+    pub count: u64,
+    /// Where the first of them is.
+    pub location: Location,
+}
+
+/// What kind of trouble a root cause is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    /// Connections could not be made (connect timeouts, refused, DNS, TLS, deadlines).
+    Unreachable,
+    /// The server answered with error statuses (503, 429, 5xx).
+    ErrorResponses,
+    /// The server accepted but was slow or dropped connections.
+    SlowOrDropping,
+    /// The client's connection pool was too small.
+    ClientPool,
+}
+
+/// Where the cause most likely lies. The JSON names are a contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Locus {
+    /// Network, firewall, server down.
+    #[serde(rename = "infrastructure")]
+    Infrastructure,
+    /// The server is up but cannot take the load.
+    #[serde(rename = "server capacity")]
+    ServerCapacity,
+    /// The HTTP client's configuration or code.
+    #[serde(rename = "client code")]
+    ClientCode,
+    /// The tests themselves.
+    #[serde(rename = "test code")]
+    TestCode,
+    /// Not enough evidence.
+    #[serde(rename = "unknown")]
+    Unknown,
+}
+
+/// How sure the verdict is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Several independent signals agree.
+    High,
+    /// One strong signal.
+    Medium,
+    /// A guess from weak signals.
+    Low,
+}
+
+/// A verdict with what supports it and what speaks against it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    /// Where the cause most likely lies.
+    pub locus: Locus,
+    /// How sure.
+    pub confidence: Confidence,
+    /// One sentence.
+    pub summary: String,
+    /// Supporting facts, each with numbers and line numbers.
+    pub evidence: Vec<String>,
+    /// Facts that speak against it or limit it.
+    pub counter_evidence: Vec<String>,
+}
+
+/// A quantitative check with its numbers.
+#[derive(Debug, Clone, Serialize)]
+pub struct CrossCheck {
+    /// Stable id, e.g. `pool_vs_concurrency`.
+    pub id: &'static str,
+    /// What was compared.
+    pub title: String,
+    /// The result, stated with its numbers.
+    pub statement: String,
+    /// Lines the numbers come from.
+    pub locations: Vec<Location>,
+}
+
+/// A root cause: related findings, the failed tests they explain, a verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct RootCause {
+    /// `RC1`, `RC2`, ... most failed tests first.
+    pub id: String,
+    /// Short title, e.g. "127.0.0.1:54789 unreachable: connect timeouts".
+    pub title: String,
+    /// Failure family.
+    pub family: Family,
+    /// Target (`host:port` or host).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Ids of its findings.
+    pub findings: Vec<String>,
+    /// Categories involved.
+    pub categories: Vec<Category>,
+    /// Events in all its findings.
+    pub events: u64,
+    /// Failed tests whose main failure this is.
+    pub failed_tests: Vec<String>,
+    /// Other failed tests it also touched (contributing, not primary).
+    pub contributing_to: Vec<String>,
+    /// Passed tests that still showed these events.
+    pub passed_tests_affected: Vec<String>,
+    /// Failed tests whose every event falls inside this cause's outage window.
+    pub collateral_tests: Vec<String>,
+    /// Outage window (first..last timestamp) when the log has times.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window: Option<Window>,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Cross-checks for this cause.
+    pub cross_checks: Vec<CrossCheck>,
+}
+
+/// A time window.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Window {
+    /// Start, epoch seconds.
+    pub start_s: i64,
+    /// End, epoch seconds.
+    pub end_s: i64,
+}
+
+/// Everything root-cause analysis adds to an analysis.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RootCauseAnalysis {
+    /// "18 of 41 tests failed -> 2 root causes".
+    pub headline: String,
+    /// Findings in order of first appearance.
+    pub findings: Vec<Finding>,
+    /// Root causes, most failed tests first.
+    pub root_causes: Vec<RootCause>,
+    /// Failed tests no root cause explains (assertions, test code, unknown).
+    pub unexplained_failures: Vec<String>,
+    /// Highest concurrency the run shows (test parameters, "N/N jobs" messages).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observed_concurrency: Option<u32>,
+}
+
+static MASK_ADDR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"0x[0-9a-fA-F]+").expect("address mask"));
+static MASK_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?\s*").expect("time mask")
+});
+
+/// Tests by node id (lookups happen per event and per test on runs of thousands of tests).
+type TestIndex<'a> = HashMap<&'a str, &'a TestReport>;
+
+/// Runs root-cause analysis.
+pub fn analyse(a: &Analysis) -> RootCauseAnalysis {
+    let index: TestIndex<'_> = a.tests.iter().map(|t| (t.nodeid.as_str(), t)).collect();
+    let findings = findings(a, &index);
+    let observed_concurrency = observed_concurrency(&a.tests);
+    let mut root_causes = cluster(a, &index, &findings);
+    let mut explained = BTreeSet::new();
+    for rc in &root_causes {
+        explained.extend(rc.failed_tests.iter().cloned());
+    }
+    for rc in &mut root_causes {
+        rc.verdict = verdict(a, rc, &findings);
+        rc.cross_checks = cross_checks(a, rc, &findings, observed_concurrency);
+    }
+    let unexplained_failures: Vec<String> = a
+        .tests
+        .iter()
+        .filter(|t| is_failed(t) && !explained.contains(&t.nodeid))
+        .map(|t| t.nodeid.clone())
+        .collect();
+    let failed = a.summary.failed + a.summary.errors;
+    let primary = root_causes
+        .iter()
+        .filter(|r| !r.failed_tests.is_empty())
+        .count();
+    let headline = format!(
+        "{failed} of {} tests failed -> {primary} root cause{}{}",
+        a.summary.total,
+        if primary == 1 { "" } else { "s" },
+        if unexplained_failures.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (+{} failure(s) without an HTTP-client cause)",
+                unexplained_failures.len()
+            )
+        }
+    );
+    RootCauseAnalysis {
+        headline,
+        findings,
+        root_causes,
+        unexplained_failures,
+        observed_concurrency,
+    }
+}
+
+fn is_failed(t: &TestReport) -> bool {
+    t.outcome == Outcome::Failed.id() || t.outcome == Outcome::Error.id()
+}
+
+fn target_of(e: &EventReport) -> Option<String> {
+    e.host.as_ref().map(|h| match e.port {
+        Some(p) => format!("{h}:{p}"),
+        None => h.clone(),
+    })
+}
+
+fn endpoint_of(e: &EventReport) -> Option<String> {
+    match (&e.method, &e.path) {
+        (Some(m), Some(p)) => Some(format!("{m} {p}")),
+        (None, Some(p)) => Some(p.clone()),
+        _ => None,
+    }
+}
+
+/// Masks object addresses and a leading timestamp so that lines of one kind group together.
+pub fn mask_line(text: &str) -> String {
+    let t = MASK_TIME.replace(text, "");
+    MASK_ADDR.replace_all(&t, "0x…").into_owned()
+}
+
+/// (category, target, path, status): one failure at one endpoint, whatever the method.
+type FailureAt<'a> = (Category, Option<String>, &'a str, Option<u16>);
+
+fn findings(a: &Analysis, tests_by_id: &TestIndex<'_>) -> Vec<Finding> {
+    let mut map: BTreeMap<String, Finding> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    // Tracebacks rarely name the method; borrow it from records of the same failure.
+    let mut methods: BTreeMap<FailureAt<'_>, BTreeSet<&str>> = BTreeMap::new();
+    for e in &a.events {
+        if let (Some(m), Some(p)) = (&e.method, &e.path) {
+            methods
+                .entry((e.category, target_of(e), p.as_str(), e.status))
+                .or_default()
+                .insert(m.as_str());
+        }
+    }
+    for (index, e) in a.events.iter().enumerate() {
+        let target = target_of(e);
+        let endpoint = match (&e.method, &e.path) {
+            (None, Some(p)) => {
+                match methods.get(&(e.category, target.clone(), p.as_str(), e.status)) {
+                    Some(ms) if ms.len() == 1 => {
+                        Some(format!("{} {p}", ms.iter().next().unwrap_or(&"")))
+                    }
+                    _ => Some(p.clone()),
+                }
+            }
+            _ => endpoint_of(e),
+        };
+        let fp = format!(
+            "{}{}|{}|{}|{}",
+            e.category.id(),
+            e.cause.map(|c| format!("<{}", c.id())).unwrap_or_default(),
+            target.as_deref().unwrap_or(""),
+            endpoint.as_deref().unwrap_or(""),
+            e.status.map(|s| s.to_string()).unwrap_or_default()
+        );
+        let f = map.entry(fp.clone()).or_insert_with(|| {
+            order.push(fp.clone());
+            Finding {
+                id: String::new(),
+                fingerprint: fp.clone(),
+                category: e.category,
+                cause: e.cause,
+                target: target.clone(),
+                endpoint: endpoint.clone(),
+                status: e.status,
+                events: 0,
+                terminal_events: 0,
+                retry_attempts: 0,
+                tests: Vec::new(),
+                failed_tests: Vec::new(),
+                timeouts_s: Vec::new(),
+                pool_sizes: Vec::new(),
+                max_elapsed_ms: None,
+                first_at: None,
+                last_at: None,
+                locations: Vec::new(),
+                samples: Vec::new(),
+                event_indices: Vec::new(),
+            }
+        });
+        f.event_indices.push(index);
+        f.events += e.count;
+        match e.kind {
+            EventKind::Terminal => f.terminal_events += e.count,
+            EventKind::RetryAttempt => f.retry_attempts += e.count,
+            EventKind::PoolWarning => {}
+        }
+        if let Some(t) = &e.test
+            && !f.tests.contains(t)
+        {
+            f.tests.push(t.clone());
+            if tests_by_id.get(t.as_str()).is_some_and(|x| is_failed(x)) {
+                f.failed_tests.push(t.clone());
+            }
+        }
+        for t in &e.timeouts_s {
+            if !f.timeouts_s.contains(t) {
+                f.timeouts_s.push(*t);
+            }
+        }
+        for p in &e.pool_sizes {
+            if !f.pool_sizes.contains(p) {
+                f.pool_sizes.push(*p);
+            }
+        }
+        if let Some(ms) = e.max_elapsed_ms {
+            f.max_elapsed_ms = Some(f.max_elapsed_ms.map_or(ms, |m| m.max(ms)));
+        }
+        if let Some(t) = &e.first_at
+            && f.first_at.as_ref().is_none_or(|x| t < x)
+        {
+            f.first_at = Some(t.clone());
+        }
+        if let Some(t) = &e.last_at
+            && f.last_at.as_ref().is_none_or(|x| t > x)
+        {
+            f.last_at = Some(t.clone());
+        }
+        f.locations.extend(e.locations.iter().copied());
+        let masked = mask_line(&e.sample);
+        match f.samples.iter_mut().find(|s| s.text == masked) {
+            Some(s) => s.count += e.count,
+            None => f.samples.push(SampleLine {
+                text: masked,
+                count: e.count,
+                location: e.locations.first().copied().unwrap_or(e.last),
+            }),
+        }
+    }
+    let mut out: Vec<Finding> = order.into_iter().filter_map(|k| map.remove(&k)).collect();
+    for (i, f) in out.iter_mut().enumerate() {
+        f.id = format!("F{}", i + 1);
+        f.locations.sort();
+        f.locations.truncate(crate::event::MAX_LINES_PER_GROUP);
+        f.samples
+            .sort_by(|a, b| b.count.cmp(&a.count).then(a.location.cmp(&b.location)));
+        f.samples.truncate(5);
+    }
+    out
+}
+
+/// The family of a category (with the cause behind retry exhaustion).
+pub fn family(category: Category, cause: Option<Category>, status: Option<u16>) -> Family {
+    match category {
+        Category::RetryExhausted => match (cause, status) {
+            (Some(c), _) if c != Category::RetryExhausted => family(c, None, None),
+            _ => Family::ErrorResponses,
+        },
+        Category::ConnectTimeout
+        | Category::ConnectionRefused
+        | Category::DnsFailure
+        | Category::TlsError
+        | Category::RequestTimeout => Family::Unreachable,
+        Category::ReadTimeout | Category::ConnectionReset => Family::SlowOrDropping,
+        Category::HttpError | Category::RateLimited => Family::ErrorResponses,
+        Category::PoolFull | Category::PoolExhausted => Family::ClientPool,
+    }
+}
+
+/// The host part of a target (`host:port` -> `host`).
+fn host_of(target: &str) -> &str {
+    match target.rsplit_once(':') {
+        Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => target,
+    }
+}
+
+fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<RootCause> {
+    // Application deadlines join the connect-failure cluster of their target when there is
+    // one (a deadline hit because connects kept timing out), else the slow-server cluster.
+    let unreachable_targets: BTreeSet<&str> = findings
+        .iter()
+        .filter(|f| {
+            f.category != Category::RequestTimeout
+                && family(f.category, f.cause, f.status) == Family::Unreachable
+        })
+        .filter_map(|f| f.target.as_deref())
+        .collect();
+    let family_of = |f: &Finding| {
+        let fam = family(f.category, f.cause, f.status);
+        if f.category == Category::RequestTimeout
+            && !f
+                .target
+                .as_deref()
+                .is_some_and(|t| unreachable_targets.contains(t))
+        {
+            Family::SlowOrDropping
+        } else {
+            fam
+        }
+    };
+    // urllib3 1.26's `<HTTPSConnection object at 0x..>` names no port: such a finding joins
+    // the one target of its family on the same host, when there is exactly one.
+    let mut ported: BTreeMap<(Family, &str), BTreeSet<&str>> = BTreeMap::new();
+    for f in findings {
+        if let Some(t) = f.target.as_deref()
+            && host_of(t) != t
+        {
+            ported
+                .entry((family_of(f), host_of(t)))
+                .or_default()
+                .insert(t);
+        }
+    }
+    let mut clusters: BTreeMap<(Family, String), Vec<&Finding>> = BTreeMap::new();
+    for f in findings {
+        let fam = family_of(f);
+        let target = f.target.as_deref().map(|t| match ported.get(&(fam, t)) {
+            Some(set) if host_of(t) == t && set.len() == 1 => {
+                set.iter().next().copied().unwrap_or(t)
+            }
+            _ => t,
+        });
+        let is_dns = f.cause.unwrap_or(f.category) == Category::DnsFailure;
+        let key = match fam {
+            Family::ClientPool => target.map(host_of).unwrap_or("").to_string(),
+            // A name that does not resolve fails the same way on every port.
+            Family::Unreachable if is_dns => format!("dns|{}", target.map(host_of).unwrap_or("")),
+            Family::ErrorResponses => format!(
+                "{}|{}",
+                target.unwrap_or(""),
+                f.status.map(|s| s.to_string()).unwrap_or_default()
+            ),
+            _ => target.unwrap_or("").to_string(),
+        };
+        clusters.entry((fam, key)).or_default().push(f);
+    }
+    // Each failed test's primary cause: the cluster with most of its final failures.
+    let mut terminal_by_test: BTreeMap<&str, BTreeMap<(Family, String), u64>> = BTreeMap::new();
+    for ((fam, key), fs) in &clusters {
+        for f in fs {
+            let events = f.event_indices.iter().map(|&i| &a.events[i]);
+            for e in events.filter(|e| e.kind == EventKind::Terminal) {
+                if let Some(t) = &e.test {
+                    *terminal_by_test
+                        .entry(t.as_str())
+                        .or_default()
+                        .entry((*fam, key.clone()))
+                        .or_default() += e.count;
+                }
+            }
+        }
+    }
+    let primary_of: BTreeMap<&str, (Family, String)> = terminal_by_test
+        .iter()
+        .filter_map(|(t, m)| {
+            m.iter()
+                .max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0)))
+                .map(|(k, _)| (*t, k.clone()))
+        })
+        .collect();
+    let mut out: Vec<RootCause> = clusters
+        .into_iter()
+        .map(|((fam, key), fs)| {
+            let mut failed = Vec::new();
+            let mut contributing = Vec::new();
+            let mut passed = Vec::new();
+            for f in &fs {
+                for t in &f.tests {
+                    let is_fail = index.get(t.as_str()).is_some_and(|x| is_failed(x));
+                    let primary = primary_of.get(t.as_str()) == Some(&(fam, key.clone()));
+                    let list = if !is_fail {
+                        &mut passed
+                    } else if primary {
+                        &mut failed
+                    } else {
+                        &mut contributing
+                    };
+                    if !list.contains(t) {
+                        list.push(t.clone());
+                    }
+                }
+            }
+            // A failed test with no final failure anywhere is explained by its only cluster.
+            contributing.retain(|t: &String| {
+                if primary_of.contains_key(t.as_str()) {
+                    true
+                } else {
+                    failed.push(t.clone());
+                    false
+                }
+            });
+            // The cluster key holds the resolved target (a port-less 1.26 repr joined its
+            // ported twin); DNS and pool causes are per host.
+            let target = match fam {
+                Family::ErrorResponses => key.split('|').next().map(str::to_string),
+                _ => Some(key.strip_prefix("dns|").unwrap_or(&key).to_string()),
+            }
+            .filter(|t| !t.is_empty());
+            let mut categories: Vec<Category> = fs.iter().map(|f| f.category).collect();
+            categories.sort();
+            categories.dedup();
+            let window = window_of(&fs);
+            let collateral = collateral(index, &failed, window);
+            RootCause {
+                id: String::new(),
+                title: title(fam, target.as_deref(), &fs),
+                family: fam,
+                target,
+                findings: fs.iter().map(|f| f.id.clone()).collect(),
+                categories,
+                events: fs.iter().map(|f| f.events).sum(),
+                failed_tests: failed,
+                contributing_to: contributing,
+                passed_tests_affected: passed,
+                collateral_tests: collateral,
+                window,
+                verdict: Verdict {
+                    locus: Locus::Unknown,
+                    confidence: Confidence::Low,
+                    summary: String::new(),
+                    evidence: Vec::new(),
+                    counter_evidence: Vec::new(),
+                },
+                cross_checks: Vec::new(),
+            }
+        })
+        .collect();
+    out.sort_by(|x, y| {
+        y.failed_tests
+            .len()
+            .cmp(&x.failed_tests.len())
+            .then(y.events.cmp(&x.events))
+    });
+    for (i, rc) in out.iter_mut().enumerate() {
+        rc.id = format!("RC{}", i + 1);
+    }
+    out
+}
+
+fn title(fam: Family, target: Option<&str>, fs: &[&Finding]) -> String {
+    let target = target.unwrap_or("unknown target");
+    let cats: BTreeSet<&str> = fs
+        .iter()
+        .map(|f| f.cause.unwrap_or(f.category).id())
+        .collect();
+    let cats: Vec<&str> = cats.into_iter().collect();
+    match fam {
+        Family::Unreachable => format!("{target} unreachable: {}", cats.join(", ")),
+        Family::ErrorResponses => {
+            let status = fs.iter().find_map(|f| f.status);
+            match status {
+                Some(s) => format!("{target} answered HTTP {s}"),
+                None => format!("{target} answered error statuses"),
+            }
+        }
+        Family::SlowOrDropping => {
+            format!("{target} slow or dropping connections: {}", cats.join(", "))
+        }
+        Family::ClientPool => {
+            let sizes: BTreeSet<u32> = fs
+                .iter()
+                .flat_map(|f| f.pool_sizes.iter().copied())
+                .collect();
+            let host = host_of(target);
+            match sizes.iter().next() {
+                Some(s) => format!("client connection pool for {host} too small (size {s})"),
+                None => format!("client connection pool for {host} exhausted"),
+            }
+        }
+    }
+}
+
+fn window_of(fs: &[&Finding]) -> Option<Window> {
+    let start = fs
+        .iter()
+        .filter_map(|f| f.first_at.as_deref().and_then(crate::event::epoch_seconds))
+        .min()?;
+    let end = fs
+        .iter()
+        .filter_map(|f| f.last_at.as_deref().and_then(crate::event::epoch_seconds))
+        .max()?;
+    Some(Window {
+        start_s: start,
+        end_s: end,
+    })
+}
+
+/// Failed tests whose events all fall inside the window of a cause that also hit tests
+/// before and after them: collateral of one outage rather than independent failures.
+fn collateral(index: &TestIndex<'_>, failed: &[String], window: Option<Window>) -> Vec<String> {
+    let Some(w) = window else { return Vec::new() };
+    if failed.len() < 3 || w.end_s <= w.start_s {
+        return Vec::new();
+    }
+    failed
+        .iter()
+        .filter(|t| {
+            index.get(t.as_str()).is_some_and(|x| {
+                x.first_event_s.is_some_and(|s| s > w.start_s)
+                    && x.last_event_s.is_some_and(|e| e < w.end_s)
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+static CONCURRENCY_PARAM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:concurrency|concurrent|workers?|threads?|users?|parallel|clients?|c)[-_=:]?(\d{1,5})|^(\d{1,5})$")
+        .expect("concurrency pattern")
+});
+static N_OF_N: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(\d{1,5})/(\d{1,5}) (?:jobs|requests|tasks|polls|calls|workers|threads)")
+        .expect("n of n pattern")
+});
+
+/// The concurrency a test ran at, from its parameters (`[50]`, `[concurrency-200]`) or
+/// its failure message ("10/10 jobs failed").
+pub fn test_concurrency(t: &TestReport) -> Option<u32> {
+    let mut best = None;
+    let lower = t.name.to_ascii_lowercase();
+    // A bare number (`[50]`) is a load level only in a test about load.
+    let base = lower.split('[').next().unwrap_or("");
+    let about_load = base.split('_').any(|word| {
+        [
+            "load",
+            "concurr",
+            "parallel",
+            "burst",
+            "stress",
+            "progression",
+            "ramp",
+            "scal",
+        ]
+        .iter()
+        .any(|stem| word.starts_with(stem))
+    });
+    if let (Some(open), true) = (t.name.find('['), t.name.ends_with(']')) {
+        for part in t.name[open + 1..t.name.len() - 1].split(['-', ',', ' ']) {
+            if let Some(c) = CONCURRENCY_PARAM.captures(part) {
+                let n = c
+                    .get(1)
+                    .or(c.get(2).filter(|_| about_load))
+                    .and_then(|m| m.as_str().parse::<u32>().ok());
+                best = best.max(n);
+            }
+        }
+        // `concurrency-200` splits into two parts: look at the whole too.
+        for c in CONCURRENCY_PARAM.captures_iter(&t.name[open + 1..t.name.len() - 1]) {
+            if let Some(n) = c.get(1).and_then(|m| m.as_str().parse::<u32>().ok()) {
+                best = best.max(Some(n));
+            }
+        }
+    }
+    for text in [t.message.as_deref(), t.symptom.as_deref()]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(c) = N_OF_N.captures(text)
+            && let Some(n) = c.get(2).and_then(|m| m.as_str().parse::<u32>().ok())
+        {
+            best = best.max(Some(n));
+        }
+    }
+    best
+}
+
+fn observed_concurrency(tests: &[TestReport]) -> Option<u32> {
+    tests.iter().filter_map(test_concurrency).max()
+}
+
+fn is_baseline(t: &TestReport) -> bool {
+    let n = t.name.to_ascii_lowercase();
+    n.contains("baseline")
+        || n.contains("single")
+        || n.contains("smoke")
+        || test_concurrency(t) == Some(1)
+}
+
+fn first_lines(fs: &[&Finding], n: usize) -> String {
+    let mut locs: Vec<Location> = fs
+        .iter()
+        .flat_map(|f| f.locations.iter().copied())
+        .collect();
+    locs.sort();
+    locs.dedup();
+    let shown: Vec<String> = locs
+        .iter()
+        .take(n)
+        .map(|l| format!("L{}", l.line))
+        .collect();
+    shown.join(", ")
+}
+
+fn verdict(a: &Analysis, rc: &RootCause, all: &[Finding]) -> Verdict {
+    let fs: Vec<&Finding> = all.iter().filter(|f| rc.findings.contains(&f.id)).collect();
+    let target = rc
+        .target
+        .clone()
+        .unwrap_or_else(|| "the target".to_string());
+    let mut evidence = vec![format!(
+        "{} event(s) in {} finding(s) ({}), first at {}",
+        rc.events,
+        fs.len(),
+        rc.categories
+            .iter()
+            .map(|c| c.id())
+            .collect::<Vec<_>>()
+            .join(", "),
+        first_lines(&fs, 3)
+    )];
+    let mut counter = Vec::new();
+    let passed_total = a.summary.passed;
+    let touched: HashSet<&str> = fs
+        .iter()
+        .flat_map(|f| f.tests.iter().map(String::as_str))
+        .collect();
+    let affected: Vec<&TestReport> = a
+        .tests
+        .iter()
+        .filter(|t| touched.contains(t.nodeid.as_str()))
+        .collect();
+    let baseline_failed: Vec<&&TestReport> = affected
+        .iter()
+        .filter(|t| is_baseline(t) && is_failed(t))
+        .collect();
+    let baseline_passed: Vec<&TestReport> = a
+        .tests
+        .iter()
+        .filter(|t| is_baseline(t) && t.outcome == "passed")
+        .collect();
+    if !rc.failed_tests.is_empty() {
+        evidence.push(format!(
+            "{} failed test(s) have this as their main failure",
+            rc.failed_tests.len()
+        ));
+    }
+    if !rc.passed_tests_affected.is_empty() {
+        counter.push(format!(
+            "{} test(s) showed these events and still passed",
+            rc.passed_tests_affected.len()
+        ));
+    }
+    if passed_total > 0 {
+        counter.push(format!("{passed_total} test(s) passed in the same run"));
+    }
+    let (locus, confidence, summary) = match rc.family {
+        Family::Unreachable => {
+            if !baseline_failed.is_empty() {
+                evidence.push(format!(
+                    "the single-request baseline failed too ({}): the target fails without load",
+                    baseline_failed
+                        .iter()
+                        .map(|t| t.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+                (
+                    Locus::Infrastructure,
+                    if baseline_passed.is_empty() {
+                        Confidence::High
+                    } else {
+                        Confidence::Medium
+                    },
+                    format!(
+                        "{target} could not be reached even without load: server down, firewall or network"
+                    ),
+                )
+            } else if !baseline_passed.is_empty() {
+                counter.push(format!(
+                    "baseline test(s) passed: {}",
+                    baseline_passed
+                        .iter()
+                        .map(|t| t.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+                (
+                    Locus::ServerCapacity,
+                    Confidence::Medium,
+                    format!(
+                        "{target} accepts single requests but stops accepting connections under load"
+                    ),
+                )
+            } else {
+                (
+                    Locus::Infrastructure,
+                    Confidence::Low,
+                    format!(
+                        "{target} could not be reached; no baseline test tells down from overloaded"
+                    ),
+                )
+            }
+        }
+        Family::ErrorResponses => {
+            let status = fs.iter().find_map(|f| f.status);
+            match status {
+                Some(503) | Some(429) | Some(502) | Some(504) => (
+                    Locus::ServerCapacity,
+                    Confidence::Medium,
+                    format!(
+                        "{target} is up but refuses work with HTTP {}: overloaded or an unhealthy upstream",
+                        status.unwrap_or_default()
+                    ),
+                ),
+                Some(s) if s >= 500 => (
+                    Locus::Unknown,
+                    Confidence::Low,
+                    format!(
+                        "{target} answered HTTP {s}: a server-side error; its logs must say why"
+                    ),
+                ),
+                Some(s) => (
+                    Locus::TestCode,
+                    Confidence::Low,
+                    format!(
+                        "{target} rejected the requests with HTTP {s}: check what the tests send"
+                    ),
+                ),
+                None => (
+                    Locus::Unknown,
+                    Confidence::Low,
+                    format!("{target} answered error statuses"),
+                ),
+            }
+        }
+        Family::SlowOrDropping => (
+            Locus::ServerCapacity,
+            Confidence::Medium,
+            format!("{target} accepted connections but answered too slowly or dropped them"),
+        ),
+        Family::ClientPool => {
+            let sizes: BTreeSet<u32> = fs
+                .iter()
+                .flat_map(|f| f.pool_sizes.iter().copied())
+                .collect();
+            if sizes.contains(&URLLIB3_DEFAULT_POOL) {
+                evidence.push(format!(
+                    "pool size {URLLIB3_DEFAULT_POOL} is the urllib3/requests default: a session without explicit pool settings"
+                ));
+            }
+            (
+                Locus::ClientCode,
+                if sizes.is_empty() {
+                    Confidence::Medium
+                } else {
+                    Confidence::High
+                },
+                "the client opened more concurrent connections than its pool keeps".to_string(),
+            )
+        }
+    };
+    Verdict {
+        locus,
+        confidence,
+        summary,
+        evidence,
+        counter_evidence: counter,
+    }
+}
+
+fn cross_checks(
+    a: &Analysis,
+    rc: &RootCause,
+    all: &[Finding],
+    concurrency: Option<u32>,
+) -> Vec<CrossCheck> {
+    let fs: Vec<&Finding> = all.iter().filter(|f| rc.findings.contains(&f.id)).collect();
+    let mut out = Vec::new();
+    if let Some(c) = pool_vs_concurrency(&fs, concurrency) {
+        out.push(c);
+    }
+    if let Some(c) = elapsed_vs_timeout(a, &fs) {
+        out.push(c);
+    }
+    if let Some(c) = retry_amplification(a, &fs) {
+        out.push(c);
+    }
+    if let Some(c) = baseline_vs_load(a, rc) {
+        out.push(c);
+    }
+    if let Some(c) = status_retries(&fs) {
+        out.push(c);
+    }
+    out
+}
+
+/// Status retries that ran out ("too many 503 error responses"), and on which methods.
+pub fn status_retries(fs: &[&Finding]) -> Option<CrossCheck> {
+    let exhausted: Vec<&&Finding> = fs
+        .iter()
+        .filter(|f| f.category == Category::RetryExhausted && f.status.is_some())
+        .collect();
+    let first = exhausted.first()?;
+    let status = first.status?;
+    let requests: u64 = exhausted.iter().map(|f| f.terminal_events).sum();
+    let posts: Vec<&str> = exhausted
+        .iter()
+        .filter_map(|f| f.endpoint.as_deref())
+        .filter(|e| e.starts_with("POST "))
+        .collect();
+    let mut statement = format!(
+        "{requests} final failure(s) against {} after repeated HTTP {status} answers: every retry reached the server and was refused again",
+        first.target.as_deref().unwrap_or("the target")
+    );
+    if !posts.is_empty() {
+        statement.push_str(&format!(
+            "; POST was retried on status ({}): the server saw every attempt, so a retry can repeat a side effect",
+            posts.join(", ")
+        ));
+    }
+    Some(CrossCheck {
+        id: "status_retries",
+        title: "status retries".to_string(),
+        statement,
+        locations: exhausted
+            .iter()
+            .flat_map(|f| f.locations.iter().copied())
+            .take(3)
+            .collect(),
+    })
+}
+
+/// Pool size in the pool-full warnings against the concurrency the tests ran at.
+pub fn pool_vs_concurrency(fs: &[&Finding], concurrency: Option<u32>) -> Option<CrossCheck> {
+    let pool: Vec<&&Finding> = fs
+        .iter()
+        .filter(|f| f.category == Category::PoolFull)
+        .collect();
+    let size = pool
+        .iter()
+        .flat_map(|f| f.pool_sizes.iter().copied())
+        .max()?;
+    let warnings: u64 = pool.iter().map(|f| f.events).sum();
+    let mut statement = match concurrency {
+        Some(c) if c > size => format!(
+            "pool size {size} < observed concurrency {c}: up to {} connections per burst are opened and then discarded ({warnings} pool-full warnings)",
+            c - size
+        ),
+        Some(c) => format!(
+            "pool size {size} >= observed concurrency {c}, yet {warnings} pool-full warnings: another session shares the host"
+        ),
+        None => format!(
+            "pool size {size}; {warnings} pool-full warnings show more concurrent requests than that"
+        ),
+    };
+    if size == URLLIB3_DEFAULT_POOL {
+        statement.push_str(&format!(
+            "; {URLLIB3_DEFAULT_POOL} is the urllib3/requests default, so the session that logged this was built without pool settings even if the main client is tuned"
+        ));
+    }
+    Some(CrossCheck {
+        id: "pool_vs_concurrency",
+        title: "connection pool size vs concurrency".to_string(),
+        statement,
+        locations: pool
+            .iter()
+            .flat_map(|f| f.locations.iter().copied())
+            .take(3)
+            .collect(),
+    })
+}
+
+/// Attempts the urllib3 `Retry` allowed: the largest `total` printed after a failure + 2
+/// (the first try, and the retry that printed it).
+fn attempts_from_retry(a: &Analysis, target: Option<&str>) -> Option<i64> {
+    a.events
+        .iter()
+        .filter(|e| {
+            e.kind == EventKind::RetryAttempt
+                && target.is_none_or(|t| {
+                    target_of(e).as_deref() == Some(t) || e.host.as_deref() == Some(host_of(t))
+                })
+        })
+        .filter_map(|e| e.retry_max_total)
+        .max()
+        .map(|m| m + 2)
+}
+
+/// Elapsed time of failed requests against timeout x attempts.
+pub fn elapsed_vs_timeout(a: &Analysis, fs: &[&Finding]) -> Option<CrossCheck> {
+    let elapsed = fs
+        .iter()
+        .filter_map(|f| f.max_elapsed_ms)
+        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))?;
+    let timeout = fs
+        .iter()
+        .filter(|f| {
+            matches!(f.category, Category::ConnectTimeout | Category::ReadTimeout)
+                || matches!(
+                    f.cause,
+                    Some(Category::ConnectTimeout | Category::ReadTimeout)
+                )
+        })
+        .flat_map(|f| f.timeouts_s.iter().copied())
+        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))?;
+    let target = fs.iter().find_map(|f| f.target.as_deref());
+    let attempts = attempts_from_retry(a, target);
+    let ratio = elapsed / (timeout * 1000.0);
+    let mut statement = format!(
+        "a failed request took {:.1} s with a {} s timeout: {:.1}x the timeout",
+        elapsed / 1000.0,
+        trim_float(timeout),
+        ratio
+    );
+    match attempts {
+        Some(n) => {
+            let budget = timeout * n as f64;
+            statement.push_str(&format!(
+                "; the Retry settings allow {n} attempts ({} s of timeouts), so {:.1} s went to backoff and overhead",
+                trim_float(budget),
+                (elapsed / 1000.0 - budget).max(0.0)
+            ));
+        }
+        None if ratio > 1.2 => statement.push_str("; retries stacked on top of the timeout"),
+        None => {}
+    }
+    Some(CrossCheck {
+        id: "elapsed_vs_timeout",
+        title: "request duration vs timeout x attempts".to_string(),
+        statement,
+        locations: fs
+            .iter()
+            .filter(|f| f.max_elapsed_ms.is_some())
+            .flat_map(|f| f.locations.iter().copied())
+            .take(3)
+            .collect(),
+    })
+}
+
+/// Retry attempts per failed request, and whether POST was retried.
+pub fn retry_amplification(a: &Analysis, fs: &[&Finding]) -> Option<CrossCheck> {
+    let retries: u64 = fs.iter().map(|f| f.retry_attempts).sum();
+    // An application deadline record and the exception of the same request are two
+    // lines for one failure: count requests by the exceptions when there are any.
+    let exceptions: u64 = fs
+        .iter()
+        .filter(|f| f.category != Category::RequestTimeout)
+        .map(|f| f.terminal_events)
+        .sum();
+    let terminal = if exceptions > 0 {
+        exceptions
+    } else {
+        fs.iter().map(|f| f.terminal_events).sum()
+    };
+    if retries == 0 || terminal == 0 {
+        return None;
+    }
+    let target = fs.iter().find_map(|f| f.target.as_deref());
+    // Retrying a POST after a connect failure is safe (the server never saw it); after a
+    // read timeout or a dropped connection it may run twice.
+    let retried_paths: BTreeSet<String> = fs
+        .iter()
+        .filter(|f| f.retry_attempts > 0)
+        .filter(|f| {
+            matches!(
+                f.category,
+                Category::ReadTimeout | Category::ConnectionReset
+            )
+        })
+        .filter_map(|f| {
+            f.endpoint
+                .as_deref()
+                .map(|e| e.rsplit(' ').next().unwrap_or(e).to_string())
+        })
+        .collect();
+    let post_retried = a.events.iter().any(|e| {
+        e.method.as_deref() == Some("POST")
+            && e.path.as_ref().is_some_and(|p| retried_paths.contains(p))
+            && target.is_none_or(|t| e.host.as_deref() == Some(host_of(t)))
+    });
+    let per = (retries + terminal) as f64 / terminal as f64;
+    let mut statement = format!(
+        "{retries} retry attempt(s) for {terminal} failed request(s): {per:.1} attempts per failed request against {}",
+        target.unwrap_or("the target")
+    );
+    if let Some(n) = attempts_from_retry(a, target) {
+        statement.push_str(&format!(" (Retry allowed {n})"));
+    }
+    if post_retried {
+        statement.push_str("; POST requests were among those retried (not idempotent: a retry may create a second job)");
+    }
+    Some(CrossCheck {
+        id: "retry_amplification",
+        title: "retry amplification".to_string(),
+        statement,
+        locations: fs
+            .iter()
+            .filter(|f| f.retry_attempts > 0)
+            .flat_map(|f| f.locations.iter().copied())
+            .take(3)
+            .collect(),
+    })
+}
+
+/// Failures on the single-request baseline against failures only under load.
+pub fn baseline_vs_load(a: &Analysis, rc: &RootCause) -> Option<CrossCheck> {
+    if rc.family != Family::Unreachable {
+        return None;
+    }
+    let baselines: Vec<&TestReport> = a.tests.iter().filter(|t| is_baseline(t)).collect();
+    if baselines.is_empty() {
+        return None;
+    }
+    let failed: Vec<&str> = baselines
+        .iter()
+        .filter(|t| rc.failed_tests.contains(&t.nodeid) || rc.contributing_to.contains(&t.nodeid))
+        .map(|t| t.name.as_str())
+        .collect();
+    let loaded_failed = rc
+        .failed_tests
+        .iter()
+        .filter(|t| !baselines.iter().any(|b| &b.nodeid == *t))
+        .count();
+    let statement = if failed.is_empty() {
+        format!(
+            "the baseline ({}) did not hit this, {loaded_failed} test(s) under load did: overloaded, not down",
+            baselines
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    } else {
+        format!(
+            "the baseline failed as well ({}) besides {loaded_failed} test(s) under load: down or unreachable, not just overloaded",
+            failed.join(", ")
+        )
+    };
+    Some(CrossCheck {
+        id: "baseline_vs_load",
+        title: "single-request baseline vs load".to_string(),
+        statement,
+        locations: baselines.iter().map(|t| t.location).take(3).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Summary, Timeline, ToolInfo};
+
+    fn analysis(tests: Vec<TestReport>, events: Vec<EventReport>) -> Analysis {
+        Analysis {
+            schema_version: 1,
+            tool: ToolInfo {
+                name: "rca",
+                version: "test",
+            },
+            inputs: Vec::new(),
+            summary: Summary::default(),
+            tests,
+            categories: Vec::new(),
+            events,
+            timeline: Timeline::default(),
+            rca: RootCauseAnalysis::default(),
+            recommendations: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn test(name: &str, outcome: &str) -> TestReport {
+        TestReport {
+            nodeid: format!("tests/t.py::{name}"),
+            name: name.to_string(),
+            outcome: outcome.to_string(),
+            categories: Vec::new(),
+            events: 0,
+            category_events: BTreeMap::new(),
+            symptom: None,
+            message: None,
+            duration_s: None,
+            teardown_error: false,
+            location: Location { file: 0, line: 1 },
+            outcome_source: "log",
+            first_event_s: None,
+            last_event_s: None,
+        }
+    }
+
+    fn event(category: Category, kind: EventKind, test: &str, count: u64) -> EventReport {
+        EventReport {
+            category,
+            cause: None,
+            kind,
+            test: Some(format!("tests/t.py::{test}")),
+            signature: "x".to_string(),
+            count,
+            host: Some("10.10.10.100".to_string()),
+            port: Some(443),
+            method: None,
+            path: Some("/focus-server/configure".to_string()),
+            status: None,
+            timeouts_s: Vec::new(),
+            pool_sizes: Vec::new(),
+            max_elapsed_ms: None,
+            retry: None,
+            retry_max_total: None,
+            first_at: None,
+            last_at: None,
+            locations: vec![Location { file: 0, line: 10 }],
+            last: Location { file: 0, line: 10 },
+            sample: "line".to_string(),
+        }
+    }
+
+    #[test]
+    fn pool_size_against_concurrency() {
+        let mut pool = event(
+            Category::PoolFull,
+            EventKind::PoolWarning,
+            "test_load[200]",
+            283,
+        );
+        pool.pool_sizes = vec![10];
+        pool.port = None;
+        let a = analysis(vec![test("test_load[200]", "failed")], vec![pool]);
+        let f = findings(&a);
+        let refs: Vec<&Finding> = f.iter().collect();
+        let check = pool_vs_concurrency(&refs, Some(200)).unwrap();
+        assert!(
+            check
+                .statement
+                .contains("pool size 10 < observed concurrency 200"),
+            "{}",
+            check.statement
+        );
+        assert!(check.statement.contains("up to 190"), "{}", check.statement);
+        assert!(check.statement.contains("default"), "{}", check.statement);
+        assert!(check.statement.contains("283 pool-full warnings"));
+        let check = pool_vs_concurrency(&refs, Some(5)).unwrap();
+        assert!(
+            check.statement.contains(">= observed concurrency 5"),
+            "{}",
+            check.statement
+        );
+    }
+
+    #[test]
+    fn elapsed_time_against_timeouts_and_attempts() {
+        let mut deadline = event(Category::RequestTimeout, EventKind::Terminal, "test_a", 1);
+        deadline.max_elapsed_ms = Some(90411.54);
+        deadline.method = Some("POST".to_string());
+        let mut connect = event(Category::ConnectTimeout, EventKind::Terminal, "test_a", 1);
+        connect.timeouts_s = vec![60.0];
+        let a = analysis(
+            vec![test("test_a", "failed")],
+            vec![deadline.clone(), connect.clone()],
+        );
+        let f = findings(&a);
+        let refs: Vec<&Finding> = f.iter().collect();
+        let check = elapsed_vs_timeout(&a, &refs).unwrap();
+        assert!(
+            check.statement.contains("90.4 s with a 60 s timeout: 1.5x"),
+            "{}",
+            check.statement
+        );
+        assert!(
+            check.statement.contains("retries stacked"),
+            "{}",
+            check.statement
+        );
+        // With urllib3 retry counters the number of attempts is known.
+        let mut retry = event(
+            Category::ConnectTimeout,
+            EventKind::RetryAttempt,
+            "test_a",
+            2,
+        );
+        retry.retry_max_total = Some(0);
+        let a = analysis(
+            vec![test("test_a", "failed")],
+            vec![deadline, connect, retry],
+        );
+        let f = findings(&a);
+        let refs: Vec<&Finding> = f.iter().collect();
+        let check = elapsed_vs_timeout(&a, &refs).unwrap();
+        assert!(
+            check
+                .statement
+                .contains("allow 2 attempts (120 s of timeouts)"),
+            "{}",
+            check.statement
+        );
+    }
+
+    #[test]
+    fn retry_amplification_counts_attempts_and_flags_unsafe_post() {
+        let mut retry = event(Category::ReadTimeout, EventKind::RetryAttempt, "test_a", 6);
+        retry.retry_max_total = Some(2);
+        let mut last = event(Category::ReadTimeout, EventKind::Terminal, "test_a", 2);
+        last.method = Some("POST".to_string());
+        let a = analysis(vec![test("test_a", "failed")], vec![retry, last]);
+        let f = findings(&a);
+        let refs: Vec<&Finding> = f.iter().collect();
+        let check = retry_amplification(&a, &refs).unwrap();
+        assert!(
+            check
+                .statement
+                .contains("6 retry attempt(s) for 2 failed request(s): 4.0 attempts"),
+            "{}",
+            check.statement
+        );
+        assert!(
+            check
+                .statement
+                .contains("POST requests were among those retried"),
+            "{}",
+            check.statement
+        );
+        // The same after connect timeouts is safe: no POST warning.
+        let mut retry = event(
+            Category::ConnectTimeout,
+            EventKind::RetryAttempt,
+            "test_a",
+            6,
+        );
+        retry.retry_max_total = Some(2);
+        let mut last = event(Category::ConnectTimeout, EventKind::Terminal, "test_a", 2);
+        last.method = Some("POST".to_string());
+        let a = analysis(vec![test("test_a", "failed")], vec![retry, last]);
+        let f = findings(&a);
+        let refs: Vec<&Finding> = f.iter().collect();
+        let check = retry_amplification(&a, &refs).unwrap();
+        assert!(!check.statement.contains("POST"), "{}", check.statement);
+    }
+
+    #[test]
+    fn baseline_decides_down_versus_overloaded() {
+        let tests = vec![
+            test("test_single_job_baseline", "failed"),
+            test("test_heavy[50]", "failed"),
+        ];
+        let events = vec![
+            event(
+                Category::ConnectTimeout,
+                EventKind::Terminal,
+                "test_single_job_baseline",
+                1,
+            ),
+            event(
+                Category::ConnectTimeout,
+                EventKind::Terminal,
+                "test_heavy[50]",
+                10,
+            ),
+        ];
+        let a = analysis(tests, events);
+        let r = analyse(&a);
+        assert_eq!(r.root_causes.len(), 1);
+        let rc = &r.root_causes[0];
+        assert_eq!(rc.verdict.locus, Locus::Infrastructure);
+        let check = rc
+            .cross_checks
+            .iter()
+            .find(|c| c.id == "baseline_vs_load")
+            .unwrap();
+        assert!(
+            check.statement.contains("baseline failed as well"),
+            "{}",
+            check.statement
+        );
+
+        let tests = vec![
+            test("test_single_job_baseline", "passed"),
+            test("test_heavy[50]", "failed"),
+        ];
+        let events = vec![event(
+            Category::ConnectTimeout,
+            EventKind::Terminal,
+            "test_heavy[50]",
+            10,
+        )];
+        let r = analyse(&analysis(tests, events));
+        let rc = &r.root_causes[0];
+        assert_eq!(rc.verdict.locus, Locus::ServerCapacity);
+        let check = rc
+            .cross_checks
+            .iter()
+            .find(|c| c.id == "baseline_vs_load")
+            .unwrap();
+        assert!(
+            check.statement.contains("overloaded, not down"),
+            "{}",
+            check.statement
+        );
+    }
+
+    #[test]
+    fn status_retries_name_the_status_and_post() {
+        let mut e = event(Category::RetryExhausted, EventKind::Terminal, "test_a", 3);
+        e.status = Some(503);
+        e.method = Some("POST".to_string());
+        let a = analysis(vec![test("test_a", "failed")], vec![e]);
+        let f = findings(&a);
+        let refs: Vec<&Finding> = f.iter().collect();
+        let check = status_retries(&refs).unwrap();
+        assert!(
+            check.statement.contains("3 final failure(s)"),
+            "{}",
+            check.statement
+        );
+        assert!(check.statement.contains("HTTP 503"));
+        assert!(check.statement.contains("POST was retried on status"));
+    }
+
+    #[test]
+    fn clusters_separate_families_and_name_primary_causes() {
+        let mut s503 = event(
+            Category::RetryExhausted,
+            EventKind::Terminal,
+            "test_poll",
+            5,
+        );
+        s503.status = Some(503);
+        let mut pool = event(Category::PoolFull, EventKind::PoolWarning, "test_poll", 40);
+        pool.pool_sizes = vec![10];
+        pool.port = None;
+        let events = vec![
+            event(
+                Category::ConnectTimeout,
+                EventKind::Terminal,
+                "test_create",
+                3,
+            ),
+            s503,
+            pool,
+        ];
+        let tests = vec![
+            test("test_create", "failed"),
+            test("test_poll", "failed"),
+            test("test_ok", "passed"),
+        ];
+        let mut a = analysis(tests, events);
+        a.summary.failed = 2;
+        a.summary.total = 3;
+        let r = analyse(&a);
+        assert_eq!(r.headline, "2 of 3 tests failed -> 2 root causes");
+        let pool_rc = r
+            .root_causes
+            .iter()
+            .find(|c| c.family == Family::ClientPool)
+            .unwrap();
+        assert!(pool_rc.failed_tests.is_empty());
+        assert_eq!(
+            pool_rc.contributing_to,
+            vec!["tests/t.py::test_poll".to_string()]
+        );
+        assert_eq!(pool_rc.verdict.locus, Locus::ClientCode);
+        let s503_rc = r
+            .root_causes
+            .iter()
+            .find(|c| c.family == Family::ErrorResponses)
+            .unwrap();
+        assert_eq!(
+            s503_rc.failed_tests,
+            vec!["tests/t.py::test_poll".to_string()]
+        );
+    }
+
+    #[test]
+    fn concurrency_from_parameters_and_messages() {
+        let mut t = test("test_linear_load_progression[50]", "failed");
+        assert_eq!(test_concurrency(&t), Some(50));
+        t.name = "test_configure_payload_validation[256]".to_string();
+        assert_eq!(
+            test_concurrency(&t),
+            None,
+            "payload size is not concurrency"
+        );
+        t.name = "test_burst[concurrency-200-run0]".to_string();
+        assert_eq!(test_concurrency(&t), Some(200));
+        t.name = "test_x".to_string();
+        t.message = Some("AssertionError: 10/10 jobs failed (0% success)".to_string());
+        assert_eq!(test_concurrency(&t), Some(10));
+    }
+}

@@ -1226,6 +1226,11 @@ mod tests {
         }
     }
 
+    fn findings_of(a: &Analysis) -> Vec<Finding> {
+        let index: TestIndex<'_> = a.tests.iter().map(|t| (t.nodeid.as_str(), t)).collect();
+        findings(a, &index)
+    }
+
     fn test(name: &str, outcome: &str) -> TestReport {
         TestReport {
             nodeid: format!("tests/t.py::{name}"),
@@ -1282,7 +1287,7 @@ mod tests {
         pool.pool_sizes = vec![10];
         pool.port = None;
         let a = analysis(vec![test("test_load[200]", "failed")], vec![pool]);
-        let f = findings(&a);
+        let f = findings_of(&a);
         let refs: Vec<&Finding> = f.iter().collect();
         let check = pool_vs_concurrency(&refs, Some(200)).unwrap();
         assert!(
@@ -1314,7 +1319,7 @@ mod tests {
             vec![test("test_a", "failed")],
             vec![deadline.clone(), connect.clone()],
         );
-        let f = findings(&a);
+        let f = findings_of(&a);
         let refs: Vec<&Finding> = f.iter().collect();
         let check = elapsed_vs_timeout(&a, &refs).unwrap();
         assert!(
@@ -1339,7 +1344,7 @@ mod tests {
             vec![test("test_a", "failed")],
             vec![deadline, connect, retry],
         );
-        let f = findings(&a);
+        let f = findings_of(&a);
         let refs: Vec<&Finding> = f.iter().collect();
         let check = elapsed_vs_timeout(&a, &refs).unwrap();
         assert!(
@@ -1358,7 +1363,7 @@ mod tests {
         let mut last = event(Category::ReadTimeout, EventKind::Terminal, "test_a", 2);
         last.method = Some("POST".to_string());
         let a = analysis(vec![test("test_a", "failed")], vec![retry, last]);
-        let f = findings(&a);
+        let f = findings_of(&a);
         let refs: Vec<&Finding> = f.iter().collect();
         let check = retry_amplification(&a, &refs).unwrap();
         assert!(
@@ -1386,7 +1391,7 @@ mod tests {
         let mut last = event(Category::ConnectTimeout, EventKind::Terminal, "test_a", 2);
         last.method = Some("POST".to_string());
         let a = analysis(vec![test("test_a", "failed")], vec![retry, last]);
-        let f = findings(&a);
+        let f = findings_of(&a);
         let refs: Vec<&Finding> = f.iter().collect();
         let check = retry_amplification(&a, &refs).unwrap();
         assert!(!check.statement.contains("POST"), "{}", check.statement);
@@ -1459,7 +1464,7 @@ mod tests {
         e.status = Some(503);
         e.method = Some("POST".to_string());
         let a = analysis(vec![test("test_a", "failed")], vec![e]);
-        let f = findings(&a);
+        let f = findings_of(&a);
         let refs: Vec<&Finding> = f.iter().collect();
         let check = status_retries(&refs).unwrap();
         assert!(

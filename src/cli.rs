@@ -19,6 +19,8 @@ const ANALYZE_EXAMPLES: &str = "\
 Examples:
   rca analyze run.log                      table summary on a terminal
   rca analyze run.log --format json -o rca.json
+  rca analyze run.log -o rca.md --title \"Nightly load run\"   Markdown RCA report
+  rca analyze run.log --format md --github-summary   also append it to $GITHUB_STEP_SUMMARY
   rca analyze run.log.gz junit.xml         merge a console log with its JUnit XML
   pytest -v 2>&1 | rca analyze -           read standard input
   rca analyze run.log --fail-on connect_timeout,dns_failure   exit 1 if any are found
@@ -52,9 +54,16 @@ struct AnalyzeArgs {
     /// Log files (`-` for standard input); console logs and JUnit XML of the same run.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<String>,
-    /// Output format [default: text on a terminal, json otherwise].
+    /// Output format [default: from the -o extension (.md, .json, .txt), else text on a
+    /// terminal and json otherwise].
     #[arg(short, long, value_enum)]
     format: Option<Format>,
+    /// Report title (Markdown).
+    #[arg(long, value_name = "TITLE")]
+    title: Option<String>,
+    /// Also append the Markdown report to the file named by $GITHUB_STEP_SUMMARY, when set.
+    #[arg(long)]
+    github_summary: bool,
     /// Write the report to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<String>,
@@ -89,6 +98,25 @@ struct SignaturesArgs {
 enum Format {
     Text,
     Json,
+    /// Markdown report (root causes, recommendations, timeline, evidence).
+    Md,
+}
+
+/// The format an output file's extension asks for.
+fn format_from_extension(path: &str) -> Result<Option<Format>, String> {
+    let ext = std::path::Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("json") => Ok(Some(Format::Json)),
+        Some("md") | Some("markdown") => Ok(Some(Format::Md)),
+        Some("txt") | Some("text") => Ok(Some(Format::Text)),
+        Some("html") | Some("htm") => Err(format!(
+            "{path}: HTML reports are not available in this version; use .md, .json or .txt"
+        )),
+        _ => Ok(None),
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -169,16 +197,33 @@ fn analyze(args: AnalyzeArgs) -> Result<i32, String> {
     };
     let analysis = run::analyze(&args.files, &sigs, &opts).map_err(|e| e.to_string())?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let format = args.format.unwrap_or(if to_terminal {
+    let from_extension = match (&args.format, args.output.as_deref()) {
+        (None, Some(path)) => format_from_extension(path)?,
+        _ => None,
+    };
+    let format = args.format.or(from_extension).unwrap_or(if to_terminal {
         Format::Text
     } else {
         Format::Json
     });
+    let report_opts = render::markdown::ReportOptions {
+        title: args.title.clone(),
+    };
     let rendered = match format {
         Format::Json => render::json::render(&analysis),
         Format::Text => render::text::render(&analysis, terminal_width(to_terminal)),
+        Format::Md => render::markdown::render(&analysis, &report_opts),
     };
     write_output(args.output.as_deref(), &rendered)?;
+    if args.github_summary
+        && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
+    {
+        let md = match format {
+            Format::Md => rendered.clone(),
+            _ => render::markdown::render(&analysis, &report_opts),
+        };
+        append_file(std::path::Path::new(&path), &md)?;
+    }
     if !args.quiet {
         for w in &analysis.warnings {
             eprintln!("rca: warning: {w}");
@@ -209,6 +254,16 @@ fn write_output(path: Option<&str>, text: &str) -> Result<(), String> {
         }
         Some(p) => std::fs::write(p, text).map_err(|e| format!("{p}: cannot write report: {e}")),
     }
+}
+
+fn append_file(path: &std::path::Path, text: &str) -> Result<(), String> {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| format!("{}: cannot open step summary: {e}", path.display()))?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| format!("{}: cannot write step summary: {e}", path.display()))
 }
 
 fn signatures(args: SignaturesArgs) -> Result<i32, String> {

@@ -429,3 +429,103 @@ fn secrets_are_redacted_unless_asked_not_to() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains(secret));
 }
+
+#[test]
+fn markdown_report_has_the_postmortem_sections() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rca.md");
+    let log = sample_path(&format!("{SEED}.log"));
+    rca()
+        .args([
+            "analyze",
+            &log,
+            "-q",
+            "-o",
+            out.to_str().unwrap(),
+            "--title",
+            "Nightly run",
+        ])
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(&out).unwrap();
+    assert!(md.starts_with("# Nightly run\n"), "{}", &md[..80]);
+    for section in [
+        "## Summary",
+        "## Impact",
+        "## Failing tests",
+        "## Root causes",
+        "### RC1",
+        "**Verdict:**",
+        "**Cross-checks**",
+        "## Recommendations",
+        "## Timeline",
+        "## Appendix: evidence",
+    ] {
+        assert!(md.contains(section), "missing {section}");
+    }
+    assert!(md.contains("18 of 41 tests failed → 3 root causes"));
+    assert!(
+        md.contains("pool_maxsize=50"),
+        "recommendation code uses the evidence"
+    );
+    // The same report goes to the GitHub step summary when asked.
+    let summary = dir.path().join("summary.md");
+    rca()
+        .args([
+            "analyze",
+            &log,
+            "-q",
+            "--format",
+            "json",
+            "--github-summary",
+        ])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .assert()
+        .success();
+    assert!(
+        std::fs::read_to_string(&summary)
+            .unwrap()
+            .contains("## Root causes")
+    );
+    // HTML is not available yet: a clear error, not a wrong format.
+    rca()
+        .args([
+            "analyze",
+            &log,
+            "-o",
+            dir.path().join("r.html").to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("HTML reports are not available"));
+}
+
+#[test]
+fn markdown_escapes_log_text_and_redacts_secrets() {
+    let raw = String::from_utf8_lossy(&sample_bytes(&format!("{SEED}.log"))).into_owned();
+    let hostile = raw
+        .replace(
+            "test_heavy_config_concurrent",
+            "test_heavy_config_concurrent[<script>alert(1)</script>|x]",
+        )
+        .replace(
+            "/focus-server/configure",
+            "/focus-server/configure?token=tok_9f8e7d6c5b4a3210",
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.log");
+    std::fs::write(&path, hostile).unwrap();
+    let out = rca()
+        .args(["analyze", path.to_str().unwrap(), "--format", "md", "-q"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("&lt;script&gt;"), "test names are escaped");
+    let outside_code: String = md.split("```").step_by(2).collect::<Vec<_>>().join("");
+    assert!(
+        !outside_code.contains("<script>"),
+        "no raw HTML outside code blocks"
+    );
+    assert!(!md.contains("tok_9f8e7d6c5b4a3210"), "token redacted");
+}

@@ -2,4 +2,5 @@
 //! They only format; every number they print was computed by the analysis.
 
 pub mod json;
+pub mod markdown;
 pub mod text;

@@ -20,6 +20,7 @@ Examples:
   rca analyze run.log                      table summary on a terminal
   rca analyze run.log --format json -o rca.json
   rca analyze run.log -o rca.md --title \"Nightly load run\"   Markdown RCA report
+  rca analyze run.log -o rca.html                  self-contained HTML report
   rca analyze run.log --format md --github-summary   also append it to $GITHUB_STEP_SUMMARY
   rca analyze run.log.gz junit.xml         merge a console log with its JUnit XML
   pytest -v 2>&1 | rca analyze -           read standard input
@@ -54,7 +55,7 @@ struct AnalyzeArgs {
     /// Log files (`-` for standard input); console logs and JUnit XML of the same run.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<String>,
-    /// Output format [default: from the -o extension (.md, .json, .txt), else text on a
+    /// Output format [default: from the -o extension (.md, .html, .json, .txt), else text on a
     /// terminal and json otherwise].
     #[arg(short, long, value_enum)]
     format: Option<Format>,
@@ -100,10 +101,13 @@ enum Format {
     Json,
     /// Markdown report (root causes, recommendations, timeline, evidence).
     Md,
+    /// Self-contained HTML report (the Markdown report's content, inline CSS and SVG).
+    Html,
 }
 
 /// The format an output file's extension asks for.
 fn format_from_extension(path: &str) -> Result<Option<Format>, String> {
+    // Result kept for extensions that may need refusing in future formats.
     let ext = std::path::Path::new(path)
         .extension()
         .and_then(|e| e.to_str())
@@ -112,9 +116,7 @@ fn format_from_extension(path: &str) -> Result<Option<Format>, String> {
         Some("json") => Ok(Some(Format::Json)),
         Some("md") | Some("markdown") => Ok(Some(Format::Md)),
         Some("txt") | Some("text") => Ok(Some(Format::Text)),
-        Some("html") | Some("htm") => Err(format!(
-            "{path}: HTML reports are not available in this version; use .md, .json or .txt"
-        )),
+        Some("html") | Some("htm") => Ok(Some(Format::Html)),
         _ => Ok(None),
     }
 }
@@ -206,13 +208,14 @@ fn analyze(args: AnalyzeArgs) -> Result<i32, String> {
     } else {
         Format::Json
     });
-    let report_opts = render::markdown::ReportOptions {
+    let report_opts = render::view::ReportOptions {
         title: args.title.clone(),
     };
     let rendered = match format {
         Format::Json => render::json::render(&analysis),
         Format::Text => render::text::render(&analysis, terminal_width(to_terminal)),
         Format::Md => render::markdown::render(&analysis, &report_opts),
+        Format::Html => render::html::render(&analysis, &report_opts),
     };
     write_output(args.output.as_deref(), &rendered)?;
     if args.github_summary

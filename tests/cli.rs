@@ -487,17 +487,23 @@ fn markdown_report_has_the_postmortem_sections() {
             .unwrap()
             .contains("## Root causes")
     );
-    // HTML is not available yet: a clear error, not a wrong format.
+    // -o report.html picks the HTML report from the extension.
+    let html = dir.path().join("r.html");
     rca()
-        .args([
-            "analyze",
-            &log,
-            "-o",
-            dir.path().join("r.html").to_str().unwrap(),
-        ])
+        .args(["analyze", &log, "-q", "-o", html.to_str().unwrap()])
         .assert()
-        .code(2)
-        .stderr(predicate::str::contains("HTML reports are not available"));
+        .success();
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    for section in [
+        "id=\"summary\"",
+        "id=\"root-causes\"",
+        "id=\"recommendations\"",
+        "<svg",
+    ] {
+        assert!(page.contains(section), "html lacks {section}");
+    }
+    assert!(!page.contains("<script"), "the report needs no scripts");
 }
 
 #[test]
@@ -528,4 +534,15 @@ fn markdown_escapes_log_text_and_redacts_secrets() {
         "no raw HTML outside code blocks"
     );
     assert!(!md.contains("tok_9f8e7d6c5b4a3210"), "token redacted");
+    let out = rca()
+        .args(["analyze", path.to_str().unwrap(), "--format", "html", "-q"])
+        .output()
+        .unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(!html.contains("<script"), "payload escaped in HTML");
+    assert!(html.contains("&lt;script&gt;") || html.contains("&#60;script&#62;"));
+    assert!(
+        !html.contains("tok_9f8e7d6c5b4a3210"),
+        "token redacted in HTML"
+    );
 }

@@ -1,0 +1,477 @@
+//! The report's content, independent of its format: built once from an [`Analysis`] and
+//! rendered by the Markdown and HTML templates, so that both show the same things.
+
+use crate::analysis::Analysis;
+use crate::render::markdown::fence;
+use std::collections::BTreeMap;
+
+/// Options for reports.
+#[derive(Debug, Clone, Default)]
+pub struct ReportOptions {
+    /// Report title (default: "RCA: <input name>").
+    pub title: Option<String>,
+}
+
+/// Everything a report shows, already formatted; strings are escaped by the caller's
+/// `esc` function (identity for HTML, where the template engine escapes).
+pub struct View {
+    pub title: String,
+    pub headline: String,
+    pub version: String,
+    pub inputs: Vec<String>,
+    pub total: u64,
+    pub passed: u64,
+    pub failed: u64,
+    pub errors: u64,
+    pub skipped: u64,
+    pub xfailed: u64,
+    pub xpassed: u64,
+    pub failed_pct: String,
+    pub unexplained: usize,
+    pub categories: Vec<CategoryRow>,
+    pub failing: Vec<FailingRow>,
+    pub causes: Vec<CauseView>,
+    pub rec_groups: Vec<RecGroup>,
+    pub timeline: Vec<TimelineRow>,
+    pub findings: Vec<FindingRow>,
+    pub warnings: Vec<String>,
+    pub svg: SvgTimeline,
+}
+
+/// The events-over-time chart: one row of cells per category, cell opacity by count.
+#[derive(Default)]
+pub struct SvgTimeline {
+    /// Chart width in SVG units.
+    pub width: u32,
+    /// Chart height.
+    pub height: u32,
+    /// One row per category.
+    pub rows: Vec<SvgRow>,
+    /// Time axis labels.
+    pub ticks: Vec<SvgTick>,
+}
+
+/// One category's row.
+pub struct SvgRow {
+    /// Category id.
+    pub label: String,
+    /// Row top.
+    pub y: u32,
+    /// Fill colour.
+    pub color: &'static str,
+    /// Non-empty buckets.
+    pub cells: Vec<SvgCell>,
+}
+
+/// One time bucket with events.
+pub struct SvgCell {
+    /// Left edge.
+    pub x: u32,
+    /// Width.
+    pub w: u32,
+    /// 0.2..1 by count.
+    pub opacity: String,
+    /// Tooltip: time and count.
+    pub title: String,
+}
+
+/// A time-axis label.
+pub struct SvgTick {
+    /// Position.
+    pub x: u32,
+    /// `HH:MM:SS`.
+    pub label: String,
+}
+
+/// A row of the report.
+pub struct CategoryRow {
+    pub id: String,
+    pub events: u64,
+    pub tests: u64,
+    pub failed_tests: u64,
+    pub hosts: String,
+}
+
+/// A row of the report.
+pub struct FailingRow {
+    pub name: String,
+    pub outcome: String,
+    pub categories: String,
+    pub symptom: String,
+    pub cause: String,
+}
+
+/// A row of the report.
+pub struct CheckRow {
+    pub title: String,
+    pub statement: String,
+    pub lines: String,
+}
+
+/// A row of the report.
+pub struct CauseView {
+    pub id: String,
+    pub title: String,
+    pub locus: String,
+    pub confidence: String,
+    pub summary: String,
+    pub events: u64,
+    pub window: String,
+    pub failed_count: usize,
+    pub contributing_count: usize,
+    pub fence: String,
+    pub samples: Vec<String>,
+    pub evidence: Vec<String>,
+    pub counter: Vec<String>,
+    pub checks: Vec<CheckRow>,
+    pub failed: Vec<String>,
+    pub collateral: Vec<String>,
+}
+
+/// A row of the report.
+pub struct RecView {
+    pub priority: String,
+    pub priority_mark: String,
+    pub title: String,
+    pub why: String,
+    pub causes: String,
+    pub fence: String,
+    pub lang: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// A row of the report.
+pub struct RecGroup {
+    pub heading: String,
+    pub items: Vec<RecView>,
+}
+
+/// A row of the report.
+pub struct TimelineRow {
+    pub category: String,
+    pub first: String,
+    pub last: String,
+    pub events: i64,
+    pub peak: String,
+}
+
+/// A row of the report.
+pub struct FindingRow {
+    pub id: String,
+    pub fingerprint: String,
+    pub events: u64,
+    pub tests: usize,
+    pub lines: String,
+}
+
+const LABEL_W: u32 = 150;
+const CHART_W: u32 = 720;
+const ROW_H: u32 = 22;
+
+fn color(c: crate::model::Category) -> &'static str {
+    const PALETTE: [&str; 12] = [
+        "#c0392b", "#d35400", "#8e44ad", "#6c3483", "#b03a2e", "#1f618d", "#117a65", "#7d6608",
+        "#5d6d7e", "#a04000", "#2e86c1", "#943126",
+    ];
+    let i = crate::model::Category::ALL
+        .iter()
+        .position(|x| *x == c)
+        .unwrap_or(0);
+    PALETTE[i]
+}
+
+/// Buckets the per-second timeline into at most 60 columns per category.
+fn svg_timeline(a: &Analysis) -> SvgTimeline {
+    let (Some(start), Some(end)) = (a.timeline.start_s, a.timeline.end_s) else {
+        return SvgTimeline::default();
+    };
+    let span = (end - start + 1).max(1);
+    let buckets = span.min(60);
+    let per = (span + buckets - 1) / buckets;
+    let cell_w = (CHART_W / buckets as u32).max(1);
+    let mut rows = Vec::new();
+    let max = a
+        .timeline
+        .series
+        .iter()
+        .flat_map(|s| {
+            let mut b = vec![0i64; buckets as usize];
+            for p in &s.points {
+                b[((p[0] - start) / per).min(buckets - 1) as usize] += p[1];
+            }
+            b
+        })
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    for (i, series) in a.timeline.series.iter().enumerate() {
+        let mut b = vec![0i64; buckets as usize];
+        for p in &series.points {
+            b[((p[0] - start) / per).min(buckets - 1) as usize] += p[1];
+        }
+        let cells = b
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| SvgCell {
+                x: LABEL_W + k as u32 * cell_w,
+                w: cell_w.saturating_sub(1).max(1),
+                opacity: format!("{:.2}", 0.2 + 0.8 * (*n as f64 / max as f64)),
+                title: format!(
+                    "{}: {} event(s) from {}",
+                    series.category.id(),
+                    n,
+                    when(start + k as i64 * per)
+                ),
+            })
+            .collect();
+        rows.push(SvgRow {
+            label: series.category.id().to_string(),
+            y: 10 + i as u32 * ROW_H,
+            color: color(series.category),
+            cells,
+        });
+    }
+    let height = 10 + rows.len() as u32 * ROW_H + 24;
+    let ticks = (0..=4)
+        .map(|k| {
+            let t = start + span * k / 4;
+            SvgTick {
+                x: LABEL_W + CHART_W * k as u32 / 4,
+                label: chrono::DateTime::from_timestamp(t, 0)
+                    .map(|d| d.format("%H:%M:%S").to_string())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    SvgTimeline {
+        width: LABEL_W + CHART_W + 40,
+        height,
+        rows,
+        ticks,
+    }
+}
+
+fn when(epoch: i64) -> String {
+    chrono::DateTime::from_timestamp(epoch, 0)
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_else(|| epoch.to_string())
+}
+
+/// Builds the report view; `esc` escapes every string taken from the log.
+pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -> View {
+    let s = &a.summary;
+    let inputs: Vec<String> = a.inputs.iter().map(|i| esc(&i.path)).collect();
+    let title = opts.title.clone().unwrap_or_else(|| {
+        let name = a.inputs.first().map_or("pytest run", |i| i.path.as_str());
+        format!("RCA: {name}")
+    });
+    let mut primary: BTreeMap<&str, &str> = BTreeMap::new();
+    for rc in &a.rca.root_causes {
+        for t in &rc.failed_tests {
+            primary.insert(t.as_str(), rc.id.as_str());
+        }
+    }
+    let failing = a
+        .tests
+        .iter()
+        .filter(|t| t.outcome == "failed" || t.outcome == "error")
+        .map(|t| FailingRow {
+            name: esc(&t.nodeid),
+            outcome: t.outcome.clone(),
+            categories: t
+                .categories
+                .iter()
+                .map(|c| c.id())
+                .collect::<Vec<_>>()
+                .join(", "),
+            symptom: esc(t.symptom.as_deref().unwrap_or("")),
+            cause: primary
+                .get(t.nodeid.as_str())
+                .copied()
+                .unwrap_or("—")
+                .to_string(),
+        })
+        .collect();
+    let causes = a
+        .rca
+        .root_causes
+        .iter()
+        .map(|rc| {
+            let samples: Vec<String> = a
+                .rca
+                .findings
+                .iter()
+                .filter(|f| rc.findings.contains(&f.id))
+                .flat_map(|f| f.samples.iter())
+                .take(6)
+                .map(|s| format!("L{}  ×{}  {}", s.location.line, s.count, s.text))
+                .collect();
+            let refs: Vec<&str> = samples.iter().map(String::as_str).collect();
+            let names = |v: &[String]| -> Vec<String> {
+                v.iter()
+                    .map(|t| esc(t.rsplit("::").next().unwrap_or(t)))
+                    .collect()
+            };
+            CauseView {
+                id: rc.id.clone(),
+                title: esc(&rc.title),
+                locus: serde_json::to_value(rc.verdict.locus)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                confidence: serde_json::to_value(rc.verdict.confidence)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                summary: esc(&rc.verdict.summary),
+                events: rc.events,
+                window: rc
+                    .window
+                    .map(|w| format!("{} to {} UTC", when(w.start_s), when(w.end_s)))
+                    .unwrap_or_default(),
+                failed_count: rc.failed_tests.len(),
+                contributing_count: rc.contributing_to.len(),
+                fence: fence(&refs),
+                samples,
+                evidence: rc.verdict.evidence.iter().map(|e| esc(e)).collect(),
+                counter: rc.verdict.counter_evidence.iter().map(|e| esc(e)).collect(),
+                checks: rc
+                    .cross_checks
+                    .iter()
+                    .map(|c| CheckRow {
+                        title: esc(&c.title),
+                        statement: esc(&c.statement),
+                        lines: c
+                            .locations
+                            .iter()
+                            .map(|l| format!("L{}", l.line))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    })
+                    .collect(),
+                failed: names(&rc.failed_tests),
+                collateral: names(&rc.collateral_tests),
+            }
+        })
+        .collect();
+    let mut groups: Vec<RecGroup> = Vec::new();
+    for (kind, heading) in [
+        ("code", "Code changes"),
+        ("infrastructure", "Infrastructure checks"),
+    ] {
+        let items: Vec<RecView> = a
+            .recommendations
+            .iter()
+            .filter(|r| r.kind == kind)
+            .map(|r| RecView {
+                priority: r.priority.clone(),
+                priority_mark: match r.priority.as_str() {
+                    "now" => "🔴 now ·".to_string(),
+                    "next" => "🟠 next ·".to_string(),
+                    _ => "🟡 later ·".to_string(),
+                },
+                title: esc(&r.title),
+                why: esc(&r.why),
+                causes: r.root_causes.join(", "),
+                fence: fence(&[&r.before, &r.after]),
+                lang: if kind == "code" { "python" } else { "sh" }.to_string(),
+                before: r.before.clone(),
+                after: r.after.clone(),
+            })
+            .collect();
+        if !items.is_empty() {
+            groups.push(RecGroup {
+                heading: heading.to_string(),
+                items,
+            });
+        }
+    }
+    let timeline = a
+        .timeline
+        .series
+        .iter()
+        .map(|series| {
+            let first = series.points.first().map_or(0, |p| p[0]);
+            let last = series.points.last().map_or(0, |p| p[0]);
+            let peak = series
+                .points
+                .iter()
+                .max_by_key(|p| (p[1], -p[0]))
+                .copied()
+                .unwrap_or([0, 0]);
+            TimelineRow {
+                category: series.category.id().to_string(),
+                first: when(first),
+                last: when(last),
+                events: series.points.iter().map(|p| p[1]).sum(),
+                peak: format!("{} ({} events)", when(peak[0]), peak[1]),
+            }
+        })
+        .collect();
+    let findings = a
+        .rca
+        .findings
+        .iter()
+        .map(|f| FindingRow {
+            id: f.id.clone(),
+            fingerprint: esc(&f.fingerprint),
+            events: f.events,
+            tests: f.tests.len(),
+            lines: f
+                .locations
+                .iter()
+                .take(5)
+                .map(|l| format!("L{}", l.line))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    View {
+        title: esc(&title),
+        headline: esc(&a.rca.headline.replace("->", "→")),
+        version: a.tool.version.to_string(),
+        inputs,
+        total: s.total,
+        passed: s.passed,
+        failed: s.failed,
+        errors: s.errors,
+        skipped: s.skipped,
+        xfailed: s.xfailed,
+        xpassed: s.xpassed,
+        failed_pct: if s.total == 0 {
+            "0%".to_string()
+        } else {
+            format!(
+                "{:.0}%",
+                (s.failed + s.errors) as f64 * 100.0 / s.total as f64
+            )
+        },
+        unexplained: a.rca.unexplained_failures.len(),
+        categories: a
+            .categories
+            .iter()
+            .map(|c| CategoryRow {
+                id: c.id.id().to_string(),
+                events: c.events,
+                tests: c.tests,
+                failed_tests: c.failed_tests,
+                hosts: esc(&c
+                    .hosts
+                    .iter()
+                    .take(3)
+                    .map(|h| format!("{} ({})", h.host, h.events))
+                    .collect::<Vec<_>>()
+                    .join(", ")),
+            })
+            .collect(),
+        failing,
+        causes,
+        rec_groups: groups,
+        timeline,
+        findings,
+        warnings: a.warnings.iter().map(|w| esc(w)).collect(),
+        svg: svg_timeline(a),
+    }
+}

@@ -66,6 +66,8 @@ enum SectionPart {
 struct SectionAcc {
     test: Option<u32>,
     best: Option<(i32, Event)>,
+    /// Method, host, port and path named by argument displays in the traceback.
+    context: fields::Fields,
 }
 
 /// Counters about the work done, for warnings and benchmarks.
@@ -259,6 +261,7 @@ impl<'s> Collector<'s> {
                 self.section = Some(SectionAcc {
                     test: Some(test),
                     best: None,
+                    context: fields::Fields::default(),
                 });
                 true
             }
@@ -354,7 +357,11 @@ impl<'s> Collector<'s> {
             let test = self.failed_order.get(self.tb_line_cursor).copied();
             self.tb_line_cursor += 1;
             self.current = test;
-            self.section = Some(SectionAcc { test, best: None });
+            self.section = Some(SectionAcc {
+                test,
+                best: None,
+                context: fields::Fields::default(),
+            });
             self.section_part = SectionPart::Traceback;
         }
         if candidate {
@@ -384,6 +391,8 @@ impl<'s> Collector<'s> {
                 SectionPart::Traceback => {
                     if is_traceback_event_line(text) {
                         self.event_line(lineno, text, ci_time, Source::Traceback, self.current);
+                    } else {
+                        self.note_request_context(text);
                     }
                 }
                 SectionPart::Captured(src) => {
@@ -474,9 +483,44 @@ impl<'s> Collector<'s> {
 
     fn flush_section(&mut self) {
         if let Some(acc) = self.section.take()
-            && let Some((_, event)) = acc.best
+            && let Some((_, mut event)) = acc.best
         {
+            // Only borrow a request's identity when it does not contradict the exception's.
+            let ctx = &acc.context;
+            if event.fields.host.is_none() || event.fields.host == ctx.host {
+                merge_fields(&mut event.fields, ctx);
+            } else if event.fields.method.is_none() {
+                event.fields.method = ctx.method.clone();
+            }
             self.emit(event, Source::Traceback, acc.test);
+        }
+    }
+
+    /// Remembers request context from traceback argument displays.
+    fn note_request_context(&mut self, text: &[u8]) {
+        let Some(acc) = self.section.as_mut() else {
+            return;
+        };
+        let ctx = &mut acc.context;
+        if let Some(i) = memchr::memmem::find(text, b"<Request('") {
+            let rest = &text[i + 10..];
+            let method_end = rest.iter().position(|b| *b == b'\'').unwrap_or(0);
+            let method = String::from_utf8_lossy(&rest[..method_end]).into_owned();
+            let f = fields::extract(rest, None);
+            if f.host.is_some() {
+                ctx.host = f.host;
+                ctx.port = f.port;
+                ctx.path = f.path;
+            }
+            if !method.is_empty() && method.bytes().all(|b| b.is_ascii_uppercase()) {
+                ctx.method = Some(method);
+            }
+        } else if let Some(i) = memchr::memmem::find(text, b"method = '") {
+            let rest = &text[i + 10..];
+            let end = rest.iter().position(|b| *b == b'\'').unwrap_or(0);
+            if end > 0 && rest[..end].iter().all(u8::is_ascii_uppercase) {
+                ctx.method = Some(String::from_utf8_lossy(&rest[..end]).into_owned());
+            }
         }
     }
 

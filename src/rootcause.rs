@@ -498,7 +498,11 @@ fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<Roo
                 target.unwrap_or(""),
                 f.status.map(|s| s.to_string()).unwrap_or_default()
             ),
-            _ => target.unwrap_or("").to_string(),
+            // Without a target, different failure kinds are not assumed to share a cause.
+            _ => target.map_or_else(
+                || format!("?{}", f.cause.unwrap_or(f.category).id()),
+                str::to_string,
+            ),
         };
         clusters.entry((fam, key)).or_default().push(f);
     }
@@ -563,7 +567,7 @@ fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<Roo
                 Family::ErrorResponses => key.split('|').next().map(str::to_string),
                 _ => Some(key.strip_prefix("dns|").unwrap_or(&key).to_string()),
             }
-            .filter(|t| !t.is_empty());
+            .filter(|t| !t.is_empty() && !t.starts_with('?'));
             let mut categories: Vec<Category> = fs.iter().map(|f| f.category).collect();
             categories.sort();
             categories.dedup();

@@ -105,8 +105,11 @@ pub struct SignatureSet {
 }
 
 /// Literals that are not signatures but make a line interesting to the structure parser
-/// even when it does not start with a structural character (test ids in result lines).
-pub const EXTRA_LITERALS: &[&str] = &[".py::"];
+/// even when it does not start with a structural character (test ids in result lines),
+/// or that carry request context inside tracebacks.
+/// `<Request('GET', 'http://...')>` (httpx) and `method = 'POST'` (urllib3) argument displays
+/// in tracebacks name the request that failed.
+pub const EXTRA_LITERALS: &[&str] = &[".py::", "<Request('", "method = '"];
 
 impl SignatureSet {
     /// The built-in signatures.

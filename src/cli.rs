@@ -21,6 +21,7 @@ Examples:
   rca analyze run.log --format json -o rca.json
   rca analyze run.log -o rca.md --title \"Nightly load run\"   Markdown RCA report
   rca analyze run.log -o rca.html                  self-contained HTML report
+  rca analyze run.log -o rca.html --lang he        the report in Hebrew (right-to-left)
   rca analyze run.log --format md --github-summary   also append it to $GITHUB_STEP_SUMMARY
   rca analyze run.log.gz junit.xml         merge a console log with its JUnit XML
   pytest -v 2>&1 | rca analyze -           read standard input
@@ -65,6 +66,9 @@ struct AnalyzeArgs {
     /// Also append the Markdown report to the file named by $GITHUB_STEP_SUMMARY, when set.
     #[arg(long)]
     github_summary: bool,
+    /// Language of the Markdown and HTML reports: en, or he (Hebrew, right-to-left).
+    #[arg(long, value_name = "LANG", default_value = "en", value_parser = ["en", "he"])]
+    lang: String,
     /// Write the report to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<String>,
@@ -210,6 +214,7 @@ fn analyze(args: AnalyzeArgs) -> Result<i32, String> {
     });
     let report_opts = render::view::ReportOptions {
         title: args.title.clone(),
+        lang: crate::i18n::Lang::parse(&args.lang).unwrap_or_default(),
     };
     let rendered = match format {
         Format::Json => render::json::render(&analysis),

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod collect;
 pub mod event;
 pub mod fields;
+pub mod i18n;
 pub mod input;
 pub mod junit;
 pub mod lines;

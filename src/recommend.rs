@@ -31,6 +31,12 @@ pub struct Entry {
     pub before: String,
     /// Code after (placeholders).
     pub after: String,
+    /// Hebrew title (placeholders).
+    #[serde(default)]
+    pub title_he: String,
+    /// Hebrew explanation (placeholders).
+    #[serde(default)]
+    pub why_he: String,
 }
 
 #[derive(Deserialize)]
@@ -57,6 +63,12 @@ pub struct Recommendation {
     pub after: String,
     /// Root causes it addresses.
     pub root_causes: Vec<String>,
+    /// Hebrew title (reports with `--lang he`).
+    #[serde(skip)]
+    pub title_he: String,
+    /// Hebrew explanation.
+    #[serde(skip)]
+    pub why_he: String,
 }
 
 /// Parses the built-in catalogue.
@@ -322,6 +334,8 @@ pub fn recommend(a: &Analysis, rca: &RootCauseAnalysis) -> Vec<Recommendation> {
                 before: fill(&e.before, &values),
                 after: fill(&e.after, &values),
                 root_causes: rcs.clone(),
+                title_he: fill(&e.title_he, &values),
+                why_he: fill(&e.why_he, &values),
             })
         })
         .collect();
@@ -372,6 +386,11 @@ mod tests {
             if e.kind == "code" {
                 assert!(!e.before.trim().is_empty(), "{}: code needs a before", e.id);
             }
+            assert!(
+                !e.title_he.is_empty() && !e.why_he.is_empty(),
+                "{}: Hebrew text missing",
+                e.id
+            );
         }
     }
 

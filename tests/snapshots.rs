@@ -8,6 +8,10 @@ mod common;
 use common::*;
 
 fn report(sample: &str, format: &str) -> String {
+    report_in(sample, format, "en")
+}
+
+fn report_in(sample: &str, format: &str, lang: &str) -> String {
     let out = rca()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args([
@@ -17,6 +21,8 @@ fn report(sample: &str, format: &str) -> String {
             format,
             "--title",
             &format!("RCA: {sample}"),
+            "--lang",
+            lang,
             "--quiet",
         ])
         .output()
@@ -47,6 +53,18 @@ fn html_reports() {
     for sample in ["seed-urllib3-2", "errors-urllib3-1.26"] {
         insta::assert_snapshot!(format!("{sample}.html"), report(sample, "html"));
     }
+}
+
+#[test]
+fn hebrew_reports() {
+    insta::assert_snapshot!(
+        "seed-urllib3-2.he.md",
+        report_in("seed-urllib3-2", "md", "he")
+    );
+    insta::assert_snapshot!(
+        "seed-urllib3-2.he.html",
+        report_in("seed-urllib3-2", "html", "he")
+    );
 }
 
 #[test]

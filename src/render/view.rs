@@ -2,6 +2,7 @@
 //! rendered by the Markdown and HTML templates, so that both show the same things.
 
 use crate::analysis::Analysis;
+use crate::i18n::{Labels, Lang, translate, word};
 use crate::render::markdown::fence;
 use std::collections::BTreeMap;
 
@@ -10,6 +11,8 @@ use std::collections::BTreeMap;
 pub struct ReportOptions {
     /// Report title (default: "RCA: <input name>").
     pub title: Option<String>,
+    /// Report language.
+    pub lang: Lang,
 }
 
 /// Everything a report shows, already formatted; strings are escaped by the caller's
@@ -36,6 +39,12 @@ pub struct View {
     pub findings: Vec<FindingRow>,
     pub warnings: Vec<String>,
     pub svg: SvgTimeline,
+    /// Fixed wording in the report's language.
+    pub l: Labels,
+    /// `en` / `he`.
+    pub lang: &'static str,
+    /// `ltr` / `rtl`.
+    pub dir: &'static str,
 }
 
 /// The events-over-time chart: one row of cells per category, cell opacity by count.
@@ -262,6 +271,10 @@ fn when(epoch: i64) -> String {
 /// Builds the report view; `esc` escapes every string taken from the log.
 pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -> View {
     let s = &a.summary;
+    let lang = opts.lang;
+    let l = Labels::of(lang);
+    // Sentences the analysis wrote, in the report's language, then escaped.
+    let tr = |text: &str| esc(&translate(lang, text));
     let inputs: Vec<String> = a.inputs.iter().map(|i| esc(&i.path)).collect();
     let title = opts.title.clone().unwrap_or_else(|| {
         let name = a.inputs.first().map_or("pytest run", |i| i.path.as_str());
@@ -279,14 +292,14 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -
         .filter(|t| t.outcome == "failed" || t.outcome == "error")
         .map(|t| FailingRow {
             name: esc(&t.nodeid),
-            outcome: t.outcome.clone(),
+            outcome: word(lang, &t.outcome),
             categories: t
                 .categories
                 .iter()
                 .map(|c| c.id())
                 .collect::<Vec<_>>()
                 .join(", "),
-            symptom: esc(t.symptom.as_deref().unwrap_or("")),
+            symptom: tr(t.symptom.as_deref().unwrap_or("")),
             cause: primary
                 .get(t.nodeid.as_str())
                 .copied()
@@ -316,33 +329,41 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -
             };
             CauseView {
                 id: rc.id.clone(),
-                title: esc(&rc.title),
-                locus: serde_json::to_value(rc.verdict.locus)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-                confidence: serde_json::to_value(rc.verdict.confidence)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-                summary: esc(&rc.verdict.summary),
+                title: tr(&rc.title),
+                locus: word(
+                    lang,
+                    serde_json::to_value(rc.verdict.locus)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default()
+                        .as_str(),
+                ),
+                confidence: word(
+                    lang,
+                    serde_json::to_value(rc.verdict.confidence)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default()
+                        .as_str(),
+                ),
+                summary: tr(&rc.verdict.summary),
                 events: rc.events,
                 window: rc
                     .window
-                    .map(|w| format!("{} to {} UTC", when(w.start_s), when(w.end_s)))
+                    .map(|w| format!("{} – {} UTC", when(w.start_s), when(w.end_s)))
                     .unwrap_or_default(),
                 failed_count: rc.failed_tests.len(),
                 contributing_count: rc.contributing_to.len(),
                 fence: fence(&refs),
                 samples,
-                evidence: rc.verdict.evidence.iter().map(|e| esc(e)).collect(),
-                counter: rc.verdict.counter_evidence.iter().map(|e| esc(e)).collect(),
+                evidence: rc.verdict.evidence.iter().map(|e| tr(e)).collect(),
+                counter: rc.verdict.counter_evidence.iter().map(|e| tr(e)).collect(),
                 checks: rc
                     .cross_checks
                     .iter()
                     .map(|c| CheckRow {
-                        title: esc(&c.title),
-                        statement: esc(&c.statement),
+                        title: tr(&c.title),
+                        statement: tr(&c.statement),
                         lines: c
                             .locations
                             .iter()
@@ -357,10 +378,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -
         })
         .collect();
     let mut groups: Vec<RecGroup> = Vec::new();
-    for (kind, heading) in [
-        ("code", "Code changes"),
-        ("infrastructure", "Infrastructure checks"),
-    ] {
+    for (kind, heading) in [("code", l.code_changes), ("infrastructure", l.infra_checks)] {
         let items: Vec<RecView> = a
             .recommendations
             .iter()
@@ -368,12 +386,20 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -
             .map(|r| RecView {
                 priority: r.priority.clone(),
                 priority_mark: match r.priority.as_str() {
-                    "now" => "🔴 now ·".to_string(),
-                    "next" => "🟠 next ·".to_string(),
-                    _ => "🟡 later ·".to_string(),
+                    "now" => format!("🔴 {} ·", l.now),
+                    "next" => format!("🟠 {} ·", l.next),
+                    _ => format!("🟡 {} ·", l.later),
                 },
-                title: esc(&r.title),
-                why: esc(&r.why),
+                title: esc(if lang == Lang::He && !r.title_he.is_empty() {
+                    &r.title_he
+                } else {
+                    &r.title
+                }),
+                why: esc(if lang == Lang::He && !r.why_he.is_empty() {
+                    &r.why_he
+                } else {
+                    &r.why
+                }),
                 causes: r.root_causes.join(", "),
                 fence: fence(&[&r.before, &r.after]),
                 lang: if kind == "code" { "python" } else { "sh" }.to_string(),
@@ -430,7 +456,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -
         .collect();
     View {
         title: esc(&title),
-        headline: esc(&a.rca.headline.replace("->", "→")),
+        headline: tr(&a.rca.headline).replace("->", "→"),
         version: a.tool.version.to_string(),
         inputs,
         total: s.total,
@@ -473,5 +499,8 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -
         findings,
         warnings: a.warnings.iter().map(|w| esc(w)).collect(),
         svg: svg_timeline(a),
+        lang: lang.code(),
+        dir: lang.dir(),
+        l,
     }
 }

@@ -1,0 +1,578 @@
+//! Report languages: English and Hebrew. Fixed wording comes from [`Labels`]; the sentences
+//! the analysis writes (verdicts, cross-checks, titles, symptoms) are translated clause by
+//! clause with a table of English patterns and their Hebrew renderings, so that the analysis
+//! stays one piece of English-producing code. Code, log lines, hosts and numbers are kept as
+//! they are (left-to-right in an RTL page).
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A report language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// English (default).
+    #[default]
+    En,
+    /// Hebrew, right-to-left.
+    He,
+}
+
+impl Lang {
+    /// Parses `en` / `he`.
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "en" => Some(Lang::En),
+            "he" => Some(Lang::He),
+            _ => None,
+        }
+    }
+
+    /// The `lang` attribute value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::He => "he",
+        }
+    }
+
+    /// The `dir` attribute value.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Lang::En => "ltr",
+            Lang::He => "rtl",
+        }
+    }
+}
+
+/// Fixed wording of the reports.
+#[derive(Debug, Clone)]
+pub struct Labels {
+    pub summary: &'static str,
+    pub impact: &'static str,
+    pub failing_tests: &'static str,
+    pub root_causes: &'static str,
+    pub recommendations: &'static str,
+    pub timeline: &'static str,
+    pub appendix: &'static str,
+    pub tests_failed_of: &'static str,
+    pub errors_word: &'static str,
+    pub passed_word: &'static str,
+    pub source: &'static str,
+    pub confidence: &'static str,
+    pub failed_tests_count: &'static str,
+    pub contributes_to: &'static str,
+    pub no_http_failure: &'static str,
+    pub unexplained: &'static str,
+    pub total: &'static str,
+    pub passed: &'static str,
+    pub failed: &'static str,
+    pub errors: &'static str,
+    pub skipped: &'static str,
+    pub xfailed: &'static str,
+    pub xpassed: &'static str,
+    pub category: &'static str,
+    pub events: &'static str,
+    pub tests: &'static str,
+    pub hosts: &'static str,
+    pub test: &'static str,
+    pub outcome: &'static str,
+    pub categories: &'static str,
+    pub symptom: &'static str,
+    pub root_cause: &'static str,
+    pub verdict: &'static str,
+    pub symptom_lines: &'static str,
+    pub events_word: &'static str,
+    pub evidence: &'static str,
+    pub counter_evidence: &'static str,
+    pub cross_checks: &'static str,
+    pub failed_tests_label: &'static str,
+    pub none_as_main: &'static str,
+    pub collateral: &'static str,
+    pub code_changes: &'static str,
+    pub infra_checks: &'static str,
+    pub addresses: &'static str,
+    pub before: &'static str,
+    pub after: &'static str,
+    pub check: &'static str,
+    pub no_recommendation: &'static str,
+    pub no_timestamps: &'static str,
+    pub first: &'static str,
+    pub last: &'static str,
+    pub busiest: &'static str,
+    pub finding: &'static str,
+    pub fingerprint: &'static str,
+    pub first_lines: &'static str,
+    pub findings_word: &'static str,
+    pub warnings: &'static str,
+    pub generated: &'static str,
+    pub now: &'static str,
+    pub next: &'static str,
+    pub later: &'static str,
+}
+
+impl Labels {
+    /// The labels of a language.
+    pub fn of(lang: Lang) -> Labels {
+        match lang {
+            Lang::En => Labels {
+                summary: "Summary",
+                impact: "Impact",
+                failing_tests: "Failing tests",
+                root_causes: "Root causes",
+                recommendations: "Recommendations",
+                timeline: "Timeline",
+                appendix: "Appendix: evidence",
+                tests_failed_of: "tests failed",
+                errors_word: "error(s)",
+                passed_word: "passed",
+                source: "Source",
+                confidence: "confidence",
+                failed_tests_count: "failed test(s)",
+                contributes_to: "contributes to",
+                no_http_failure: "No HTTP-client failure was found in the log.",
+                unexplained: "failed test(s) show no HTTP-client failure (assertions or test code).",
+                total: "total",
+                passed: "passed",
+                failed: "failed",
+                errors: "errors",
+                skipped: "skipped",
+                xfailed: "xfailed",
+                xpassed: "xpassed",
+                category: "category",
+                events: "events",
+                tests: "tests",
+                hosts: "hosts",
+                test: "test",
+                outcome: "outcome",
+                categories: "categories",
+                symptom: "symptom",
+                root_cause: "root cause",
+                verdict: "Verdict",
+                symptom_lines: "Symptom: representative lines",
+                events_word: "event(s)",
+                evidence: "Evidence",
+                counter_evidence: "Counter-evidence",
+                cross_checks: "Cross-checks",
+                failed_tests_label: "Failed tests",
+                none_as_main: "none as main cause",
+                collateral: "Collateral of the same window (all their failures fall inside it)",
+                code_changes: "Code changes",
+                infra_checks: "Infrastructure checks",
+                addresses: "addresses",
+                before: "Before",
+                after: "After",
+                check: "Check",
+                no_recommendation: "No change is supported by the evidence in this log.",
+                no_timestamps: "The log has no timestamps; events are ordered by line only.",
+                first: "first",
+                last: "last",
+                busiest: "busiest second",
+                finding: "finding",
+                fingerprint: "fingerprint",
+                first_lines: "first lines",
+                findings_word: "finding(s)",
+                warnings: "Warnings while reading",
+                generated: "Generated by rca from the log alone; line numbers refer to the input file.",
+                now: "now",
+                next: "next",
+                later: "later",
+            },
+            Lang::He => Labels {
+                summary: "תקציר",
+                impact: "השפעה",
+                failing_tests: "בדיקות שנכשלו",
+                root_causes: "גורמי שורש",
+                recommendations: "המלצות",
+                timeline: "ציר זמן",
+                appendix: "נספח: ראיות",
+                tests_failed_of: "בדיקות נכשלו",
+                errors_word: "שגיאות",
+                passed_word: "עברו",
+                source: "מקור",
+                confidence: "ודאות",
+                failed_tests_count: "בדיקות שנכשלו",
+                contributes_to: "תורם לעוד",
+                no_http_failure: "לא נמצא בלוג כשל של לקוח HTTP.",
+                unexplained: "בדיקות שנכשלו ללא כשל של לקוח HTTP (assertions או קוד הבדיקות).",
+                total: "סה\"כ",
+                passed: "עברו",
+                failed: "נכשלו",
+                errors: "שגיאות",
+                skipped: "דולגו",
+                xfailed: "xfailed",
+                xpassed: "xpassed",
+                category: "קטגוריה",
+                events: "אירועים",
+                tests: "בדיקות",
+                hosts: "יעדים",
+                test: "בדיקה",
+                outcome: "תוצאה",
+                categories: "קטגוריות",
+                symptom: "סימפטום",
+                root_cause: "גורם שורש",
+                verdict: "הכרעה",
+                symptom_lines: "סימפטום: שורות מייצגות",
+                events_word: "אירועים",
+                evidence: "ראיות",
+                counter_evidence: "ראיות נגד",
+                cross_checks: "בדיקות הצלבה",
+                failed_tests_label: "בדיקות שנכשלו",
+                none_as_main: "אין בדיקה שזהו הגורם העיקרי לכישלונה",
+                collateral: "נפגעו באותו חלון זמן (כל הכשלים שלהן בתוכו)",
+                code_changes: "שינויי קוד",
+                infra_checks: "בדיקות תשתית",
+                addresses: "מטפל ב-",
+                before: "לפני",
+                after: "אחרי",
+                check: "בדיקה",
+                no_recommendation: "הראיות בלוג זה אינן תומכות באף שינוי.",
+                no_timestamps: "אין בלוג חותמות זמן; האירועים מסודרים לפי מספר שורה בלבד.",
+                first: "ראשון",
+                last: "אחרון",
+                busiest: "השנייה העמוסה ביותר",
+                finding: "ממצא",
+                fingerprint: "טביעת אצבע",
+                first_lines: "שורות ראשונות",
+                findings_word: "ממצאים",
+                warnings: "אזהרות בקריאת הלוג",
+                generated: "נוצר על ידי rca מתוך הלוג בלבד; מספרי השורות מתייחסים לקובץ הקלט.",
+                now: "מיידי",
+                next: "בהמשך",
+                later: "בהמשך הדרך",
+            },
+        }
+    }
+}
+
+/// English clause patterns and their Hebrew renderings (`{name}` = named capture).
+const HE: &[(&str, &str)] = &[
+    // root-cause titles
+    (
+        r"^(?P<t>.+) unreachable: (?P<c>[a-z_, ]+)$",
+        "{t} אינו נגיש: {c}",
+    ),
+    (
+        r"^(?P<t>.+) answered HTTP (?P<s>\d{3})$",
+        "{t} החזיר HTTP {s}",
+    ),
+    (
+        r"^(?P<t>.+) answered error statuses$",
+        "{t} החזיר קודי שגיאה",
+    ),
+    (
+        r"^(?P<t>.+) slow or dropping connections: (?P<c>[a-z_, ]+)$",
+        "{t} איטי או מנתק חיבורים: {c}",
+    ),
+    (
+        r"^client connection pool for (?P<h>.+) too small \(size (?P<s>\d+)\)$",
+        "מאגר החיבורים של הלקוח אל {h} קטן מדי (גודל {s})",
+    ),
+    (
+        r"^client connection pool for (?P<h>.+) exhausted$",
+        "מאגר החיבורים של הלקוח אל {h} מוצה",
+    ),
+    // verdict summaries
+    (
+        r"^(?P<t>.+) could not be reached even without load: server down, firewall or network$",
+        "לא ניתן היה להגיע אל {t} גם ללא עומס: השרת למטה, חומת אש או רשת",
+    ),
+    (
+        r"^(?P<t>.+) accepts single requests but stops accepting connections under load$",
+        "{t} מקבל בקשות בודדות אך מפסיק לקבל חיבורים תחת עומס",
+    ),
+    (
+        r"^(?P<t>.+) could not be reached$",
+        "לא ניתן היה להגיע אל {t}",
+    ),
+    (
+        r"^no baseline test tells down from overloaded$",
+        "אין בדיקת בסיס שמבדילה בין שרת למטה לשרת עמוס",
+    ),
+    (
+        r"^(?P<t>.+) is up but refuses work with HTTP (?P<s>\d{3}): overloaded or an unhealthy upstream$",
+        "{t} פעיל אך מסרב לעבודה עם HTTP {s}: עומס יתר או upstream לא תקין",
+    ),
+    (
+        r"^(?P<t>.+) answered HTTP (?P<s>\d{3}): a server-side error$",
+        "{t} החזיר HTTP {s}: שגיאה בצד השרת",
+    ),
+    (r"^its logs must say why$", "הלוגים שלו צריכים להסביר מדוע"),
+    (
+        r"^(?P<t>.+) rejected the requests with HTTP (?P<s>\d{3}): check what the tests send$",
+        "{t} דחה את הבקשות עם HTTP {s}: יש לבדוק מה הבדיקות שולחות",
+    ),
+    (
+        r"^(?P<t>.+) accepted connections but answered too slowly or dropped them$",
+        "{t} קיבל חיבורים אך ענה לאט מדי או ניתק אותם",
+    ),
+    (
+        r"^the client opened more concurrent connections than its pool keeps$",
+        "הלקוח פתח יותר חיבורים מקבילים ממה שהמאגר שלו מחזיק",
+    ),
+    // evidence and counter-evidence
+    (
+        r"^(?P<n>\d+) event\(s\) in (?P<f>\d+) finding\(s\) \((?P<c>[a-z_, ]+)\), first at (?P<l>.*)$",
+        "{n} אירועים ב-{f} ממצאים ({c}), הראשונים בשורות {l}",
+    ),
+    (
+        r"^(?P<n>\d+) failed test\(s\) have this as their main failure$",
+        "{n} בדיקות שנכשלו, וזהו הכשל העיקרי שלהן",
+    ),
+    (
+        r"^(?P<n>\d+) test\(s\) showed these events and still passed$",
+        "{n} בדיקות הראו אירועים אלה ובכל זאת עברו",
+    ),
+    (
+        r"^(?P<n>\d+) test\(s\) passed in the same run$",
+        "{n} בדיקות עברו באותה ריצה",
+    ),
+    (
+        r"^the single-request baseline failed too \((?P<b>.+)\): the target fails without load$",
+        "גם בדיקת הבסיס של בקשה בודדת נכשלה ({b}): היעד נכשל גם ללא עומס",
+    ),
+    (
+        r"^baseline test\(s\) passed: (?P<b>.+)$",
+        "בדיקות הבסיס עברו: {b}",
+    ),
+    (
+        r"^pool size (?P<s>\d+) is the urllib3/requests default: a session without explicit pool settings$",
+        "גודל מאגר {s} הוא ברירת המחדל של urllib3/requests: סשן ללא הגדרות מאגר מפורשות",
+    ),
+    // cross-check titles
+    (
+        r"^connection pool size vs concurrency$",
+        "גודל מאגר החיבורים מול רמת המקביליות",
+    ),
+    (
+        r"^request duration vs timeout x attempts$",
+        "משך הבקשה מול timeout כפול מספר הניסיונות",
+    ),
+    (r"^retry amplification$", "הגברת עומס בגלל ניסיונות חוזרים"),
+    (
+        r"^single-request baseline vs load$",
+        "בדיקת בסיס של בקשה בודדת מול עומס",
+    ),
+    (r"^status retries$", "ניסיונות חוזרים על קודי סטטוס"),
+    // cross-check statements
+    (
+        r"^pool size (?P<s>\d+) < observed concurrency (?P<c>\d+): up to (?P<n>\d+) connections per burst are opened and then discarded \((?P<w>\d+) pool-full warnings\)$",
+        "גודל מאגר {s} קטן ממקביליות נצפית של {c}: עד {n} חיבורים בכל פרץ נפתחים ואז נזרקים ({w} אזהרות pool-full)",
+    ),
+    (
+        r"^pool size (?P<s>\d+) >= observed concurrency (?P<c>\d+), yet (?P<w>\d+) pool-full warnings: another session shares the host$",
+        "גודל מאגר {s} אינו קטן ממקביליות נצפית של {c}, ובכל זאת {w} אזהרות pool-full: סשן נוסף משתמש באותו יעד",
+    ),
+    (r"^pool size (?P<s>\d+)$", "גודל מאגר {s}"),
+    (
+        r"^(?P<w>\d+) pool-full warnings show more concurrent requests than that$",
+        "{w} אזהרות pool-full מראות יותר בקשות מקבילות מזה",
+    ),
+    (
+        r"^(?P<s>\d+) is the urllib3/requests default, so the session that logged this was built without pool settings even if the main client is tuned$",
+        "{s} היא ברירת המחדל של urllib3/requests, כך שהסשן שרשם זאת נבנה ללא הגדרות מאגר גם אם הלקוח הראשי מכוונן",
+    ),
+    (
+        r"^a failed request took (?P<e>[\d.]+) s with a (?P<t>[\d.]+) s timeout: (?P<r>[\d.]+)x the timeout$",
+        "בקשה שנכשלה נמשכה {e} שניות עם timeout של {t} שניות: פי {r} מה-timeout",
+    ),
+    (
+        r"^the Retry settings allow (?P<n>\d+) attempts \((?P<b>[\d.]+) s of timeouts\), so (?P<o>[\d.]+) s went to backoff and overhead$",
+        "הגדרות ה-Retry מאפשרות {n} ניסיונות ({b} שניות של timeouts), כך ש-{o} שניות הלכו ל-backoff ולתקורה",
+    ),
+    (
+        r"^retries stacked on top of the timeout$",
+        "ניסיונות חוזרים נערמו מעל ה-timeout",
+    ),
+    (
+        r"^(?P<r>\d+) retry attempt\(s\) for (?P<f>\d+) failed request\(s\): (?P<p>[\d.]+) attempts per failed request against (?P<t>.+?)(?: \(Retry allowed (?P<n>\d+)\))?$",
+        "{r} ניסיונות חוזרים עבור {f} בקשות שנכשלו: {p} ניסיונות לכל בקשה שנכשלה מול {t} (Retry מאפשר {n})",
+    ),
+    (
+        r"^POST requests were among those retried \(not idempotent: a retry may create a second job\)$",
+        "בקשות POST היו בין אלה שנשלחו שוב (לא אידמפוטנטיות: ניסיון חוזר עלול ליצור job שני)",
+    ),
+    (
+        r"^the baseline \((?P<b>.+)\) did not hit this, (?P<n>\d+) test\(s\) under load did: overloaded, not down$",
+        "בדיקת הבסיס ({b}) לא נתקלה בזה, {n} בדיקות תחת עומס כן: עומס יתר, לא שרת למטה",
+    ),
+    (
+        r"^the baseline failed as well \((?P<b>.+)\) besides (?P<n>\d+) test\(s\) under load: down or unreachable, not just overloaded$",
+        "גם בדיקת הבסיס נכשלה ({b}) מלבד {n} בדיקות תחת עומס: השרת למטה או לא נגיש, לא רק עמוס",
+    ),
+    (
+        r"^(?P<n>\d+) final failure\(s\) against (?P<t>.+) after repeated HTTP (?P<s>\d{3}) answers: every retry reached the server and was refused again$",
+        "{n} כשלים סופיים מול {t} אחרי תשובות HTTP {s} חוזרות: כל ניסיון חוזר הגיע לשרת ונדחה שוב",
+    ),
+    (
+        r"^POST was retried on status \((?P<e>.+)\): the server saw every attempt, so a retry can repeat a side effect$",
+        "POST נשלח שוב בגלל קוד סטטוס ({e}): השרת ראה כל ניסיון, כך שניסיון חוזר עלול לחזור על תופעת לוואי",
+    ),
+    // headline
+    (
+        r"^(?P<f>\d+) of (?P<t>\d+) tests failed -> (?P<r>\d+) root causes?(?P<rest>.*)$",
+        "{f} מתוך {t} בדיקות נכשלו ← {r} גורמי שורש{rest}",
+    ),
+    (
+        r"^ \(\+(?P<n>\d+) failure\(s\) without an HTTP-client cause\)$",
+        " (+{n} כשלים ללא גורם של לקוח HTTP)",
+    ),
+    // symptoms (one-line phrases)
+    (r"^Connect timed out(?P<rest>.*)$", "תם הזמן להתחברות{rest}"),
+    (r"^Read timed out(?P<rest>.*)$", "תם הזמן לקריאה{rest}"),
+    (
+        r"^Connection pool full(?P<rest>.*)$",
+        "מאגר החיבורים מלא{rest}",
+    ),
+    (
+        r"^Connection pool exhausted(?P<rest>.*)$",
+        "מאגר החיבורים מוצה{rest}",
+    ),
+    (
+        r"^Retries exhausted on HTTP (?P<s>\d{3})(?P<rest>.*)$",
+        "הניסיונות החוזרים מוצו על HTTP {s}{rest}",
+    ),
+    (
+        r"^Retries exhausted after (?P<c>[a-z ]+?)(?P<rest>(?: on | to | ×).*)?$",
+        "הניסיונות החוזרים מוצו אחרי {c}{rest}",
+    ),
+    (
+        r"^Retries exhausted(?P<rest>.*)$",
+        "הניסיונות החוזרים מוצו{rest}",
+    ),
+    (r"^Connection refused(?P<rest>.*)$", "החיבור נדחה{rest}"),
+    (
+        r"^Connection reset by peer(?P<rest>.*)$",
+        "החיבור נותק על ידי הצד השני{rest}",
+    ),
+    (
+        r"^Name resolution failed(?P<rest>.*)$",
+        "תרגום השם נכשל{rest}",
+    ),
+    (r"^TLS error(?P<rest>.*)$", "שגיאת TLS{rest}"),
+    (
+        r"^HTTP error status(?P<rest>.*)$",
+        "קוד שגיאה של HTTP{rest}",
+    ),
+    (
+        r"^Request deadline hit after (?P<x>[\d.]+) s(?P<rest>.*)$",
+        "חריגה ממגבלת הזמן של הבקשה אחרי {x} שניות{rest}",
+    ),
+    (
+        r"^Request deadline hit(?P<rest>.*)$",
+        "חריגה ממגבלת הזמן של הבקשה{rest}",
+    ),
+];
+
+static HE_TABLE: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+    HE.iter()
+        .map(|(p, t)| (Regex::new(p).expect("i18n pattern"), *t))
+        .collect()
+});
+
+/// Words inside captured arguments that are English prose, not data.
+fn he_words(arg: &str) -> String {
+    arg.replace("unknown target", "יעד לא ידוע")
+        .replace("the target", "היעד")
+        .replace("the server", "השרת")
+        .replace(" on ", " ב-")
+        .replace(" to ", " אל ")
+}
+
+/// One clause in Hebrew, or `None` when no pattern knows it.
+fn clause_he(clause: &str) -> Option<String> {
+    for (re, template) in HE_TABLE.iter() {
+        if let Some(c) = re.captures(clause) {
+            let mut out = template.to_string();
+            for name in re.capture_names().flatten() {
+                let value = c.name(name).map_or("", |m| m.as_str());
+                let value = match name {
+                    "rest" => clause_he(value).unwrap_or_else(|| he_words(value)),
+                    "c" | "l" | "e" | "s" | "n" | "w" | "p" | "r" | "f" | "x" | "o" | "b" => {
+                        value.to_string()
+                    }
+                    _ => he_words(value),
+                };
+                out = out.replace(&format!("{{{name}}}"), &value);
+            }
+            // An optional group that did not match leaves "(Retry מאפשר )": drop it.
+            return Some(out.replace(" (Retry מאפשר )", ""));
+        }
+    }
+    None
+}
+
+/// Translates a sentence the analysis wrote; clauses are separated by `; `.
+pub fn translate(lang: Lang, text: &str) -> String {
+    match lang {
+        Lang::En => text.to_string(),
+        Lang::He => text
+            .split("; ")
+            .map(|c| clause_he(c).unwrap_or_else(|| c.to_string()))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+/// True when [`translate`] knows every clause of `text` (used by tests).
+pub fn fully_translated(text: &str) -> bool {
+    text.split("; ").all(|c| clause_he(c).is_some())
+}
+
+/// Hebrew names of verdict loci and confidences; other words pass through.
+pub fn word(lang: Lang, w: &str) -> String {
+    if lang == Lang::En {
+        return w.to_string();
+    }
+    match w {
+        "infrastructure" => "תשתית",
+        "server capacity" => "קיבולת השרת",
+        "client code" => "קוד הלקוח",
+        "test code" => "קוד הבדיקות",
+        "unknown" => "לא ידוע",
+        "high" => "גבוהה",
+        "medium" => "בינונית",
+        "low" => "נמוכה",
+        "failed" => "נכשלה",
+        "error" => "שגיאה",
+        other => other,
+    }
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clauses_translate_with_their_numbers() {
+        let t = translate(
+            Lang::He,
+            "pool size 10 < observed concurrency 50: up to 40 connections per burst are opened and then discarded (113 pool-full warnings); 10 is the urllib3/requests default, so the session that logged this was built without pool settings even if the main client is tuned",
+        );
+        assert!(t.contains("גודל מאגר 10 קטן ממקביליות נצפית של 50"), "{t}");
+        assert!(t.contains("113"));
+        assert!(!t.contains("pool size"), "{t}");
+        let t = translate(
+            Lang::He,
+            "282 retry attempt(s) for 94 failed request(s): 4.0 attempts per failed request against 127.0.0.1:5 (Retry allowed 4)",
+        );
+        assert!(
+            t.contains("Retry מאפשר 4") && t.contains("127.0.0.1:5"),
+            "{t}"
+        );
+        let t = translate(
+            Lang::He,
+            "3 retry attempt(s) for 1 failed request(s): 4.0 attempts per failed request against h",
+        );
+        assert!(!t.contains("מאפשר"), "{t}");
+        assert_eq!(translate(Lang::En, "x; y"), "x; y");
+        assert_eq!(
+            translate(Lang::He, "18 of 41 tests failed -> 3 root causes"),
+            "18 מתוך 41 בדיקות נכשלו ← 3 גורמי שורש"
+        );
+        assert!(
+            translate(Lang::He, "Read timed out (5 s) on GET /status ×3")
+                .starts_with("תם הזמן לקריאה (5 s) ב-GET /status ×3")
+        );
+    }
+}

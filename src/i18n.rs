@@ -384,6 +384,10 @@ const HE: &[(&str, &str)] = &[
         "ניסיונות חוזרים נערמו מעל ה-timeout",
     ),
     (
+        r"^the (?P<c>[a-z/]+) retry counter ran out$",
+        "מונה הניסיונות {c} מוצה",
+    ),
+    (
         r"^(?P<r>\d+) retry attempt\(s\) for (?P<f>\d+) failed request\(s\): (?P<p>[\d.]+) attempts per failed request against (?P<t>.+?)(?: \(Retry allowed (?P<n>\d+)\))?$",
         "{r} ניסיונות חוזרים עבור {f} בקשות שנכשלו: {p} ניסיונות לכל בקשה שנכשלה מול {t} (Retry מאפשר {n})",
     ),

@@ -99,7 +99,7 @@ impl Facts {
 }
 
 /// Evaluates every trigger on the evidence.
-pub fn facts(a: &Analysis, rca: &RootCauseAnalysis) -> Facts {
+pub fn facts(rca: &RootCauseAnalysis) -> Facts {
     let mut f = Facts::default();
     let concurrency = rca.observed_concurrency;
     if let Some(c) = concurrency {
@@ -266,7 +266,6 @@ pub fn facts(a: &Analysis, rca: &RootCauseAnalysis) -> Facts {
     f.values
         .entry("pool_size")
         .or_insert_with(|| URLLIB3_DEFAULT_POOL.to_string());
-    let _ = a;
     f
 }
 
@@ -313,8 +312,8 @@ fn values_for(facts: &Facts, rcs: &[String]) -> BTreeMap<&'static str, String> {
 }
 
 /// Recommendations whose triggers fired, by priority (now, next, later), code first.
-pub fn recommend(a: &Analysis, rca: &RootCauseAnalysis) -> Vec<Recommendation> {
-    let facts = facts(a, rca);
+pub fn recommend(_a: &Analysis, rca: &RootCauseAnalysis) -> Vec<Recommendation> {
+    let facts = facts(rca);
     let rank = |p: &str| match p {
         "now" => 0,
         "next" => 1,
@@ -392,6 +391,217 @@ mod tests {
                 e.id
             );
         }
+    }
+
+    use crate::analysis::Location;
+    use crate::rootcause::{
+        Confidence, CrossCheck, Family, Finding, Locus, RootCause, RootCauseAnalysis, Verdict,
+    };
+
+    fn finding(id: &str, category: Category, status: Option<u16>) -> Finding {
+        Finding {
+            id: id.to_string(),
+            fingerprint: String::new(),
+            category,
+            cause: None,
+            target: Some("10.10.10.100:443".to_string()),
+            endpoint: Some("POST /focus-server/configure".to_string()),
+            status,
+            events: 10,
+            terminal_events: 5,
+            retry_attempts: 0,
+            tests: Vec::new(),
+            failed_tests: Vec::new(),
+            timeouts_s: Vec::new(),
+            pool_sizes: Vec::new(),
+            max_elapsed_ms: None,
+            first_at: None,
+            last_at: None,
+            locations: vec![Location { file: 0, line: 1 }],
+            samples: Vec::new(),
+            event_indices: Vec::new(),
+        }
+    }
+
+    fn cause(
+        id: &str,
+        family: Family,
+        locus: Locus,
+        findings: &[&Finding],
+        failed: usize,
+    ) -> RootCause {
+        let mut categories: Vec<Category> = findings.iter().map(|f| f.category).collect();
+        categories.dedup();
+        RootCause {
+            id: id.to_string(),
+            title: String::new(),
+            family,
+            target: Some("10.10.10.100:443".to_string()),
+            findings: findings.iter().map(|f| f.id.clone()).collect(),
+            categories,
+            events: 10,
+            failed_tests: (0..failed).map(|i| format!("t.py::test_{i}")).collect(),
+            contributing_to: Vec::new(),
+            passed_tests_affected: Vec::new(),
+            collateral_tests: Vec::new(),
+            window: None,
+            verdict: Verdict {
+                locus,
+                confidence: Confidence::Medium,
+                summary: String::new(),
+                evidence: Vec::new(),
+                counter_evidence: Vec::new(),
+            },
+            cross_checks: Vec::new(),
+        }
+    }
+
+    fn fired(rca: &RootCauseAnalysis) -> Vec<&'static str> {
+        facts(rca).fired.keys().copied().collect()
+    }
+
+    #[test]
+    fn pool_triggers_need_a_pool_smaller_than_concurrency() {
+        let mut pool = finding("F1", Category::PoolFull, None);
+        pool.pool_sizes = vec![10];
+        let rc = cause("RC1", Family::ClientPool, Locus::ClientCode, &[&pool], 0);
+        let mut rca = RootCauseAnalysis {
+            findings: vec![pool.clone()],
+            root_causes: vec![rc],
+            observed_concurrency: Some(200),
+            ..RootCauseAnalysis::default()
+        };
+        let f = fired(&rca);
+        assert!(
+            f.contains(&"pool_too_small") && f.contains(&"default_pool_session"),
+            "{f:?}"
+        );
+        assert!(f.contains(&"overload_under_concurrency"), "{f:?}");
+        // A pool of 50 for 20 concurrent requests is neither too small nor the default.
+        rca.findings[0].pool_sizes = vec![50];
+        rca.observed_concurrency = Some(20);
+        let f = fired(&rca);
+        assert!(
+            !f.contains(&"pool_too_small") && !f.contains(&"default_pool_session"),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn unreachable_triggers() {
+        let mut ct = finding("F1", Category::ConnectTimeout, None);
+        ct.timeouts_s = vec![60.0];
+        let rc = cause("RC1", Family::Unreachable, Locus::Infrastructure, &[&ct], 3);
+        let rca = RootCauseAnalysis {
+            findings: vec![ct.clone()],
+            root_causes: vec![rc],
+            ..RootCauseAnalysis::default()
+        };
+        let f = fired(&rca);
+        for t in [
+            "target_down",
+            "long_connect_timeout",
+            "infrastructure_verdict",
+        ] {
+            assert!(f.contains(&t), "{t} not in {f:?}");
+        }
+        assert!(
+            !f.contains(&"retries_seen"),
+            "no retries in the evidence: {f:?}"
+        );
+        // One failed test and a 5 s timeout: no breaker, no timeout advice.
+        ct.timeouts_s = vec![5.0];
+        let rc = cause("RC1", Family::Unreachable, Locus::ServerCapacity, &[&ct], 1);
+        let rca = RootCauseAnalysis {
+            findings: vec![ct.clone()],
+            root_causes: vec![rc],
+            ..RootCauseAnalysis::default()
+        };
+        let f = fired(&rca);
+        assert!(
+            !f.contains(&"target_down") && !f.contains(&"long_connect_timeout"),
+            "{f:?}"
+        );
+        assert!(f.contains(&"server_capacity_verdict"), "{f:?}");
+        assert!(
+            !f.contains(&"capacity_for_concurrency"),
+            "no concurrency known: {f:?}"
+        );
+    }
+
+    #[test]
+    fn status_triggers() {
+        let s503 = finding("F1", Category::RetryExhausted, Some(503));
+        let mut rc = cause(
+            "RC1",
+            Family::ErrorResponses,
+            Locus::ServerCapacity,
+            &[&s503],
+            2,
+        );
+        rc.cross_checks.push(CrossCheck {
+            id: "status_retries",
+            title: String::new(),
+            statement: "5 final failure(s) ...; POST was retried on status (POST /x): ..."
+                .to_string(),
+            locations: Vec::new(),
+        });
+        let rca = RootCauseAnalysis {
+            findings: vec![s503.clone()],
+            root_causes: vec![rc],
+            observed_concurrency: Some(50),
+            ..RootCauseAnalysis::default()
+        };
+        let f = fired(&rca);
+        for t in [
+            "status_retries_exhausted",
+            "gateway_statuses",
+            "overload_under_concurrency",
+            "post_retried",
+            "retries_seen",
+            "capacity_for_concurrency",
+        ] {
+            assert!(f.contains(&t), "{t} not in {f:?}");
+        }
+        let s500 = finding("F1", Category::HttpError, Some(500));
+        let rc = cause("RC1", Family::ErrorResponses, Locus::Unknown, &[&s500], 1);
+        let rca = RootCauseAnalysis {
+            findings: vec![s500.clone()],
+            root_causes: vec![rc],
+            ..RootCauseAnalysis::default()
+        };
+        assert!(fired(&rca).is_empty(), "{:?}", fired(&rca));
+    }
+
+    #[test]
+    fn retry_amplification_trigger_and_permanent_errors() {
+        let mut ct = finding("F1", Category::ConnectTimeout, None);
+        ct.retry_attempts = 15;
+        let mut rc = cause("RC1", Family::Unreachable, Locus::ServerCapacity, &[&ct], 1);
+        rc.cross_checks.push(CrossCheck {
+            id: "retry_amplification",
+            title: String::new(),
+            statement: "15 retry attempt(s) for 5 failed request(s): 4.0 attempts per failed request against h".to_string(),
+            locations: Vec::new(),
+        });
+        let mut rca = RootCauseAnalysis {
+            findings: vec![ct.clone()],
+            root_causes: vec![rc.clone()],
+            ..RootCauseAnalysis::default()
+        };
+        let f = fired(&rca);
+        assert!(
+            f.contains(&"retry_amplification") && f.contains(&"retries_seen"),
+            "{f:?}"
+        );
+        // The same retries on a name that does not resolve: retrying cannot help.
+        rca.findings[0].category = Category::DnsFailure;
+        rca.root_causes[0].categories = vec![Category::DnsFailure];
+        let f = fired(&rca);
+        assert!(
+            !f.contains(&"retry_amplification") && !f.contains(&"retries_seen"),
+            "{f:?}"
+        );
     }
 
     #[test]

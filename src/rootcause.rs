@@ -1148,6 +1148,27 @@ pub fn retry_amplification(a: &Analysis, fs: &[&Finding]) -> Option<CrossCheck> 
     if let Some(n) = attempts_from_retry(a, target) {
         statement.push_str(&format!(" (Retry allowed {n})"));
     }
+    // Which urllib3 counter reached zero on the last retry of these requests.
+    let exhausted: BTreeSet<&str> = fs
+        .iter()
+        .flat_map(|f| f.event_indices.iter().map(|&i| &a.events[i]))
+        .filter_map(|e| e.retry)
+        .flat_map(|r| {
+            [
+                ("total", r.total),
+                ("connect", r.connect),
+                ("read", r.read),
+                ("status", r.status),
+            ]
+            .into_iter()
+            .filter(|(_, v)| v.is_some_and(|v| v <= 0))
+            .map(|(name, _)| name)
+        })
+        .collect();
+    if !exhausted.is_empty() {
+        let names: Vec<&str> = exhausted.into_iter().collect();
+        statement.push_str(&format!("; the {} retry counter ran out", names.join("/")));
+    }
     if post_retried {
         statement.push_str("; POST requests were among those retried (not idempotent: a retry may create a second job)");
     }

@@ -456,7 +456,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -
         .collect();
     View {
         title: esc(&title),
-        headline: tr(&a.rca.headline).replace("->", "→"),
+        headline: esc(&translate(lang, &a.rca.headline).replace("->", "→")),
         version: a.tool.version.to_string(),
         inputs,
         total: s.total,

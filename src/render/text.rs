@@ -21,7 +21,7 @@ pub fn render(a: &Analysis, width: Option<u16>) -> String {
         a.tool.version,
         s.failed,
         s.total,
-        pct(s.failed + s.errors),
+        pct(s.failed),
         s.errors
     ));
     out.push_str(&outcomes_table(a, width).to_string());

@@ -471,7 +471,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -
         } else {
             format!(
                 "{:.0}%",
-                (s.failed + s.errors) as f64 * 100.0 / s.total as f64
+                s.failed as f64 * 100.0 / s.total as f64
             )
         },
         unexplained: a.rca.unexplained_failures.len(),

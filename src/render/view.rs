@@ -469,10 +469,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -
         failed_pct: if s.total == 0 {
             "0%".to_string()
         } else {
-            format!(
-                "{:.0}%",
-                s.failed as f64 * 100.0 / s.total as f64
-            )
+            format!("{:.0}%", s.failed as f64 * 100.0 / s.total as f64)
         },
         unexplained: a.rca.unexplained_failures.len(),
         categories: a

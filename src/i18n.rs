@@ -86,6 +86,7 @@ pub struct Labels {
     pub counter_evidence: &'static str,
     pub cross_checks: &'static str,
     pub failed_tests_label: &'static str,
+    pub failed_tests_col: &'static str,
     pub none_as_main: &'static str,
     pub collateral: &'static str,
     pub code_changes: &'static str,
@@ -154,6 +155,7 @@ impl Labels {
                 counter_evidence: "Counter-evidence",
                 cross_checks: "Cross-checks",
                 failed_tests_label: "Failed tests",
+                failed_tests_col: "failed tests",
                 none_as_main: "none as main cause",
                 collateral: "Collateral of the same window (all their failures fall inside it)",
                 code_changes: "Code changes",
@@ -217,6 +219,7 @@ impl Labels {
                 counter_evidence: "ראיות נגד",
                 cross_checks: "בדיקות הצלבה",
                 failed_tests_label: "בדיקות שנכשלו",
+                failed_tests_col: "בדיקות שנכשלו",
                 none_as_main: "אין בדיקה שזהו הגורם העיקרי לכישלונה",
                 collateral: "נפגעו באותו חלון זמן (כל הכשלים שלהן בתוכו)",
                 code_changes: "שינויי קוד",
@@ -419,6 +422,10 @@ const HE: &[(&str, &str)] = &[
     (
         r"^ \(\+(?P<n>\d+) failure\(s\) without an HTTP-client cause\)$",
         " (+{n} כשלים ללא גורם של לקוח HTTP)",
+    ),
+    (
+        r"^no test results in the input -> (?P<r>\d+) root causes? from (?P<n>\d+) event\(s\)$",
+        "אין תוצאות בדיקה בקלט ← {r} גורמי שורש מתוך {n} אירועים",
     ),
     // symptoms (one-line phrases)
     (r"^Connect timed out(?P<rest>.*)$", "תם הזמן להתחברות{rest}"),

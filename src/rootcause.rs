@@ -246,19 +246,29 @@ pub fn analyse(a: &Analysis) -> RootCauseAnalysis {
         .iter()
         .filter(|r| !r.failed_tests.is_empty())
         .count();
-    let headline = format!(
-        "{failed} of {} tests failed -> {primary} root cause{}{}",
-        a.summary.total,
-        if primary == 1 { "" } else { "s" },
-        if unexplained_failures.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " (+{} failure(s) without an HTTP-client cause)",
-                unexplained_failures.len()
-            )
-        }
-    );
+    let headline = if a.summary.total == 0 {
+        // An excerpt without test results: say what the events show.
+        format!(
+            "no test results in the input -> {} root cause{} from {} event(s)",
+            root_causes.len(),
+            if root_causes.len() == 1 { "" } else { "s" },
+            root_causes.iter().map(|r| r.events).sum::<u64>()
+        )
+    } else {
+        format!(
+            "{failed} of {} tests failed -> {primary} root cause{}{}",
+            a.summary.total,
+            if primary == 1 { "" } else { "s" },
+            if unexplained_failures.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (+{} failure(s) without an HTTP-client cause)",
+                    unexplained_failures.len()
+                )
+            }
+        )
+    };
     RootCauseAnalysis {
         headline,
         findings,
@@ -453,13 +463,14 @@ fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<Roo
         })
         .filter_map(|f| f.target.as_deref())
         .collect();
+    let unreachable_hosts: BTreeSet<&str> =
+        unreachable_targets.iter().map(|t| host_of(t)).collect();
     let family_of = |f: &Finding| {
         let fam = family(f.category, f.cause, f.status);
         if f.category == Category::RequestTimeout
-            && !f
-                .target
-                .as_deref()
-                .is_some_and(|t| unreachable_targets.contains(t))
+            && !f.target.as_deref().is_some_and(|t| {
+                unreachable_targets.contains(t) || unreachable_hosts.contains(host_of(t))
+            })
         {
             Family::SlowOrDropping
         } else {

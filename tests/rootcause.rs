@@ -152,3 +152,56 @@ fn advice_follows_evidence() {
             .any(|r| r == "explicit-pool-on-every-session")
     );
 }
+
+/// The evidence lines the hand-written seed report quotes, verbatim from
+/// ../shared/docs/seed-brief.md: a pasted excerpt with no pytest structure.
+const SEED_REPORT_EXCERPT: &str = "\
+ERROR: Request timeout after 90411.54ms for POST https://10.10.10.100/focus-server/configure
+HTTPSConnectionPool(host='10.10.10.100', port=443): Max retries exceeded
+Caused by ConnectTimeoutError: Connection to 10.10.10.100 timed out. (connect timeout=60)
+
+WARNING: Connection pool is full, discarding connection: 10.10.10.100. Connection pool size: 10
+
+ERROR: HTTPSConnectionPool(host='10.10.10.100', port=443): Max retries exceeded with url: /focus-server/configure
+(Caused by ResponseError('too many 503 error responses'))
+";
+
+#[test]
+fn the_seed_reports_own_excerpt_yields_its_reasoning() {
+    let v = analyze_json_stdin(&["-"], Some(SEED_REPORT_EXCERPT.as_bytes().to_vec()));
+    assert_eq!(
+        v["headline"],
+        "no test results in the input -> 3 root causes from 4 event(s)"
+    );
+    let families: Vec<&str> = v["root_causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["family"].as_str().unwrap())
+        .collect();
+    for f in ["unreachable", "error_responses", "client_pool"] {
+        assert!(families.contains(&f), "{f} missing from {families:?}");
+    }
+    // "a request took 90.4 s although the connect timeout is 60 s: retries stacked"
+    let e = check(&v, "elapsed_vs_timeout").unwrap()["statement"]
+        .as_str()
+        .unwrap();
+    assert!(e.contains("90.4 s with a 60 s timeout"), "{e}");
+    assert!(e.contains("retries stacked"), "{e}");
+    // "the pool warning says size 10, the urllib3 default"
+    let p = check(&v, "pool_vs_concurrency").unwrap()["statement"]
+        .as_str()
+        .unwrap();
+    assert!(p.contains("10 is the urllib3/requests default"), "{p}");
+    let recs = rec_ids(&v);
+    for want in [
+        "explicit-pool-on-every-session",
+        "shorter-connect-timeout",
+        "honour-retry-after",
+    ] {
+        assert!(
+            recs.iter().any(|r| r == want),
+            "{want} missing from {recs:?}"
+        );
+    }
+}

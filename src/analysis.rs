@@ -235,6 +235,8 @@ pub struct Analysis {
     pub events: Vec<EventReport>,
     /// Events per category over time.
     pub timeline: Timeline,
+    /// HTTP responses the log shows per target (urllib3 debug and httpx info lines).
+    pub responses: Vec<crate::responses::TargetResponses>,
     /// Findings, root causes with verdicts and cross-checks (`headline`, `findings`,
     /// `root_causes`, `unexplained_failures`, `observed_concurrency` at the top level).
     #[serde(flatten)]
@@ -304,6 +306,7 @@ pub fn build(
         categories,
         events,
         timeline,
+        responses: collected.responses.values().cloned().collect(),
         rca: Default::default(),
         recommendations: Vec::new(),
         warnings,

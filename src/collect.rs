@@ -97,6 +97,8 @@ pub struct Collector<'s> {
     names: HashMap<String, Vec<u32>>,
     groups: HashMap<GroupKey, EventGroup>,
     timeline: BTreeMap<(i64, Category), u64>,
+    responses: BTreeMap<String, crate::responses::TargetResponses>,
+    replayed_responses: BTreeMap<String, crate::responses::TargetResponses>,
     seen: HashMap<(u32, u64), [u32; SOURCES]>,
     session_saw_exhausted_retry: bool,
     failed_order: Vec<u32>,
@@ -120,6 +122,8 @@ pub struct Collected {
     pub groups: HashMap<GroupKey, EventGroup>,
     /// Counted events per (epoch second, category), for events with a timestamp.
     pub timeline: BTreeMap<(i64, Category), u64>,
+    /// HTTP responses per target (live output; the captured replay when there was none).
+    pub responses: BTreeMap<String, crate::responses::TargetResponses>,
     /// pytest's own final counts, if the final line was read.
     pub final_counts: Option<pytest::FinalCounts>,
     /// A `test session starts` banner or a `-q` progress line was seen.
@@ -150,6 +154,8 @@ impl<'s> Collector<'s> {
             names: HashMap::new(),
             groups: HashMap::new(),
             timeline: BTreeMap::new(),
+            responses: BTreeMap::new(),
+            replayed_responses: BTreeMap::new(),
             seen: HashMap::new(),
             session_saw_exhausted_retry: false,
             failed_order: Vec::new(),
@@ -178,12 +184,13 @@ impl<'s> Collector<'s> {
             self.tb_line_entry(lineno, text, ci_time, candidate);
             return;
         }
-        let structural = matches!(
-            first,
-            b'=' | b'_' | b'-' | b'[' | b'P' | b'F' | b'E' | b'S' | b'X' | b'.'
-        ) || (candidate && first != b' ' && first != b'\t')
-            || (self.state == State::Summary && first.is_ascii_uppercase())
-            || (first.is_ascii_digit() && maybe_bare_final(text));
+        let structural =
+            matches!(
+                first,
+                b'=' | b'_' | b'-' | b'[' | b'P' | b'F' | b'E' | b'S' | b'X' | b'.'
+            ) || (candidate && first != b' ' && first != b'\t' && !first.is_ascii_digit())
+                || (self.state == State::Summary && first.is_ascii_uppercase())
+                || (first.is_ascii_digit() && maybe_bare_final(text));
         if structural {
             self.stats.structural_lines += 1;
             let s = String::from_utf8_lossy(text);
@@ -379,6 +386,24 @@ impl<'s> Collector<'s> {
         // Source echoed by pytest (indented code, `>` markers) is never an event.
         if first == b' ' || first == b'\t' || first == b'>' {
             return;
+        }
+        if memchr::memmem::find(text, b"HTTP").is_some()
+            && let Some(r) = crate::responses::parse(text)
+        {
+            let at = timestamp_of(ci_time, text).and_then(|t| crate::event::epoch_seconds(&t));
+            let replay = matches!(self.state, State::Sections(_));
+            let map = if replay {
+                &mut self.replayed_responses
+            } else {
+                &mut self.responses
+            };
+            let entry = map.entry(r.target.clone()).or_default();
+            entry.target = r.target;
+            entry.add(r.status, at);
+            // An error response may also be a failure event (e.g. httpx's 429 line).
+            if r.status < 400 {
+                return;
+            }
         }
         match self.state {
             State::Preamble | State::Run => {
@@ -729,6 +754,11 @@ impl<'s> Collector<'s> {
             tests: self.tests,
             groups: self.groups,
             timeline: self.timeline,
+            responses: if self.responses.is_empty() {
+                self.replayed_responses
+            } else {
+                self.responses
+            },
             final_counts: self.final_counts,
             saw_session_start: self.saw_session_start || self.saw_progress,
             verbose_results: self.verbose_results,

@@ -326,6 +326,14 @@ const HE: &[(&str, &str)] = &[
         "{n} בדיקות הראו אירועים אלה ובכל זאת עברו",
     ),
     (
+        r"^(?P<t>.+) answered (?P<n>\d+) request\(s\) successfully (?P<scope>in the same window|during the run) \((?P<e>\d+) error response\(s\) in all\)$",
+        "{t} ענה בהצלחה ל-{n} בקשות {scope} ({e} תשובות שגיאה בסך הכול)",
+    ),
+    (
+        r"^(?P<t>.+) answered (?P<n>\d+) other request\(s\) while these failed: overloaded or flapping, not down$",
+        "{t} ענה ל-{n} בקשות אחרות בזמן שאלה נכשלו: עומס יתר או חוסר יציבות, לא שרת למטה",
+    ),
+    (
         r"^(?P<n>\d+) test\(s\) passed in the same run$",
         "{n} בדיקות עברו באותה ריצה",
     ),
@@ -487,6 +495,8 @@ fn he_words(arg: &str) -> String {
         .replace("the server", "השרת")
         .replace(" on ", " ב-")
         .replace(" to ", " אל ")
+        .replace("in the same window", "באותו חלון זמן")
+        .replace("during the run", "במהלך הריצה")
 }
 
 /// One clause in Hebrew, or `None` when no pattern knows it.

@@ -20,6 +20,7 @@ pub mod pytest;
 pub mod recommend;
 pub mod redact;
 pub mod render;
+pub mod responses;
 pub mod rootcause;
 pub mod run;
 pub mod signatures;

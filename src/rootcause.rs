@@ -826,7 +826,33 @@ fn verdict(a: &Analysis, rc: &RootCause, all: &[Finding]) -> Verdict {
     if passed_total > 0 {
         counter.push(format!("{passed_total} test(s) passed in the same run"));
     }
+    // Successful responses from the same target while it was failing.
+    let answered = rc.target.as_deref().and_then(|t| {
+        let r = a.responses.iter().find(|r| r.target == t)?;
+        let (ok, scope) = match rc.window {
+            Some(w) if !r.by_second.is_empty() => {
+                (r.ok_between(w.start_s, w.end_s), "in the same window")
+            }
+            _ => (r.ok, "during the run"),
+        };
+        (ok > 0).then_some((ok, scope, r.errors))
+    });
+    if let Some((ok, scope, errors)) = answered {
+        counter.push(format!(
+            "{target} answered {ok} request(s) successfully {scope} ({errors} error response(s) in all)"
+        ));
+    }
     let (locus, confidence, summary) = match rc.family {
+        Family::Unreachable if answered.is_some() => {
+            let ok = answered.map_or(0, |a| a.0);
+            (
+                Locus::ServerCapacity,
+                Confidence::Medium,
+                format!(
+                    "{target} answered {ok} other request(s) while these failed: overloaded or flapping, not down"
+                ),
+            )
+        }
         Family::Unreachable => {
             if !baseline_failed.is_empty() {
                 evidence.push(format!(
@@ -1256,6 +1282,7 @@ mod tests {
             categories: Vec::new(),
             events,
             timeline: Timeline::default(),
+            responses: Vec::new(),
             rca: RootCauseAnalysis::default(),
             recommendations: Vec::new(),
             warnings: Vec::new(),
@@ -1491,6 +1518,56 @@ mod tests {
             check.statement.contains("overloaded, not down"),
             "{}",
             check.statement
+        );
+    }
+
+    #[test]
+    fn successful_responses_turn_down_into_overloaded() {
+        let tests = vec![
+            test("test_single_job_baseline", "failed"),
+            test("test_heavy[50]", "failed"),
+        ];
+        let mut e1 = event(
+            Category::ConnectTimeout,
+            EventKind::Terminal,
+            "test_single_job_baseline",
+            1,
+        );
+        e1.first_at = Some("2025-11-07T10:00:00".to_string());
+        e1.last_at = Some("2025-11-07T10:00:00".to_string());
+        let mut e2 = event(
+            Category::ConnectTimeout,
+            EventKind::Terminal,
+            "test_heavy[50]",
+            10,
+        );
+        e2.first_at = Some("2025-11-07T10:00:10".to_string());
+        e2.last_at = Some("2025-11-07T10:00:30".to_string());
+        let mut a = analysis(tests, vec![e1, e2]);
+        let start = crate::event::epoch_seconds("2025-11-07T10:00:00").unwrap();
+        let mut r = crate::responses::TargetResponses {
+            target: "10.10.10.100:443".to_string(),
+            ..Default::default()
+        };
+        for i in 0..40 {
+            r.add(200, Some(start + i));
+        }
+        r.add(503, Some(start + 5));
+        a.responses = vec![r];
+        let rc = &analyse(&a).root_causes[0];
+        assert_eq!(rc.verdict.locus, Locus::ServerCapacity, "{:?}", rc.verdict);
+        assert!(
+            rc.verdict.summary.contains("answered 31 other request(s)"),
+            "{}",
+            rc.verdict.summary
+        );
+        assert!(
+            rc.verdict
+                .counter_evidence
+                .iter()
+                .any(|c| c.contains("31 request(s) successfully in the same window (1 error")),
+            "{:?}",
+            rc.verdict.counter_evidence
         );
     }
 

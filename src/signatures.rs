@@ -106,10 +106,18 @@ pub struct SignatureSet {
 
 /// Literals that are not signatures but make a line interesting to the structure parser
 /// even when it does not start with a structural character (test ids in result lines),
-/// or that carry request context inside tracebacks.
+/// or that carry request context inside tracebacks, or that report HTTP responses.
 /// `<Request('GET', 'http://...')>` (httpx) and `method = 'POST'` (urllib3) argument displays
 /// in tracebacks name the request that failed.
-pub const EXTRA_LITERALS: &[&str] = &[".py::", "<Request('", "method = '"];
+pub const EXTRA_LITERALS: &[&str] = &[
+    ".py::",
+    "<Request('",
+    "method = '",
+    // Response lines (counted as counter-evidence, see `responses`).
+    " HTTP/1.1\" ",
+    " HTTP/1.0\" ",
+    "HTTP Request: ",
+];
 
 impl SignatureSet {
     /// The built-in signatures.

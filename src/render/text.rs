@@ -33,6 +33,11 @@ pub fn render(a: &Analysis, width: Option<u16>) -> String {
         out.push_str(&categories_table(a, width).to_string());
         out.push('\n');
     }
+    if !a.rca.root_causes.is_empty() {
+        out.push_str(&format!("\nRoot causes: {}\n", a.rca.headline));
+        out.push_str(&root_causes_table(a, width).to_string());
+        out.push('\n');
+    }
     let failing: Vec<&TestReport> = a
         .tests
         .iter()
@@ -120,6 +125,44 @@ fn categories_table(a: &Analysis, width: Option<u16>) -> Table {
             num(c.failed_tests),
             Cell::new(hosts.join(", ")),
             Cell::new(lines.join(" ")),
+        ]);
+    }
+    t
+}
+
+fn root_causes_table(a: &Analysis, width: Option<u16>) -> Table {
+    let mut t = table(width);
+    t.set_header(vec![
+        "id",
+        "root cause",
+        "verdict",
+        "failed tests",
+        "events",
+    ]);
+    for rc in &a.rca.root_causes {
+        let locus = serde_json::to_value(rc.verdict.locus)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let confidence = serde_json::to_value(rc.verdict.confidence)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let failed = if rc.contributing_to.is_empty() {
+            rc.failed_tests.len().to_string()
+        } else {
+            format!(
+                "{} (+{} contributing)",
+                rc.failed_tests.len(),
+                rc.contributing_to.len()
+            )
+        };
+        t.add_row(vec![
+            Cell::new(&rc.id),
+            Cell::new(&rc.title),
+            Cell::new(format!("{locus} ({confidence}): {}", rc.verdict.summary)),
+            Cell::new(failed),
+            num(rc.events),
         ]);
     }
     t

@@ -237,6 +237,8 @@ pub struct Analysis {
     pub timeline: Timeline,
     /// HTTP responses the log shows per target (urllib3 debug and httpx info lines).
     pub responses: Vec<crate::responses::TargetResponses>,
+    /// Time between consecutive retries of one request, per target.
+    pub retry_gaps: BTreeMap<String, crate::collect::RetryGaps>,
     /// Findings, root causes with verdicts and cross-checks (`headline`, `findings`,
     /// `root_causes`, `unexplained_failures`, `observed_concurrency` at the top level).
     #[serde(flatten)]
@@ -307,6 +309,7 @@ pub fn build(
         events,
         timeline,
         responses: collected.responses.values().cloned().collect(),
+        retry_gaps: collected.retry_gaps.clone(),
         rca: Default::default(),
         recommendations: Vec::new(),
         warnings,

@@ -99,6 +99,9 @@ pub struct Collector<'s> {
     timeline: BTreeMap<(i64, Category), u64>,
     responses: BTreeMap<String, crate::responses::TargetResponses>,
     replayed_responses: BTreeMap<String, crate::responses::TargetResponses>,
+    /// Last live retry warning per (test, target): its time in ms and remaining `total`.
+    retry_seq: HashMap<(u32, String), (i64, i64)>,
+    retry_gaps: BTreeMap<String, RetryGaps>,
     seen: HashMap<(u32, u64), [u32; SOURCES]>,
     session_saw_exhausted_retry: bool,
     failed_order: Vec<u32>,
@@ -124,6 +127,8 @@ pub struct Collected {
     pub timeline: BTreeMap<(i64, Category), u64>,
     /// HTTP responses per target (live output; the captured replay when there was none).
     pub responses: BTreeMap<String, crate::responses::TargetResponses>,
+    /// Time between consecutive retries of one request, per target.
+    pub retry_gaps: BTreeMap<String, RetryGaps>,
     /// pytest's own final counts, if the final line was read.
     pub final_counts: Option<pytest::FinalCounts>,
     /// A `test session starts` banner or a `-q` progress line was seen.
@@ -156,6 +161,8 @@ impl<'s> Collector<'s> {
             timeline: BTreeMap::new(),
             responses: BTreeMap::new(),
             replayed_responses: BTreeMap::new(),
+            retry_seq: HashMap::new(),
+            retry_gaps: BTreeMap::new(),
             seen: HashMap::new(),
             session_saw_exhausted_retry: false,
             failed_order: Vec::new(),
@@ -456,6 +463,9 @@ impl<'s> Collector<'s> {
         } else {
             EventKind::Terminal
         };
+        if kind == EventKind::RetryAttempt && source == Source::Live {
+            self.note_retry_gap(test, &fields, ci_time, text);
+        }
         if kind == EventKind::RetryAttempt && fields.retry.is_some_and(|r| r.exhausted()) {
             match test {
                 Some(t) => self.tests[t as usize].saw_exhausted_retry = true,
@@ -519,6 +529,38 @@ impl<'s> Collector<'s> {
             }
             self.emit(event, Source::Traceback, acc.test);
         }
+    }
+
+    /// Measures the time between two consecutive `Retrying` warnings of one request: the
+    /// same test and target, the remaining `total` one lower than the previous line's.
+    fn note_retry_gap(
+        &mut self,
+        test: Option<u32>,
+        fields: &fields::Fields,
+        ci_time: Option<&[u8]>,
+        text: &[u8],
+    ) {
+        let (Some(host), Some(total)) = (&fields.host, fields.retry.and_then(|r| r.total)) else {
+            return;
+        };
+        let Some((ms, precise)) =
+            timestamp_of(ci_time, text).and_then(|t| crate::event::epoch_millis(&t))
+        else {
+            return;
+        };
+        let target = match fields.port {
+            Some(p) => format!("{host}:{p}"),
+            None => host.clone(),
+        };
+        let key = (test.unwrap_or(SESSION), target.clone());
+        if let Some((prev_ms, prev_total)) = self.retry_seq.get(&key).copied()
+            && prev_total == total + 1
+            && ms >= prev_ms
+        {
+            let g = self.retry_gaps.entry(target).or_default();
+            g.add(ms - prev_ms, precise, fields.timeout_s);
+        }
+        self.retry_seq.insert(key, (ms, total));
     }
 
     /// Remembers request context from traceback argument displays.
@@ -759,11 +801,54 @@ impl<'s> Collector<'s> {
             } else {
                 self.responses
             },
+            retry_gaps: self.retry_gaps,
             final_counts: self.final_counts,
             saw_session_start: self.saw_session_start || self.saw_progress,
             verbose_results: self.verbose_results,
             warnings: self.warnings,
             stats: self.stats,
+        }
+    }
+}
+
+/// Gaps between consecutive retries of one request to one target.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct RetryGaps {
+    /// Pairs measured.
+    pub pairs: u64,
+    /// Sum of the gaps in ms.
+    pub total_ms: i64,
+    /// Shortest gap in ms.
+    pub min_ms: i64,
+    /// Longest gap in ms.
+    pub max_ms: i64,
+    /// Every timestamp had sub-second precision.
+    pub precise: bool,
+    /// The timeout the retried lines name, in seconds.
+    pub timeout_s: Option<f64>,
+}
+
+impl RetryGaps {
+    fn add(&mut self, gap_ms: i64, precise: bool, timeout_s: Option<f64>) {
+        if self.pairs == 0 {
+            self.min_ms = gap_ms;
+            self.max_ms = gap_ms;
+            self.precise = precise;
+        }
+        self.pairs += 1;
+        self.total_ms += gap_ms;
+        self.min_ms = self.min_ms.min(gap_ms);
+        self.max_ms = self.max_ms.max(gap_ms);
+        self.precise &= precise;
+        self.timeout_s = self.timeout_s.or(timeout_s);
+    }
+
+    /// Mean gap in seconds.
+    pub fn mean_s(&self) -> f64 {
+        if self.pairs == 0 {
+            0.0
+        } else {
+            self.total_ms as f64 / self.pairs as f64 / 1000.0
         }
     }
 }

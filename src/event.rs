@@ -195,6 +195,24 @@ pub fn epoch_seconds(ts: &str) -> Option<i64> {
     Some(t.and_utc().timestamp())
 }
 
+/// Milliseconds since the epoch, with the fraction when the timestamp has one; the second
+/// value tells whether it had one (else the resolution is one second).
+pub fn epoch_millis(ts: &str) -> Option<(i64, bool)> {
+    let secs = epoch_seconds(ts)?;
+    let frac = ts.get(20..).unwrap_or("");
+    let digits: String = frac
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .take(3)
+        .collect();
+    if ts.as_bytes().get(19) == Some(&b'.') && !digits.is_empty() {
+        let ms: i64 = format!("{digits:0<3}").parse().ok()?;
+        Some((secs * 1000 + ms, true))
+    } else {
+        Some((secs * 1000, false))
+    }
+}
+
 /// `YYYY-MM-DDTHH:MM:SS...` without a format parser: this runs once per timestamped event
 /// or response line. Days from the civil date follow Howard Hinnant's algorithm.
 fn epoch_seconds_fast(b: &[u8]) -> Option<i64> {
@@ -280,6 +298,8 @@ mod tests {
         assert_eq!(epoch_seconds("1970-01-01T00:01:05"), Some(65));
         assert_eq!(epoch_seconds("1970-01-01T00:01:05.250"), Some(65));
         assert_eq!(epoch_seconds("not a time"), None);
+        assert_eq!(epoch_millis("1970-01-01T00:01:05.25"), Some((65_250, true)));
+        assert_eq!(epoch_millis("1970-01-01T00:01:05"), Some((65_000, false)));
         for ts in [
             "2025-11-07T10:23:45",
             "2000-02-29T23:59:59.5",

@@ -391,6 +391,26 @@ const HE: &[(&str, &str)] = &[
         "הגדרות ה-Retry מאפשרות {n} ניסיונות ({b} שניות של timeouts), כך ש-{o} שניות הלכו ל-backoff ולתקורה",
     ),
     (
+        r"^backoff observed between attempts$",
+        "ה-backoff שנצפה בין ניסיונות",
+    ),
+    (
+        r"^consecutive retries of one request were (?P<m>[\d.]+) s apart on average \((?P<n>\d+) pair\(s\), (?P<x>[\d.]+)-(?P<o>[\d.]+) s\)$",
+        "ניסיונות חוזרים עוקבים של אותה בקשה היו במרחק {m} שניות בממוצע ({n} זוגות, {x}-{o} שניות)",
+    ),
+    (
+        r"^with a (?P<t>[\d.]+) s timeout that leaves no visible backoff between attempts$",
+        "עם timeout של {t} שניות לא נשאר backoff נראה בין הניסיונות",
+    ),
+    (
+        r"^with a (?P<t>[\d.]+) s timeout that leaves about (?P<b>[\d.]+) s of backoff per retry$",
+        "עם timeout של {t} שניות נשארות כ-{b} שניות של backoff לכל ניסיון חוזר",
+    ),
+    (
+        r"^the log's timestamps have 1 s resolution$",
+        "חותמות הזמן בלוג ברזולוציה של שנייה אחת",
+    ),
+    (
         r"^retries stacked on top of the timeout$",
         "ניסיונות חוזרים נערמו מעל ה-timeout",
     ),

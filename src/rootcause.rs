@@ -990,7 +990,61 @@ fn cross_checks(
     if let Some(c) = status_retries(&fs) {
         out.push(c);
     }
+    if let Some(c) = observed_backoff(a, rc, &fs) {
+        out.push(c);
+    }
     out
+}
+
+/// The time between consecutive retries of one request against the timeout: what is left
+/// is the backoff the client actually waited.
+pub fn observed_backoff(a: &Analysis, rc: &RootCause, fs: &[&Finding]) -> Option<CrossCheck> {
+    if fs.iter().all(|f| f.retry_attempts == 0) {
+        return None;
+    }
+    let target = rc.target.as_deref()?;
+    let gaps = a
+        .retry_gaps
+        .get(target)
+        .or_else(|| a.retry_gaps.get(host_of(target)))
+        .filter(|g| g.pairs > 0)?;
+    let mean = gaps.mean_s();
+    let mut statement = format!(
+        "consecutive retries of one request were {:.1} s apart on average ({} pair(s), {:.1}-{:.1} s)",
+        mean,
+        gaps.pairs,
+        gaps.min_ms as f64 / 1000.0,
+        gaps.max_ms as f64 / 1000.0
+    );
+    if let Some(t) = gaps.timeout_s {
+        let backoff = mean - t;
+        if backoff < 0.2 && gaps.precise {
+            statement.push_str(&format!(
+                "; with a {} s timeout that leaves no visible backoff between attempts",
+                trim_float(t)
+            ));
+        } else {
+            statement.push_str(&format!(
+                "; with a {} s timeout that leaves about {:.1} s of backoff per retry",
+                trim_float(t),
+                backoff.max(0.0)
+            ));
+        }
+    }
+    if !gaps.precise {
+        statement.push_str("; the log's timestamps have 1 s resolution");
+    }
+    Some(CrossCheck {
+        id: "observed_backoff",
+        title: "backoff observed between attempts".to_string(),
+        statement,
+        locations: fs
+            .iter()
+            .filter(|f| f.retry_attempts > 0)
+            .flat_map(|f| f.locations.iter().copied())
+            .take(3)
+            .collect(),
+    })
 }
 
 /// Status retries that ran out ("too many 503 error responses"), and on which methods.
@@ -1283,6 +1337,7 @@ mod tests {
             events,
             timeline: Timeline::default(),
             responses: Vec::new(),
+            retry_gaps: BTreeMap::new(),
             rca: RootCauseAnalysis::default(),
             recommendations: Vec::new(),
             warnings: Vec::new(),
@@ -1568,6 +1623,61 @@ mod tests {
                 .any(|c| c.contains("31 request(s) successfully in the same window (1 error")),
             "{:?}",
             rc.verdict.counter_evidence
+        );
+    }
+
+    #[test]
+    fn backoff_is_the_gap_between_retries_minus_the_timeout() {
+        let tests = vec![test("test_a", "failed")];
+        let mut retry = event(
+            Category::ConnectTimeout,
+            EventKind::RetryAttempt,
+            "test_a",
+            3,
+        );
+        retry.timeouts_s = vec![0.5];
+        let mut a = analysis(tests, vec![retry]);
+        let mut gaps = crate::collect::RetryGaps {
+            pairs: 4,
+            total_ms: 4 * 2500,
+            min_ms: 2000,
+            max_ms: 3000,
+            precise: true,
+            timeout_s: Some(0.5),
+        };
+        a.retry_gaps
+            .insert("10.10.10.100:443".to_string(), gaps.clone());
+        let r = analyse(&a);
+        let c = r.root_causes[0]
+            .cross_checks
+            .iter()
+            .find(|c| c.id == "observed_backoff")
+            .unwrap();
+        assert!(
+            c.statement
+                .contains("2.5 s apart on average (4 pair(s), 2.0-3.0 s)"),
+            "{}",
+            c.statement
+        );
+        assert!(
+            c.statement.contains("about 2.0 s of backoff per retry"),
+            "{}",
+            c.statement
+        );
+        gaps.total_ms = 4 * 550;
+        gaps.min_ms = 500;
+        gaps.max_ms = 600;
+        a.retry_gaps.insert("10.10.10.100:443".to_string(), gaps);
+        let r = analyse(&a);
+        let c = r.root_causes[0]
+            .cross_checks
+            .iter()
+            .find(|c| c.id == "observed_backoff")
+            .unwrap();
+        assert!(
+            c.statement.contains("no visible backoff"),
+            "{}",
+            c.statement
         );
     }
 

@@ -112,6 +112,19 @@ pub enum Locus {
     Unknown,
 }
 
+impl Locus {
+    /// The JSON name (`infrastructure`, `server capacity`, ...).
+    pub fn id(self) -> &'static str {
+        match self {
+            Locus::Infrastructure => "infrastructure",
+            Locus::ServerCapacity => "server capacity",
+            Locus::ClientCode => "client code",
+            Locus::TestCode => "test code",
+            Locus::Unknown => "unknown",
+        }
+    }
+}
+
 /// How sure the verdict is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -122,6 +135,17 @@ pub enum Confidence {
     Medium,
     /// A guess from weak signals.
     Low,
+}
+
+impl Confidence {
+    /// The JSON name.
+    pub fn id(self) -> &'static str {
+        match self {
+            Confidence::High => "high",
+            Confidence::Medium => "medium",
+            Confidence::Low => "low",
+        }
+    }
 }
 
 /// A verdict with what supports it and what speaks against it.
@@ -1344,6 +1368,15 @@ mod tests {
         }
     }
 
+    /// The statement of the cross-check `id` of a root cause.
+    fn statement<'a>(rc: &'a RootCause, id: &str) -> &'a str {
+        &rc.cross_checks
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap_or_else(|| panic!("no {id} cross-check"))
+            .statement
+    }
+
     fn findings_of(a: &Analysis) -> Vec<Finding> {
         let index: TestIndex<'_> = a.tests.iter().map(|t| (t.nodeid.as_str(), t)).collect();
         findings(a, &index)
@@ -1540,15 +1573,11 @@ mod tests {
         assert_eq!(r.root_causes.len(), 1);
         let rc = &r.root_causes[0];
         assert_eq!(rc.verdict.locus, Locus::Infrastructure);
-        let check = rc
-            .cross_checks
-            .iter()
-            .find(|c| c.id == "baseline_vs_load")
-            .unwrap();
+        let check_statement = statement(rc, "baseline_vs_load");
         assert!(
-            check.statement.contains("baseline failed as well"),
+            check_statement.contains("baseline failed as well"),
             "{}",
-            check.statement
+            check_statement
         );
 
         let tests = vec![
@@ -1564,15 +1593,11 @@ mod tests {
         let r = analyse(&analysis(tests, events));
         let rc = &r.root_causes[0];
         assert_eq!(rc.verdict.locus, Locus::ServerCapacity);
-        let check = rc
-            .cross_checks
-            .iter()
-            .find(|c| c.id == "baseline_vs_load")
-            .unwrap();
+        let check_statement = statement(rc, "baseline_vs_load");
         assert!(
-            check.statement.contains("overloaded, not down"),
+            check_statement.contains("overloaded, not down"),
             "{}",
-            check.statement
+            check_statement
         );
     }
 
@@ -1648,36 +1673,27 @@ mod tests {
         a.retry_gaps
             .insert("10.10.10.100:443".to_string(), gaps.clone());
         let r = analyse(&a);
-        let c = r.root_causes[0]
-            .cross_checks
-            .iter()
-            .find(|c| c.id == "observed_backoff")
-            .unwrap();
+        let c_statement = statement(&r.root_causes[0], "observed_backoff");
         assert!(
-            c.statement
-                .contains("2.5 s apart on average (4 pair(s), 2.0-3.0 s)"),
+            c_statement.contains("2.5 s apart on average (4 pair(s), 2.0-3.0 s)"),
             "{}",
-            c.statement
+            c_statement
         );
         assert!(
-            c.statement.contains("about 2.0 s of backoff per retry"),
+            c_statement.contains("about 2.0 s of backoff per retry"),
             "{}",
-            c.statement
+            c_statement
         );
         gaps.total_ms = 4 * 550;
         gaps.min_ms = 500;
         gaps.max_ms = 600;
         a.retry_gaps.insert("10.10.10.100:443".to_string(), gaps);
         let r = analyse(&a);
-        let c = r.root_causes[0]
-            .cross_checks
-            .iter()
-            .find(|c| c.id == "observed_backoff")
-            .unwrap();
+        let c_statement = statement(&r.root_causes[0], "observed_backoff");
         assert!(
-            c.statement.contains("no visible backoff"),
+            c_statement.contains("no visible backoff"),
             "{}",
-            c.statement
+            c_statement
         );
     }
 

@@ -140,14 +140,8 @@ fn root_causes_table(a: &Analysis, width: Option<u16>) -> Table {
         "events",
     ]);
     for rc in &a.rca.root_causes {
-        let locus = serde_json::to_value(rc.verdict.locus)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        let confidence = serde_json::to_value(rc.verdict.confidence)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        let locus = rc.verdict.locus.id().to_string();
+        let confidence = rc.verdict.confidence.id().to_string();
         let failed = if rc.contributing_to.is_empty() {
             rc.failed_tests.len().to_string()
         } else {

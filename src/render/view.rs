@@ -330,22 +330,8 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -
             CauseView {
                 id: rc.id.clone(),
                 title: tr(&rc.title),
-                locus: word(
-                    lang,
-                    serde_json::to_value(rc.verdict.locus)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default()
-                        .as_str(),
-                ),
-                confidence: word(
-                    lang,
-                    serde_json::to_value(rc.verdict.confidence)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default()
-                        .as_str(),
-                ),
+                locus: word(lang, rc.verdict.locus.id()),
+                confidence: word(lang, rc.verdict.confidence.id()),
                 summary: tr(&rc.verdict.summary),
                 events: rc.events,
                 window: rc

@@ -239,6 +239,9 @@ pub struct Analysis {
     pub responses: Vec<crate::responses::TargetResponses>,
     /// Time between consecutive retries of one request, per target.
     pub retry_gaps: BTreeMap<String, crate::collect::RetryGaps>,
+    /// `Retry-After` values the log shows (none: the log never prints the header).
+    #[serde(skip_serializing_if = "retry_after_absent")]
+    pub retry_after: crate::collect::RetryAfterSeen,
     /// Findings, root causes with verdicts and cross-checks (`headline`, `findings`,
     /// `root_causes`, `unexplained_failures`, `observed_concurrency` at the top level).
     #[serde(flatten)]
@@ -310,6 +313,7 @@ pub fn build(
         timeline,
         responses: collected.responses.values().cloned().collect(),
         retry_gaps: collected.retry_gaps.clone(),
+        retry_after: collected.retry_after.clone(),
         rca: Default::default(),
         recommendations: Vec::new(),
         warnings,
@@ -789,6 +793,10 @@ impl Analysis {
             .filter(|c| c.events > 0)
             .map(|c| c.id)
     }
+}
+
+fn retry_after_absent(r: &crate::collect::RetryAfterSeen) -> bool {
+    r.count == 0
 }
 
 #[cfg(test)]

@@ -102,6 +102,7 @@ pub struct Collector<'s> {
     /// Last live retry warning per (test, target): its time in ms and remaining `total`.
     retry_seq: HashMap<(u32, String), (i64, i64)>,
     retry_gaps: BTreeMap<String, RetryGaps>,
+    retry_after: RetryAfterSeen,
     seen: HashMap<(u32, u64), [u32; SOURCES]>,
     session_saw_exhausted_retry: bool,
     failed_order: Vec<u32>,
@@ -129,6 +130,8 @@ pub struct Collected {
     pub responses: BTreeMap<String, crate::responses::TargetResponses>,
     /// Time between consecutive retries of one request, per target.
     pub retry_gaps: BTreeMap<String, RetryGaps>,
+    /// `Retry-After` values the log shows.
+    pub retry_after: RetryAfterSeen,
     /// pytest's own final counts, if the final line was read.
     pub final_counts: Option<pytest::FinalCounts>,
     /// A `test session starts` banner or a `-q` progress line was seen.
@@ -163,6 +166,7 @@ impl<'s> Collector<'s> {
             replayed_responses: BTreeMap::new(),
             retry_seq: HashMap::new(),
             retry_gaps: BTreeMap::new(),
+            retry_after: RetryAfterSeen::default(),
             seen: HashMap::new(),
             session_saw_exhausted_retry: false,
             failed_order: Vec::new(),
@@ -393,6 +397,9 @@ impl<'s> Collector<'s> {
         // Source echoed by pytest (indented code, `>` markers) is never an event.
         if first == b' ' || first == b'\t' || first == b'>' {
             return;
+        }
+        if let Some(delay) = crate::responses::retry_after(text) {
+            self.retry_after.add(delay, lineno);
         }
         if memchr::memmem::find(text, b"HTTP").is_some()
             && let Some(r) = crate::responses::parse(text)
@@ -802,12 +809,40 @@ impl<'s> Collector<'s> {
                 self.responses
             },
             retry_gaps: self.retry_gaps,
+            retry_after: self.retry_after,
             final_counts: self.final_counts,
             saw_session_start: self.saw_session_start || self.saw_progress,
             verbose_results: self.verbose_results,
             warnings: self.warnings,
             stats: self.stats,
         }
+    }
+}
+
+/// `Retry-After` values found in the log (headers printed by the application or by an
+/// HTTP library's debug output).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct RetryAfterSeen {
+    /// Lines with a value.
+    pub count: u64,
+    /// Smallest delay asked for, in seconds.
+    pub min_s: f64,
+    /// Largest delay asked for, in seconds.
+    pub max_s: f64,
+    /// First line that showed one.
+    pub first_line: u64,
+}
+
+impl RetryAfterSeen {
+    fn add(&mut self, delay_s: f64, line: u64) {
+        if self.count == 0 {
+            self.min_s = delay_s;
+            self.max_s = delay_s;
+            self.first_line = line;
+        }
+        self.count += 1;
+        self.min_s = self.min_s.min(delay_s);
+        self.max_s = self.max_s.max(delay_s);
     }
 }
 

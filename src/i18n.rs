@@ -157,7 +157,7 @@ impl Labels {
                 failed_tests_label: "Failed tests",
                 failed_tests_col: "failed tests",
                 none_as_main: "none as main cause",
-                collateral: "Collateral of the same window (all their failures fall inside it)",
+                collateral: "Outage windows (tests that failed together in one window are collateral of one outage, not independent failures)",
                 code_changes: "Code changes",
                 infra_checks: "Infrastructure checks",
                 addresses: "addresses",
@@ -221,7 +221,7 @@ impl Labels {
                 failed_tests_label: "בדיקות שנכשלו",
                 failed_tests_col: "בדיקות שנכשלו",
                 none_as_main: "אין בדיקה שזהו הגורם העיקרי לכישלונה",
-                collateral: "נפגעו באותו חלון זמן (כל הכשלים שלהן בתוכו)",
+                collateral: "חלונות תקלה (בדיקות שנכשלו יחד באותו חלון הן נזק נלווה של תקלה אחת, לא כשלים בלתי תלויים)",
                 code_changes: "שינויי קוד",
                 infra_checks: "בדיקות תשתית",
                 addresses: "מטפל ב-",
@@ -441,6 +441,56 @@ const HE: &[(&str, &str)] = &[
     (
         r"^POST was retried on status \((?P<e>.+)\): the server saw every attempt, so a retry can repeat a side effect$",
         "POST נשלח שוב בגלל קוד סטטוס ({e}): השרת ראה כל ניסיון, כך שניסיון חוזר עלול לחזור על תופעת לוואי",
+    ),
+    // Retry-After
+    (
+        r"^Retry-After on status retries$",
+        "Retry-After בניסיונות חוזרים על קוד סטטוס",
+    ),
+    (
+        r"^the slowest request that ran out of retries on HTTP (?P<s>\d{3}) took (?P<e>[\d.]+) s in total with (?P<n>\d+) attempt\(s\)$",
+        "הבקשה האיטית ביותר שמיצתה את הניסיונות החוזרים על HTTP {s} נמשכה {e} שניות בסך הכול, ב-{n} ניסיונות",
+    ),
+    (
+        r"^the slowest request that ran out of retries on HTTP (?P<s>\d{3}) took (?P<e>[\d.]+) s in total$",
+        "הבקשה האיטית ביותר שמיצתה את הניסיונות החוזרים על HTTP {s} נמשכה {e} שניות בסך הכול",
+    ),
+    (
+        r"^the server asked to wait (?P<w>[\d.]+) s \(Retry-After, L(?P<l>\d+)\)$",
+        "השרת ביקש להמתין {w} שניות (Retry-After, שורה {l})",
+    ),
+    (
+        r"^honouring it takes at least (?P<n>[\d.]+) s, so Retry-After was not honoured$",
+        "כיבוד הבקשה דורש לפחות {n} שניות, כלומר ה-Retry-After לא כובד",
+    ),
+    (
+        r"^consistent with Retry-After being honoured$",
+        "תואם לכיבוד ה-Retry-After",
+    ),
+    (
+        r"^the client waited at most (?P<w>[\d.]+) s between attempts, so a Retry-After longer than that was not honoured$",
+        "הלקוח המתין לכל היותר {w} שניות בין ניסיונות, כך ש-Retry-After ארוך מזה לא כובד",
+    ),
+    (
+        r"^the log does not show whether the server sent one$",
+        "הלוג לא מראה אם השרת שלח כזה",
+    ),
+    (
+        r"^the log does not show how long the requests that ran out of retries on HTTP (?P<s>\d{3}) took$",
+        "הלוג לא מראה כמה זמן נמשכו הבקשות שמיצו את הניסיונות החוזרים על HTTP {s}",
+    ),
+    // outage windows
+    (
+        r"^(?P<a>[\d-]+ [\d:]+) – (?P<b>[\d-]+ [\d:]+) UTC: (?P<n>\d+) failed tests within (?P<d>\d+) s$",
+        "{a} – {b} UTC: {n} בדיקות נכשלו בתוך {d} שניות",
+    ),
+    (
+        r"^no successful response from the target in that time$",
+        "אף תשובה מוצלחת מהשרת בזמן הזה",
+    ),
+    (
+        r"^the target answered (?P<n>\d+) request\(s\) successfully in that time$",
+        "השרת ענה בהצלחה ל-{n} בקשות בזמן הזה",
     ),
     // headline
     (

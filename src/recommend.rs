@@ -133,6 +133,12 @@ pub fn facts(rca: &RootCauseAnalysis) -> Facts {
             .flat_map(|x| x.timeouts_s.iter().copied())
             .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
         let status = fs.iter().find_map(|x| x.status);
+        // The log showed the server's Retry-After and the retries waited that long.
+        let retry_after_honoured = rc.cross_checks.iter().any(|c| {
+            c.id == "retry_after"
+                && c.statement
+                    .contains("consistent with Retry-After being honoured")
+        });
         match rc.family {
             Family::ClientPool => {
                 if let Some(p) = pool {
@@ -167,7 +173,9 @@ pub fn facts(rca: &RootCauseAnalysis) -> Facts {
                     mine.insert("status", s.to_string());
                     if matches!(s, 429 | 503) {
                         f.fire("overload_under_concurrency", &rc.id);
-                        if fs.iter().any(|x| x.category == Category::RetryExhausted) {
+                        if !retry_after_honoured
+                            && fs.iter().any(|x| x.category == Category::RetryExhausted)
+                        {
                             f.fire("status_retries_exhausted", &rc.id);
                         }
                     }
@@ -444,6 +452,7 @@ mod tests {
             contributing_to: Vec::new(),
             passed_tests_affected: Vec::new(),
             collateral_tests: Vec::new(),
+            outage_windows: Vec::new(),
             window: None,
             verdict: Verdict {
                 locus,
@@ -571,6 +580,36 @@ mod tests {
             ..RootCauseAnalysis::default()
         };
         assert!(fired(&rca).is_empty(), "{:?}", fired(&rca));
+    }
+
+    #[test]
+    fn retry_after_advice_stays_silent_when_the_log_shows_it_honoured() {
+        let s503 = finding("F1", Category::RetryExhausted, Some(503));
+        let mut rc = cause(
+            "RC1",
+            Family::ErrorResponses,
+            Locus::ServerCapacity,
+            &[&s503],
+            2,
+        );
+        let mut check = CrossCheck {
+            id: "retry_after",
+            title: String::new(),
+            statement: "the slowest request ... took 0.9 s in total; the server asked to wait 2 s (Retry-After, L7); honouring it takes at least 6 s, so Retry-After was not honoured".to_string(),
+            locations: Vec::new(),
+        };
+        rc.cross_checks.push(check.clone());
+        let mut rca = RootCauseAnalysis {
+            findings: vec![s503.clone()],
+            root_causes: vec![rc.clone()],
+            ..RootCauseAnalysis::default()
+        };
+        assert!(fired(&rca).contains(&"status_retries_exhausted"));
+        check.statement =
+            "the slowest request ... took 6.5 s in total; the server asked to wait 2 s (Retry-After, L7); consistent with Retry-After being honoured".to_string();
+        rc.cross_checks = vec![check];
+        rca.root_causes = vec![rc];
+        assert!(!fired(&rca).contains(&"status_retries_exhausted"));
     }
 
     #[test]

@@ -79,6 +79,45 @@ fn parse_httpx(text: &str) -> Option<Response> {
     Some(Response { target, status })
 }
 
+/// The delay a `Retry-After` header in the line asks for, in seconds: the header as
+/// printed by applications (`Retry-After: 5`), by `requests`/`httpx` header dicts
+/// (`'Retry-After': '5'`) and by httpcore traces (`(b'retry-after', b'5')`). The HTTP-date
+/// form is not read: a date needs the response's own clock to become a delay.
+pub fn retry_after(line: &[u8]) -> Option<f64> {
+    const KEY: &[u8] = b"retry-after";
+    // `etry-` in any usual casing, then the whole name checked without case.
+    let at = memchr::memmem::find_iter(line, b"etry-")
+        .chain(memchr::memmem::find_iter(line, b"ETRY-"))
+        .filter_map(|i| i.checked_sub(1))
+        .find(|&i| {
+            line.get(i..i + KEY.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(KEY))
+        })?;
+    let mut rest = &line[at + KEY.len()..];
+    // Separators between the name and the value: quotes, colon, equals, comma, blanks, and
+    // the `b` of a Python bytes literal.
+    loop {
+        match rest {
+            [b'\'' | b'"' | b':' | b'=' | b',' | b' ' | b'\t', tail @ ..] => rest = tail,
+            [b'b', b'\'' | b'"', tail @ ..] => rest = tail,
+            _ => break,
+        }
+    }
+    let end = rest
+        .iter()
+        .position(|b| !(b.is_ascii_digit() || *b == b'.'))
+        .unwrap_or(rest.len());
+    if end == 0 || end > 12 {
+        return None;
+    }
+    // A date (`Wed, 21 Oct 2015 ...`) starts with letters and never reaches here; a bare
+    // day number followed by a month name must not pass for seconds either.
+    if rest[end..].first().is_some_and(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    std::str::from_utf8(&rest[..end]).ok()?.parse().ok()
+}
+
 /// Responses of one target.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct TargetResponses {
@@ -135,6 +174,32 @@ mod tests {
         let r = parse(br#"DEBUG    urllib3.connectionpool:connectionpool.py:546 http://127.0.0.1:5000 "GET /x HTTP/1.1" 503 None"#).unwrap();
         assert_eq!(r.status, 503);
         assert!(parse(b"GET https://h/x HTTP/1.1 200").is_none());
+    }
+
+    #[test]
+    fn retry_after_values() {
+        assert_eq!(
+            retry_after(b"WARNING 503 from /x, Retry-After: 5"),
+            Some(5.0)
+        );
+        assert_eq!(
+            retry_after(b"headers={'Content-Type': 'text/plain', 'Retry-After': '2'}"),
+            Some(2.0)
+        );
+        assert_eq!(
+            retry_after(b"receive_response_headers.complete return_value=(b'HTTP/1.1', 503, b'Service Unavailable', [(b'retry-after', b'30')])"),
+            Some(30.0)
+        );
+        assert_eq!(retry_after(b"retry-after=1.5 seconds"), Some(1.5));
+        assert_eq!(
+            retry_after(b"Retry-After: Wed, 21 Oct 2026 07:28:00 GMT"),
+            None
+        );
+        assert_eq!(
+            retry_after(b"Retry(total=3, respect_retry_after_header=True)"),
+            None
+        );
+        assert_eq!(retry_after(b"no header here"), None);
     }
 
     #[test]

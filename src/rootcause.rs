@@ -200,8 +200,11 @@ pub struct RootCause {
     pub contributing_to: Vec<String>,
     /// Passed tests that still showed these events.
     pub passed_tests_affected: Vec<String>,
-    /// Failed tests whose every event falls inside this cause's outage window.
+    /// Failed tests whose every event falls inside one of this cause's outage windows.
     pub collateral_tests: Vec<String>,
+    /// Stretches of time in which two or more tests failed of this cause together, with
+    /// no successful response from the target in between (when the log shows responses).
+    pub outage_windows: Vec<OutageWindow>,
     /// Outage window (first..last timestamp) when the log has times.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<Window>,
@@ -218,6 +221,21 @@ pub struct Window {
     pub start_s: i64,
     /// End, epoch seconds.
     pub end_s: i64,
+}
+
+/// A stretch of time in which several tests failed of one cause together.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutageWindow {
+    /// Start, epoch seconds (first event of the first test).
+    pub start_s: i64,
+    /// End, epoch seconds (last event of the last test).
+    pub end_s: i64,
+    /// Failed tests whose events all fall inside the window, in order of their first event.
+    pub tests: Vec<String>,
+    /// Successful responses from the target inside the window, when the log shows
+    /// response lines for it (urllib3 debug, httpx info); `None` when it shows none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered_ok: Option<u64>,
 }
 
 /// Everything root-cause analysis adds to an analysis.
@@ -607,7 +625,11 @@ fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<Roo
             categories.sort();
             categories.dedup();
             let window = window_of(&fs);
-            let collateral = collateral(index, &failed, window);
+            let answered = target
+                .as_deref()
+                .and_then(|t| a.responses.iter().find(|r| r.target == t));
+            let outages = outage_windows(index, &failed, answered);
+            let collateral = outages.iter().flat_map(|w| w.tests.clone()).collect();
             RootCause {
                 id: String::new(),
                 title: title(fam, target.as_deref(), &fs),
@@ -620,6 +642,7 @@ fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<Roo
                 contributing_to: contributing,
                 passed_tests_affected: passed,
                 collateral_tests: collateral,
+                outage_windows: outages,
                 window,
                 verdict: Verdict {
                     locus: Locus::Unknown,
@@ -692,23 +715,53 @@ fn window_of(fs: &[&Finding]) -> Option<Window> {
     })
 }
 
-/// Failed tests whose events all fall inside the window of a cause that also hit tests
-/// before and after them: collateral of one outage rather than independent failures.
-fn collateral(index: &TestIndex<'_>, failed: &[String], window: Option<Window>) -> Vec<String> {
-    let Some(w) = window else { return Vec::new() };
-    if failed.len() < 3 || w.end_s <= w.start_s {
-        return Vec::new();
-    }
-    failed
+/// Two failed tests belong to one outage when the second one's first event comes at most
+/// this long after the first one's last event.
+const OUTAGE_GAP_S: i64 = 10;
+
+/// Groups the failed tests of a cause into outage windows: tests whose failures overlap or
+/// follow each other within [`OUTAGE_GAP_S`], unless the target answered successfully in
+/// the gap between them (then the server was up in between and these are two episodes).
+/// A window needs two tests or more: its tests are collateral of one outage, not
+/// independent failures.
+fn outage_windows(
+    index: &TestIndex<'_>,
+    failed: &[String],
+    answered: Option<&crate::responses::TargetResponses>,
+) -> Vec<OutageWindow> {
+    let mut spans: Vec<(i64, i64, &String)> = failed
         .iter()
-        .filter(|t| {
-            index.get(t.as_str()).is_some_and(|x| {
-                x.first_event_s.is_some_and(|s| s > w.start_s)
-                    && x.last_event_s.is_some_and(|e| e < w.end_s)
-            })
+        .filter_map(|t| {
+            let x = index.get(t.as_str())?;
+            Some((x.first_event_s?, x.last_event_s?, t))
         })
-        .cloned()
-        .collect()
+        .collect();
+    spans.sort();
+    let mut windows: Vec<OutageWindow> = Vec::new();
+    for (start, end, test) in spans {
+        let joins = windows.last().is_some_and(|w| {
+            start <= w.end_s + OUTAGE_GAP_S
+                && (start <= w.end_s
+                    || answered.is_none_or(|r| r.ok_between(w.end_s + 1, start - 1) == 0))
+        });
+        match windows.last_mut() {
+            Some(w) if joins => {
+                w.end_s = w.end_s.max(end);
+                w.tests.push(test.clone());
+            }
+            _ => windows.push(OutageWindow {
+                start_s: start,
+                end_s: end,
+                tests: vec![test.clone()],
+                answered_ok: None,
+            }),
+        }
+    }
+    windows.retain(|w| w.tests.len() >= 2);
+    for w in &mut windows {
+        w.answered_ok = answered.map(|r| r.ok_between(w.start_s, w.end_s));
+    }
+    windows
 }
 
 static CONCURRENCY_PARAM: LazyLock<Regex> = LazyLock::new(|| {
@@ -1017,6 +1070,9 @@ fn cross_checks(
     if let Some(c) = observed_backoff(a, rc, &fs) {
         out.push(c);
     }
+    if let Some(c) = retry_after(a, &fs) {
+        out.push(c);
+    }
     out
 }
 
@@ -1101,6 +1157,80 @@ pub fn status_retries(fs: &[&Finding]) -> Option<CrossCheck> {
         statement,
         locations: exhausted
             .iter()
+            .flat_map(|f| f.locations.iter().copied())
+            .take(3)
+            .collect(),
+    })
+}
+
+/// Whether status retries waited as long as `Retry-After` asks. urllib3 logs neither the
+/// header nor its sleep, so the check works from what the log does show: the total time of
+/// the slowest request that ran out of retries on 413/429/503 (an upper bound on the waits
+/// between its attempts) and any `Retry-After` value printed by the application or by a
+/// library's debug output.
+pub fn retry_after(a: &Analysis, fs: &[&Finding]) -> Option<CrossCheck> {
+    let exhausted: Vec<&&Finding> = fs
+        .iter()
+        .filter(|f| {
+            f.category == Category::RetryExhausted && matches!(f.status, Some(413 | 429 | 503))
+        })
+        .collect();
+    let status = exhausted.first()?.status?;
+    let elapsed_s = exhausted
+        .iter()
+        .filter_map(|f| f.max_elapsed_ms)
+        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))
+        .map(|ms| ms / 1000.0);
+    let asked = (a.retry_after.count > 0).then_some(&a.retry_after);
+    let target = exhausted.iter().find_map(|f| f.target.as_deref());
+    // Waits between attempts: one fewer than the attempts the Retry settings allow.
+    let waits = attempts_from_retry(a, target).map(|n| (n - 1).max(1));
+    let statement = match (asked, elapsed_s) {
+        (None, None) => return None,
+        (Some(r), None) => format!(
+            "the server asked to wait {} s (Retry-After, L{}); the log does not show how long the requests that ran out of retries on HTTP {status} took",
+            trim_float(r.min_s),
+            r.first_line
+        ),
+        (asked, Some(e)) => {
+            let mut s = format!(
+                "the slowest request that ran out of retries on HTTP {status} took {e:.1} s in total"
+            );
+            if let Some(w) = waits {
+                s.push_str(&format!(" with {} attempt(s)", w + 1));
+            }
+            let per_wait = e / waits.unwrap_or(1) as f64;
+            match asked {
+                Some(r) => {
+                    let needed = r.min_s * waits.unwrap_or(1) as f64;
+                    s.push_str(&format!(
+                        "; the server asked to wait {} s (Retry-After, L{})",
+                        trim_float(r.min_s),
+                        r.first_line
+                    ));
+                    if e < needed {
+                        s.push_str(&format!(
+                            "; honouring it takes at least {} s, so Retry-After was not honoured",
+                            trim_float(needed)
+                        ));
+                    } else {
+                        s.push_str("; consistent with Retry-After being honoured");
+                    }
+                }
+                None => s.push_str(&format!(
+                    "; the client waited at most {per_wait:.1} s between attempts, so a Retry-After longer than that was not honoured; the log does not show whether the server sent one"
+                )),
+            }
+            s
+        }
+    };
+    Some(CrossCheck {
+        id: "retry_after",
+        title: "Retry-After on status retries".to_string(),
+        statement,
+        locations: exhausted
+            .iter()
+            .filter(|f| f.max_elapsed_ms.is_some())
             .flat_map(|f| f.locations.iter().copied())
             .take(3)
             .collect(),
@@ -1362,6 +1492,7 @@ mod tests {
             timeline: Timeline::default(),
             responses: Vec::new(),
             retry_gaps: BTreeMap::new(),
+            retry_after: crate::collect::RetryAfterSeen::default(),
             rca: RootCauseAnalysis::default(),
             recommendations: Vec::new(),
             warnings: Vec::new(),
@@ -1695,6 +1826,97 @@ mod tests {
             "{}",
             c_statement
         );
+    }
+
+    #[test]
+    fn retry_after_compares_the_time_taken_with_the_delay_asked() {
+        let mut e = event(Category::RetryExhausted, EventKind::Terminal, "test_a", 3);
+        e.status = Some(503);
+        e.max_elapsed_ms = Some(900.0);
+        let mut retry = event(
+            Category::ConnectTimeout,
+            EventKind::RetryAttempt,
+            "test_a",
+            1,
+        );
+        retry.retry_max_total = Some(2); // Retry(total=2) after the first failure: 4 attempts
+        let mut a = analysis(vec![test("test_a", "failed")], vec![e, retry]);
+        let check_of = |a: &Analysis| {
+            let f = findings_of(a);
+            let refs: Vec<&Finding> = f.iter().collect();
+            retry_after(a, &refs).map(|c| c.statement)
+        };
+        // No header in the log: only the upper bound on what was waited.
+        let s = check_of(&a).unwrap();
+        assert!(s.contains("took 0.9 s in total with 4 attempt(s)"), "{s}");
+        assert!(s.contains("waited at most 0.3 s between attempts"), "{s}");
+        assert!(
+            s.contains("does not show whether the server sent one"),
+            "{s}"
+        );
+        // The server asked for 2 s: three waits need 6 s, 0.9 s is far short.
+        a.retry_after = crate::collect::RetryAfterSeen {
+            count: 5,
+            min_s: 2.0,
+            max_s: 2.0,
+            first_line: 77,
+        };
+        let s = check_of(&a).unwrap();
+        assert!(s.contains("asked to wait 2 s (Retry-After, L77)"), "{s}");
+        assert!(
+            s.contains("at least 6 s, so Retry-After was not honoured"),
+            "{s}"
+        );
+        // Slow enough to have waited: consistent.
+        a.events[0].max_elapsed_ms = Some(6500.0);
+        let s = check_of(&a).unwrap();
+        assert!(
+            s.contains("consistent with Retry-After being honoured"),
+            "{s}"
+        );
+        // A 500 is not a status urllib3 applies Retry-After to.
+        a.events[0].status = Some(500);
+        assert_eq!(check_of(&a), None);
+    }
+
+    #[test]
+    fn outage_windows_split_on_gaps_and_on_successes() {
+        let mut tests = Vec::new();
+        for (name, start, end) in [
+            ("t1", 100, 110),
+            ("t2", 112, 120),
+            ("t3", 125, 130),
+            ("t4", 200, 205),
+            ("t5", 300, 301),
+            ("t6", 303, 304),
+        ] {
+            let mut t = test(name, "failed");
+            t.first_event_s = Some(start);
+            t.last_event_s = Some(end);
+            tests.push(t);
+        }
+        let index: TestIndex<'_> = tests.iter().map(|t| (t.nodeid.as_str(), t)).collect();
+        let failed: Vec<String> = tests.iter().map(|t| t.nodeid.clone()).collect();
+        let w = outage_windows(&index, &failed, None);
+        let spans: Vec<(i64, i64, usize)> = w
+            .iter()
+            .map(|w| (w.start_s, w.end_s, w.tests.len()))
+            .collect();
+        // t4 stands alone (70 s after t3): not an outage window of its own.
+        assert_eq!(spans, vec![(100, 130, 3), (300, 304, 2)]);
+        assert_eq!(w[0].answered_ok, None);
+        // The target answered at 122 s, between t2 and t3: the server was up in between.
+        let mut r = crate::responses::TargetResponses::default();
+        r.add(200, Some(122));
+        r.add(503, Some(302));
+        let w = outage_windows(&index, &failed, Some(&r));
+        let spans: Vec<(i64, i64, usize)> = w
+            .iter()
+            .map(|w| (w.start_s, w.end_s, w.tests.len()))
+            .collect();
+        assert_eq!(spans, vec![(100, 120, 2), (300, 304, 2)]);
+        assert_eq!(w[0].answered_ok, Some(0));
+        assert_eq!(w[1].answered_ok, Some(0), "a 503 is not a success");
     }
 
     #[test]

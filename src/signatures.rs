@@ -117,6 +117,11 @@ pub const EXTRA_LITERALS: &[&str] = &[
     " HTTP/1.1\" ",
     " HTTP/1.0\" ",
     "HTTP Request: ",
+    // The delay a server asked for (see `responses::retry_after`).
+    "Retry-After",
+    "retry-after",
+    "Retry-after",
+    "RETRY-AFTER",
 ];
 
 impl SignatureSet {

@@ -134,7 +134,13 @@ pub struct CauseView {
     pub counter: Vec<String>,
     pub checks: Vec<CheckRow>,
     pub failed: Vec<String>,
-    pub collateral: Vec<String>,
+    pub outages: Vec<OutageView>,
+}
+
+/// An outage window of a root cause and the tests that failed together in it.
+pub struct OutageView {
+    pub text: String,
+    pub tests: Vec<String>,
 }
 
 /// A row of the report.
@@ -268,6 +274,25 @@ fn when(epoch: i64) -> String {
         .unwrap_or_else(|| epoch.to_string())
 }
 
+/// "2026-11-27 09:50:36 – 2026-11-27 09:51:29 UTC: 10 failed tests within 53 s; ..."
+fn outage_sentence(w: &crate::rootcause::OutageWindow) -> String {
+    let mut text = format!(
+        "{} – {} UTC: {} failed tests within {} s",
+        when(w.start_s),
+        when(w.end_s),
+        w.tests.len(),
+        w.end_s - w.start_s + 1
+    );
+    match w.answered_ok {
+        Some(0) => text.push_str("; no successful response from the target in that time"),
+        Some(n) => text.push_str(&format!(
+            "; the target answered {n} request(s) successfully in that time"
+        )),
+        None => {}
+    }
+    text
+}
+
 /// Builds the report view; `esc` escapes every string taken from the log.
 pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -> View {
     let s = &a.summary;
@@ -359,7 +384,14 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -
                     })
                     .collect(),
                 failed: names(&rc.failed_tests),
-                collateral: names(&rc.collateral_tests),
+                outages: rc
+                    .outage_windows
+                    .iter()
+                    .map(|w| OutageView {
+                        text: tr(&outage_sentence(w)),
+                        tests: names(&w.tests),
+                    })
+                    .collect(),
             }
         })
         .collect();

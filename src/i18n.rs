@@ -182,20 +182,20 @@ impl Labels {
             Lang::He => Labels {
                 summary: "תקציר",
                 impact: "השפעה",
-                failing_tests: "בדיקות שנכשלו",
+                failing_tests: "טסטים שנכשלו",
                 root_causes: "גורמי שורש",
                 recommendations: "המלצות",
                 timeline: "ציר זמן",
                 appendix: "נספח: ראיות",
-                tests_failed_of: "בדיקות נכשלו",
+                tests_failed_of: "טסטים נכשלו",
                 errors_word: "שגיאות",
                 passed_word: "עברו",
                 source: "מקור",
                 confidence: "ודאות",
-                failed_tests_count: "בדיקות שנכשלו",
+                failed_tests_count: "טסטים שנכשלו",
                 contributes_to: "תורם לעוד",
                 no_http_failure: "לא נמצא בלוג כשל של לקוח HTTP.",
-                unexplained: "בדיקות שנכשלו ללא כשל של לקוח HTTP (assertions או קוד הבדיקות).",
+                unexplained: "טסטים שנכשלו ללא כשל של לקוח HTTP (assertions או קוד הטסטים).",
                 total: "סה\"כ",
                 passed: "עברו",
                 failed: "נכשלו",
@@ -205,9 +205,9 @@ impl Labels {
                 xpassed: "xpassed",
                 category: "קטגוריה",
                 events: "אירועים",
-                tests: "בדיקות",
+                tests: "טסטים",
                 hosts: "יעדים",
-                test: "בדיקה",
+                test: "טסט",
                 outcome: "תוצאה",
                 categories: "קטגוריות",
                 symptom: "סימפטום",
@@ -218,10 +218,10 @@ impl Labels {
                 evidence: "ראיות",
                 counter_evidence: "ראיות נגד",
                 cross_checks: "בדיקות הצלבה",
-                failed_tests_label: "בדיקות שנכשלו",
-                failed_tests_col: "בדיקות שנכשלו",
-                none_as_main: "אין בדיקה שזהו הגורם העיקרי לכישלונה",
-                collateral: "חלונות תקלה (בדיקות שנכשלו יחד באותו חלון הן נזק נלווה של תקלה אחת, לא כשלים בלתי תלויים)",
+                failed_tests_label: "טסטים שנכשלו",
+                failed_tests_col: "טסטים שנכשלו",
+                none_as_main: "אין טסט שזהו הגורם העיקרי לכישלונו",
+                collateral: "חלונות תקלה (טסטים שנכשלו יחד באותו חלון הם נזק נלווה של תקלה אחת, לא כשלים בלתי תלויים)",
                 code_changes: "שינויי קוד",
                 infra_checks: "בדיקות תשתית",
                 addresses: "מטפל ב-",
@@ -268,11 +268,11 @@ const HE: &[(&str, &str)] = &[
     ),
     (
         r"^client connection pool for (?P<h>.+) too small \(size (?P<s>\d+)\)$",
-        "מאגר החיבורים של הלקוח אל {h} קטן מדי (גודל {s})",
+        "ה-connection pool של הלקוח אל {h} קטן מדי (גודל {s})",
     ),
     (
         r"^client connection pool for (?P<h>.+) exhausted$",
-        "מאגר החיבורים של הלקוח אל {h} מוצה",
+        "ה-connection pool של הלקוח אל {h} מוצה",
     ),
     // verdict summaries
     (
@@ -289,7 +289,7 @@ const HE: &[(&str, &str)] = &[
     ),
     (
         r"^no baseline test tells down from overloaded$",
-        "אין בדיקת בסיס שמבדילה בין שרת למטה לשרת עמוס",
+        "אין טסט baseline שמבדיל בין שרת למטה לשרת עמוס",
     ),
     (
         r"^(?P<t>.+) is up but refuses work with HTTP (?P<s>\d{3}): overloaded or an unhealthy upstream$",
@@ -302,7 +302,7 @@ const HE: &[(&str, &str)] = &[
     (r"^its logs must say why$", "הלוגים שלו צריכים להסביר מדוע"),
     (
         r"^(?P<t>.+) rejected the requests with HTTP (?P<s>\d{3}): check what the tests send$",
-        "{t} דחה את הבקשות עם HTTP {s}: יש לבדוק מה הבדיקות שולחות",
+        "{t} דחה את הבקשות עם HTTP {s}: יש לבדוק מה הטסטים שולחים",
     ),
     (
         r"^(?P<t>.+) accepted connections but answered too slowly or dropped them$",
@@ -310,7 +310,7 @@ const HE: &[(&str, &str)] = &[
     ),
     (
         r"^the client opened more concurrent connections than its pool keeps$",
-        "הלקוח פתח יותר חיבורים מקבילים ממה שהמאגר שלו מחזיק",
+        "הלקוח פתח יותר חיבורים מקבילים ממה שה-pool שלו מחזיק",
     ),
     // evidence and counter-evidence
     (
@@ -319,11 +319,11 @@ const HE: &[(&str, &str)] = &[
     ),
     (
         r"^(?P<n>\d+) failed test\(s\) have this as their main failure$",
-        "{n} בדיקות שנכשלו, וזהו הכשל העיקרי שלהן",
+        "{n} טסטים שנכשלו, וזהו הכשל העיקרי שלהם",
     ),
     (
         r"^(?P<n>\d+) test\(s\) showed these events and still passed$",
-        "{n} בדיקות הראו אירועים אלה ובכל זאת עברו",
+        "{n} טסטים הראו אירועים אלה ובכל זאת עברו",
     ),
     (
         r"^(?P<t>.+) answered (?P<n>\d+) request\(s\) successfully (?P<scope>in the same window|during the run) \((?P<e>\d+) error response\(s\) in all\)$",
@@ -335,24 +335,24 @@ const HE: &[(&str, &str)] = &[
     ),
     (
         r"^(?P<n>\d+) test\(s\) passed in the same run$",
-        "{n} בדיקות עברו באותה ריצה",
+        "{n} טסטים עברו באותה ריצה",
     ),
     (
         r"^the single-request baseline failed too \((?P<b>.+)\): the target fails without load$",
-        "גם בדיקת הבסיס של בקשה בודדת נכשלה ({b}): היעד נכשל גם ללא עומס",
+        "גם טסט ה-baseline של בקשה בודדת נכשל ({b}): היעד נכשל גם ללא עומס",
     ),
     (
         r"^baseline test\(s\) passed: (?P<b>.+)$",
-        "בדיקות הבסיס עברו: {b}",
+        "טסטי ה-baseline עברו: {b}",
     ),
     (
         r"^pool size (?P<s>\d+) is the urllib3/requests default: a session without explicit pool settings$",
-        "גודל מאגר {s} הוא ברירת המחדל של urllib3/requests: סשן ללא הגדרות מאגר מפורשות",
+        "pool בגודל {s} הוא ברירת המחדל של urllib3/requests: session ללא הגדרות pool מפורשות",
     ),
     // cross-check titles
     (
         r"^connection pool size vs concurrency$",
-        "גודל מאגר החיבורים מול רמת המקביליות",
+        "גודל ה-connection pool מול רמת המקביליות",
     ),
     (
         r"^request duration vs timeout x attempts$",
@@ -361,26 +361,26 @@ const HE: &[(&str, &str)] = &[
     (r"^retry amplification$", "הגברת עומס בגלל ניסיונות חוזרים"),
     (
         r"^single-request baseline vs load$",
-        "בדיקת בסיס של בקשה בודדת מול עומס",
+        "טסט baseline של בקשה בודדת מול עומס",
     ),
     (r"^status retries$", "ניסיונות חוזרים על קודי סטטוס"),
     // cross-check statements
     (
         r"^pool size (?P<s>\d+) < observed concurrency (?P<c>\d+): up to (?P<n>\d+) connections per burst are opened and then discarded \((?P<w>\d+) pool-full warnings\)$",
-        "גודל מאגר {s} קטן ממקביליות נצפית של {c}: עד {n} חיבורים בכל פרץ נפתחים ואז נזרקים ({w} אזהרות pool-full)",
+        "pool בגודל {s} קטן ממקביליות נצפית של {c}: עד {n} חיבורים בכל פרץ נפתחים ואז נזרקים ({w} אזהרות pool-full)",
     ),
     (
         r"^pool size (?P<s>\d+) >= observed concurrency (?P<c>\d+), yet (?P<w>\d+) pool-full warnings: another session shares the host$",
-        "גודל מאגר {s} אינו קטן ממקביליות נצפית של {c}, ובכל זאת {w} אזהרות pool-full: סשן נוסף משתמש באותו יעד",
+        "pool בגודל {s} אינו קטן ממקביליות נצפית של {c}, ובכל זאת {w} אזהרות pool-full: session נוסף משתמש באותו יעד",
     ),
-    (r"^pool size (?P<s>\d+)$", "גודל מאגר {s}"),
+    (r"^pool size (?P<s>\d+)$", "pool בגודל {s}"),
     (
         r"^(?P<w>\d+) pool-full warnings show more concurrent requests than that$",
         "{w} אזהרות pool-full מראות יותר בקשות מקבילות מזה",
     ),
     (
         r"^(?P<s>\d+) is the urllib3/requests default, so the session that logged this was built without pool settings even if the main client is tuned$",
-        "{s} היא ברירת המחדל של urllib3/requests, כך שהסשן שרשם זאת נבנה ללא הגדרות מאגר גם אם הלקוח הראשי מכוונן",
+        "{s} היא ברירת המחדל של urllib3/requests, כך שה-session שרשם זאת נבנה ללא הגדרות pool גם אם הלקוח הראשי מכוונן",
     ),
     (
         r"^a failed request took (?P<e>[\d.]+) s with a (?P<t>[\d.]+) s timeout: (?P<r>[\d.]+)x the timeout$",
@@ -428,11 +428,11 @@ const HE: &[(&str, &str)] = &[
     ),
     (
         r"^the baseline \((?P<b>.+)\) did not hit this, (?P<n>\d+) test\(s\) under load did: overloaded, not down$",
-        "בדיקת הבסיס ({b}) לא נתקלה בזה, {n} בדיקות תחת עומס כן: עומס יתר, לא שרת למטה",
+        "טסט ה-baseline ({b}) לא נתקל בזה, {n} טסטים תחת עומס כן: עומס יתר, לא שרת למטה",
     ),
     (
         r"^the baseline failed as well \((?P<b>.+)\) besides (?P<n>\d+) test\(s\) under load: down or unreachable, not just overloaded$",
-        "גם בדיקת הבסיס נכשלה ({b}) מלבד {n} בדיקות תחת עומס: השרת למטה או לא נגיש, לא רק עמוס",
+        "גם טסט ה-baseline נכשל ({b}) מלבד {n} טסטים תחת עומס: השרת למטה או לא נגיש, לא רק עמוס",
     ),
     (
         r"^(?P<n>\d+) final failure\(s\) against (?P<t>.+) after repeated HTTP (?P<s>\d{3}) answers: every retry reached the server and was refused again$",
@@ -482,7 +482,7 @@ const HE: &[(&str, &str)] = &[
     // outage windows
     (
         r"^(?P<a>[\d-]+ [\d:]+) – (?P<b>[\d-]+ [\d:]+) UTC: (?P<n>\d+) failed tests within (?P<d>\d+) s$",
-        "{a} – {b} UTC: {n} בדיקות נכשלו בתוך {d} שניות",
+        "{a} – {b} UTC: {n} טסטים נכשלו בתוך {d} שניות",
     ),
     (
         r"^no successful response from the target in that time$",
@@ -495,7 +495,7 @@ const HE: &[(&str, &str)] = &[
     // headline
     (
         r"^(?P<f>\d+) of (?P<t>\d+) tests failed -> (?P<r>\d+) root causes?(?P<rest>.*)$",
-        "{f} מתוך {t} בדיקות נכשלו ← {r} גורמי שורש{rest}",
+        "{f} מתוך {t} טסטים נכשלו ← {r} גורמי שורש{rest}",
     ),
     (
         r"^ \(\+(?P<n>\d+) failure\(s\) without an HTTP-client cause\)$",
@@ -503,18 +503,18 @@ const HE: &[(&str, &str)] = &[
     ),
     (
         r"^no test results in the input -> (?P<r>\d+) root causes? from (?P<n>\d+) event\(s\)$",
-        "אין תוצאות בדיקה בקלט ← {r} גורמי שורש מתוך {n} אירועים",
+        "אין תוצאות טסטים בקלט ← {r} גורמי שורש מתוך {n} אירועים",
     ),
     // symptoms (one-line phrases)
     (r"^Connect timed out(?P<rest>.*)$", "תם הזמן להתחברות{rest}"),
     (r"^Read timed out(?P<rest>.*)$", "תם הזמן לקריאה{rest}"),
     (
         r"^Connection pool full(?P<rest>.*)$",
-        "מאגר החיבורים מלא{rest}",
+        "ה-connection pool מלא{rest}",
     ),
     (
         r"^Connection pool exhausted(?P<rest>.*)$",
-        "מאגר החיבורים מוצה{rest}",
+        "ה-connection pool מוצה{rest}",
     ),
     (
         r"^Retries exhausted on HTTP (?P<s>\d{3})(?P<rest>.*)$",
@@ -618,12 +618,12 @@ pub fn word(lang: Lang, w: &str) -> String {
         "infrastructure" => "תשתית",
         "server capacity" => "קיבולת השרת",
         "client code" => "קוד הלקוח",
-        "test code" => "קוד הבדיקות",
+        "test code" => "קוד הטסטים",
         "unknown" => "לא ידוע",
         "high" => "גבוהה",
         "medium" => "בינונית",
         "low" => "נמוכה",
-        "failed" => "נכשלה",
+        "failed" => "נכשל",
         "error" => "שגיאה",
         other => other,
     }
@@ -640,7 +640,7 @@ mod tests {
             Lang::He,
             "pool size 10 < observed concurrency 50: up to 40 connections per burst are opened and then discarded (113 pool-full warnings); 10 is the urllib3/requests default, so the session that logged this was built without pool settings even if the main client is tuned",
         );
-        assert!(t.contains("גודל מאגר 10 קטן ממקביליות נצפית של 50"), "{t}");
+        assert!(t.contains("pool בגודל 10 קטן ממקביליות נצפית של 50"), "{t}");
         assert!(t.contains("113"));
         assert!(!t.contains("pool size"), "{t}");
         let t = translate(
@@ -659,7 +659,7 @@ mod tests {
         assert_eq!(translate(Lang::En, "x; y"), "x; y");
         assert_eq!(
             translate(Lang::He, "18 of 41 tests failed -> 3 root causes"),
-            "18 מתוך 41 בדיקות נכשלו ← 3 גורמי שורש"
+            "18 מתוך 41 טסטים נכשלו ← 3 גורמי שורש"
         );
         assert!(
             translate(Lang::He, "Read timed out (5 s) on GET /status ×3")

@@ -69,7 +69,7 @@ fn hebrew_reports_are_right_to_left() {
         .unwrap();
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(md.contains("## גורמי שורש"));
-    assert!(md.contains("18 מתוך 41 בדיקות נכשלו ← 3 גורמי שורש"));
+    assert!(md.contains("18 מתוך 41 טסטים נכשלו ← 3 גורמי שורש"));
     // Code in recommendations is untouched by translation.
     assert!(md.contains("pool_maxsize=50"));
     rca()

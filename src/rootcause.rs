@@ -256,6 +256,11 @@ pub struct RootCauseAnalysis {
 
 static MASK_ADDR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"0x[0-9a-fA-F]+").expect("address mask"));
+/// The client's ephemeral port in socket reprs (`laddr=('10.0.0.5', 51234)`), which differs
+/// on every connection.
+static MASK_LOCAL_PORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(laddr=\((?:'[^']*'|\[[^\]]*\]|[^,()]*), )\d{1,5}\)").expect("local port mask")
+});
 static MASK_TIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?\s*").expect("time mask")
 });
@@ -342,6 +347,7 @@ fn endpoint_of(e: &EventReport) -> Option<String> {
 /// Masks object addresses and a leading timestamp so that lines of one kind group together.
 pub fn mask_line(text: &str) -> String {
     let t = MASK_TIME.replace(text, "");
+    let t = MASK_LOCAL_PORT.replace_all(&t, "${1}{port})");
     MASK_ADDR.replace_all(&t, "0x…").into_owned()
 }
 
@@ -1877,6 +1883,15 @@ mod tests {
         // A 500 is not a status urllib3 applies Retry-After to.
         a.events[0].status = Some(500);
         assert_eq!(check_of(&a), None);
+    }
+
+    #[test]
+    fn masked_lines_drop_times_addresses_and_client_ports() {
+        let line = "2026-11-27 09:50:36,120 ERROR reset on <socket.socket fd=7, laddr=('10.0.0.5', 51234), raddr=('10.10.10.100', 443)> at 0x7f84ef669b50";
+        assert_eq!(
+            mask_line(line),
+            "ERROR reset on <socket.socket fd=7, laddr=('10.0.0.5', {port}), raddr=('10.10.10.100', 443)> at 0x…"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod client;
 pub mod collect;
 pub mod event;
 pub mod fields;

@@ -242,6 +242,9 @@ pub struct Analysis {
     /// `Retry-After` values the log shows (none: the log never prints the header).
     #[serde(skip_serializing_if = "retry_after_absent")]
     pub retry_after: crate::collect::RetryAfterSeen,
+    /// A re-probe of the servers the root causes name (`rca analyze --probe`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reprobe: Option<crate::probe::fold::Reprobe>,
     /// Findings, root causes with verdicts and cross-checks (`headline`, `findings`,
     /// `root_causes`, `unexplained_failures`, `observed_concurrency` at the top level).
     #[serde(flatten)]
@@ -314,6 +317,7 @@ pub fn build(
         responses: collected.responses.values().cloned().collect(),
         retry_gaps: collected.retry_gaps.clone(),
         retry_after: collected.retry_after.clone(),
+        reprobe: None,
         rca: Default::default(),
         recommendations: Vec::new(),
         warnings,

@@ -27,6 +27,8 @@ Examples:
   pytest -v 2>&1 | rca analyze -           read standard input
   rca analyze run.log --fail-on connect_timeout,dns_failure   exit 1 if any are found
   rca analyze run.log --rules team-rules.toml
+  rca analyze run.log --probe -o rca.md    re-probe the servers the root causes name
+  rca analyze run.log --probe --probe-map https://10.10.10.100:443=https://staging.internal
 
 Exit codes: 0 analysed, 1 --fail-on matched, 2 usage or input error.";
 
@@ -49,6 +51,132 @@ enum Command {
         after_help = "Examples:\n  rca signatures\n  rca signatures --format json\n  rca signatures --rules team-rules.toml"
     )]
     Signatures(SignaturesArgs),
+    /// Re-probe servers safely (GET/HEAD only, capped, rate-limited, circuit breaker):
+    /// healthy, degraded or down, and with --ramp where they stop keeping up.
+    #[command(after_help = PROBE_EXAMPLES)]
+    Probe(ProbeArgs),
+}
+
+const PROBE_EXAMPLES: &str = "\
+Examples:
+  rca probe https://staging.example/health          a few GETs: healthy, degraded or down
+  rca probe http://127.0.0.1:8080/ --ramp 1,2,5,10,20,50 --requests 40 --rate 100
+  rca probe https://a.example/ https://b.example/ --format json -o probe.json
+  rca probe https://self-signed.internal/ --insecure --method head
+
+Bounds: at most --max-requests attempts and --max-time in total, --rate attempts/s; the
+circuit breaker (5 failures in a row, or >= 50% of >= 10 calls) ends a target's probe, so
+a dead server sees about five attempts. Ramp steps are single attempts (no retries).
+Exit codes: 0 probed (no target down), 1 a target is down, 2 usage error.";
+
+/// Bounds and shape of a probe, shared by `rca probe` and `rca analyze --probe`.
+#[derive(Debug, Clone, clap::Args)]
+struct ProbeLimits {
+    /// Concurrency steps of a load ramp, e.g. 1,2,5,10,20,50 (none: health probe only).
+    #[arg(long, value_name = "STEPS", value_delimiter = ',')]
+    ramp: Vec<u32>,
+    /// Attempts per ramp step.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    requests: u32,
+    /// Health requests per target.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    health_requests: u32,
+    /// Attempts sent in total, all targets and retries included.
+    #[arg(long, value_name = "N", default_value_t = 300)]
+    max_requests: u64,
+    /// Wall time for the whole probe (e.g. 60s, 2m, 500ms).
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    max_time: std::time::Duration,
+    /// Attempts per second per target.
+    #[arg(long, value_name = "PER_SECOND", default_value_t = 20.0)]
+    rate: f64,
+    /// Connect timeout (DNS, TCP and TLS).
+    #[arg(long, value_name = "DURATION", default_value = "3s", value_parser = parse_duration)]
+    connect_timeout: std::time::Duration,
+    /// Read timeout.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    read_timeout: std::time::Duration,
+    /// Do not verify TLS certificates.
+    #[arg(long)]
+    insecure: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct ProbeArgs {
+    /// URLs to probe (http:// or https://); the path is what is requested.
+    #[arg(required = true, value_name = "URL")]
+    urls: Vec<String>,
+    /// Request method: get or head.
+    #[arg(long, value_name = "METHOD", default_value = "get", value_parser = ["get", "head", "GET", "HEAD"])]
+    method: String,
+    /// Output format [default: text on a terminal, json otherwise].
+    #[arg(short, long, value_enum)]
+    format: Option<ProbeFormat>,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<String>,
+    #[command(flatten)]
+    limits: ProbeLimits,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ProbeFormat {
+    Text,
+    Json,
+}
+
+/// `90`, `90s`, `1500ms`, `2m`.
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| !(c.is_ascii_digit() || c == '.')) {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, "s"),
+    };
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("{s:?}: expected a duration like 60s, 500ms or 2m"))?;
+    let secs = match unit {
+        "ms" => n / 1000.0,
+        "s" => n,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => return Err(format!("{s:?}: unknown unit (use ms, s, m or h)")),
+    };
+    if !(secs > 0.0 && secs.is_finite()) {
+        return Err(format!("{s:?}: must be positive"));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
+}
+
+impl ProbeLimits {
+    fn config(&self, method: &str) -> Result<crate::probe::ProbeConfig, String> {
+        if self.ramp.contains(&0) {
+            return Err("--ramp: concurrency steps must be at least 1".to_string());
+        }
+        if self.ramp.iter().any(|c| *c > 1000) {
+            return Err("--ramp: concurrency steps above 1000 are refused".to_string());
+        }
+        if !(self.rate > 0.0 && self.rate.is_finite()) {
+            return Err("--rate must be a positive number of attempts per second".to_string());
+        }
+        Ok(crate::probe::ProbeConfig {
+            health_requests: self.health_requests.max(1),
+            ramp: self.ramp.clone(),
+            requests_per_step: self.requests.max(1),
+            max_requests: self.max_requests,
+            max_time: self.max_time,
+            rate: self.rate,
+            method: if method.eq_ignore_ascii_case("head") {
+                ureq::http::Method::HEAD
+            } else {
+                ureq::http::Method::GET
+            },
+            insecure: self.insecure,
+            connect_timeout: self.connect_timeout,
+            read_timeout: self.read_timeout,
+            ..crate::probe::ProbeConfig::default()
+        })
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -84,6 +212,20 @@ struct AnalyzeArgs {
     /// Do not print warnings on standard error.
     #[arg(short, long)]
     quiet: bool,
+    /// Re-probe the servers named by the root causes (GET of --health-path on each
+    /// scheme://host:port; printed on standard error first) and fold the result into the
+    /// verdicts. Without it, rca sends no network traffic.
+    #[arg(long)]
+    probe: bool,
+    /// Rewrite a logged base URL for the re-probe (repeatable), e.g.
+    /// https://10.10.10.100:443=https://staging.internal.
+    #[arg(long, value_name = "OLD=NEW", requires = "probe")]
+    probe_map: Vec<String>,
+    /// Path requested on each server by --probe.
+    #[arg(long, value_name = "PATH", default_value = "/", requires = "probe")]
+    health_path: String,
+    #[command(flatten)]
+    probe_limits: ProbeLimits,
     /// Read buffer size in bytes (for testing).
     #[arg(long, hide = true, default_value_t = crate::lines::DEFAULT_CHUNK)]
     buffer_size: usize,
@@ -145,6 +287,7 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Analyze(args) => analyze(args),
         Command::Signatures(args) => signatures(args),
+        Command::Probe(args) => probe(args),
     };
     match result {
         Ok(code) => code,
@@ -201,7 +344,23 @@ fn analyze(args: AnalyzeArgs) -> Result<i32, String> {
         chunk: args.buffer_size.max(1),
         redact: !args.no_redact,
     };
-    let analysis = run::analyze(&args.files, &sigs, &opts).map_err(|e| e.to_string())?;
+    let probe_setup = if args.probe {
+        let maps = args
+            .probe_map
+            .iter()
+            .map(|m| crate::probe::targets::ProbeMap::parse(m))
+            .collect::<Result<Vec<_>, _>>()?;
+        let probe_url = crate::probe::targets::join("http://127.0.0.1", &args.health_path);
+        crate::probe::validate_url(&probe_url)
+            .map_err(|_| format!("--health-path {:?}: not a valid URL path", args.health_path))?;
+        Some((args.probe_limits.config("get")?, maps))
+    } else {
+        None
+    };
+    let mut analysis = run::analyze(&args.files, &sigs, &opts).map_err(|e| e.to_string())?;
+    if let Some((cfg, maps)) = probe_setup {
+        reprobe(&mut analysis, &cfg, &maps, &args.health_path, args.quiet)?;
+    }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let from_extension = match (&args.format, args.output.as_deref()) {
         (None, Some(path)) => format_from_extension(path)?,
@@ -239,6 +398,62 @@ fn analyze(args: AnalyzeArgs) -> Result<i32, String> {
     }
     let found = analysis.categories_present().any(|c| fail_on.contains(&c));
     Ok(if found { EXIT_FOUND } else { EXIT_OK })
+}
+
+/// `rca analyze --probe`: names the targets on standard error, probes them and folds the
+/// result into the analysis.
+fn reprobe(
+    analysis: &mut crate::analysis::Analysis,
+    cfg: &crate::probe::ProbeConfig,
+    maps: &[crate::probe::targets::ProbeMap],
+    health_path: &str,
+    quiet: bool,
+) -> Result<(), String> {
+    use crate::probe::targets::{join, targets};
+    let found = targets(analysis, maps);
+    if found.is_empty() {
+        analysis
+            .warnings
+            .push("--probe: no root cause names a server to probe".to_string());
+        return Ok(());
+    }
+    let urls: Vec<String> = found
+        .iter()
+        .map(|t| join(&t.base_url, health_path))
+        .collect();
+    if !quiet {
+        for (t, u) in found.iter().zip(&urls) {
+            eprintln!("rca: probing {u} ({})", t.root_causes.join(", "));
+        }
+    }
+    let reports = crate::probe::probe_all(&urls, cfg)?;
+    crate::probe::fold::apply(
+        analysis,
+        health_path,
+        found.into_iter().zip(reports).collect(),
+    );
+    Ok(())
+}
+
+fn probe(args: ProbeArgs) -> Result<i32, String> {
+    let cfg = args.limits.config(&args.method)?;
+    let reports = crate::probe::probe_all(&args.urls, &cfg)?;
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let format = args.format.unwrap_or(match args.output.as_deref() {
+        Some(p) if p.ends_with(".json") => ProbeFormat::Json,
+        Some(_) => ProbeFormat::Text,
+        None if to_terminal => ProbeFormat::Text,
+        None => ProbeFormat::Json,
+    });
+    let rendered = match format {
+        ProbeFormat::Json => render::probe::json(&reports, &cfg),
+        ProbeFormat::Text => render::probe::text(&reports, &cfg, terminal_width(to_terminal)),
+    };
+    write_output(args.output.as_deref(), &rendered)?;
+    let down = reports
+        .iter()
+        .any(|r| r.verdict == crate::probe::stats::Health::Down);
+    Ok(if down { EXIT_FOUND } else { EXIT_OK })
 }
 
 fn terminal_width(to_terminal: bool) -> Option<u16> {

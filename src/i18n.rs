@@ -96,6 +96,14 @@ pub struct Labels {
     pub after: &'static str,
     pub check: &'static str,
     pub no_recommendation: &'static str,
+    pub reprobe: &'static str,
+    pub reprobe_intro: &'static str,
+    pub probed: &'static str,
+    pub verdict_word: &'static str,
+    pub sent: &'static str,
+    pub breaker: &'static str,
+    pub knee: &'static str,
+    pub outcomes: &'static str,
     pub no_timestamps: &'static str,
     pub first: &'static str,
     pub last: &'static str,
@@ -165,6 +173,14 @@ impl Labels {
                 after: "After",
                 check: "Check",
                 no_recommendation: "No change is supported by the evidence in this log.",
+                reprobe: "Re-probe",
+                reprobe_intro: "The servers named by the root causes, probed when this report was written (GET, capped, with a circuit breaker):",
+                probed: "probed",
+                verdict_word: "verdict",
+                sent: "attempts",
+                breaker: "breaker",
+                knee: "capacity knee",
+                outcomes: "outcomes",
                 no_timestamps: "The log has no timestamps; events are ordered by line only.",
                 first: "first",
                 last: "last",
@@ -229,6 +245,14 @@ impl Labels {
                 after: "אחרי",
                 check: "בדיקה",
                 no_recommendation: "הראיות בלוג זה אינן תומכות באף שינוי.",
+                reprobe: "בדיקה חוזרת (re-probe)",
+                reprobe_intro: "השרתים שגורמי השורש מצביעים עליהם, נבדקו שוב בזמן כתיבת הדוח (GET, במגבלת בקשות ועם circuit breaker):",
+                probed: "נבדק",
+                verdict_word: "מצב",
+                sent: "ניסיונות",
+                breaker: "breaker",
+                knee: "נקודת שבירה",
+                outcomes: "תוצאות",
                 no_timestamps: "אין בלוג חותמות זמן; האירועים מסודרים לפי מספר שורה בלבד.",
                 first: "ראשון",
                 last: "אחרון",
@@ -479,6 +503,43 @@ const HE: &[(&str, &str)] = &[
         r"^the log does not show how long the requests that ran out of retries on HTTP (?P<s>\d{3}) took$",
         "הלוג לא מראה כמה זמן נמשכו הבקשות שמיצו את הניסיונות החוזרים על HTTP {s}",
     ),
+    // re-probe (rca analyze --probe)
+    (
+        r"^re-probe now: (?P<u>\S+) is still down \((?P<n>\d+) attempt\(s\), (?P<m>.+)\): a persistent outage, not a passing blip$",
+        "בדיקה חוזרת עכשיו: {u} עדיין למטה ({n} ניסיונות, {m}): תקלה מתמשכת, לא תקלה חולפת",
+    ),
+    (
+        r"^re-probe now: (?P<u>\S+) answers single requests but fails from concurrency (?P<n>\d+) \((?P<m>.+)\)$",
+        "בדיקה חוזרת עכשיו: {u} עונה לבקשות בודדות אך נכשל החל ממקביליות {n} ({m})",
+    ),
+    (
+        r"^the run drove (?P<n>\d+) concurrent requests, past that knee: load-related$",
+        "הריצה הפעילה {n} בקשות מקבילות, מעבר לנקודת השבירה: הכשל קשור לעומס",
+    ),
+    (
+        r"^the run drove (?P<n>\d+) concurrent requests, below that knee$",
+        "הריצה הפעילה {n} בקשות מקבילות, מתחת לנקודת השבירה",
+    ),
+    (
+        r"^re-probe now: (?P<u>\S+) is healthy \((?P<a>\d+) of (?P<s>\d+) answered, p50 (?P<p>\d+) ms\): the run's failures were transient or load-related$",
+        "בדיקה חוזרת עכשיו: {u} תקין ({a} מתוך {s} נענו, p50 {p} ms): הכשלים בריצה היו חולפים או קשורים לעומס",
+    ),
+    (
+        r"^re-probe now: (?P<u>\S+) is healthy \((?P<a>\d+) of (?P<s>\d+) answered\): the run's failures were transient or load-related$",
+        "בדיקה חוזרת עכשיו: {u} תקין ({a} מתוך {s} נענו): הכשלים בריצה היו חולפים או קשורים לעומס",
+    ),
+    (
+        r"^no ramp was run to test load \(--ramp\)$",
+        "לא הורץ ramp לבדיקת עומס (--ramp)",
+    ),
+    (
+        r"^it kept up at every ramp step up to concurrency (?P<n>\d+)$",
+        "השרת עמד בכל שלבי ה-ramp עד מקביליות {n}",
+    ),
+    (
+        r"^re-probe now: (?P<u>\S+) is degraded \((?P<a>\d+) of (?P<s>\d+) answered, failures: (?P<m>.+)\)$",
+        "בדיקה חוזרת עכשיו: {u} במצב ירוד ({a} מתוך {s} נענו, כשלים: {m})",
+    ),
     // outage windows
     (
         r"^(?P<a>[\d-]+ [\d:]+) – (?P<b>[\d-]+ [\d:]+) UTC: (?P<n>\d+) failed tests within (?P<d>\d+) s$",
@@ -578,9 +639,8 @@ fn clause_he(clause: &str) -> Option<String> {
                 let value = c.name(name).map_or("", |m| m.as_str());
                 let value = match name {
                     "rest" => clause_he(value).unwrap_or_else(|| he_words(value)),
-                    "c" | "l" | "e" | "s" | "n" | "w" | "p" | "r" | "f" | "x" | "o" | "b" => {
-                        value.to_string()
-                    }
+                    "c" | "l" | "e" | "s" | "n" | "w" | "p" | "r" | "f" | "x" | "o" | "b" | "u"
+                    | "m" | "a" => value.to_string(),
                     _ => he_words(value),
                 };
                 out = out.replace(&format!("{{{name}}}"), &value);
@@ -624,6 +684,9 @@ pub fn word(lang: Lang, w: &str) -> String {
         "medium" => "בינונית",
         "low" => "נמוכה",
         "failed" => "נכשל",
+        "healthy" => "תקין",
+        "degraded" => "ירוד",
+        "down" => "למטה",
         "error" => "שגיאה",
         other => other,
     }

@@ -17,6 +17,7 @@ pub mod junit;
 pub mod lines;
 pub mod model;
 pub mod prefix;
+pub mod probe;
 pub mod pytest;
 pub mod recommend;
 pub mod redact;

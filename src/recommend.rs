@@ -462,6 +462,7 @@ mod tests {
                 counter_evidence: Vec::new(),
             },
             cross_checks: Vec::new(),
+            reprobe: None,
         }
     }
 

@@ -212,6 +212,9 @@ pub struct RootCause {
     pub verdict: Verdict,
     /// Cross-checks for this cause.
     pub cross_checks: Vec<CrossCheck>,
+    /// What a re-probe of its server found (`rca analyze --probe`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reprobe: Option<crate::probe::fold::CauseReprobe>,
 }
 
 /// A time window.
@@ -658,6 +661,7 @@ fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<Roo
                     counter_evidence: Vec::new(),
                 },
                 cross_checks: Vec::new(),
+                reprobe: None,
             }
         })
         .collect();
@@ -1499,6 +1503,7 @@ mod tests {
             responses: Vec::new(),
             retry_gaps: BTreeMap::new(),
             retry_after: crate::collect::RetryAfterSeen::default(),
+            reprobe: None,
             rca: RootCauseAnalysis::default(),
             recommendations: Vec::new(),
             warnings: Vec::new(),

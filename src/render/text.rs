@@ -38,6 +38,13 @@ pub fn render(a: &Analysis, width: Option<u16>) -> String {
         out.push_str(&root_causes_table(a, width).to_string());
         out.push('\n');
     }
+    if let Some(r) = &a.reprobe {
+        let reports: Vec<crate::probe::TargetReport> =
+            r.targets.iter().map(|t| t.report.clone()).collect();
+        out.push_str("\nRe-probe (now)\n");
+        out.push_str(&crate::render::probe::targets_table(&reports, width).to_string());
+        out.push('\n');
+    }
     let failing: Vec<&TestReport> = a
         .tests
         .iter()

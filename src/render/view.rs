@@ -39,6 +39,8 @@ pub struct View {
     pub findings: Vec<FindingRow>,
     pub warnings: Vec<String>,
     pub svg: SvgTimeline,
+    /// Re-probe rows (`rca analyze --probe`); empty without it.
+    pub reprobe: Vec<ReprobeRow>,
     /// Fixed wording in the report's language.
     pub l: Labels,
     /// `en` / `he`.
@@ -135,6 +137,19 @@ pub struct CauseView {
     pub checks: Vec<CheckRow>,
     pub failed: Vec<String>,
     pub outages: Vec<OutageView>,
+}
+
+/// A re-probed server.
+pub struct ReprobeRow {
+    pub logged: String,
+    pub url: String,
+    pub causes: String,
+    pub verdict: String,
+    pub sent: u64,
+    pub breaker: String,
+    pub latency: String,
+    pub outcomes: String,
+    pub knee: String,
 }
 
 /// An outage window of a root cause and the tests that failed together in it.
@@ -291,6 +306,42 @@ fn outage_sentence(w: &crate::rootcause::OutageWindow) -> String {
         None => {}
     }
     text
+}
+
+/// One row per re-probed server; every value from the log or the network is escaped.
+fn reprobe_rows(a: &Analysis, lang: Lang, esc: fn(&str) -> String) -> Vec<ReprobeRow> {
+    let Some(r) = &a.reprobe else {
+        return Vec::new();
+    };
+    r.targets
+        .iter()
+        .map(|t| {
+            let p = &t.report;
+            ReprobeRow {
+                logged: esc(&t.logged_url),
+                url: esc(&p.url),
+                causes: t.root_causes.join(", "),
+                verdict: word(lang, p.verdict.id()),
+                sent: p.requests_sent,
+                breaker: if p.circuit_opened { "opened" } else { "closed" }.to_string(),
+                latency: p
+                    .latency
+                    .map(|l| format!("{:.0} / {:.0} / {:.0} ms", l.p50_ms, l.p95_ms, l.p99_ms))
+                    .unwrap_or_else(|| "—".to_string()),
+                outcomes: esc(&p
+                    .outcomes
+                    .iter()
+                    .map(|(k, n)| format!("{k} ×{n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")),
+                knee: p
+                    .knee
+                    .as_ref()
+                    .map(|k| esc(&format!("c={} ({})", k.concurrency, k.detail)))
+                    .unwrap_or_else(|| "—".to_string()),
+            }
+        })
+        .collect()
 }
 
 /// Builds the report view; `esc` escapes every string taken from the log.
@@ -472,7 +523,9 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -
                 .join(", "),
         })
         .collect();
+    let reprobe = reprobe_rows(a, lang, esc);
     View {
+        reprobe,
         title: esc(&title),
         headline: esc(&translate(lang, &a.rca.headline).replace("->", "→")),
         version: a.tool.version.to_string(),

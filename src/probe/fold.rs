@@ -1,0 +1,275 @@
+//! Folds a re-probe into an analysis (`rca analyze --probe`): each root cause whose server
+//! was probed gets a conclusion (the server is still down now: a persistent outage; healthy
+//! now: the run's failures were transient or load-related; healthy until concurrency K: a
+//! capacity knee, compared with the concurrency the run drove) and the verdict gains it as
+//! evidence.
+
+use super::TargetReport;
+use super::stats::Health;
+use super::targets::ProbeTarget;
+use crate::analysis::Analysis;
+use crate::rootcause::{Confidence, Locus, Verdict};
+use serde::Serialize;
+
+/// The re-probe section of an analysis.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reprobe {
+    /// Path requested on every target.
+    pub health_path: String,
+    /// Targets in root-cause order.
+    pub targets: Vec<ReprobedTarget>,
+}
+
+/// One probed server.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReprobedTarget {
+    /// `scheme://host:port` as the log named it.
+    pub logged_url: String,
+    /// Root causes that named it.
+    pub root_causes: Vec<String>,
+    /// What the probe found.
+    #[serde(flatten)]
+    pub report: TargetReport,
+}
+
+/// A root cause's conclusion from the re-probe.
+#[derive(Debug, Clone, Serialize)]
+pub struct CauseReprobe {
+    /// The URL probed.
+    pub url: String,
+    /// `healthy`, `degraded` or `down`.
+    pub verdict: Health,
+    /// `persistent_outage`, `transient_or_load`, `capacity_knee` or `degraded_now`.
+    pub conclusion: &'static str,
+    /// The sentence for the report.
+    pub statement: String,
+    /// Concurrency of the capacity knee, when the ramp found one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub knee_at: Option<u32>,
+}
+
+/// What the probe of `r` says about a cause seen at `observed` concurrency.
+pub fn conclude(r: &TargetReport, observed: Option<u32>) -> CauseReprobe {
+    let answered: u64 = r
+        .outcomes
+        .iter()
+        .filter(|(k, _)| k.parse::<u16>().is_ok_and(|s| s < 500 && s != 429))
+        .map(|(_, n)| n)
+        .sum();
+    let sent: u64 = r.outcomes.values().sum();
+    let (conclusion, statement) = match (r.verdict, &r.knee) {
+        (Health::Down, _) => (
+            "persistent_outage",
+            format!(
+                "re-probe now: {} is still down ({} attempt(s), {}): a persistent outage, not a passing blip",
+                r.url,
+                sent,
+                super::stats::mix(&r.outcomes)
+            ),
+        ),
+        (_, Some(k)) => {
+            let mut s = format!(
+                "re-probe now: {} answers single requests but fails from concurrency {} ({})",
+                r.url, k.concurrency, k.detail
+            );
+            if let Some(c) = observed {
+                if c >= k.concurrency {
+                    s.push_str(&format!(
+                        "; the run drove {c} concurrent requests, past that knee: load-related"
+                    ));
+                } else {
+                    s.push_str(&format!(
+                        "; the run drove {c} concurrent requests, below that knee"
+                    ));
+                }
+            }
+            ("capacity_knee", s)
+        }
+        (Health::Healthy, None) => {
+            let mut s = format!(
+                "re-probe now: {} is healthy ({answered} of {sent} answered{}): the run's failures were transient or load-related",
+                r.url,
+                r.latency
+                    .map(|l| format!(", p50 {:.0} ms", l.p50_ms))
+                    .unwrap_or_default()
+            );
+            if r.steps.is_empty() {
+                s.push_str("; no ramp was run to test load (--ramp)");
+            } else if let Some(last) = r.steps.last() {
+                s.push_str(&format!(
+                    "; it kept up at every ramp step up to concurrency {}",
+                    last.concurrency
+                ));
+            }
+            ("transient_or_load", s)
+        }
+        (Health::Degraded, None) => (
+            "degraded_now",
+            format!(
+                "re-probe now: {} is degraded ({answered} of {sent} answered, failures: {})",
+                r.url,
+                super::stats::mix(&r.outcomes)
+            ),
+        ),
+    };
+    CauseReprobe {
+        url: r.url.clone(),
+        verdict: r.verdict,
+        conclusion,
+        statement,
+        knee_at: r.knee.as_ref().map(|k| k.concurrency),
+    }
+}
+
+/// What the probe settles: a server still down now makes an outage verdict certain; a knee
+/// below the run's concurrency makes it a capacity problem. A healthy server now changes
+/// nothing but the evidence (the run's failures may still have been an outage that ended).
+fn sharpen(v: &mut Verdict, c: &CauseReprobe, observed: Option<u32>) {
+    match c.conclusion {
+        "persistent_outage" if matches!(v.locus, Locus::Infrastructure | Locus::ServerCapacity) => {
+            v.confidence = Confidence::High;
+        }
+        "capacity_knee"
+            if c.knee_at.is_some_and(|k| observed.is_some_and(|o| o >= k))
+                && v.locus != Locus::ClientCode =>
+        {
+            v.locus = Locus::ServerCapacity;
+            v.confidence = Confidence::High;
+        }
+        _ => {}
+    }
+}
+
+/// Adds the re-probe to the analysis and each probed root cause's verdict.
+pub fn apply(a: &mut Analysis, health_path: &str, probed: Vec<(ProbeTarget, TargetReport)>) {
+    let observed = a.rca.observed_concurrency;
+    for (target, report) in &probed {
+        let c = conclude(report, observed);
+        for rc in a
+            .rca
+            .root_causes
+            .iter_mut()
+            .filter(|rc| target.root_causes.contains(&rc.id))
+        {
+            rc.verdict.evidence.push(c.statement.clone());
+            sharpen(&mut rc.verdict, &c, observed);
+            rc.reprobe = Some(c.clone());
+        }
+    }
+    a.reprobe = Some(Reprobe {
+        health_path: health_path.to_string(),
+        targets: probed
+            .into_iter()
+            .map(|(t, report)| ReprobedTarget {
+                logged_url: t.logged,
+                root_causes: t.root_causes,
+                report,
+            })
+            .collect(),
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::stats::{Knee, Latency};
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn report(verdict: Health, outcomes: &[(&str, u64)], knee: Option<Knee>) -> TargetReport {
+        TargetReport {
+            url: "http://127.0.0.1:8080/".to_string(),
+            verdict,
+            requests_sent: outcomes.iter().map(|(_, n)| n).sum(),
+            circuit_opened: false,
+            latency: Some(Latency {
+                p50_ms: 12.0,
+                p95_ms: 20.0,
+                p99_ms: 20.0,
+                max_ms: 20.0,
+                samples: 5,
+            }),
+            outcomes: outcomes
+                .iter()
+                .map(|(k, n)| (k.to_string(), *n))
+                .collect::<BTreeMap<_, _>>(),
+            timings: Default::default(),
+            steps: Vec::new(),
+            knee,
+            stopped_by: None,
+            breaker_transitions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn conclusions_follow_the_probe() {
+        let down = conclude(
+            &report(Health::Down, &[("connection_refused", 5)], None),
+            Some(50),
+        );
+        assert_eq!(down.conclusion, "persistent_outage");
+        assert!(
+            down.statement
+                .contains("still down (5 attempt(s), connection_refused x5)")
+        );
+        let up = conclude(&report(Health::Healthy, &[("200", 5)], None), Some(50));
+        assert_eq!(up.conclusion, "transient_or_load");
+        assert!(
+            up.statement
+                .contains("healthy (5 of 5 answered, p50 12 ms)"),
+            "{}",
+            up.statement
+        );
+        assert!(up.statement.contains("no ramp was run"));
+        let knee = Knee {
+            concurrency: 10,
+            last_good: Some(5),
+            reason: "errors",
+            detail: "12 of 20 attempts failed (503 x12)".to_string(),
+        };
+        let k = conclude(
+            &report(Health::Healthy, &[("200", 5)], Some(knee.clone())),
+            Some(50),
+        );
+        assert_eq!(k.conclusion, "capacity_knee");
+        assert!(k.statement.contains("fails from concurrency 10"));
+        assert!(
+            k.statement
+                .contains("drove 50 concurrent requests, past that knee")
+        );
+        let below = conclude(&report(Health::Healthy, &[("200", 5)], Some(knee)), Some(4));
+        assert!(below.statement.contains("below that knee"));
+        let mut v = Verdict {
+            locus: Locus::Infrastructure,
+            confidence: Confidence::Medium,
+            summary: String::new(),
+            evidence: Vec::new(),
+            counter_evidence: Vec::new(),
+        };
+        sharpen(&mut v, &down, Some(50));
+        assert_eq!(v.confidence, Confidence::High, "still down now: certain");
+        let mut v2 = v.clone();
+        v2.confidence = Confidence::Medium;
+        sharpen(&mut v2, &k, Some(50));
+        assert_eq!(
+            (v2.locus, v2.confidence),
+            (Locus::ServerCapacity, Confidence::High)
+        );
+        let mut v3 = v.clone();
+        v3.confidence = Confidence::Medium;
+        sharpen(&mut v3, &below, Some(4));
+        assert_eq!(
+            (v3.locus, v3.confidence),
+            (Locus::Infrastructure, Confidence::Medium)
+        );
+        let degraded = conclude(
+            &report(Health::Degraded, &[("200", 3), ("503", 2)], None),
+            None,
+        );
+        assert_eq!(degraded.conclusion, "degraded_now");
+        assert!(
+            degraded
+                .statement
+                .contains("3 of 5 answered, failures: 503 x2")
+        );
+    }
+}

@@ -1,0 +1,359 @@
+//! `rca probe` and `rca analyze --probe` against in-process misbehaving servers on
+//! 127.0.0.1 only. The real binary runs; the servers count what they received, so the bounds
+//! are checked from the server side.
+
+mod common;
+mod support;
+
+use common::rca;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+use support::servers::{Blackhole, Reply, TestServer, refused_addr};
+
+/// Runs `rca probe ARGS --format json` and returns (exit code, document).
+fn probe(args: &[&str]) -> (i32, Value) {
+    let out = rca()
+        .arg("probe")
+        .args(args)
+        .args(["--format", "json"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let doc = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap(), doc)
+}
+
+fn target(doc: &Value) -> &Value {
+    &doc["targets"][0]
+}
+
+#[test]
+fn healthy_server_is_healthy_with_latency_and_timings() {
+    let server = TestServer::healthy();
+    let (code, doc) = probe(&[&server.url("/health")]);
+    assert_eq!(code, 0);
+    let t = target(&doc);
+    assert_eq!(t["verdict"], "healthy");
+    assert_eq!(t["requests_sent"], 5);
+    assert_eq!(
+        server.requests(),
+        5,
+        "the server saw exactly the health requests"
+    );
+    assert_eq!(t["outcomes"]["200"], 5);
+    assert_eq!(t["circuit_opened"], false);
+    assert!(t["latency"]["p95_ms"].as_f64().unwrap() >= 0.0);
+    assert!(t["timings"]["connect_ms"].is_number());
+    assert!(t["timings"]["first_byte_p50_ms"].is_number());
+}
+
+#[test]
+fn refusing_port_is_down_after_at_most_the_breaker_threshold() {
+    let addr = refused_addr();
+    let (code, doc) = probe(&[&format!("http://{addr}/"), "--health-requests", "20"]);
+    assert_eq!(code, 1, "a down target exits 1");
+    let t = target(&doc);
+    assert_eq!(t["verdict"], "down");
+    assert_eq!(t["circuit_opened"], true);
+    assert_eq!(t["stopped_by"], "breaker");
+    let sent = t["requests_sent"].as_u64().unwrap();
+    assert!(sent <= 5, "{sent} attempts against a refusing port");
+    assert_eq!(t["outcomes"]["connection_refused"], sent);
+}
+
+#[test]
+fn hanging_server_receives_no_more_than_the_breaker_allows() {
+    let server = TestServer::hanging();
+    let started = Instant::now();
+    let (code, doc) = probe(&[
+        &server.url("/"),
+        "--health-requests",
+        "20",
+        "--read-timeout",
+        "300ms",
+        "--ramp",
+        "1,5,10",
+    ]);
+    assert_eq!(code, 1);
+    let t = target(&doc);
+    assert_eq!(t["verdict"], "down");
+    assert_eq!(t["outcomes"]["read_timeout"], 5);
+    assert!(server.requests() <= 5, "server saw {}", server.requests());
+    assert_eq!(
+        t["steps"].as_array().unwrap().len(),
+        0,
+        "no ramp on a dead server"
+    );
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+#[test]
+fn full_backlog_gives_connect_timeouts_and_stops() {
+    let hole = Blackhole::new();
+    let (code, doc) = probe(&[&hole.url("/"), "--connect-timeout", "200ms"]);
+    assert_eq!(code, 1);
+    let t = target(&doc);
+    assert_eq!(t["verdict"], "down");
+    assert!(t["outcomes"]["connect_timeout"].as_u64().unwrap() >= 1);
+    assert!(t["requests_sent"].as_u64().unwrap() <= 5);
+}
+
+#[test]
+fn ramp_finds_the_knee_of_a_server_that_sheds_load_past_n() {
+    // 503 when more than 5 requests are in flight, 200 after 100 ms otherwise.
+    let server = TestServer::overloaded(5, Duration::from_millis(100));
+    let (code, doc) = probe(&[
+        &server.url("/"),
+        "--ramp",
+        "1,2,5,10,20",
+        "--requests",
+        "40",
+        "--rate",
+        "400",
+        "--max-requests",
+        "250",
+    ]);
+    assert_eq!(code, 0, "up at low concurrency: not down");
+    let t = target(&doc);
+    let knee = t["knee"]["concurrency"].as_u64().expect("a knee");
+    assert!(
+        knee == 10 || knee == 5,
+        "knee at {knee}, expected within one step of 5: {t:#}"
+    );
+    assert_eq!(t["knee"]["reason"], "errors");
+    let steps = t["steps"].as_array().unwrap();
+    assert_eq!(steps[0]["success_rate"], 1.0);
+    // Whatever happened, the server never saw more than the cap.
+    assert!(server.requests() <= 250);
+    assert_eq!(
+        server.requests() as u64,
+        t["requests_sent"].as_u64().unwrap(),
+        "the report counts what the server received"
+    );
+}
+
+#[test]
+fn request_cap_holds_with_many_workers() {
+    let server = TestServer::healthy();
+    let (_, doc) = probe(&[
+        &server.url("/"),
+        "--ramp",
+        "10,20",
+        "--requests",
+        "100",
+        "--rate",
+        "1000",
+        "--max-requests",
+        "37",
+    ]);
+    let t = target(&doc);
+    assert_eq!(t["stopped_by"], "request_cap");
+    assert_eq!(t["requests_sent"], 37);
+    assert_eq!(server.requests(), 37, "never more than the cap");
+}
+
+#[test]
+fn time_cap_ends_a_slow_ramp() {
+    let server = TestServer::start(|_| Reply::status(200).after(Duration::from_millis(200)));
+    let started = Instant::now();
+    let (_, doc) = probe(&[
+        &server.url("/"),
+        "--ramp",
+        "1,2,3,4,5,6",
+        "--requests",
+        "50",
+        "--max-time",
+        "2s",
+    ]);
+    let t = target(&doc);
+    assert_eq!(t["stopped_by"], "time_cap");
+    // The cap is checked before each attempt; one in flight may finish after it.
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn retry_after_is_respected_by_the_health_probe() {
+    let server = TestServer::rate_limited("1", 1);
+    let (code, doc) = probe(&[&server.url("/"), "--health-requests", "1"]);
+    assert_eq!(code, 0);
+    let t = target(&doc);
+    assert_eq!(t["outcomes"]["429"], 1);
+    assert_eq!(t["outcomes"]["200"], 1);
+    let gaps = server.arrival_gaps();
+    assert_eq!(gaps.len(), 1);
+    assert!(
+        gaps[0] >= Duration::from_millis(950),
+        "retried after {:?}",
+        gaps[0]
+    );
+}
+
+#[test]
+fn rate_limit_spaces_attempts() {
+    let server = TestServer::healthy();
+    let started = Instant::now();
+    let (_, doc) = probe(&[
+        &server.url("/"),
+        "--ramp",
+        "4",
+        "--requests",
+        "30",
+        "--rate",
+        "20",
+        "--health-requests",
+        "1",
+    ]);
+    assert_eq!(target(&doc)["requests_sent"], 31);
+    // 31 attempts at 20/s with a burst of 10 need at least about 1 s.
+    assert!(started.elapsed() >= Duration::from_millis(900));
+}
+
+#[test]
+fn only_http_urls_and_get_or_head() {
+    for bad in [
+        vec!["ftp://127.0.0.1/"],
+        vec!["127.0.0.1:80"],
+        vec!["http://127.0.0.1:1/", "--method", "post"],
+        vec!["http://127.0.0.1:1/", "--ramp", "0,5"],
+        vec!["http://127.0.0.1:1/", "--max-time", "soon"],
+    ] {
+        let out = rca().arg("probe").args(&bad).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn analyze_probe_folds_the_reprobe_into_the_verdicts() {
+    let healthy = TestServer::healthy();
+    let dead = refused_addr();
+    let log = common::samples_dir().join("seed-urllib3-2.log");
+    // RC1 named https://127.0.0.1:54789, RC2 https://127.0.0.1:36367 and RC3
+    // https://127.0.0.1:33939 when the sample was made; map them to servers of this test.
+    let out = rca()
+        .args([
+            "analyze",
+            log.to_str().unwrap(),
+            "--format",
+            "json",
+            "--probe",
+        ])
+        .args([
+            "--probe-map",
+            &format!("https://127.0.0.1:54789={}", healthy.base_url()),
+            "--probe-map",
+            &format!("https://127.0.0.1:36367=http://{dead}"),
+            "--probe-map",
+            &format!("https://127.0.0.1:33939=http://{dead}"),
+            "--health-path",
+            "/health",
+        ])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("rca: probing {}/health (RC1)", healthy.base_url())),
+        "targets are printed first: {stderr}"
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rcs = doc["root_causes"].as_array().unwrap();
+    let conclusion = |id: &str| {
+        rcs.iter().find(|r| r["id"] == id).unwrap()["reprobe"]["conclusion"]
+            .as_str()
+            .map(str::to_string)
+    };
+    assert_eq!(conclusion("RC1").as_deref(), Some("transient_or_load"));
+    assert_eq!(conclusion("RC2").as_deref(), Some("persistent_outage"));
+    assert_eq!(conclusion("RC4"), None, "a client pool cause is not probed");
+    let targets = doc["reprobe"]["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 3);
+    assert_eq!(targets[0]["logged_url"], "https://127.0.0.1:54789");
+    assert_eq!(healthy.requests(), 5);
+    let evidence = rcs[0]["verdict"]["evidence"].to_string();
+    assert!(evidence.contains("re-probe now:"), "{evidence}");
+}
+
+#[test]
+fn a_bad_health_path_is_a_usage_error() {
+    let log = common::samples_dir().join("seed-urllib3-2.log");
+    let out = rca()
+        .args([
+            "analyze",
+            log.to_str().unwrap(),
+            "--probe",
+            "--health-path",
+            "/<b>",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("rca: --health-path"), "{err}");
+    assert!(!err.contains("probing"), "nothing is probed: {err}");
+}
+
+#[test]
+fn analyze_sends_nothing_without_probe() {
+    let out = rca()
+        .args(["analyze", "--probe-map", "http://a=http://b", "x.log"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "--probe-map needs --probe");
+}
+
+#[test]
+fn reports_show_the_reprobe_section_escaped() {
+    let dead = refused_addr();
+    let log = common::samples_dir().join("seed-urllib3-2.log");
+    let dir = tempfile::tempdir().unwrap();
+    for (ext, heading) in [
+        ("md", "## Re-probe"),
+        ("html", "<h2 id=\"reprobe\">Re-probe</h2>"),
+    ] {
+        let path = dir.path().join(format!("rca.{ext}"));
+        rca()
+            .args(["analyze", log.to_str().unwrap(), "--probe", "-q", "-o"])
+            .arg(&path)
+            .args([
+                "--probe-map",
+                &format!("https://127.0.0.1:54789=http://{dead}"),
+                "--probe-map",
+                &format!("https://127.0.0.1:36367=http://{dead}"),
+                "--probe-map",
+                &format!("https://127.0.0.1:33939=http://{dead}"),
+                "--health-path",
+                "/health?a=1&b=2",
+            ])
+            .timeout(Duration::from_secs(60))
+            .assert()
+            .success();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(heading), "{ext}: no re-probe section");
+        assert!(
+            text.contains("is still down"),
+            "{ext}: no conclusion in the verdicts"
+        );
+        if ext == "html" {
+            assert!(text.contains("/health?a=1&#38;b=2"), "the URL is escaped");
+            assert!(!text.contains("a=1&b=2"));
+        }
+    }
+}

@@ -357,3 +357,82 @@ fn reports_show_the_reprobe_section_escaped() {
         }
     }
 }
+
+/// A TLS server on 127.0.0.1 with a fresh self-signed certificate for 127.0.0.1: answers
+/// `200 ok` to each request. Returns its port and a request counter.
+fn tls_server() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let key = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
+    let cert: CertificateDer<'static> = key.cert.der().clone();
+    let pkcs8 = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.signing_key.serialize_der()));
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![cert], pkcs8)
+    .unwrap();
+    let config = Arc::new(config);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counter = requests.clone();
+    std::thread::spawn(move || {
+        // Bounded: the probe opens a handful of connections.
+        for stream in listener.incoming().take(50) {
+            let Ok(stream) = stream else { continue };
+            let config = config.clone();
+            let counter = counter.clone();
+            std::thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                let conn = rustls::ServerConnection::new(config).unwrap();
+                let mut tls = rustls::StreamOwned::new(conn, stream);
+                let mut buf = [0u8; 4096];
+                let mut got = Vec::new();
+                while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match tls.read(&mut buf) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => got.extend_from_slice(&buf[..n]),
+                    }
+                }
+                counter.fetch_add(1, Ordering::SeqCst);
+                let _ = tls.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+                );
+                let _ = tls.flush();
+                tls.conn.send_close_notify();
+                let _ = tls.flush();
+            });
+        }
+    });
+    (port, requests)
+}
+
+#[test]
+fn tls_handshake_is_timed_and_certificates_are_verified() {
+    let (port, requests) = tls_server();
+    let url = format!("https://127.0.0.1:{port}/");
+    // A self-signed certificate is refused by default...
+    let (code, doc) = probe(&[&url]);
+    assert_eq!(code, 1);
+    let t = target(&doc);
+    assert_eq!(t["verdict"], "down");
+    assert!(
+        t["outcomes"]["tls_error"].as_u64().is_some_and(|n| n >= 1),
+        "{t:#}"
+    );
+    let err = t["timings"]["preflight_error"].as_str().unwrap();
+    assert!(err.contains("TLS handshake failed"), "{err}");
+    assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 0);
+    // ...and accepted with --insecure, with the handshake timed on its own.
+    let (code, doc) = probe(&[&url, "--insecure"]);
+    assert_eq!(code, 0, "{doc:#}");
+    let t = target(&doc);
+    assert_eq!(t["verdict"], "healthy");
+    assert!(t["timings"]["tls_ms"].as_f64().unwrap() > 0.0, "{t:#}");
+    assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 5);
+}

@@ -236,9 +236,18 @@ fn classify_timeout(timeout: ureq::Timeout) -> (ErrorClass, Category) {
 /// Maps an I/O error: refused and unreachable are connect failures (`connection_refused`,
 /// as `rca analyze` files EHOSTUNREACH), an OS-level `TimedOut` is a connect timeout (ureq
 /// reports its own read deadlines as `Timeout`), and everything else (reset, abort, broken
-/// pipe, EOF) is a read failure filed as `connection_reset`.
+/// pipe, EOF) is a read failure filed as `connection_reset`. A wrapped rustls error is a
+/// `tls_error`.
 pub fn classify_io(err: &io::Error) -> (ErrorClass, Category) {
     use io::ErrorKind as K;
+    // ureq hands rustls failures (an unknown issuer, a name mismatch, a server that does
+    // not speak TLS) over as I/O errors wrapping the rustls error.
+    if err
+        .get_ref()
+        .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
+    {
+        return (ErrorClass::Connect, Category::TlsError);
+    }
     match err.kind() {
         K::ConnectionRefused
         | K::HostUnreachable
@@ -286,6 +295,15 @@ mod tests {
         assert_eq!(classify(&io(io::ErrorKind::BrokenPipe)), reset);
         let timeout = (ErrorClass::Connect, Category::ConnectTimeout);
         assert_eq!(classify(&io(io::ErrorKind::TimedOut)), timeout);
+        // What ureq returns for a certificate rustls refuses.
+        let bad_cert = io::Error::new(
+            io::ErrorKind::InvalidData,
+            rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
+        );
+        assert_eq!(
+            classify(&ureq::Error::Io(bad_cert)),
+            (ErrorClass::Connect, Category::TlsError)
+        );
     }
 
     #[test]

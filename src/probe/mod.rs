@@ -19,6 +19,7 @@
 pub mod fold;
 pub mod stats;
 pub mod targets;
+pub mod tls;
 
 use crate::client::{
     Attempt, BreakerState, Client, ClientConfig, RateLimit, Request, Transition, TransitionReason,
@@ -89,11 +90,13 @@ pub struct Timings {
     /// TCP connect to the first address; `None` when it failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connect_ms: Option<f64>,
+    /// TLS handshake (https only) over the preflight connection; `None` when it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_ms: Option<f64>,
     /// Why the preflight failed, when it did (e.g. "connection refused").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preflight_error: Option<String>,
-    /// Median time to the response head of the health requests (TLS handshake included on
-    /// a new https connection: ureq does not expose the handshake on its own).
+    /// Median time to the response head of the health requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_byte_p50_ms: Option<f64>,
 }
@@ -248,7 +251,7 @@ fn probe_one(
 ) -> Result<TargetReport, String> {
     let client = client_for(cfg)?;
     let started = client.clock().now();
-    let mut timings = preflight(url, cfg.connect_timeout);
+    let mut timings = preflight(url, cfg.connect_timeout, cfg.insecure);
     let (health_attempts, mut stopped) = health_phase(url, cfg, &client, cap, deadline);
     let refs: Vec<&Attempt> = health_attempts.iter().collect();
     let circuit_now = client.breaker_state() == Some(BreakerState::Open);
@@ -408,9 +411,10 @@ fn first_byte_p50(attempts: &[&Attempt]) -> Option<f64> {
     Some(v[(v.len() - 1) / 2])
 }
 
-/// Times the DNS lookup and a bare TCP connect (closed at once, no request sent). The
-/// lookup runs on its own thread so that a stuck resolver cannot outlive the timeout.
-fn preflight(url: &str, timeout: Duration) -> Timings {
+/// Times the DNS lookup, a bare TCP connect and, for https, the TLS handshake (then closes
+/// the connection: no request is sent). The lookup runs on its own thread so that a stuck
+/// resolver cannot outlive the timeout.
+fn preflight(url: &str, timeout: Duration, insecure: bool) -> Timings {
     let mut t = Timings::default();
     let Ok(uri) = url.parse::<Uri>() else {
         return t;
@@ -453,9 +457,20 @@ fn preflight(url: &str, timeout: Duration) -> Timings {
     };
     t.dns_ms = Some(stats::ms(began.elapsed()));
     let began = Instant::now();
-    match TcpStream::connect_timeout(&addrs[0], timeout) {
-        Ok(_) => t.connect_ms = Some(stats::ms(began.elapsed())),
-        Err(e) => t.preflight_error = Some(format!("connect failed: {e}")),
+    let stream = match TcpStream::connect_timeout(&addrs[0], timeout) {
+        Ok(s) => s,
+        Err(e) => {
+            t.preflight_error = Some(format!("connect failed: {e}"));
+            return t;
+        }
+    };
+    t.connect_ms = Some(stats::ms(began.elapsed()));
+    if uri.scheme_str() == Some("https") {
+        let host = uri.host().unwrap_or_default().trim_matches(['[', ']']);
+        match tls::handshake(stream, host, insecure, timeout) {
+            Ok(d) => t.tls_ms = Some(stats::ms(d)),
+            Err(e) => t.preflight_error = Some(e),
+        }
     }
     t
 }

@@ -148,6 +148,7 @@ pub fn text(reports: &[TargetReport], cfg: &ProbeConfig, width: Option<u16>) -> 
         let timings: Vec<String> = [
             part("dns", t.dns_ms),
             part("connect", t.connect_ms),
+            part("tls", t.tls_ms),
             part("first byte (p50)", t.first_byte_p50_ms),
         ]
         .into_iter()

@@ -217,6 +217,23 @@ impl RequestResult {
 }
 
 #[cfg(test)]
+impl Attempt {
+    /// A first attempt at time zero with this outcome and latency (for unit tests).
+    pub(crate) fn fixture(outcome: Outcome, latency: Duration) -> Attempt {
+        Attempt {
+            number: 1,
+            at: Duration::ZERO,
+            wall: SystemTime::UNIX_EPOCH,
+            latency,
+            head_latency: None,
+            outcome,
+            slow: false,
+            delay_after: None,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -236,16 +253,7 @@ mod tests {
     }
 
     fn attempt(outcome: Outcome) -> Attempt {
-        Attempt {
-            number: 1,
-            at: Duration::ZERO,
-            wall: SystemTime::UNIX_EPOCH,
-            latency: Duration::ZERO,
-            head_latency: None,
-            outcome,
-            slow: false,
-            delay_after: None,
-        }
+        Attempt::fixture(outcome, Duration::ZERO)
     }
 
     fn result(stop: StopReason, outcomes: Vec<Outcome>) -> RequestResult {

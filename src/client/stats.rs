@@ -98,18 +98,11 @@ impl Stats {
 mod tests {
     use super::*;
     use crate::client::attempt::Outcome;
-    use std::time::SystemTime;
 
     fn attempt(outcome: Outcome, slow: bool) -> Attempt {
         Attempt {
-            number: 1,
-            at: Duration::ZERO,
-            wall: SystemTime::UNIX_EPOCH,
-            latency: Duration::ZERO,
-            head_latency: None,
-            outcome,
             slow,
-            delay_after: None,
+            ..Attempt::fixture(outcome, Duration::ZERO)
         }
     }
 

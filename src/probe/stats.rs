@@ -247,19 +247,9 @@ pub fn ms(d: Duration) -> f64 {
 mod tests {
     use super::*;
     use crate::model::Category;
-    use std::time::SystemTime;
 
     fn attempt(outcome: Outcome, latency_ms: u64) -> Attempt {
-        Attempt {
-            number: 1,
-            at: Duration::ZERO,
-            wall: SystemTime::UNIX_EPOCH,
-            latency: Duration::from_millis(latency_ms),
-            head_latency: None,
-            outcome,
-            slow: false,
-            delay_after: None,
-        }
+        Attempt::fixture(outcome, Duration::from_millis(latency_ms))
     }
 
     fn status(s: u16, latency_ms: u64) -> Attempt {

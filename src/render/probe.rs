@@ -1,9 +1,10 @@
 //! Printers for `rca probe`: a JSON document (schema in README.md) and terminal tables. The
 //! same target table also serves the text output of `rca analyze --probe`.
 
+use super::text::table;
 use crate::probe::stats::{Latency, mix};
 use crate::probe::{ProbeConfig, TargetReport};
-use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{Cell, CellAlignment, Table};
 use serde::Serialize;
 
 /// The JSON document of `rca probe --format json`.
@@ -42,16 +43,6 @@ pub fn json(reports: &[TargetReport], cfg: &ProbeConfig) -> String {
     let mut s = serde_json::to_string_pretty(&doc).expect("probe report serialises");
     s.push('\n');
     s
-}
-
-fn table(width: Option<u16>) -> Table {
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED);
-    t.set_content_arrangement(match width {
-        None => ContentArrangement::Dynamic,
-        Some(_) => ContentArrangement::Disabled,
-    });
-    t
 }
 
 fn latency_cell(l: Option<Latency>) -> String {

@@ -64,7 +64,8 @@ pub fn render(a: &Analysis, width: Option<u16>) -> String {
     out
 }
 
-fn table(width: Option<u16>) -> Table {
+/// A table in the house style: fitted to a terminal, never wrapped when piped.
+pub(crate) fn table(width: Option<u16>) -> Table {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED);
     match width {

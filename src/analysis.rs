@@ -242,6 +242,9 @@ pub struct Analysis {
     /// `Retry-After` values the log shows (none: the log never prints the header).
     #[serde(skip_serializing_if = "retry_after_absent")]
     pub retry_after: crate::collect::RetryAfterSeen,
+    /// urllib3's sleeps before retries, per path template (DEBUG logs with ms times).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub retry_sleeps: BTreeMap<String, crate::collect::RetrySleeps>,
     /// A re-probe of the servers the root causes name (`rca analyze --probe`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reprobe: Option<crate::probe::fold::Reprobe>,
@@ -317,6 +320,7 @@ pub fn build(
         responses: collected.responses.values().cloned().collect(),
         retry_gaps: collected.retry_gaps.clone(),
         retry_after: collected.retry_after.clone(),
+        retry_sleeps: collected.retry_sleeps.clone(),
         reprobe: None,
         rca: Default::default(),
         recommendations: Vec::new(),

@@ -103,6 +103,10 @@ pub struct Collector<'s> {
     retry_seq: HashMap<(u32, String), (i64, i64)>,
     retry_gaps: BTreeMap<String, RetryGaps>,
     retry_after: RetryAfterSeen,
+    /// `Incremented Retry` DEBUG lines waiting for their `Retry:`/`Retrying` line, by (test,
+    /// path): (time in ms, how many are pending; more than one cannot be paired).
+    pending_sleeps: HashMap<(u32, String), (i64, u32)>,
+    retry_sleeps: BTreeMap<String, RetrySleeps>,
     seen: HashMap<(u32, u64), [u32; SOURCES]>,
     session_saw_exhausted_retry: bool,
     failed_order: Vec<u32>,
@@ -132,6 +136,8 @@ pub struct Collected {
     pub retry_gaps: BTreeMap<String, RetryGaps>,
     /// `Retry-After` values the log shows.
     pub retry_after: RetryAfterSeen,
+    /// urllib3's sleeps before retries (DEBUG logs), per path template.
+    pub retry_sleeps: BTreeMap<String, RetrySleeps>,
     /// pytest's own final counts, if the final line was read.
     pub final_counts: Option<pytest::FinalCounts>,
     /// A `test session starts` banner or a `-q` progress line was seen.
@@ -167,6 +173,8 @@ impl<'s> Collector<'s> {
             retry_seq: HashMap::new(),
             retry_gaps: BTreeMap::new(),
             retry_after: RetryAfterSeen::default(),
+            pending_sleeps: HashMap::new(),
+            retry_sleeps: BTreeMap::new(),
             seen: HashMap::new(),
             session_saw_exhausted_retry: false,
             failed_order: Vec::new(),
@@ -401,6 +409,7 @@ impl<'s> Collector<'s> {
         if let Some(delay) = crate::responses::retry_after(text) {
             self.retry_after.add(delay, lineno);
         }
+        self.note_retry_sleep(text, ci_time);
         if memchr::memmem::find(text, b"HTTP").is_some()
             && let Some(r) = crate::responses::parse(text)
         {
@@ -568,6 +577,44 @@ impl<'s> Collector<'s> {
             g.add(ms - prev_ms, precise, fields.timeout_s);
         }
         self.retry_seq.insert(key, (ms, total));
+    }
+
+    /// Measures urllib3's sleep before a retry from its DEBUG lines: `Retry.increment` logs
+    /// "Incremented Retry for (url='/p')", then urlopen sleeps (backoff or Retry-After) and
+    /// logs "Retry: /p" (status retries) or the "Retrying (...) ...: /p" warning (errors).
+    fn note_retry_sleep(&mut self, text: &[u8], ci_time: Option<&[u8]>) {
+        let Some((path, status)) = retry_debug_line(text) else {
+            return;
+        };
+        let Some((ms, true)) =
+            timestamp_of(ci_time, text).and_then(|t| crate::event::epoch_millis(&t))
+        else {
+            return; // whole seconds cannot measure sleeps of a fraction of one
+        };
+        let key = (self.current.unwrap_or(SESSION), path);
+        match status {
+            None => {
+                let e = self.pending_sleeps.entry(key).or_insert((ms, 0));
+                *e = (ms, e.1 + 1);
+            }
+            Some(is_status) => {
+                let Some((at, pending)) = self.pending_sleeps.remove(&key) else {
+                    return;
+                };
+                if pending == 1 && ms >= at {
+                    let s = self
+                        .retry_sleeps
+                        .entry(crate::event::path_template(&key.1))
+                        .or_default();
+                    let gaps = if is_status {
+                        &mut s.status
+                    } else {
+                        &mut s.error
+                    };
+                    gaps.add(ms - at, true, None);
+                }
+            }
+        }
     }
 
     /// Remembers request context from traceback argument displays.
@@ -810,6 +857,7 @@ impl<'s> Collector<'s> {
             },
             retry_gaps: self.retry_gaps,
             retry_after: self.retry_after,
+            retry_sleeps: self.retry_sleeps,
             final_counts: self.final_counts,
             saw_session_start: self.saw_session_start || self.saw_progress,
             verbose_results: self.verbose_results,
@@ -846,6 +894,39 @@ impl RetryAfterSeen {
     }
 }
 
+/// urllib3's sleeps before retrying, measured from DEBUG lines with millisecond times.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct RetrySleeps {
+    /// Before status retries ("Retry: /p"): backoff, or the server's Retry-After.
+    pub status: RetryGaps,
+    /// Before retries after connection errors ("Retrying (...)"): backoff only.
+    pub error: RetryGaps,
+}
+
+/// The path of a urllib3 retry DEBUG line, and `None` for "Incremented Retry" (the sleep
+/// starts), `Some(true)` for "Retry: /p" (a status retry starts), `Some(false)` for the
+/// "Retrying (...) after ...: /p" warning (a retry after an error starts).
+fn retry_debug_line(text: &[u8]) -> Option<(String, Option<bool>)> {
+    const INCREMENTED: &[u8] = b"Incremented Retry for (url='";
+    if let Some(i) = memchr::memmem::find(text, INCREMENTED) {
+        let rest = &text[i + INCREMENTED.len()..];
+        let end = memchr::memmem::find(rest, b"'): ")?;
+        return Some((String::from_utf8_lossy(&rest[..end]).into_owned(), None));
+    }
+    if let Some(i) = memchr::memmem::find(text, b"connectionpool: Retry: ") {
+        let path = text[i + 23..].trim_ascii();
+        return (!path.is_empty() && !path.contains(&b' '))
+            .then(|| (String::from_utf8_lossy(path).into_owned(), Some(true)));
+    }
+    if memchr::memmem::find(text, b"Retrying (Retry(").is_some() {
+        let i = memchr::memmem::rfind(text, b": ")?;
+        let path = text[i + 2..].trim_ascii();
+        return (path.starts_with(b"/") && !path.contains(&b' '))
+            .then(|| (String::from_utf8_lossy(path).into_owned(), Some(false)));
+    }
+    None
+}
+
 /// Gaps between consecutive retries of one request to one target.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct RetryGaps {
@@ -876,6 +957,23 @@ impl RetryGaps {
         self.max_ms = self.max_ms.max(gap_ms);
         self.precise &= precise;
         self.timeout_s = self.timeout_s.or(timeout_s);
+    }
+
+    /// Adds another set of gaps to this one.
+    pub fn merge(&mut self, other: &RetryGaps) {
+        if other.pairs == 0 {
+            return;
+        }
+        if self.pairs == 0 {
+            *self = other.clone();
+            return;
+        }
+        self.pairs += other.pairs;
+        self.total_ms += other.total_ms;
+        self.min_ms = self.min_ms.min(other.min_ms);
+        self.max_ms = self.max_ms.max(other.max_ms);
+        self.precise &= other.precise;
+        self.timeout_s = self.timeout_s.or(other.timeout_s);
     }
 
     /// Mean gap in seconds.
@@ -1063,6 +1161,27 @@ fn is_retry_attempt(text: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urllib3_retry_debug_lines() {
+        let inc = b"2026-11-27 12:36:01.948 [  DEBUG] urllib3.util.retry: Incremented Retry for (url='/ratelimit/x'): Retry(total=1, connect=None, read=None, redirect=None, status=None)";
+        assert_eq!(
+            retry_debug_line(inc),
+            Some(("/ratelimit/x".to_string(), None))
+        );
+        let status =
+            b"2026-11-27 12:36:02.951 [  DEBUG] urllib3.connectionpool: Retry: /ratelimit/x";
+        assert_eq!(
+            retry_debug_line(status),
+            Some(("/ratelimit/x".to_string(), Some(true)))
+        );
+        let error = b"WARNING  urllib3.connectionpool:connectionpool.py:870 Retrying (Retry(total=0, connect=None, read=None, redirect=None, status=None)) after connection broken by 'ConnectTimeoutError(...)': /focus-server/configure";
+        assert_eq!(
+            retry_debug_line(error),
+            Some(("/focus-server/configure".to_string(), Some(false)))
+        );
+        assert_eq!(retry_debug_line(b"app: Retry: later, maybe"), None);
+    }
 
     #[test]
     fn short_names_of_nodeids() {

@@ -540,6 +540,27 @@ const HE: &[(&str, &str)] = &[
         r"^re-probe now: (?P<u>\S+) is degraded \((?P<a>\d+) of (?P<s>\d+) answered, failures: (?P<m>.+)\)$",
         "בדיקה חוזרת עכשיו: {u} במצב ירוד ({a} מתוך {s} נענו, כשלים: {m})",
     ),
+    // urllib3 DEBUG sleeps
+    (
+        r"^urllib3 slept (?P<a>[\d.]+)-(?P<b>[\d.]+) s before each of (?P<n>\d+) status retr\(ies\) on HTTP (?P<s>\d{3}) \(between its DEBUG 'Incremented Retry' and 'Retry:' lines\)$",
+        "urllib3 המתין {a}-{b} שניות לפני כל אחד מ-{n} הניסיונות החוזרים על HTTP {s} (בין שורות ה-DEBUG 'Incremented Retry' ו-'Retry:')",
+    ),
+    (
+        r"^urllib3 slept (?P<a>[\d.]+)-(?P<b>[\d.]+) s \(mean (?P<m>[\d.]+) s\) before each of (?P<n>\d+) retr\(ies\) after a connection error \(between its DEBUG 'Incremented Retry' and 'Retrying' lines\)$",
+        "urllib3 המתין {a}-{b} שניות (ממוצע {m}) לפני כל אחד מ-{n} הניסיונות החוזרים אחרי שגיאת חיבור (בין שורות ה-DEBUG 'Incremented Retry' ו-'Retrying')",
+    ),
+    (
+        r"^shorter sleeps mean Retry-After was not honoured$",
+        "המתנות קצרות יותר פירושן שה-Retry-After לא כובד",
+    ),
+    (
+        r"^no wait before retrying: a Retry-After, if the server sent one, was not honoured$",
+        "אין המתנה לפני ניסיון חוזר: Retry-After, אם השרת שלח כזה, לא כובד",
+    ),
+    (
+        r"^the log does not show the header, so this is the server's Retry-After or the client's backoff$",
+        "הלוג לא מראה את הכותרת, כך שזה ה-Retry-After של השרת או ה-backoff של הלקוח",
+    ),
     // outage windows
     (
         r"^(?P<a>[\d-]+ [\d:]+) – (?P<b>[\d-]+ [\d:]+) UTC: (?P<n>\d+) failed tests within (?P<d>\d+) s$",

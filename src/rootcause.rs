@@ -1092,6 +1092,26 @@ pub fn observed_backoff(a: &Analysis, rc: &RootCause, fs: &[&Finding]) -> Option
     if fs.iter().all(|f| f.retry_attempts == 0) {
         return None;
     }
+    let refs: Vec<&&Finding> = fs.iter().collect();
+    if let Some(slept) = sleeps_for(a, &refs, false) {
+        return Some(CrossCheck {
+            id: "observed_backoff",
+            title: "backoff observed between attempts".to_string(),
+            statement: format!(
+                "urllib3 slept {:.2}-{:.2} s (mean {:.2} s) before each of {} retr(ies) after a connection error (between its DEBUG 'Incremented Retry' and 'Retrying' lines)",
+                slept.min_ms as f64 / 1000.0,
+                slept.max_ms as f64 / 1000.0,
+                slept.mean_s(),
+                slept.pairs
+            ),
+            locations: fs
+                .iter()
+                .filter(|f| f.retry_attempts > 0)
+                .flat_map(|f| f.locations.iter().copied())
+                .take(3)
+                .collect(),
+        });
+    }
     let target = rc.target.as_deref()?;
     let gaps = a
         .retry_gaps
@@ -1192,6 +1212,9 @@ pub fn retry_after(a: &Analysis, fs: &[&Finding]) -> Option<CrossCheck> {
         .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))
         .map(|ms| ms / 1000.0);
     let asked = (a.retry_after.count > 0).then_some(&a.retry_after);
+    if let Some(slept) = sleeps_for(a, &exhausted, true) {
+        return Some(retry_after_from_sleeps(status, &slept, asked, &exhausted));
+    }
     let target = exhausted.iter().find_map(|f| f.target.as_deref());
     // Waits between attempts: one fewer than the attempts the Retry settings allow.
     let waits = attempts_from_retry(a, target).map(|n| (n - 1).max(1));
@@ -1245,6 +1268,70 @@ pub fn retry_after(a: &Analysis, fs: &[&Finding]) -> Option<CrossCheck> {
             .take(3)
             .collect(),
     })
+}
+
+/// urllib3's measured sleeps before retries of these findings' endpoints: before status
+/// retries (`status`) or before retries after errors.
+fn sleeps_for(a: &Analysis, fs: &[&&Finding], status: bool) -> Option<crate::collect::RetryGaps> {
+    let mut out = crate::collect::RetryGaps::default();
+    let mut seen = BTreeSet::new();
+    for f in fs {
+        let Some(endpoint) = f.endpoint.as_deref() else {
+            continue;
+        };
+        let path = endpoint.rsplit(' ').next().unwrap_or(endpoint);
+        if !seen.insert(path) {
+            continue;
+        }
+        if let Some(s) = a.retry_sleeps.get(path) {
+            out.merge(if status { &s.status } else { &s.error });
+        }
+    }
+    (out.pairs > 0).then_some(out)
+}
+
+/// The Retry-After check when DEBUG lines show how long urllib3 slept before each status
+/// retry: the sleep is exactly what the client waited.
+fn retry_after_from_sleeps(
+    status: u16,
+    slept: &crate::collect::RetryGaps,
+    asked: Option<&crate::collect::RetryAfterSeen>,
+    exhausted: &[&&Finding],
+) -> CrossCheck {
+    let mut statement = format!(
+        "urllib3 slept {:.2}-{:.2} s before each of {} status retr(ies) on HTTP {status} (between its DEBUG 'Incremented Retry' and 'Retry:' lines)",
+        slept.min_ms as f64 / 1000.0,
+        slept.max_ms as f64 / 1000.0,
+        slept.pairs
+    );
+    match asked {
+        Some(r) if (slept.min_ms as f64) < r.min_s * 1000.0 - 50.0 => statement.push_str(&format!(
+            "; the server asked to wait {} s (Retry-After, L{}); shorter sleeps mean Retry-After was not honoured",
+            trim_float(r.min_s),
+            r.first_line
+        )),
+        Some(r) => statement.push_str(&format!(
+            "; the server asked to wait {} s (Retry-After, L{}); consistent with Retry-After being honoured",
+            trim_float(r.min_s),
+            r.first_line
+        )),
+        None if slept.max_ms < 50 => statement.push_str(
+            "; no wait before retrying: a Retry-After, if the server sent one, was not honoured",
+        ),
+        None => statement.push_str(
+            "; the log does not show the header, so this is the server's Retry-After or the client's backoff",
+        ),
+    }
+    CrossCheck {
+        id: "retry_after",
+        title: "Retry-After on status retries".to_string(),
+        statement,
+        locations: exhausted
+            .iter()
+            .flat_map(|f| f.locations.iter().copied())
+            .take(3)
+            .collect(),
+    }
 }
 
 /// Pool size in the pool-full warnings against the concurrency the tests ran at.
@@ -1503,6 +1590,7 @@ mod tests {
             responses: Vec::new(),
             retry_gaps: BTreeMap::new(),
             retry_after: crate::collect::RetryAfterSeen::default(),
+            retry_sleeps: BTreeMap::new(),
             reprobe: None,
             rca: RootCauseAnalysis::default(),
             recommendations: Vec::new(),

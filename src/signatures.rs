@@ -122,6 +122,9 @@ pub const EXTRA_LITERALS: &[&str] = &[
     "retry-after",
     "Retry-after",
     "RETRY-AFTER",
+    // urllib3 DEBUG lines around a retry's sleep (see `collect::retry_debug_line`).
+    "Incremented Retry for (url='",
+    "connectionpool: Retry: ",
 ];
 
 impl SignatureSet {

@@ -205,3 +205,54 @@ fn the_seed_reports_own_excerpt_yields_its_reasoning() {
         );
     }
 }
+
+#[test]
+fn debug_logs_show_what_urllib3_actually_slept() {
+    // The errors suite's 429 and 503 servers send "Retry-After: 1", which urllib3 honours:
+    // its DEBUG lines put the sleep between "Incremented Retry" and "Retry:" at 1 s. Its
+    // connect-timeout retries use backoff_factor 0.1: no sleep, then about 0.1 s.
+    for name in ["debug-urllib3-2", "debug-urllib3-1.26"] {
+        let v = analyse(name);
+        let statements: Vec<String> = v["root_causes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["cross_checks"].as_array().unwrap())
+            .map(|c| {
+                format!(
+                    "{}: {}",
+                    c["id"].as_str().unwrap(),
+                    c["statement"].as_str().unwrap()
+                )
+            })
+            .collect();
+        let find = |prefix: &str| {
+            statements
+                .iter()
+                .find(|s| s.starts_with(prefix))
+                .unwrap_or_else(|| panic!("{name}: no {prefix:?} in {statements:#?}"))
+        };
+        let s = find("retry_after: urllib3 slept 1.0");
+        assert!(s.contains("status retr(ies) on HTTP"), "{name}: {s}");
+        for status in [429, 503] {
+            assert!(
+                statements
+                    .iter()
+                    .any(|s| s.starts_with("retry_after: urllib3 slept 1.0")
+                        && s.contains(&format!("on HTTP {status}"))),
+                "{name}: no 1 s sleep before {status} retries: {statements:#?}"
+            );
+        }
+        let backoff = find("observed_backoff: urllib3 slept 0.00-0.1");
+        assert!(
+            backoff.contains("after a connection error"),
+            "{name}: {backoff}"
+        );
+        // The same run at INFO level shows none of this.
+        let info = analyse(&name.replace("debug", "errors"));
+        assert!(
+            check(&info, "retry_after").is_none(),
+            "{name}: INFO has no sleeps"
+        );
+    }
+}

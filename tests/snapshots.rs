@@ -43,6 +43,7 @@ fn markdown_reports() {
         "errors-urllib3-2",
         "httpx",
         "dns-urllib3-2",
+        "debug-urllib3-2",
     ] {
         insta::assert_snapshot!(format!("{sample}.md"), report(sample, "md"));
     }

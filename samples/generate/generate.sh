@@ -106,5 +106,10 @@ run shape-tb-no        errors "$B" -- $LIVE --tb=no
 run shape-color        errors "$B" -- $LIVE --color=yes
 run shape-xdist        errors "$B" -- -n 2 -v
 run shape-durations    errors "$B" -- $LIVE --durations=5
+# 7: the errors suite at DEBUG level with millisecond timestamps: urllib3's response lines
+#    ("GET /x HTTP/1.1" 503), "Incremented Retry" and "Retry:" lines, connection churn
+DEBUG_FMT="log_cli_format=%(asctime)s.%(msecs)03d [%(levelname)7s] %(name)s: %(message)s"
+run debug-urllib3-2    errors "$B" --strict -- -v --log-cli-level=DEBUG -o "$DEBUG_FMT"
+run debug-urllib3-1.26 errors "$A" --strict -- -v --log-cli-level=DEBUG -o "$DEBUG_FMT"
 
 exit $STATUS

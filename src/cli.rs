@@ -8,6 +8,8 @@ use crate::signatures::SignatureSet;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 
+mod history;
+
 /// Exit code: analysis done, nothing matched `--fail-on`.
 pub const EXIT_OK: i32 = 0;
 /// Exit code: `--fail-on` categories were found.
@@ -27,6 +29,7 @@ Examples:
   pytest -v 2>&1 | rca analyze -           read standard input
   rca analyze run.log --fail-on connect_timeout,dns_failure   exit 1 if any are found
   rca analyze run.log --rules team-rules.toml
+  rca analyze run.log --record --label branch=main   also store the run in the history
 
 Exit codes: 0 analysed, 1 --fail-on matched, 2 usage or input error.";
 
@@ -49,6 +52,16 @@ enum Command {
         after_help = "Examples:\n  rca signatures\n  rca signatures --format json\n  rca signatures --rules team-rules.toml"
     )]
     Signatures(SignaturesArgs),
+    /// Store saved JSON reports (`rca analyze --format json`) in the run history.
+    #[command(after_help = history::RECORD_EXAMPLES)]
+    Record(history::RecordArgs),
+    /// Trend over recorded runs: pass rates, categories, new/still failing, fixed and flaky
+    /// tests, new/recurring/resolved root causes.
+    #[command(after_help = history::TREND_EXAMPLES)]
+    Trend(history::TrendArgs),
+    /// List or prune the recorded runs.
+    #[command(subcommand, after_help = history::HISTORY_EXAMPLES)]
+    History(history::HistoryCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -87,6 +100,8 @@ struct AnalyzeArgs {
     /// Read buffer size in bytes (for testing).
     #[arg(long, hide = true, default_value_t = crate::lines::DEFAULT_CHUNK)]
     buffer_size: usize,
+    #[command(flatten)]
+    history: history::AnalyzeRecord,
 }
 
 #[derive(Debug, clap::Args)]
@@ -145,6 +160,9 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Analyze(args) => analyze(args),
         Command::Signatures(args) => signatures(args),
+        Command::Record(args) => history::record(args),
+        Command::Trend(args) => history::trend(args),
+        Command::History(cmd) => history::history(cmd),
     };
     match result {
         Ok(code) => code,
@@ -232,6 +250,7 @@ fn analyze(args: AnalyzeArgs) -> Result<i32, String> {
         };
         append_file(std::path::Path::new(&path), &md)?;
     }
+    history::record_analysis(&args.history, &analysis, &args.files, args.quiet)?;
     if !args.quiet {
         for w in &analysis.warnings {
             eprintln!("rca: warning: {w}");

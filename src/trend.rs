@@ -151,7 +151,7 @@ pub struct TestTrend {
 /// One root cause fingerprint across runs.
 #[derive(Debug, Clone, Serialize)]
 pub struct CauseTrend {
-    /// `family|target`.
+    /// `family|target|kinds` (README "History and trend").
     pub fingerprint: String,
     /// `new`, `recurring` or `resolved`.
     pub status: &'static str,

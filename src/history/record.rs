@@ -54,10 +54,11 @@ pub struct FindingRecord {
     pub root_cause: Option<String>,
 }
 
-/// A root cause of the run, keyed by a fingerprint stable across runs: `family|target`.
+/// A root cause of the run, keyed by a fingerprint stable across runs (see
+/// [`root_cause_fingerprint`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RootCauseRecord {
-    /// `family|target` (target empty when unknown).
+    /// `family|target|kinds` (see [`root_cause_fingerprint`]).
     pub fingerprint: String,
     /// Title as the report gives it.
     pub title: String,
@@ -282,7 +283,12 @@ impl ReportDoc {
         let mut rc_of_finding: BTreeMap<String, String> = BTreeMap::new();
         let mut root_causes: BTreeMap<String, RootCauseRecord> = BTreeMap::new();
         for rc in &self.root_causes {
-            let fp = root_cause_fingerprint(&rc.family, rc.target.as_deref());
+            let member_fps: Vec<&str> = rc
+                .findings
+                .iter()
+                .filter_map(|f| finding_fp.get(f.as_str()).copied())
+                .collect();
+            let fp = root_cause_fingerprint(&rc.family, rc.target.as_deref(), &member_fps);
             for f in &rc.findings {
                 if let Some(ffp) = finding_fp.get(f.as_str()) {
                     rc_of_finding.insert(ffp.to_string(), fp.clone());
@@ -333,9 +339,24 @@ impl ReportDoc {
     }
 }
 
-/// The fingerprint that identifies a root cause across runs: failure family and target.
-pub fn root_cause_fingerprint(family: &str, target: Option<&str>) -> String {
-    format!("{family}|{}", target.unwrap_or(""))
+/// The fingerprint that identifies a root cause across runs: failure family, target, and
+/// the distinct `category[:status]` of its findings (read from their fingerprints,
+/// `category|target|endpoint|status`), e.g. `error_responses|api:443|http_error:500`.
+pub fn root_cause_fingerprint(family: &str, target: Option<&str>, findings: &[&str]) -> String {
+    let mut kinds: Vec<String> = findings
+        .iter()
+        .map(|fp| {
+            let parts: Vec<&str> = fp.split('|').collect();
+            let category = parts.first().copied().unwrap_or("");
+            match parts.get(3).copied().filter(|s| !s.is_empty()) {
+                Some(status) => format!("{category}:{status}"),
+                None => category.to_string(),
+            }
+        })
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    format!("{family}|{}|{}", target.unwrap_or(""), kinds.join("+"))
 }
 
 /// One entry per node id; when a node id appears twice the failing outcome wins.
@@ -417,10 +438,13 @@ mod tests {
         assert_eq!(r.counts.failed, 2);
         assert_eq!(r.tests.len(), 3);
         assert_eq!(r.categories["dns_failure"], 4);
-        assert_eq!(r.root_causes[0].fingerprint, "unreachable|db:5432");
+        assert_eq!(
+            r.root_causes[0].fingerprint,
+            "unreachable|db:5432|dns_failure"
+        );
         assert_eq!(
             r.findings[0].root_cause.as_deref(),
-            Some("unreachable|db:5432")
+            Some("unreachable|db:5432|dns_failure")
         );
     }
 

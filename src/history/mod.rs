@@ -93,7 +93,7 @@ pub fn redact_url(url: &str) -> String {
 
 enum Backend {
     Sqlite(sqlite::Db),
-    Postgres(postgres::Db),
+    Postgres(Box<postgres::Db>),
 }
 
 /// An open, migrated history.
@@ -106,7 +106,7 @@ impl History {
     pub fn open(target: &Target) -> Result<History, Error> {
         let backend = match target {
             Target::Sqlite(path) => Backend::Sqlite(sqlite::Db::open(path)?),
-            Target::Postgres(url) => Backend::Postgres(postgres::Db::open(url)?),
+            Target::Postgres(url) => Backend::Postgres(Box::new(postgres::Db::open(url)?)),
         };
         Ok(History { backend })
     }

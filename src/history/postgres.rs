@@ -6,7 +6,8 @@ use super::Error;
 use super::schema;
 use super::store::{Param, Tx, Value};
 use ::postgres::types::{ToSql, Type};
-use ::postgres::{Client, NoTls};
+use ::postgres::{Client, NoTls, Statement};
+use std::collections::HashMap;
 
 /// Advisory lock key taken while migrating ("rca" + 1).
 const MIGRATION_LOCK: i64 = 0x7263_6101;
@@ -14,6 +15,8 @@ const MIGRATION_LOCK: i64 = 0x7263_6101;
 /// An open PostgreSQL history.
 pub struct Db {
     client: Client,
+    /// Statements prepared on this connection, by SQL text (saves a round trip each).
+    statements: HashMap<String, Statement>,
 }
 
 impl Db {
@@ -26,7 +29,10 @@ impl Db {
                 message(&e)
             ))
         })?;
-        let mut db = Db { client };
+        let mut db = Db {
+            client,
+            statements: HashMap::new(),
+        };
         db.with_tx(true, |tx| {
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[MIGRATION_LOCK.into()])?;
             schema::migrate(tx).map(|_| ())
@@ -41,13 +47,30 @@ impl Db {
         f: impl FnOnce(&mut dyn Tx) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let mut tx = self.client.transaction()?;
-        let out = f(&mut PgTx(&mut tx))?;
+        let out = f(&mut PgTx {
+            tx: &mut tx,
+            statements: &mut self.statements,
+        })?;
         tx.commit()?;
         Ok(out)
     }
 }
 
-struct PgTx<'a, 'b>(&'a mut ::postgres::Transaction<'b>);
+struct PgTx<'a, 'b> {
+    tx: &'a mut ::postgres::Transaction<'b>,
+    statements: &'a mut HashMap<String, Statement>,
+}
+
+impl PgTx<'_, '_> {
+    fn statement(&mut self, sql: &str) -> Result<Statement, Error> {
+        if let Some(st) = self.statements.get(sql) {
+            return Ok(st.clone());
+        }
+        let st = self.tx.prepare(sql)?;
+        self.statements.insert(sql.to_string(), st.clone());
+        Ok(st)
+    }
+}
 
 fn boxed<'a>(params: &'a [Param<'a>]) -> Vec<Box<dyn ToSql + Sync + 'a>> {
     params
@@ -66,13 +89,15 @@ impl Tx for PgTx<'_, '_> {
     fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, Error> {
         let owned = boxed(params);
         let refs: Vec<&(dyn ToSql + Sync)> = owned.iter().map(|b| &**b as _).collect();
-        Ok(self.0.execute(sql, &refs)?)
+        let st = self.statement(sql)?;
+        Ok(self.tx.execute(&st, &refs)?)
     }
 
     fn query(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Vec<Value>>, Error> {
         let owned = boxed(params);
         let refs: Vec<&(dyn ToSql + Sync)> = owned.iter().map(|b| &**b as _).collect();
-        let rows = self.0.query(sql, &refs)?;
+        let st = self.statement(sql)?;
+        let rows = self.tx.query(&st, &refs)?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let mut values = Vec::with_capacity(row.len());
@@ -93,7 +118,7 @@ impl Tx for PgTx<'_, '_> {
     }
 
     fn batch(&mut self, sql: &str) -> Result<(), Error> {
-        Ok(self.0.batch_execute(sql)?)
+        Ok(self.tx.batch_execute(sql)?)
     }
 }
 

@@ -95,7 +95,7 @@ pub struct RunFilter {
 }
 
 /// Test hook: when `RCA_TEST_PAUSE_IN_RECORD` names a file, the recorder creates it after
-/// writing half of a run's tests and sleeps inside the open transaction, so a test can kill
+/// writing the first half of a run's tests and sleeps inside the open transaction, so a test can kill
 /// the process mid-record. Not for users; documented in tests/history.rs.
 const PAUSE_HOOK: &str = "RCA_TEST_PAUSE_IN_RECORD";
 
@@ -130,23 +130,10 @@ pub fn record(tx: &mut dyn Tx, run: &RunRecord) -> Result<bool, Error> {
             &[(&run.id).into(), k.into(), v.into()],
         )?;
     }
-    let half = run.tests.len() / 2;
-    for (i, t) in run.tests.iter().enumerate() {
-        if i == half {
-            pause_for_tests();
-        }
-        let cats = t.categories.join(",");
-        tx.execute(
-            "INSERT INTO run_tests (run_id, nodeid, outcome, categories) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (run_id, nodeid) DO NOTHING",
-            &[
-                (&run.id).into(),
-                (&t.nodeid).into(),
-                (&t.outcome).into(),
-                (&cats).into(),
-            ],
-        )?;
-    }
+    let (first, second) = run.tests.split_at(run.tests.len() / 2);
+    insert_tests(tx, &run.id, first)?;
+    pause_for_tests();
+    insert_tests(tx, &run.id, second)?;
     for (cat, n) in &run.categories {
         tx.execute(
             "INSERT INTO run_categories (run_id, category, events) VALUES ($1, $2, $3)",
@@ -183,6 +170,34 @@ pub fn record(tx: &mut dyn Tx, run: &RunRecord) -> Result<bool, Error> {
         )?;
     }
     Ok(true)
+}
+
+/// Rows per multi-row INSERT of tests (one round trip each on PostgreSQL).
+const TEST_ROWS_PER_INSERT: usize = 100;
+
+fn insert_tests(tx: &mut dyn Tx, run_id: &str, tests: &[TestOutcome]) -> Result<(), Error> {
+    for chunk in tests.chunks(TEST_ROWS_PER_INSERT) {
+        let cats: Vec<String> = chunk.iter().map(|t| t.categories.join(",")).collect();
+        let mut sql =
+            String::from("INSERT INTO run_tests (run_id, nodeid, outcome, categories) VALUES ");
+        let mut params: Vec<Param<'_>> = Vec::with_capacity(chunk.len() * 4);
+        for (i, (t, c)) in chunk.iter().zip(&cats).enumerate() {
+            let n = i * 4;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("(${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4));
+            params.extend([
+                run_id.into(),
+                (&t.nodeid).into(),
+                (&t.outcome).into(),
+                c.into(),
+            ]);
+        }
+        sql.push_str(" ON CONFLICT (run_id, nodeid) DO NOTHING");
+        tx.execute(&sql, &params)?;
+    }
+    Ok(())
 }
 
 fn int(v: u64) -> Param<'static> {

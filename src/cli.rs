@@ -8,6 +8,8 @@ use crate::signatures::SignatureSet;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 
+mod history;
+
 /// Exit code: analysis done, nothing matched `--fail-on`.
 pub const EXIT_OK: i32 = 0;
 /// Exit code: `--fail-on` categories were found.
@@ -29,6 +31,7 @@ Examples:
   rca analyze run.log --rules team-rules.toml
   rca analyze run.log --probe -o rca.md    re-probe the servers the root causes name
   rca analyze run.log --probe --probe-map https://10.10.10.100:443=https://staging.internal
+  rca analyze run.log --record --label branch=main   also store the run in the history
 
 Exit codes: 0 analysed, 1 --fail-on matched, 2 usage or input error.";
 
@@ -45,7 +48,7 @@ enum Command {
     /// Read pytest console logs (plain or gzip) and/or JUnit XML, classify HTTP-client
     /// failures and attribute them to tests.
     #[command(after_help = ANALYZE_EXAMPLES)]
-    Analyze(AnalyzeArgs),
+    Analyze(Box<AnalyzeArgs>),
     /// List the failure signatures (built-in and from --rules).
     #[command(
         after_help = "Examples:\n  rca signatures\n  rca signatures --format json\n  rca signatures --rules team-rules.toml"
@@ -55,6 +58,16 @@ enum Command {
     /// healthy, degraded or down, and with --ramp where they stop keeping up.
     #[command(after_help = PROBE_EXAMPLES)]
     Probe(ProbeArgs),
+    /// Store saved JSON reports (`rca analyze --format json`) in the run history.
+    #[command(after_help = history::RECORD_EXAMPLES)]
+    Record(history::RecordArgs),
+    /// Trend over recorded runs: pass rates, categories, new/still failing, fixed and flaky
+    /// tests, new/recurring/resolved root causes.
+    #[command(after_help = history::TREND_EXAMPLES)]
+    Trend(history::TrendArgs),
+    /// List or prune the recorded runs.
+    #[command(subcommand, after_help = history::HISTORY_EXAMPLES)]
+    History(history::HistoryCommand),
 }
 
 const PROBE_EXAMPLES: &str = "\
@@ -229,6 +242,8 @@ struct AnalyzeArgs {
     /// Read buffer size in bytes (for testing).
     #[arg(long, hide = true, default_value_t = crate::lines::DEFAULT_CHUNK)]
     buffer_size: usize,
+    #[command(flatten)]
+    history: history::AnalyzeRecord,
 }
 
 #[derive(Debug, clap::Args)]
@@ -285,9 +300,12 @@ pub fn main() -> i32 {
         }
     };
     let result = match cli.command {
-        Command::Analyze(args) => analyze(args),
+        Command::Analyze(args) => analyze(*args),
         Command::Signatures(args) => signatures(args),
         Command::Probe(args) => probe(args),
+        Command::Record(args) => history::record(args),
+        Command::Trend(args) => history::trend(args),
+        Command::History(cmd) => history::history(cmd),
     };
     match result {
         Ok(code) => code,
@@ -391,6 +409,7 @@ fn analyze(args: AnalyzeArgs) -> Result<i32, String> {
         };
         append_file(std::path::Path::new(&path), &md)?;
     }
+    history::record_analysis(&args.history, &analysis, &args.files, args.quiet)?;
     if !args.quiet {
         for w in &analysis.warnings {
             eprintln!("rca: warning: {w}");

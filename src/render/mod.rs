@@ -6,4 +6,5 @@ pub mod json;
 pub mod markdown;
 pub mod probe;
 pub mod text;
+pub mod trend;
 pub mod view;

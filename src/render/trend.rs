@@ -1,0 +1,519 @@
+//! Printers of the trend ([`crate::trend::Trend`]) and of the run listing: JSON, text
+//! (comfy-table with ▁▂▃▄▅▆▇█ sparklines), Markdown (`templates/trend.md`) and a
+//! self-contained HTML page with inline SVG bar charts (`templates/trend.html`, same CSP as
+//! the report: no scripts, no network). They only format what the trend computed.
+//!
+//! Test ids, titles and labels come from logs: Markdown cells go through
+//! [`markdown::cell`](super::markdown::cell), HTML through askama's escaping; no `|safe`.
+
+use crate::history::RunRecord;
+use crate::trend::{Trend, rfc3339};
+use askama::Template;
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use serde::Serialize;
+
+/// Pretty-printed JSON with a trailing newline.
+pub fn json(t: &Trend) -> String {
+    let mut s = serde_json::to_string_pretty(t).expect("trend serialises");
+    s.push('\n');
+    s
+}
+
+/// A sparkline of `values`, scaled to their maximum; zero is `▁`.
+pub fn sparkline(values: &[u64]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let max = values.iter().copied().max().unwrap_or(0);
+    values
+        .iter()
+        .map(|&v| {
+            if v == 0 || max == 0 {
+                BARS[0]
+            } else {
+                BARS[(v * 7).div_ceil(max).clamp(1, 7) as usize]
+            }
+        })
+        .collect()
+}
+
+fn pct(rate: Option<f64>) -> String {
+    rate.map(|r| format!("{:.1}%", r * 100.0))
+        .unwrap_or_else(|| "-".to_string())
+}
+
+fn labels_text(l: &std::collections::BTreeMap<String, String>) -> String {
+    l.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn table(width: Option<u16>, header: Vec<&str>) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(w) = width {
+        t.set_width(w);
+    }
+    t.set_header(header);
+    t
+}
+
+/// The trend as text for a terminal.
+pub fn text(t: &Trend, width: Option<u16>) -> String {
+    let mut out = format!("rca trend: {}\n", window_text(t));
+    if t.runs.is_empty() {
+        out.push_str("No runs recorded in this window.\n");
+        return out;
+    }
+    let failed: Vec<u64> = t.runs.iter().map(|r| r.failed + r.errors).collect();
+    out.push_str(&format!("failed per run  {}\n\n", sparkline(&failed)));
+    let mut runs = table(
+        width,
+        vec!["run", "at", "tests", "failed", "pass rate", "labels"],
+    );
+    for r in &t.runs {
+        let failed = if r.outage {
+            format!("{} (outage)", r.failed + r.errors)
+        } else {
+            (r.failed + r.errors).to_string()
+        };
+        runs.add_row(vec![
+            Cell::new(&r.id),
+            Cell::new(&r.at),
+            Cell::new(r.total).set_alignment(CellAlignment::Right),
+            Cell::new(failed).set_alignment(CellAlignment::Right),
+            Cell::new(pct(r.pass_rate)).set_alignment(CellAlignment::Right),
+            Cell::new(labels_text(&r.labels)),
+        ]);
+    }
+    out.push_str(&format!("{runs}\n"));
+    if !t.categories.is_empty() {
+        let mut cats = table(width, vec!["category", "events per run", "total", "newest"]);
+        for c in &t.categories {
+            cats.add_row(vec![
+                Cell::new(&c.category),
+                Cell::new(sparkline(&c.events)),
+                Cell::new(c.total).set_alignment(CellAlignment::Right),
+                Cell::new(c.events.last().copied().unwrap_or(0))
+                    .set_alignment(CellAlignment::Right),
+            ]);
+        }
+        out.push_str(&format!("\nFailure categories (oldest → newest)\n{cats}\n"));
+    }
+    out.push_str(&format!("\nTests: {}\n", status_counts_text(t)));
+    let shown: Vec<_> = t.tests.iter().filter(|x| x.status != "passing").collect();
+    if !shown.is_empty() {
+        let mut tests = table(
+            width,
+            vec![
+                "status",
+                "test",
+                "failed/runs",
+                "since / first failed",
+                "flip rate",
+            ],
+        );
+        for x in shown {
+            tests.add_row(vec![
+                Cell::new(x.status),
+                Cell::new(&x.nodeid),
+                Cell::new(format!("{}/{}", x.failures, x.runs)),
+                Cell::new(
+                    x.since
+                        .as_deref()
+                        .or(x.first_failed_at.as_deref())
+                        .unwrap_or("-"),
+                ),
+                Cell::new(format!("{:.2}", x.flip_rate)).set_alignment(CellAlignment::Right),
+            ]);
+        }
+        out.push_str(&format!("{tests}\n"));
+    }
+    if !t.root_causes.is_empty() {
+        let mut rcs = table(
+            width,
+            vec!["status", "root cause", "seen", "first seen", "last seen"],
+        );
+        for c in &t.root_causes {
+            rcs.add_row(vec![
+                Cell::new(c.status),
+                Cell::new(&c.title),
+                Cell::new(format!("{}/{}", c.seen_in, c.of)),
+                Cell::new(&c.first_seen),
+                Cell::new(&c.last_seen),
+            ]);
+        }
+        out.push_str(&format!("\nRoot causes\n{rcs}\n"));
+    }
+    out
+}
+
+fn window_text(t: &Trend) -> String {
+    let mut s = format!("{} run(s)", t.window.runs);
+    if let (Some(from), Some(to)) = (&t.window.from, &t.window.to) {
+        s.push_str(&format!(", {from} .. {to}"));
+    }
+    if !t.window.selection.labels.is_empty() {
+        s.push_str(&format!(
+            ", labels {}",
+            labels_text(&t.window.selection.labels)
+        ));
+    }
+    s
+}
+
+fn status_counts_text(t: &Trend) -> String {
+    crate::trend::TEST_STATUSES
+        .iter()
+        .map(|s| format!("{} {s}", t.status_counts.get(s).copied().unwrap_or(0)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The run listing as text.
+pub fn list_text(runs: &[RunRecord]) -> String {
+    let mut t = table(
+        Some(160),
+        vec!["run", "at", "tests", "failed", "errors", "labels"],
+    );
+    for r in runs {
+        t.add_row(vec![
+            Cell::new(&r.id),
+            Cell::new(rfc3339(r.at)),
+            Cell::new(r.counts.total).set_alignment(CellAlignment::Right),
+            Cell::new(r.counts.failed).set_alignment(CellAlignment::Right),
+            Cell::new(r.counts.errors).set_alignment(CellAlignment::Right),
+            Cell::new(labels_text(&r.labels)),
+        ]);
+    }
+    format!("{t}\n{} run(s)\n", runs.len())
+}
+
+/// One run of the listing in JSON.
+#[derive(Serialize)]
+struct ListedRun<'a> {
+    id: &'a str,
+    at: String,
+    labels: &'a std::collections::BTreeMap<String, String>,
+    total: u64,
+    passed: u64,
+    failed: u64,
+    errors: u64,
+    skipped: u64,
+}
+
+/// The run listing as JSON (an array, oldest first).
+pub fn list_json(runs: &[RunRecord]) -> String {
+    let rows: Vec<ListedRun<'_>> = runs
+        .iter()
+        .map(|r| ListedRun {
+            id: &r.id,
+            at: rfc3339(r.at),
+            labels: &r.labels,
+            total: r.counts.total,
+            passed: r.counts.passed,
+            failed: r.counts.failed,
+            errors: r.counts.errors,
+            skipped: r.counts.skipped,
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&rows).expect("runs serialise");
+    s.push('\n');
+    s
+}
+
+/// What the Markdown and HTML templates print (strings already escaped for Markdown; HTML
+/// escapes at render time).
+pub struct TrendView {
+    pub title: String,
+    pub window: String,
+    pub status_counts: String,
+    pub failed_spark: String,
+    pub runs: Vec<RunRow>,
+    pub categories: Vec<CategoryRow>,
+    pub sections: Vec<Section>,
+    pub causes: Vec<CauseRow>,
+    pub passing: usize,
+    pub failed_chart: Chart,
+    pub rate_chart: Chart,
+}
+
+/// A row of the runs table.
+pub struct RunRow {
+    pub id: String,
+    pub at: String,
+    pub total: u64,
+    pub failed: u64,
+    pub pass_rate: String,
+    pub outage: bool,
+    pub labels: String,
+}
+
+/// A category with its sparkline and chart.
+pub struct CategoryRow {
+    pub id: String,
+    pub total: u64,
+    pub spark: String,
+    pub chart: Chart,
+}
+
+/// Tests of one status.
+pub struct Section {
+    pub status: String,
+    pub tests: Vec<TestRow>,
+}
+
+/// A test row.
+pub struct TestRow {
+    pub nodeid: String,
+    pub failures: usize,
+    pub runs: usize,
+    pub since: String,
+    pub last_failed: String,
+    pub flip_rate: String,
+    pub categories: String,
+}
+
+/// A root-cause row.
+pub struct CauseRow {
+    pub status: String,
+    pub title: String,
+    pub fingerprint: String,
+    pub locus: String,
+    pub seen: String,
+    pub first_seen: String,
+    pub last_seen: String,
+}
+
+/// A bar chart: one bar per run.
+pub struct Chart {
+    pub width: u32,
+    pub height: u32,
+    pub bars: Vec<Bar>,
+}
+
+/// One bar.
+pub struct Bar {
+    pub x: u32,
+    pub y: u32,
+    pub w: u32,
+    pub h: u32,
+    pub fill: &'static str,
+    pub title: String,
+}
+
+const CHART_W: u32 = 600;
+
+fn chart(values: &[f64], height: u32, titles: Vec<String>, fills: Vec<&'static str>) -> Chart {
+    let n = values.len().max(1) as u32;
+    let slot = (CHART_W / n).max(1);
+    let w = slot.saturating_sub(if slot > 3 { 1 } else { 0 }).max(1);
+    let max = values.iter().copied().fold(0.0_f64, f64::max);
+    let bars = values
+        .iter()
+        .zip(titles)
+        .zip(fills)
+        .enumerate()
+        .map(|(i, ((&v, title), fill))| {
+            let h = if max > 0.0 {
+                ((v / max) * f64::from(height))
+                    .round()
+                    .max(if v > 0.0 { 1.0 } else { 0.0 }) as u32
+            } else {
+                0
+            };
+            Bar {
+                x: i as u32 * slot,
+                y: height - h,
+                w,
+                h,
+                fill,
+                title,
+            }
+        })
+        .collect();
+    Chart {
+        width: slot * n,
+        height,
+        bars,
+    }
+}
+
+fn build_view(t: &Trend, title: Option<&str>, esc: fn(&str) -> String) -> TrendView {
+    let failed: Vec<u64> = t.runs.iter().map(|r| r.failed + r.errors).collect();
+    let fills = |outage: &dyn Fn(usize) -> bool, normal: &'static str| -> Vec<&'static str> {
+        (0..t.runs.len())
+            .map(|i| if outage(i) { "#8e44ad" } else { normal })
+            .collect()
+    };
+    let is_outage = |i: usize| t.runs[i].outage;
+    let failed_chart = chart(
+        &failed.iter().map(|&v| v as f64).collect::<Vec<_>>(),
+        60,
+        t.runs
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {}: {} failed{}",
+                    r.id,
+                    r.at,
+                    r.failed + r.errors,
+                    if r.outage { " (outage)" } else { "" }
+                )
+            })
+            .collect(),
+        fills(&is_outage, "#c0392b"),
+    );
+    let rate_chart = chart(
+        &t.runs
+            .iter()
+            .map(|r| r.pass_rate.unwrap_or(0.0))
+            .collect::<Vec<_>>(),
+        60,
+        t.runs
+            .iter()
+            .map(|r| format!("{} {}: pass rate {}", r.id, r.at, pct(r.pass_rate)))
+            .collect(),
+        fills(&|_| false, "#2e7d32"),
+    );
+    let categories = t
+        .categories
+        .iter()
+        .map(|c| CategoryRow {
+            id: esc(&c.category),
+            total: c.total,
+            spark: sparkline(&c.events),
+            chart: chart(
+                &c.events.iter().map(|&v| v as f64).collect::<Vec<_>>(),
+                24,
+                t.runs
+                    .iter()
+                    .zip(&c.events)
+                    .map(|(r, n)| format!("{} {}: {n} {}", r.id, r.at, c.category))
+                    .collect(),
+                fills(&|_| false, "#d35400"),
+            ),
+        })
+        .collect();
+    let sections = ["new_failure", "still_failing", "flaky", "fixed"]
+        .iter()
+        .map(|status| Section {
+            status: status.to_string(),
+            tests: t
+                .tests
+                .iter()
+                .filter(|x| x.status == *status)
+                .map(|x| TestRow {
+                    nodeid: esc(&x.nodeid),
+                    failures: x.failures,
+                    runs: x.runs,
+                    since: x
+                        .since
+                        .clone()
+                        .or(x.first_failed_at.clone())
+                        .unwrap_or_default(),
+                    last_failed: x.last_failed_at.clone().unwrap_or_default(),
+                    flip_rate: format!("{:.2}", x.flip_rate),
+                    categories: esc(&x.categories.join(", ")),
+                })
+                .collect(),
+        })
+        .filter(|s| !s.tests.is_empty())
+        .collect();
+    TrendView {
+        title: esc(title.unwrap_or("rca trend")),
+        window: esc(&window_text(t)),
+        status_counts: status_counts_text(t),
+        failed_spark: sparkline(&failed),
+        runs: t
+            .runs
+            .iter()
+            .map(|r| RunRow {
+                id: esc(&r.id),
+                at: r.at.clone(),
+                total: r.total,
+                failed: r.failed + r.errors,
+                pass_rate: pct(r.pass_rate),
+                outage: r.outage,
+                labels: esc(&labels_text(&r.labels)),
+            })
+            .collect(),
+        categories,
+        sections,
+        causes: t
+            .root_causes
+            .iter()
+            .map(|c| CauseRow {
+                status: c.status.to_string(),
+                title: esc(&c.title),
+                fingerprint: esc(&c.fingerprint),
+                locus: esc(&c.locus),
+                seen: format!("{}/{}", c.seen_in, c.of),
+                first_seen: c.first_seen.clone(),
+                last_seen: c.last_seen.clone(),
+            })
+            .collect(),
+        passing: t.status_counts.get("passing").copied().unwrap_or(0),
+        failed_chart,
+        rate_chart,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "trend.md")]
+struct Markdown<'a> {
+    v: &'a TrendView,
+}
+
+#[derive(Template)]
+#[template(path = "trend.html")]
+struct Html<'a> {
+    v: &'a TrendView,
+}
+
+/// The trend as Markdown.
+pub fn markdown(t: &Trend, title: Option<&str>) -> String {
+    let view = build_view(t, title, super::markdown::cell);
+    let mut out = Markdown { v: &view }
+        .render()
+        .expect("markdown template renders");
+    while out.contains("\n\n\n") {
+        out = out.replace("\n\n\n", "\n\n");
+    }
+    out
+}
+
+/// The trend as one self-contained HTML page.
+pub fn html(t: &Trend, title: Option<&str>) -> String {
+    let view = build_view(t, title, |s| s.to_string());
+    Html { v: &view }.render().expect("html template renders")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparklines_scale_to_the_maximum() {
+        assert_eq!(sparkline(&[0, 1, 2, 4, 8]), "▁▂▃▅█");
+        assert_eq!(sparkline(&[0, 0]), "▁▁");
+        assert_eq!(sparkline(&[]), "");
+        assert_eq!(sparkline(&[1, 1000]), "▂█");
+    }
+
+    #[test]
+    fn charts_fit_their_width() {
+        let c = chart(
+            &[0.0, 5.0, 10.0],
+            60,
+            vec![String::new(); 3],
+            vec!["#000"; 3],
+        );
+        assert_eq!(c.width, 600);
+        assert_eq!(
+            c.bars.iter().map(|b| b.h).collect::<Vec<_>>(),
+            vec![0, 30, 60]
+        );
+        assert_eq!(c.bars[2].y, 0);
+    }
+}

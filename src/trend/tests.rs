@@ -1,0 +1,241 @@
+//! Unit tests of the trend rules on hand-built run sequences.
+
+use super::*;
+use crate::history::record::{Counts, RootCauseRecord, TestOutcome};
+
+/// Observations from a pattern: `P` pass, `F` failure, `O` failure in an outage run.
+fn seq(pattern: &str) -> Vec<Obs> {
+    pattern
+        .chars()
+        .enumerate()
+        .map(|(i, c)| Obs {
+            at: 1000 * (i as i64 + 1),
+            fail: c != 'P',
+            excused: c == 'O',
+        })
+        .collect()
+}
+
+fn status(pattern: &str) -> &'static str {
+    classify(&seq(pattern)).status
+}
+
+#[test]
+fn passing_when_it_never_failed() {
+    assert_eq!(status("P"), "passing");
+    assert_eq!(status("PPPP"), "passing");
+}
+
+#[test]
+fn new_failure_when_failing_now_and_not_before() {
+    assert_eq!(status("PPPF"), "new_failure");
+    assert_eq!(status("F"), "new_failure"); // first run in the window
+}
+
+#[test]
+fn still_failing_with_the_start_of_the_streak() {
+    let v = classify(&seq("PPFFF"));
+    assert_eq!(v.status, "still_failing");
+    assert_eq!(v.since, Some(3000));
+    let v = classify(&seq("FF"));
+    assert_eq!((v.status, v.since), ("still_failing", Some(1000)));
+}
+
+#[test]
+fn fixed_when_passing_after_failures() {
+    assert_eq!(status("FFP"), "fixed");
+    assert_eq!(status("PPFFFP"), "fixed");
+}
+
+#[test]
+fn flaky_on_two_flips_with_a_rate() {
+    let v = classify(&seq("PFPF"));
+    assert_eq!(v.status, "flaky");
+    assert_eq!(v.flips, 3);
+    assert_eq!(v.flip_rate, 1.0);
+    let v = classify(&seq("PPFPP"));
+    assert_eq!((v.status, v.flips, v.flip_rate), ("flaky", 2, 0.5));
+    // flaky wins over failing now
+    assert_eq!(status("FPF"), "flaky");
+    assert_eq!(status("PFPPF"), "flaky");
+    // two changes around a longer streak: a break that was fixed, or a regression
+    assert_eq!(status("PFFPP"), "fixed");
+    assert_eq!(status("FPPF"), "new_failure");
+}
+
+#[test]
+fn outage_failures_do_not_make_tests_flaky_or_fixed() {
+    assert_eq!(status("PPOPP"), "passing");
+    assert_eq!(status("POPOP"), "passing");
+    let v = classify(&seq("POPOP"));
+    assert_eq!((v.flips, v.flip_rate), (0, 0.0));
+    // failing now in an outage is still failing now
+    assert_eq!(status("PPPO"), "new_failure");
+    assert_eq!(status("PPOO"), "still_failing");
+}
+
+fn test(nodeid: &str, outcome: &str, cats: &[&str]) -> TestOutcome {
+    TestOutcome {
+        nodeid: nodeid.into(),
+        outcome: outcome.into(),
+        categories: cats.iter().map(|c| c.to_string()).collect(),
+    }
+}
+
+fn run(id: &str, at: i64, tests: Vec<TestOutcome>) -> RunRecord {
+    let failed = tests.iter().filter(|t| t.outcome == "failed").count() as u64;
+    let skipped = tests.iter().filter(|t| t.outcome == "skipped").count() as u64;
+    let mut categories = BTreeMap::new();
+    for t in &tests {
+        for c in &t.categories {
+            *categories.entry(c.clone()).or_insert(0) += 1;
+        }
+    }
+    RunRecord {
+        id: id.into(),
+        at,
+        labels: BTreeMap::new(),
+        counts: Counts {
+            total: tests.len() as u64,
+            passed: tests.len() as u64 - failed - skipped,
+            failed,
+            skipped,
+            ..Counts::default()
+        },
+        tests,
+        categories,
+        findings: Vec::new(),
+        root_causes: Vec::new(),
+        tool_version: None,
+    }
+}
+
+#[test]
+fn outage_guard_needs_most_tests_failing_with_connection_categories() {
+    let down = run(
+        "r",
+        1,
+        vec![
+            test("a", "failed", &["connect_timeout"]),
+            test("b", "failed", &["dns_failure"]),
+            test("c", "passed", &[]),
+        ],
+    );
+    assert!(is_outage(&down));
+    let asserts = run(
+        "r",
+        1,
+        vec![
+            test("a", "failed", &[]),
+            test("b", "failed", &["http_error"]),
+            test("c", "passed", &[]),
+        ],
+    );
+    assert!(
+        !is_outage(&asserts),
+        "failures without connection categories"
+    );
+    let few = run(
+        "r",
+        1,
+        vec![
+            test("a", "failed", &["connect_timeout"]),
+            test("b", "passed", &[]),
+            test("c", "passed", &[]),
+        ],
+    );
+    assert!(!is_outage(&few), "a minority of tests failing");
+}
+
+#[test]
+fn trend_over_runs_combines_the_rules() {
+    let runs = vec![
+        run(
+            "r1",
+            100,
+            vec![
+                test("a", "passed", &[]),
+                test("b", "failed", &["http_error"]),
+            ],
+        ),
+        run(
+            "r2",
+            200,
+            vec![
+                test("a", "failed", &["connection_refused"]),
+                test("b", "failed", &["connection_refused"]),
+                test("s", "skipped", &[]),
+            ],
+        ),
+        run(
+            "r3",
+            300,
+            vec![test("a", "passed", &[]), test("b", "passed", &[])],
+        ),
+    ];
+    let t = compute(&runs, Selection::default());
+    assert!(t.runs[1].outage);
+    let a = t.tests.iter().find(|t| t.nodeid == "a").unwrap();
+    assert_eq!(
+        a.status, "passing",
+        "its only failure was in the outage run"
+    );
+    assert_eq!((a.failures, a.outage_failures), (1, 1));
+    let b = t.tests.iter().find(|t| t.nodeid == "b").unwrap();
+    assert_eq!(b.status, "fixed");
+    assert_eq!(b.first_failed_at.as_deref(), Some("1970-01-01T00:01:40Z"));
+    assert_eq!(b.last_failed_at.as_deref(), Some("1970-01-01T00:03:20Z"));
+    assert!(t.tests.iter().all(|t| t.nodeid != "s"), "only ever skipped");
+    assert_eq!(t.status_counts["fixed"], 1);
+    assert_eq!(t.status_counts["flaky"], 0);
+    assert_eq!(t.runs[0].pass_rate, Some(0.5));
+    let refused = t
+        .categories
+        .iter()
+        .find(|c| c.category == "connection_refused")
+        .unwrap();
+    assert_eq!(refused.events, vec![0, 2, 0]);
+}
+
+#[test]
+fn cause_statuses() {
+    assert_eq!(cause_status(&[false, false, true]), Some("new"));
+    assert_eq!(cause_status(&[true]), Some("new"));
+    assert_eq!(cause_status(&[true, false, true]), Some("recurring"));
+    assert_eq!(cause_status(&[true, true, false]), Some("resolved"));
+    assert_eq!(cause_status(&[false, false]), None);
+}
+
+#[test]
+fn root_causes_by_fingerprint_with_counts_and_dates() {
+    let rc = |fp: &str| RootCauseRecord {
+        fingerprint: fp.into(),
+        title: format!("title {fp}"),
+        family: "unreachable".into(),
+        target: Some("db:5432".into()),
+        locus: "infrastructure".into(),
+        failed_tests: 1,
+        events: 10,
+    };
+    let mut runs: Vec<RunRecord> = (1..=4)
+        .map(|i| run(&format!("r{i}"), i * 100, vec![test("a", "passed", &[])]))
+        .collect();
+    runs[0].root_causes = vec![rc("old")];
+    runs[1].root_causes = vec![rc("old"), rc("again")];
+    runs[3].root_causes = vec![rc("again"), rc("fresh")];
+    let t = compute(&runs, Selection::default());
+    let by: BTreeMap<&str, &CauseTrend> = t
+        .root_causes
+        .iter()
+        .map(|c| (c.fingerprint.as_str(), c))
+        .collect();
+    assert_eq!(by["fresh"].status, "new");
+    assert_eq!(by["old"].status, "resolved");
+    let again = by["again"];
+    assert_eq!(again.status, "recurring");
+    assert_eq!((again.seen_in, again.of, again.events), (2, 4, 20));
+    assert_eq!(again.first_seen, rfc3339(200));
+    assert_eq!(again.last_seen, rfc3339(400));
+    let order: Vec<&str> = t.root_causes.iter().map(|c| c.status).collect();
+    assert_eq!(order, ["new", "recurring", "resolved"]);
+}

@@ -64,6 +64,9 @@ pub struct Summary {
     /// Session duration as pytest or JUnit reported it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_s: Option<f64>,
+    /// Session start, epoch seconds, from the JUnit XML's `timestamp` (the earliest one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_s: Option<i64>,
 }
 
 /// One test in the JSON document.
@@ -297,7 +300,11 @@ pub fn build(
     let junit_summary = merge_junit(&mut collected, &junit, &mut warnings);
     let groups = sorted_groups(&collected);
     let tests = test_reports(&collected, &groups, redactor);
-    let summary = summarise(&collected, junit_summary, &tests, &mut warnings);
+    let mut summary = summarise(&collected, junit_summary, &tests, &mut warnings);
+    summary.started_s = junit
+        .iter()
+        .filter_map(|r| r.timestamp.as_deref().and_then(junit_epoch))
+        .min();
     let categories = category_reports(&groups, &collected.tests);
     let events = groups
         .iter()
@@ -350,6 +357,19 @@ fn sorted_groups(c: &Collected) -> Vec<(&GroupKey, &EventGroup)> {
     let mut groups: Vec<_> = c.groups.iter().collect();
     groups.sort_by(|a, b| (a.1.lines.first(), &a.0).cmp(&(b.1.lines.first(), &b.0)));
     groups
+}
+
+/// Epoch seconds of a JUnit `timestamp`: RFC 3339 with an offset (pytest >= 7), or a naive
+/// `YYYY-MM-DDTHH:MM:SS[.ffffff]` (older pytest, local time, read as UTC).
+fn junit_epoch(ts: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(ts)
+        .map(|t| t.timestamp())
+        .ok()
+        .or_else(|| {
+            chrono::NaiveDateTime::parse_from_str(ts, "%Y-%m-%dT%H:%M:%S%.f")
+                .ok()
+                .map(|t| t.and_utc().timestamp())
+        })
 }
 
 /// Merges JUnit cases into the tests: outcomes and durations from XML, evidence from the log.
@@ -496,6 +516,7 @@ fn from_final(f: &FinalCounts) -> Summary {
         counted_from: "pytest_final_line",
         tests_found: 0,
         duration_s: f.duration_s,
+        started_s: None,
     }
 }
 
@@ -809,6 +830,23 @@ fn retry_after_absent(r: &crate::collect::RetryAfterSeen) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn junit_timestamps_with_and_without_offset() {
+        assert_eq!(
+            super::junit_epoch("2026-11-27T09:52:31.753055+00:00"),
+            Some(1_795_773_151)
+        );
+        assert_eq!(
+            super::junit_epoch("2026-11-27T11:52:31.753055+02:00"),
+            Some(1_795_773_151)
+        );
+        assert_eq!(
+            super::junit_epoch("2026-11-27T09:52:31"),
+            Some(1_795_773_151)
+        );
+        assert_eq!(super::junit_epoch("yesterday"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -842,3 +842,16 @@ fn rca_history_env_selects_the_store() {
         .success();
     assert!(home.path().join(".local/share/rca/history.sqlite").exists());
 }
+
+#[test]
+fn a_junit_only_run_is_dated_by_its_timestamp() {
+    for store in stores() {
+        rca_ok(
+            &store,
+            &["analyze", &sample("httpx.junit.xml"), "--record", "-q"],
+        );
+        let runs = runs_listed(&store);
+        // <testsuite ... timestamp="2026-11-27T09:52:31.753055+00:00">, not the file's mtime.
+        assert_eq!(runs[0]["at"], "2026-11-27T09:52:31Z", "[{}]", store.name());
+    }
+}

@@ -141,6 +141,8 @@ struct SummaryDoc {
     counts: Counts,
     #[serde(default)]
     duration_s: Option<f64>,
+    #[serde(default)]
+    started_s: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -226,13 +228,16 @@ pub fn report_of(a: &Analysis) -> ReportDoc {
 }
 
 impl ReportDoc {
-    /// The session start the report shows: the earliest timestamped event, if any.
+    /// The session start the report shows: the JUnit XML's timestamp, else the earliest
+    /// timestamped event, if any.
     pub fn session_start(&self) -> Option<i64> {
-        self.tests
-            .iter()
-            .filter_map(|t| t.first_event_s)
-            .chain(self.timeline.start_s)
-            .min()
+        self.summary.started_s.or_else(|| {
+            self.tests
+                .iter()
+                .filter_map(|t| t.first_event_s)
+                .chain(self.timeline.start_s)
+                .min()
+        })
     }
 
     /// A run id derived from the report's content: inputs' sizes, outcome totals, session

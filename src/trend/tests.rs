@@ -48,7 +48,7 @@ fn fixed_when_passing_after_failures() {
 }
 
 #[test]
-fn flaky_on_two_flips_with_a_rate() {
+fn flaky_on_three_flips_or_a_single_run_blip_with_a_rate() {
     let v = classify(&seq("PFPF"));
     assert_eq!(v.status, "flaky");
     assert_eq!(v.flips, 3);

@@ -406,11 +406,14 @@ impl<'s> Collector<'s> {
         if first == b' ' || first == b'\t' || first == b'>' {
             return;
         }
-        if let Some(delay) = crate::responses::retry_after(text) {
-            self.retry_after.add(delay, lineno);
+        // "Retry-After", "Incremented Retry", "Retry: ", "Retrying": one cheap check first.
+        if ETRY.find(text).is_some() || ETRY_UPPER.find(text).is_some() {
+            if let Some(delay) = crate::responses::retry_after(text) {
+                self.retry_after.add(delay, lineno);
+            }
+            self.note_retry_sleep(text, ci_time);
         }
-        self.note_retry_sleep(text, ci_time);
-        if memchr::memmem::find(text, b"HTTP").is_some()
+        if crate::responses::mentions_http(text)
             && let Some(r) = crate::responses::parse(text)
         {
             let at = timestamp_of(ci_time, text).and_then(|t| crate::event::epoch_seconds(&t));
@@ -893,6 +896,13 @@ impl RetryAfterSeen {
         self.max_s = self.max_s.max(delay_s);
     }
 }
+
+/// Prebuilt searchers for the retry-related lines (building one per line cost more than
+/// the search).
+static ETRY: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"etry"));
+static ETRY_UPPER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"ETRY"));
 
 /// urllib3's sleeps before retrying, measured from DEBUG lines with millisecond times.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]

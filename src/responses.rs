@@ -4,8 +4,10 @@
 //! second gives the counter-evidence a verdict needs: "the same server answered 312
 //! requests in the same window".
 
+use memchr::memmem::Finder;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 /// One parsed response line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,13 +18,24 @@ pub struct Response {
     pub status: u16,
 }
 
+/// Searchers built once: these run on every candidate line of a DEBUG log, where building
+/// a searcher per call cost more than searching.
+static HTTPX_MARK: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"HTTP Request: "));
+static VERSION: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b" HTTP/"));
+static HTTP: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"HTTP"));
+
+/// True when the line mentions HTTP at all (the cheap test before [`parse`]).
+pub fn mentions_http(line: &[u8]) -> bool {
+    HTTP.find(line).is_some()
+}
+
 /// Parses a response line, if the line is one.
 pub fn parse(line: &[u8]) -> Option<Response> {
-    if let Some(i) = memchr::memmem::find(line, b"HTTP Request: ") {
+    if let Some(i) = HTTPX_MARK.find(line) {
         let text = std::str::from_utf8(&line[i + "HTTP Request: ".len()..]).ok()?;
         return parse_httpx(text);
     }
-    let q = memchr::memmem::find(line, b" HTTP/")?;
+    let q = VERSION.find(line)?;
     // The status and the URL sit within a few hundred bytes of the version.
     let from = line[..q]
         .iter()

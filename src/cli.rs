@@ -282,6 +282,22 @@ fn format_from_extension(path: &str) -> Result<Option<Format>, String> {
     }
 }
 
+/// The output format: `--format`, else the `-o` file's extension, else text on a terminal
+/// and JSON otherwise; with whether the output goes to a terminal.
+fn choose_format(format: Option<Format>, output: Option<&str>) -> Result<(Format, bool), String> {
+    let to_terminal = output.is_none() && std::io::stdout().is_terminal();
+    let from_extension = match (format, output) {
+        (None, Some(path)) => format_from_extension(path)?,
+        _ => None,
+    };
+    let fallback = if to_terminal {
+        Format::Text
+    } else {
+        Format::Json
+    };
+    Ok((format.or(from_extension).unwrap_or(fallback), to_terminal))
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum SigFormat {
     Text,
@@ -379,16 +395,7 @@ fn analyze(args: AnalyzeArgs) -> Result<i32, String> {
     if let Some((cfg, maps)) = probe_setup {
         reprobe(&mut analysis, &cfg, &maps, &args.health_path, args.quiet)?;
     }
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let from_extension = match (&args.format, args.output.as_deref()) {
-        (None, Some(path)) => format_from_extension(path)?,
-        _ => None,
-    };
-    let format = args.format.or(from_extension).unwrap_or(if to_terminal {
-        Format::Text
-    } else {
-        Format::Json
-    });
+    let (format, to_terminal) = choose_format(args.format, args.output.as_deref())?;
     let report_opts = render::view::ReportOptions {
         title: args.title.clone(),
         lang: crate::i18n::Lang::parse(&args.lang).unwrap_or_default(),

@@ -3,13 +3,13 @@
 //! location from `--history`, `RCA_HISTORY` or the default path) is read here; storage is
 //! [`crate::history`], the rules [`crate::trend`], the printers [`crate::render::trend`].
 
-use super::{Format, format_from_extension, terminal_width, write_output};
+use super::{Format, choose_format, terminal_width, write_output};
 use crate::analysis::Analysis;
 use crate::history::record::{self, ReportDoc};
 use crate::history::{History, RunFilter, Target};
 use crate::render;
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Read};
+use std::io::Read;
 
 pub(super) const RECORD_EXAMPLES: &str = "\
 Examples:
@@ -376,16 +376,7 @@ pub(super) fn trend(args: TrendArgs) -> Result<i32, String> {
         labels: filter.labels.clone(),
     };
     let trend = crate::trend::compute(&runs, selection);
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let from_extension = match (&args.format, args.output.as_deref()) {
-        (None, Some(path)) => format_from_extension(path)?,
-        _ => None,
-    };
-    let format = args.format.or(from_extension).unwrap_or(if to_terminal {
-        Format::Text
-    } else {
-        Format::Json
-    });
+    let (format, to_terminal) = choose_format(args.format, args.output.as_deref())?;
     let title = args.title.as_deref();
     let text = match format {
         Format::Json => render::trend::json(&trend),

@@ -18,10 +18,14 @@ struct Markdown<'a> {
 /// Renders the Markdown report.
 pub fn render(a: &Analysis, opts: &ReportOptions) -> String {
     let view = build_view(a, opts, cell);
-    let mut out = Markdown { v: &view }
+    let out = Markdown { v: &view }
         .render()
         .expect("markdown template renders");
-    // Collapse the blank-line runs that template control flow leaves behind.
+    collapse_blank_lines(out)
+}
+
+/// Collapses the blank-line runs that template control flow leaves behind.
+pub(crate) fn collapse_blank_lines(mut out: String) -> String {
     while out.contains("\n\n\n") {
         out = out.replace("\n\n\n", "\n\n");
     }

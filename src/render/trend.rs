@@ -474,13 +474,10 @@ struct Html<'a> {
 /// The trend as Markdown.
 pub fn markdown(t: &Trend, title: Option<&str>) -> String {
     let view = build_view(t, title, super::markdown::cell);
-    let mut out = Markdown { v: &view }
+    let out = Markdown { v: &view }
         .render()
         .expect("markdown template renders");
-    while out.contains("\n\n\n") {
-        out = out.replace("\n\n\n", "\n\n");
-    }
-    out
+    super::markdown::collapse_blank_lines(out)
 }
 
 /// The trend as one self-contained HTML page.

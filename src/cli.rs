@@ -84,6 +84,7 @@ Exit codes: 0 probed (no target down), 1 a target is down, 2 usage error.";
 
 /// Bounds and shape of a probe, shared by `rca probe` and `rca analyze --probe`.
 #[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Probe")]
 struct ProbeLimits {
     /// Concurrency steps of a load ramp, e.g. 1,2,5,10,20,50 (none: health probe only).
     #[arg(long, value_name = "STEPS", value_delimiter = ',')]
@@ -228,14 +229,25 @@ struct AnalyzeArgs {
     /// Re-probe the servers named by the root causes (GET of --health-path on each
     /// scheme://host:port; printed on standard error first) and fold the result into the
     /// verdicts. Without it, rca sends no network traffic.
-    #[arg(long)]
+    #[arg(long, help_heading = "Probe")]
     probe: bool,
     /// Rewrite a logged base URL for the re-probe (repeatable), e.g.
     /// https://10.10.10.100:443=https://staging.internal.
-    #[arg(long, value_name = "OLD=NEW", requires = "probe")]
+    #[arg(
+        long,
+        value_name = "OLD=NEW",
+        requires = "probe",
+        help_heading = "Probe"
+    )]
     probe_map: Vec<String>,
     /// Path requested on each server by --probe.
-    #[arg(long, value_name = "PATH", default_value = "/", requires = "probe")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "/",
+        requires = "probe",
+        help_heading = "Probe"
+    )]
     health_path: String,
     #[command(flatten)]
     probe_limits: ProbeLimits,

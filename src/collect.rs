@@ -1037,12 +1037,17 @@ fn maybe_bare_final(text: &[u8]) -> bool {
         && matches!(text.last(), Some(b's') | Some(b')'))
 }
 
-/// `path/to/file.py:123: message` (a `--tb=line` entry, or a traceback location).
+/// `path/to/file.py:123: message` (a `--tb=line` entry, or a traceback location). A path
+/// with spaces counts only when it is absolute (`/home/a b/t.py`, `C:\Users\A B\t.py`),
+/// so that a message mentioning `x.py:3:` is not taken for a location.
 fn is_location_line(text: &[u8]) -> bool {
     let Some(colon) = memchr::memmem::find(text, b".py:") else {
         return false;
     };
-    if text[..colon].contains(&b' ') {
+    let path = &text[..colon];
+    let absolute = path.starts_with(b"/")
+        || matches!(path, [d, b':', b'\\' | b'/', ..] if d.is_ascii_alphabetic());
+    if path.contains(&b' ') && !(absolute && memchr::memmem::find(path, b": ").is_none()) {
         return false;
     }
     let rest = &text[colon + 4..];
@@ -1171,6 +1176,24 @@ fn is_retry_attempt(text: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn location_lines_with_and_without_spaces() {
+        assert!(is_location_line(
+            b"tests/test_x.py:12: requests.exceptions.ConnectTimeout: x"
+        ));
+        assert!(is_location_line(
+            br"C:\Users\Dana Levi\proj\tests\test_x.py:12: requests.exceptions.ConnectTimeout: x"
+        ));
+        assert!(is_location_line(
+            b"/home/ci user/proj/tests/test_x.py:7: AssertionError"
+        ));
+        assert!(!is_location_line(b"error in helper x.py:3: boom"));
+        assert!(!is_location_line(
+            b"E   ValueError: see /tmp/a b/x.py:3: boom"
+        ));
+        assert!(!is_location_line(b"tests/test_x.py:abc: nope"));
+    }
 
     #[test]
     fn urllib3_retry_debug_lines() {

@@ -455,6 +455,24 @@ fn reprobe(
             .push("--probe: no root cause names a server to probe".to_string());
         return Ok(());
     }
+    // A target the log names oddly must not stop the others from being probed.
+    let mut found = found;
+    found.retain(|t| {
+        let url = join(&t.base_url, health_path);
+        match crate::probe::validate_url(&url) {
+            Ok(()) => true,
+            Err(e) => {
+                analysis.warnings.push(format!(
+                    "--probe: {} skipped: {e}",
+                    t.root_causes.join(", ")
+                ));
+                false
+            }
+        }
+    });
+    if found.is_empty() {
+        return Ok(());
+    }
     let urls: Vec<String> = found
         .iter()
         .map(|t| join(&t.base_url, health_path))

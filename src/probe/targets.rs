@@ -94,7 +94,7 @@ pub fn targets(a: &Analysis, maps: &[ProbeMap]) -> Vec<ProbeTarget> {
             .filter(|f| rc.findings.contains(&f.id))
             .flat_map(|f| f.samples.iter().map(|s| s.text.as_str()))
             .collect();
-        let logged = format!("{}://{target}", scheme_of(target, &lines));
+        let logged = format!("{}://{}", scheme_of(target, &lines), authority(target));
         let base_url = maps
             .iter()
             .find_map(|m| m.apply(&logged))
@@ -109,6 +109,20 @@ pub fn targets(a: &Analysis, maps: &[ProbeMap]) -> Vec<ProbeTarget> {
         }
     }
     out
+}
+
+/// `host:port` as a URL authority: an IPv6 host (`::1:8080`, as urllib3's repr gives it)
+/// goes in brackets (`[::1]:8080`).
+fn authority(target: &str) -> String {
+    if target.starts_with('[') || target.matches(':').count() <= 1 {
+        return target.to_string();
+    }
+    match target.rsplit_once(':') {
+        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("[{host}]:{port}")
+        }
+        _ => format!("[{target}]"),
+    }
 }
 
 /// `base` joined with `path` (`/` added between them when missing).
@@ -151,6 +165,14 @@ mod tests {
         assert!(ProbeMap::parse("10.10.10.100=127.0.0.1").is_err());
         assert!(ProbeMap::parse("https://a").is_err());
         assert!(ProbeMap::parse("ftp://a=http://b").is_err());
+    }
+
+    #[test]
+    fn ipv6_hosts_are_bracketed() {
+        assert_eq!(authority("::1:8080"), "[::1]:8080");
+        assert_eq!(authority("[::1]:8080"), "[::1]:8080");
+        assert_eq!(authority("10.0.0.1:443"), "10.0.0.1:443");
+        assert_eq!(authority("api.example"), "api.example");
     }
 
     #[test]

@@ -1092,8 +1092,7 @@ pub fn observed_backoff(a: &Analysis, rc: &RootCause, fs: &[&Finding]) -> Option
     if fs.iter().all(|f| f.retry_attempts == 0) {
         return None;
     }
-    let refs: Vec<&&Finding> = fs.iter().collect();
-    if let Some(slept) = sleeps_for(a, &refs, false) {
+    if let Some(slept) = sleeps_for(a, fs.iter().copied(), false) {
         return Some(CrossCheck {
             id: "observed_backoff",
             title: "backoff observed between attempts".to_string(),
@@ -1212,7 +1211,7 @@ pub fn retry_after(a: &Analysis, fs: &[&Finding]) -> Option<CrossCheck> {
         .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))
         .map(|ms| ms / 1000.0);
     let asked = (a.retry_after.count > 0).then_some(&a.retry_after);
-    if let Some(slept) = sleeps_for(a, &exhausted, true) {
+    if let Some(slept) = sleeps_for(a, exhausted.iter().copied().copied(), true) {
         return Some(retry_after_from_sleeps(status, &slept, asked, &exhausted));
     }
     let target = exhausted.iter().find_map(|f| f.target.as_deref());
@@ -1272,7 +1271,11 @@ pub fn retry_after(a: &Analysis, fs: &[&Finding]) -> Option<CrossCheck> {
 
 /// urllib3's measured sleeps before retries of these findings' endpoints: before status
 /// retries (`status`) or before retries after errors.
-fn sleeps_for(a: &Analysis, fs: &[&&Finding], status: bool) -> Option<crate::collect::RetryGaps> {
+fn sleeps_for<'f>(
+    a: &Analysis,
+    fs: impl IntoIterator<Item = &'f Finding>,
+    status: bool,
+) -> Option<crate::collect::RetryGaps> {
     let mut out = crate::collect::RetryGaps::default();
     let mut seen = BTreeSet::new();
     for f in fs {

@@ -91,10 +91,15 @@ impl Outcome {
     /// a 429. This is what the circuit breaker counts (slow calls aside).
     pub fn is_server_failure(&self) -> bool {
         match self {
-            Outcome::Response { status, .. } => *status >= 500 || *status == 429,
+            Outcome::Response { status, .. } => is_failure_status(*status),
             Outcome::Error { class, .. } => matches!(class, ErrorClass::Connect | ErrorClass::Read),
         }
     }
+}
+
+/// A status that says the server is unwell: any 5xx, or 429.
+pub fn is_failure_status(status: u16) -> bool {
+    status >= 500 || status == 429
 }
 
 /// One try on the wire.

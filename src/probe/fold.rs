@@ -53,7 +53,7 @@ pub fn conclude(r: &TargetReport, observed: Option<u32>) -> CauseReprobe {
     let answered: u64 = r
         .outcomes
         .iter()
-        .filter(|(k, _)| k.parse::<u16>().is_ok_and(|s| s < 500 && s != 429))
+        .filter(|(k, _)| super::stats::answered_key(k))
         .map(|(_, n)| n)
         .sum();
     let sent: u64 = r.outcomes.values().sum();

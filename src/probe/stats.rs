@@ -2,6 +2,7 @@
 //! outcome mix, the health verdict and the capacity knee of a ramp. Pure functions over
 //! plain data, unit-tested without a network.
 
+use crate::client::attempt::is_failure_status;
 use crate::client::{Attempt, Outcome};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -73,7 +74,12 @@ pub fn outcome_counts(attempts: &[&Attempt]) -> BTreeMap<String, u64> {
 /// True when an attempt shows the server working: a response below 500 other than 429
 /// (a 404 on `/` still proves the server is up and answering).
 pub fn answered(a: &Attempt) -> bool {
-    a.status().is_some_and(|s| s < 500 && s != 429)
+    a.status().is_some_and(|s| !is_failure_status(s))
+}
+
+/// True when an outcome key (see [`outcome_key`]) is a status that shows the server working.
+pub fn answered_key(key: &str) -> bool {
+    key.parse::<u16>().is_ok_and(|s| !is_failure_status(s))
 }
 
 /// The health verdict of a target.
@@ -228,7 +234,7 @@ pub fn knee(steps: &[Step], rule: KneeRule) -> Option<Knee> {
 pub fn mix(outcomes: &BTreeMap<String, u64>) -> String {
     let failing: Vec<String> = outcomes
         .iter()
-        .filter(|(k, _)| k.parse::<u16>().map_or(true, |s| s >= 500 || s == 429))
+        .filter(|(k, _)| !answered_key(k))
         .map(|(k, n)| format!("{k} x{n}"))
         .collect();
     if failing.is_empty() {

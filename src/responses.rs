@@ -164,8 +164,12 @@ impl TargetResponses {
         }
     }
 
-    /// Successful responses between two epoch seconds (inclusive).
+    /// Successful responses between two epoch seconds (inclusive); none when `start` is
+    /// after `end` (two events one second apart leave an empty gap between them).
     pub fn ok_between(&self, start: i64, end: i64) -> u64 {
+        if start > end {
+            return 0;
+        }
         self.by_second.range(start..=end).map(|(_, v)| v.0).sum()
     }
 }
@@ -173,6 +177,15 @@ impl TargetResponses {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_inverted_window_holds_no_response() {
+        let mut r = TargetResponses::default();
+        r.add(200, Some(100));
+        assert_eq!(r.ok_between(101, 100), 0);
+        assert_eq!(r.ok_between(i64::MAX, i64::MIN), 0);
+        assert_eq!(r.ok_between(100, 100), 1);
+    }
 
     #[test]
     fn urllib3_debug_lines() {

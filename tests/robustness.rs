@@ -144,3 +144,25 @@ fn mangled_junit_never_panics() {
         );
     }
 }
+
+/// Issue 10: two failed tests of one cause exactly one second apart, plus a response line
+/// for the target, once made `outage_windows` ask for an inverted range and exit 101.
+#[test]
+fn failures_one_second_apart_with_a_response_line_do_not_panic() {
+    let log = "\
+============================= test session starts ==============================
+tests/test_a.py::test_one 
+2026-11-27 09:50:00 [ERROR] app: 503 Server Error: Service Unavailable for url: http://127.0.0.1:8080/api/x
+FAILED                                                                   [ 50%]
+tests/test_a.py::test_two 
+2026-11-27 09:50:01 [ERROR] app: 503 Server Error: Service Unavailable for url: http://127.0.0.1:8080/api/x
+2026-11-27 09:50:01 [DEBUG] urllib3.connectionpool: http://127.0.0.1:8080 \"GET /api/x HTTP/1.1\" 503 0
+FAILED                                                                   [100%]
+";
+    let v = analyze_json_stdin(&["-"], Some(log.as_bytes().to_vec()));
+    let causes = v["root_causes"].as_array().expect("root causes");
+    assert_eq!(causes.len(), 1, "{causes:?}");
+    let windows = causes[0]["outage_windows"].as_array().unwrap();
+    assert_eq!(windows.len(), 1);
+    assert_eq!(windows[0]["tests"].as_array().unwrap().len(), 2);
+}

@@ -78,12 +78,17 @@ pub struct TestReport {
     pub name: String,
     /// passed, failed, error, skipped, xfailed, xpassed, or `unknown` (log cut short).
     pub outcome: String,
-    /// Categories of the events attributed to this test, in taxonomy order.
+    /// Categories of the events attributed to this test, in taxonomy order. A
+    /// `retry_exhausted` event also counts for the failure that was retried (its `cause`).
     pub categories: Vec<Category>,
-    /// Number of events attributed to this test.
+    /// Number of events attributed to this test (each event once).
     pub events: u64,
-    /// Events per category.
+    /// Events per category (an exhausted retry of a connect timeout counts for both).
     pub category_events: BTreeMap<Category, u64>,
+    /// How many tests this entry stands for, when more than one: pytest folds skips with
+    /// one reason at one location into `SKIPPED [3] tests/t.py:8: reason`, naming no test.
+    #[serde(skip_serializing_if = "is_one")]
+    pub count: u64,
     /// One-line symptom: the assertion message, else a summary of the main event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub symptom: Option<String>,
@@ -392,7 +397,7 @@ fn merge_junit(
             s.duration_s = Some(s.duration_s.unwrap_or(0.0) + t);
         }
         for case in &run.cases {
-            bump(&mut s, case.outcome);
+            bump(&mut s, case.outcome, 1);
             let found = c
                 .tests
                 .iter()
@@ -445,15 +450,16 @@ fn merge_junit(
     Some(s)
 }
 
-fn bump(s: &mut Summary, o: Outcome) {
-    match o {
-        Outcome::Passed => s.passed += 1,
-        Outcome::Failed => s.failed += 1,
-        Outcome::Error => s.errors += 1,
-        Outcome::Skipped => s.skipped += 1,
-        Outcome::Xfailed => s.xfailed += 1,
-        Outcome::Xpassed => s.xpassed += 1,
-    }
+fn bump(s: &mut Summary, o: Outcome, n: u64) {
+    let slot = match o {
+        Outcome::Passed => &mut s.passed,
+        Outcome::Failed => &mut s.failed,
+        Outcome::Error => &mut s.errors,
+        Outcome::Skipped => &mut s.skipped,
+        Outcome::Xfailed => &mut s.xfailed,
+        Outcome::Xpassed => &mut s.xpassed,
+    };
+    *slot += n;
 }
 
 fn summarise(
@@ -468,7 +474,7 @@ fn summarise(
     };
     for t in &c.tests {
         if let Some(o) = t.outcome {
-            bump(&mut found, o);
+            bump(&mut found, o, t.multiplicity.max(1));
         }
         if t.teardown_error {
             found.errors += 1;
@@ -572,11 +578,15 @@ fn test_reports(
     redactor: Redactor,
 ) -> Vec<TestReport> {
     let mut per_test: Vec<BTreeMap<Category, u64>> = vec![BTreeMap::new(); c.tests.len()];
+    let mut events = vec![0u64; c.tests.len()];
     let mut main_event: Vec<Option<(&GroupKey, &EventGroup)>> = vec![None; c.tests.len()];
     for (k, g) in groups {
         let Some(t) = k.test else { continue };
         let t = t as usize;
-        *per_test[t].entry(k.category).or_default() += g.count;
+        events[t] += g.count;
+        for cat in group_categories(k) {
+            *per_test[t].entry(cat).or_default() += g.count;
+        }
         let better = match main_event[t] {
             None => true,
             Some((mk, mg)) => rank(k, g) > rank(mk, mg),
@@ -602,8 +612,9 @@ fn test_reports(
                     .outcome
                     .map_or("unknown".to_string(), |o| o.id().to_string()),
                 categories: per_test[i].keys().copied().collect(),
-                events: per_test[i].values().sum(),
+                events: events[i],
                 category_events: per_test[i].clone(),
+                count: t.multiplicity.max(1),
                 symptom,
                 message,
                 duration_s: t.duration_s,
@@ -618,6 +629,16 @@ fn test_reports(
             }
         })
         .collect()
+}
+
+/// The categories a group's events count for: its own and, for retry exhaustion, the
+/// failure that was retried.
+pub fn group_categories(k: &GroupKey) -> impl Iterator<Item = Category> {
+    std::iter::once(k.category).chain(k.cause.filter(|c| *c != k.category))
+}
+
+fn is_one(n: &u64) -> bool {
+    *n == 1
 }
 
 /// Which event best explains a test: terminal failures first, then the most frequent.
@@ -725,7 +746,10 @@ fn category_reports(
     Category::ALL
         .iter()
         .filter_map(|&cat| {
-            let mine: Vec<_> = groups.iter().filter(|(k, _)| k.category == cat).collect();
+            let mine: Vec<_> = groups
+                .iter()
+                .filter(|(k, _)| group_categories(k).any(|c| c == cat))
+                .collect();
             if mine.is_empty() {
                 return None;
             }

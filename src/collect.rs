@@ -45,6 +45,15 @@ pub struct TestRecord {
     pub outcome_source: &'static str,
     /// Epoch seconds of the first and last timestamped event of this test.
     pub event_span: Option<(i64, i64)>,
+    /// The category behind the zero-counter `Retrying` warning (its cause text), if any.
+    pub exhausted_cause: Option<Category>,
+    /// An application announced its last attempt (`Retrying (3/3)`, `attempt 5 of 5`): the
+    /// next failure of this test is retry exhaustion.
+    pub final_attempt: bool,
+    /// Already in the list of failed tests in report order.
+    pub in_failed_order: bool,
+    /// How many tests this record stands for (a folded `SKIPPED [3] path:line` is three).
+    pub multiplicity: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +77,26 @@ struct SectionAcc {
     best: Option<(i32, Event)>,
     /// Method, host, port and path named by argument displays in the traceback.
     context: fields::Fields,
+    /// A `--tb=line` entry read before the failed tests were named (`-q`): its index among
+    /// the entries, to be given to the k-th failed test of the short summary.
+    deferred_entry: Option<usize>,
 }
+
+impl SectionAcc {
+    fn new(test: Option<u32>) -> SectionAcc {
+        SectionAcc {
+            test,
+            best: None,
+            context: fields::Fields::default(),
+            deferred_entry: None,
+        }
+    }
+}
+
+/// Terminal events that say retries ran out ("Max retries exceeded") held back until the end
+/// of their test's block, because the zero-counter `Retrying` line that makes them retry
+/// exhaustion may come after them (nose-style captured logs, session-level records).
+const MAX_PENDING_EXHAUSTION: usize = 4096;
 
 /// Counters about the work done, for warnings and benchmarks.
 #[derive(Debug, Default, Clone, Copy)]
@@ -109,8 +137,23 @@ pub struct Collector<'s> {
     retry_sleeps: BTreeMap<String, RetrySleeps>,
     seen: HashMap<(u32, u64), [u32; SOURCES]>,
     session_saw_exhausted_retry: bool,
+    session_exhausted_cause: Option<Category>,
+    session_final_attempt: bool,
     failed_order: Vec<u32>,
     tb_line_cursor: usize,
+    /// `--tb=line` entries waiting for the short summary to name their tests.
+    deferred_entries: Vec<(usize, Event)>,
+    /// `FAILED` lines seen in the short summary so far.
+    summary_failed: usize,
+    /// Exhaustion-mentioning events waiting for the end of their test's block.
+    pending_exhaustion: Vec<(Option<u32>, Source, Event)>,
+    /// Indentation of the header that opened the current failure section: deeper lines of
+    /// its traceback are echoed source.
+    section_indent: usize,
+    /// Inside a CPython `Traceback (most recent call last):` block, with its indentation.
+    native_traceback: Option<usize>,
+    /// The current section was opened by a unittest `FAIL:`/`ERROR:` header.
+    unittest_section: bool,
     /// A `____ name ____` header was seen since the last `===` banner.
     header_in_banner: bool,
     final_counts: Option<pytest::FinalCounts>,
@@ -177,8 +220,16 @@ impl<'s> Collector<'s> {
             retry_sleeps: BTreeMap::new(),
             seen: HashMap::new(),
             session_saw_exhausted_retry: false,
+            session_exhausted_cause: None,
+            session_final_attempt: false,
             failed_order: Vec::new(),
             tb_line_cursor: 0,
+            deferred_entries: Vec::new(),
+            summary_failed: 0,
+            pending_exhaustion: Vec::new(),
+            section_indent: 0,
+            native_traceback: None,
+            unittest_section: false,
             header_in_banner: false,
             final_counts: None,
             saw_session_start: false,
@@ -196,38 +247,130 @@ impl<'s> Collector<'s> {
         self.file = file;
     }
 
-    /// Feeds one normalised line. `candidate` is true when a signature literal occurs in it.
-    pub fn line(&mut self, lineno: u64, text: &[u8], ci_time: Option<&[u8]>, candidate: bool) {
-        let first = text.first().copied().unwrap_or(b' ');
-        if self.state == State::Sections(Banner::Failures) && !self.header_in_banner {
-            self.tb_line_entry(lineno, text, ci_time, candidate);
+    /// Feeds one normalised line (CI prefixes and pasting wrappers removed, indentation
+    /// kept). `candidate` is true when a signature literal occurs in it.
+    pub fn line(&mut self, lineno: u64, line: &crate::prefix::Normalized<'_>, candidate: bool) {
+        if line.fence {
+            self.block_boundary();
             return;
         }
-        let structural =
-            matches!(
+        let indent = line
+            .text
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
+        let text = &line.text[indent..];
+        let ci_time = line.ci_time;
+        self.follow_native_traceback(indent, text);
+        if self.state == State::Sections(Banner::Failures) && !self.header_in_banner {
+            self.tb_line_entry(lineno, indent, text, ci_time, candidate);
+            return;
+        }
+        let first = text.first().copied().unwrap_or(b' ');
+        let in_source = self.echo_base().is_some_and(|base| indent > base);
+        let structural = !in_source
+            && (matches!(
                 first,
                 b'=' | b'_' | b'-' | b'[' | b'P' | b'F' | b'E' | b'S' | b'X' | b'.'
-            ) || (candidate && first != b' ' && first != b'\t' && !first.is_ascii_digit())
+            ) || (candidate && !first.is_ascii_digit())
                 || (self.state == State::Summary && first.is_ascii_uppercase())
-                || (first.is_ascii_digit() && maybe_bare_final(text));
+                || (first.is_ascii_digit() && maybe_bare_final(text)));
         if structural {
             self.stats.structural_lines += 1;
             let s = String::from_utf8_lossy(text);
             let kind = pytest::classify(&s, self.state == State::Summary);
-            if self.structure(lineno, &kind) {
+            if self.structure(lineno, indent, &kind) {
                 return;
             }
         }
         if candidate {
             self.stats.candidate_lines += 1;
-            self.content(lineno, text, ci_time);
+            self.content(lineno, indent, text, ci_time);
+        }
+    }
+
+    /// A Markdown fence opens or closes a pasted block: what follows is not the same test.
+    fn block_boundary(&mut self) {
+        self.flush_section();
+        self.end_block();
+        self.current = None;
+        self.section_part = SectionPart::Other;
+        self.native_traceback = None;
+    }
+
+    /// Tracks CPython tracebacks (`Traceback (most recent call last):`, ExceptionGroups):
+    /// their deeper-indented lines are frames and source, until a line at the block's own
+    /// indentation (the exception) ends the block.
+    fn follow_native_traceback(&mut self, indent: usize, text: &[u8]) {
+        if text.ends_with(b"Traceback (most recent call last):") {
+            self.native_traceback = Some(indent);
+        } else if let Some(base) = self.native_traceback
+            && indent <= base
+            && !text.is_empty()
+        {
+            self.native_traceback = None;
+        }
+    }
+
+    /// The indentation beyond which lines are echoed source, when inside a traceback.
+    fn echo_base(&self) -> Option<usize> {
+        match (self.state, self.section_part) {
+            (State::Sections(_), SectionPart::Traceback) if self.section.is_some() => {
+                Some(self.section_indent)
+            }
+            _ => self.native_traceback,
+        }
+    }
+
+    /// pytest's `>` marker lines and indented source are never events: inside a traceback
+    /// every deeper-indented line is source; elsewhere an indented line is source only when
+    /// it has the shape of Python code (an excerpt that starts mid-traceback), so that
+    /// indented log text (Markdown code blocks, YAML-embedded logs) is still read.
+    fn is_echo(&self, indent: usize, text: &[u8]) -> bool {
+        if text.first() == Some(&b'>') {
+            return true;
+        }
+        match self.echo_base() {
+            Some(base) => indent > base,
+            None => indent > 0 && crate::echo::looks_like_code(text),
         }
     }
 
     /// Applies a structural line; returns true when the line is fully handled.
-    fn structure(&mut self, lineno: u64, kind: &LineKind<'_>) -> bool {
+    fn structure(&mut self, lineno: u64, indent: usize, kind: &LineKind<'_>) -> bool {
         match *kind {
             LineKind::Other => false,
+            LineKind::Rule(c) => {
+                // unittest closes each failure section with a `=====` rule.
+                if self.unittest_section && c == b'=' {
+                    self.flush_section();
+                    self.unittest_section = false;
+                    self.set_current(None);
+                    self.section_part = SectionPart::Other;
+                }
+                true
+            }
+            LineKind::FoldedSkip { location, count } => {
+                // With `-v` every skipped test was already named; the summary only folds them.
+                if !self.verbose_results {
+                    let t = self.test_by_nodeid(location, lineno);
+                    let rec = &mut self.tests[t as usize];
+                    rec.multiplicity = rec.multiplicity.max(count.max(1));
+                    self.set_outcome(t, Outcome::Skipped);
+                }
+                true
+            }
+            LineKind::UnittestHeader { name, outcome } => {
+                self.flush_section();
+                self.end_block();
+                let t = self.test_by_nodeid(name, lineno);
+                self.set_outcome(t, outcome);
+                self.unittest_section = true;
+                self.state = State::Sections(Banner::Failures);
+                self.header_in_banner = true;
+                self.open_section(t, indent, SectionPart::Traceback);
+                true
+            }
             LineKind::Progress => {
                 if self.state == State::Preamble {
                     self.state = State::Run;
@@ -239,19 +382,19 @@ impl<'s> Collector<'s> {
                 self.flush_section();
                 self.saw_session_start = true;
                 self.state = State::Run;
-                self.current = None;
+                self.set_current(None);
                 true
             }
             LineKind::Final(ref counts) => {
                 self.flush_section();
                 self.final_counts = Some(counts.clone());
                 self.state = State::Run;
-                self.current = None;
+                self.set_current(None);
                 true
             }
             LineKind::Banner(b) => {
                 self.flush_section();
-                self.current = None;
+                self.set_current(None);
                 self.section_part = SectionPart::Other;
                 self.header_in_banner = false;
                 self.state = match b {
@@ -261,12 +404,16 @@ impl<'s> Collector<'s> {
                 true
             }
             LineKind::SectionHeader(h) => {
-                let State::Sections(banner) = self.state else {
-                    return false;
+                let banner = match self.state {
+                    State::Sections(b @ (Banner::Failures | Banner::Errors | Banner::Passes)) => b,
+                    State::Sections(Banner::Warnings | Banner::Durations) => return false,
+                    // A header opens its test's section even when the excerpt starts below
+                    // the `=== FAILURES ===` banner.
+                    _ => {
+                        self.state = State::Sections(Banner::Failures);
+                        Banner::Failures
+                    }
                 };
-                if !matches!(banner, Banner::Failures | Banner::Errors | Banner::Passes) {
-                    return false;
-                }
                 self.flush_section();
                 self.header_in_banner = true;
                 let want = match (banner, h.error_phase) {
@@ -278,17 +425,12 @@ impl<'s> Collector<'s> {
                 if banner == Banner::Errors || h.error_phase.is_some() {
                     self.note_error_phase(test);
                 }
-                self.current = Some(test);
-                self.section_part = if banner == Banner::Passes {
+                let part = if banner == Banner::Passes {
                     SectionPart::Other
                 } else {
                     SectionPart::Traceback
                 };
-                self.section = Some(SectionAcc {
-                    test: Some(test),
-                    best: None,
-                    context: fields::Fields::default(),
-                });
+                self.open_section(test, indent, part);
                 true
             }
             LineKind::SubSection(sub) => {
@@ -308,7 +450,7 @@ impl<'s> Collector<'s> {
                         };
                     }
                     _ => match sub {
-                        SubSection::LiveLogSession => self.current = None,
+                        SubSection::LiveLogSession => self.set_current(None),
                         SubSection::Other => return false,
                         _ => {}
                     },
@@ -325,7 +467,7 @@ impl<'s> Collector<'s> {
                 self.state = State::Run;
                 if let Some(id) = nodeid {
                     let t = self.test_by_nodeid(id, lineno);
-                    self.current = Some(t);
+                    self.set_current(Some(t));
                     self.live_source = Source::Live;
                     if outcome.is_some() {
                         self.verbose_results = true;
@@ -343,6 +485,14 @@ impl<'s> Collector<'s> {
             } => {
                 let t = self.test_by_nodeid(nodeid, lineno);
                 self.set_outcome(t, outcome);
+                if matches!(self.state, State::Run | State::Preamble) {
+                    // A pasted summary line: what follows is not that test's output.
+                    self.set_current(None);
+                }
+                if outcome == Outcome::Failed {
+                    self.give_deferred_entry(self.summary_failed, t);
+                    self.summary_failed += 1;
+                }
                 if let Some(msg) = message {
                     let rec = &mut self.tests[t as usize];
                     rec.summary_message = Some(truncate(msg, MAX_TEXT));
@@ -355,10 +505,36 @@ impl<'s> Collector<'s> {
         }
     }
 
+    /// Starts the failure section of `test`, whose header sits at `indent`.
+    fn open_section(&mut self, test: u32, indent: usize, part: SectionPart) {
+        self.set_current(Some(test));
+        self.section_part = part;
+        self.section_indent = indent;
+        self.native_traceback = None;
+        self.section = Some(SectionAcc::new(Some(test)));
+    }
+
+    /// Makes `t` the test that following lines belong to; the previous test's block ends.
+    fn set_current(&mut self, t: Option<u32>) {
+        if t != self.current {
+            self.end_block();
+        }
+        self.current = t;
+    }
+
     /// `--tb=line` prints failures without `____ name ____` headers: each entry is a run of
     /// `E` lines closed by a `path:line: message` line, maybe followed by captured output.
-    /// Entries come in run order, so the n-th entry belongs to the n-th failed test.
-    fn tb_line_entry(&mut self, lineno: u64, text: &[u8], ci_time: Option<&[u8]>, candidate: bool) {
+    /// Entries come in run order, so the k-th entry belongs to the k-th failed test. With
+    /// `-q` the failed tests are only named by the short summary that follows: such entries
+    /// wait (see [`Collector::give_deferred_entry`]).
+    fn tb_line_entry(
+        &mut self,
+        lineno: u64,
+        indent: usize,
+        text: &[u8],
+        ci_time: Option<&[u8]>,
+        candidate: bool,
+    ) {
         let first = text.first().copied().unwrap_or(b' ');
         if matches!(first, b'=' | b'_' | b'-') {
             let s = String::from_utf8_lossy(text);
@@ -366,10 +542,10 @@ impl<'s> Collector<'s> {
             if matches!(kind, LineKind::SectionHeader(_)) {
                 // Not `--tb=line` after all: leave the headerless mode.
                 self.header_in_banner = true;
-                self.structure(lineno, &kind);
+                self.structure(lineno, indent, &kind);
                 return;
             }
-            if self.structure(lineno, &kind) {
+            if self.structure(lineno, indent, &kind) {
                 return;
             }
         }
@@ -380,30 +556,39 @@ impl<'s> Collector<'s> {
             || (first.is_ascii_alphabetic()
                 && looks_like_exception_message(&String::from_utf8_lossy(text)));
         if opens_entry && self.section.is_none() {
-            let test = self.failed_order.get(self.tb_line_cursor).copied();
+            let entry = self.tb_line_cursor;
+            let test = self.failed_order.get(entry).copied();
             self.tb_line_cursor += 1;
-            self.current = test;
-            self.section = Some(SectionAcc {
-                test,
-                best: None,
-                context: fields::Fields::default(),
-            });
+            self.set_current(test);
+            let mut acc = SectionAcc::new(test);
+            acc.deferred_entry = test.is_none().then_some(entry);
+            self.section = Some(acc);
+            self.section_indent = indent;
             self.section_part = SectionPart::Traceback;
         }
         if candidate {
             self.stats.candidate_lines += 1;
-            self.content(lineno, text, ci_time);
+            self.content(lineno, indent, text, ci_time);
         }
         if is_location {
             self.flush_section();
         }
     }
 
+    /// The short summary named `test` as the `k`-th failed test: a `--tb=line` entry read
+    /// before it (a `-q` run) is its failure.
+    fn give_deferred_entry(&mut self, k: usize, test: u32) {
+        let Some(i) = self.deferred_entries.iter().position(|(e, _)| *e == k) else {
+            return;
+        };
+        let (_, event) = self.deferred_entries.swap_remove(i);
+        self.emit(event, Source::Traceback, Some(test));
+    }
+
     /// A non-structural line that a signature literal pointed at.
-    fn content(&mut self, lineno: u64, text: &[u8], ci_time: Option<&[u8]>) {
-        let first = text.first().copied().unwrap_or(b' ');
-        // Source echoed by pytest (indented code, `>` markers) is never an event.
-        if first == b' ' || first == b'\t' || first == b'>' {
+    fn content(&mut self, lineno: u64, indent: usize, text: &[u8], ci_time: Option<&[u8]>) {
+        // Source echoed in tracebacks (indented code, `>` markers) is never an event.
+        if self.is_echo(indent, text) {
             return;
         }
         // "Retry-After", "Incremented Retry", "Retry: ", "Retrying": one cheap check first.
@@ -412,6 +597,9 @@ impl<'s> Collector<'s> {
                 self.retry_after.add(delay, lineno);
             }
             self.note_retry_sleep(text, ci_time);
+            self.note_retries_used_up(text);
+        } else if memchr::memmem::find(text, b"ttempt").is_some() {
+            self.note_retries_used_up(text);
         }
         if crate::responses::mentions_http(text)
             && let Some(r) = crate::responses::parse(text)
@@ -465,7 +653,11 @@ impl<'s> Collector<'s> {
         source: Source,
         test: Option<u32>,
     ) {
-        let Some(hit) = self.sigs.classify(text, &mut self.scratch) else {
+        let hit = self
+            .sigs
+            .classify(text, &mut self.scratch)
+            .filter(|hit| self.condition_holds(hit.signature, test));
+        let Some(hit) = hit else {
             if source == Source::Traceback {
                 self.note_traceback_message(text);
             }
@@ -474,6 +666,10 @@ impl<'s> Collector<'s> {
         let sig = &self.sigs.signatures()[hit.signature];
         let priority = sig.spec.priority;
         let category = sig.category;
+        let mut cause = hit.cause;
+        if sig.requires == Some(crate::signatures::Requirement::ExhaustedRetry) {
+            cause = self.block_retry_state(test).1;
+        }
         let fields = fields::extract(text, Some(&hit.captures));
         let kind = if is_retry_attempt(text) {
             EventKind::RetryAttempt
@@ -486,16 +682,13 @@ impl<'s> Collector<'s> {
             self.note_retry_gap(test, &fields, ci_time, text);
         }
         if kind == EventKind::RetryAttempt && fields.retry.is_some_and(|r| r.exhausted()) {
-            match test {
-                Some(t) => self.tests[t as usize].saw_exhausted_retry = true,
-                None => self.session_saw_exhausted_retry = true,
-            }
+            self.mark_retries_used_up(test, Some(category));
         }
         let event = Event {
             file: self.file,
             line: lineno,
             category,
-            cause: None,
+            cause,
             signature: hit.signature,
             kind,
             fields,
@@ -546,7 +739,78 @@ impl<'s> Collector<'s> {
             } else if event.fields.method.is_none() {
                 event.fields.method = ctx.method.clone();
             }
-            self.emit(event, Source::Traceback, acc.test);
+            match acc.deferred_entry {
+                Some(k) => self.deferred_entries.push((k, event)),
+                None => self.emit(event, Source::Traceback, acc.test),
+            }
+        }
+    }
+
+    /// Whether a conditional signature may count for `test` now (a bare "Max retries
+    /// exceeded" is retry exhaustion only after a zero-counter `Retrying` line).
+    fn condition_holds(&self, signature: usize, test: Option<u32>) -> bool {
+        match self.sigs.signatures()[signature].requires {
+            None => true,
+            Some(crate::signatures::Requirement::ExhaustedRetry) => self.block_retry_state(test).0,
+        }
+    }
+
+    /// (retries were visibly used up, the category of the retried failure) for `test`.
+    fn block_retry_state(&self, test: Option<u32>) -> (bool, Option<Category>) {
+        match test {
+            Some(t) => {
+                let r = &self.tests[t as usize];
+                (r.saw_exhausted_retry, r.exhausted_cause)
+            }
+            None => (
+                self.session_saw_exhausted_retry,
+                self.session_exhausted_cause,
+            ),
+        }
+    }
+
+    /// Records that the retries of `test` (or of the session) were visibly used up.
+    fn mark_retries_used_up(&mut self, test: Option<u32>, cause: Option<Category>) {
+        let (flag, slot) = match test {
+            Some(t) => {
+                let r = &mut self.tests[t as usize];
+                (&mut r.saw_exhausted_retry, &mut r.exhausted_cause)
+            }
+            None => (
+                &mut self.session_saw_exhausted_retry,
+                &mut self.session_exhausted_cause,
+            ),
+        };
+        *flag = true;
+        if cause.is_some() {
+            *slot = cause;
+        }
+    }
+
+    /// A `Retrying (Retry(total=0, ...))` warning whose cause text was cut or wrapped onto
+    /// the next line, or an application's last attempt (`Retrying (3/3)`, `attempt 5 of
+    /// 5`): the retries are used up even though the line itself matches no signature.
+    fn note_retries_used_up(&mut self, text: &[u8]) {
+        let test = self.current;
+        if memchr::memmem::find(text, b"Retrying (Retry(").is_some() {
+            if fields::retry_counters(text).is_some_and(|r| r.exhausted()) {
+                self.mark_retries_used_up(test, None);
+            }
+        } else if announces_last_attempt(text) {
+            match test {
+                Some(t) => self.tests[t as usize].final_attempt = true,
+                None => self.session_final_attempt = true,
+            }
+        }
+    }
+
+    /// Ends the block of the current test: held-back exhaustion events are decided now.
+    fn end_block(&mut self) {
+        if self.pending_exhaustion.is_empty() {
+            return;
+        }
+        for (test, source, event) in std::mem::take(&mut self.pending_exhaustion) {
+            self.emit_now(event, source, test);
         }
     }
 
@@ -648,19 +912,37 @@ impl<'s> Collector<'s> {
         }
     }
 
-    /// Counts an event unless it repeats a failure already counted from another source.
-    fn emit(&mut self, mut event: Event, source: Source, test: Option<u32>) {
-        let test_key = test.unwrap_or(SESSION);
-        // A final failure after a `Retrying (...)` warning with a counter at zero means the
-        // retries ran out: that is retry exhaustion, caused by the original category.
-        let saw_exhausted = match test {
-            Some(t) => self.tests[t as usize].saw_exhausted_retry,
-            None => self.session_saw_exhausted_retry,
-        };
-        if event.kind == EventKind::Terminal
+    /// Counts an event unless it repeats a failure already counted from another source. A
+    /// live or session event that says retries ran out, before any zero-counter `Retrying`
+    /// line was seen, waits for the end of its test's block (see [`Collector::end_block`]).
+    fn emit(&mut self, event: Event, source: Source, test: Option<u32>) {
+        let waits = event.kind == EventKind::Terminal
             && event.category != Category::RetryExhausted
             && event.mentions_exhaustion
-            && saw_exhausted
+            && matches!(source, Source::Live)
+            && !self.block_retry_state(test).0
+            && self.pending_exhaustion.len() < MAX_PENDING_EXHAUSTION;
+        if waits {
+            self.pending_exhaustion.push((test, source, event));
+        } else {
+            self.emit_now(event, source, test);
+        }
+    }
+
+    fn emit_now(&mut self, mut event: Event, source: Source, test: Option<u32>) {
+        let test_key = test.unwrap_or(SESSION);
+        // A final failure after a `Retrying (...)` warning with a counter at zero means the
+        // retries ran out: that is retry exhaustion, caused by the original category. So is
+        // the failure that follows an application's "last attempt" line.
+        let (saw_exhausted, _) = self.block_retry_state(test);
+        let final_attempt = event.kind == EventKind::Terminal
+            && match test {
+                Some(t) => std::mem::take(&mut self.tests[t as usize].final_attempt),
+                None => std::mem::take(&mut self.session_final_attempt),
+            };
+        if event.kind == EventKind::Terminal
+            && event.category != Category::RetryExhausted
+            && ((event.mentions_exhaustion && saw_exhausted) || final_attempt)
         {
             event.cause = Some(event.category);
             event.category = Category::RetryExhausted;
@@ -678,6 +960,7 @@ impl<'s> Collector<'s> {
         (
             event.kind,
             event.category,
+            event.cause,
             &event.fields.host,
             event.fields.port,
             &path,
@@ -709,6 +992,9 @@ impl<'s> Collector<'s> {
             .and_then(crate::event::epoch_seconds)
         {
             *self.timeline.entry((at, event.category)).or_default() += 1;
+            if let Some(cause) = event.cause.filter(|c| *c != event.category) {
+                *self.timeline.entry((at, cause)).or_default() += 1;
+            }
             if let Some(t) = test {
                 let span = &mut self.tests[t as usize].event_span;
                 *span = Some(span.map_or((at, at), |(a, b)| (a.min(at), b.max(at))));
@@ -717,6 +1003,7 @@ impl<'s> Collector<'s> {
         let gk = GroupKey {
             test,
             category: event.category,
+            cause: event.cause,
             kind: event.kind,
             signature: event.signature,
             host: event.fields.host.clone(),
@@ -755,8 +1042,13 @@ impl<'s> Collector<'s> {
         if let Some(&i) = self.index.get(nodeid) {
             return i;
         }
-        // A section header may have created it under its short name (e.g. with `-q`).
-        for short in short_names(nodeid) {
+        // A section header may have created it under its short name (e.g. with `-q`); a
+        // collection error's header (`ERROR collecting tests/x.py`) under the path itself.
+        let path_id = !nodeid.contains("::");
+        for short in short_names(nodeid)
+            .into_iter()
+            .chain(path_id.then(|| nodeid.to_string()))
+        {
             if let Some(ids) = self.names.get(&short)
                 && let Some(&i) = ids.iter().find(|&&i| self.tests[i as usize].provisional)
             {
@@ -773,6 +1065,7 @@ impl<'s> Collector<'s> {
             nodeid: nodeid.to_string(),
             first_seen: (self.file, lineno),
             outcome_source: "log",
+            multiplicity: 1,
             ..TestRecord::default()
         });
         self.index.insert(nodeid.to_string(), i);
@@ -809,6 +1102,7 @@ impl<'s> Collector<'s> {
             first_seen: (self.file, lineno),
             outcome: Some(want),
             outcome_source: "log",
+            multiplicity: 1,
             ..TestRecord::default()
         });
         self.names.entry(name.to_string()).or_default().push(i);
@@ -836,7 +1130,9 @@ impl<'s> Collector<'s> {
             (Some(Outcome::Error), Outcome::Passed) => {}
             _ => rec.outcome = Some(o),
         }
-        if o == Outcome::Failed && !self.failed_order.contains(&t) {
+        let rec = &mut self.tests[t as usize];
+        if o == Outcome::Failed && !rec.in_failed_order {
+            rec.in_failed_order = true;
             self.failed_order.push(t);
         }
     }
@@ -849,6 +1145,12 @@ impl<'s> Collector<'s> {
     /// Ends the input and returns what was collected.
     pub fn finish(mut self) -> Collected {
         self.flush_section();
+        self.end_block();
+        // `--tb=line` entries whose tests the log never named stay with the session.
+        for (_, event) in std::mem::take(&mut self.deferred_entries) {
+            self.emit(event, Source::Traceback, None);
+        }
+        self.end_block();
         Collected {
             tests: self.tests,
             groups: self.groups,
@@ -1053,6 +1355,21 @@ fn is_location_line(text: &[u8]) -> bool {
     let rest = &text[colon + 4..];
     let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
     digits > 0 && rest[digits..].starts_with(b":")
+}
+
+/// Application retry loops announcing their last attempt: `Retrying (3/3)`, `retry 5/5`,
+/// `attempt 3 of 3`, `(attempt 4/4)`. A failure after it means the retries ran out.
+fn announces_last_attempt(text: &[u8]) -> bool {
+    static LAST: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+        regex::bytes::Regex::new(
+            r"(?i)\b(?:retrying|retry|attempt)\s*\(?#?(\d{1,3})\s*(?:/|of)\s*(\d{1,3})\b",
+        )
+        .expect("last-attempt pattern")
+    });
+    LAST.captures_iter(text).any(|c| {
+        let n = |i| std::str::from_utf8(&c[i]).ok()?.parse::<u32>().ok();
+        matches!((n(1), n(2)), (Some(a), Some(b)) if a == b && b > 0)
+    })
 }
 
 fn mentions_retry_exhaustion(text: &[u8]) -> bool {

@@ -72,6 +72,8 @@ pub struct GroupKey {
     pub test: Option<u32>,
     /// Category.
     pub category: Category,
+    /// The retried failure behind a `retry_exhausted` event.
+    pub cause: Option<Category>,
     /// Role.
     pub kind: EventKind,
     /// Signature index.

@@ -1623,6 +1623,7 @@ mod tests {
             categories: Vec::new(),
             events: 0,
             category_events: BTreeMap::new(),
+            count: 1,
             symptom: None,
             message: None,
             duration_s: None,

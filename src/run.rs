@@ -118,7 +118,7 @@ fn feed_block(
         } else {
             prefix::strip_ci_prefix(line)
         };
-        collector.line(lineno, n.text, n.ci_time, candidate);
+        collector.line(lineno, &n, candidate);
         lineno += 1;
         start = end + 1;
     }

@@ -39,6 +39,10 @@ pub struct SignatureSpec {
     /// Lines that must not be classified as this signature.
     #[serde(default)]
     pub no_match: Vec<String>,
+    /// A condition the collector checks before the signature counts: `exhausted_retry`
+    /// (a zero-counter `Retrying` line was seen in the same test block). Unset: always.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires: Option<String>,
     /// Where the signature came from (`builtin` or the rules file); not read from TOML.
     #[serde(skip_deserializing, default)]
     pub source: String,
@@ -67,6 +71,13 @@ impl fmt::Display for SignatureError {
 
 impl std::error::Error for SignatureError {}
 
+/// A condition under which a signature counts (see [`SignatureSpec::requires`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirement {
+    /// Retries were visibly used up earlier in the same test block.
+    ExhaustedRetry,
+}
+
 /// A compiled signature.
 #[derive(Debug)]
 pub struct Signature {
@@ -76,14 +87,24 @@ pub struct Signature {
     pub category: Category,
     /// Compiled patterns.
     pub regexes: Vec<Regex>,
+    /// Its parsed condition.
+    pub requires: Option<Requirement>,
 }
 
 /// The outcome of classifying one line.
+///
+/// One line can show two categories: retry exhaustion and the failure that was retried
+/// (`ResponseError('too many 429 error responses')` is `retry_exhausted` and `rate_limited`;
+/// `Giving up after 5 tries (requests.exceptions.ConnectTimeout: ...)` is `retry_exhausted`
+/// and `connect_timeout`). Then `signature` is the exhaustion signature and `cause` the
+/// category of the best other signature that matches the same line.
 pub struct Hit<'l> {
     /// Index of the winning signature in [`SignatureSet::signatures`].
     pub signature: usize,
-    /// Captures of the pattern that matched (named groups are extracted fields).
+    /// Captures of the highest-priority pattern that matched (named groups are fields).
     pub captures: Captures<'l>,
+    /// The retried failure, when the winning signature is a retry-exhaustion one.
+    pub cause: Option<Category>,
 }
 
 /// A compiled, ready-to-use set of signatures with a shared literal prefilter.
@@ -205,10 +226,21 @@ impl SignatureSet {
                     }
                 }
             }
+            let requires = match spec.requires.as_deref() {
+                None => None,
+                Some("exhausted_retry") => Some(Requirement::ExhaustedRetry),
+                Some(other) => {
+                    return Err(SignatureError(format!(
+                        "{}: signature '{}' has unknown requires '{other}' (known: exhausted_retry)",
+                        spec.source, spec.id
+                    )));
+                }
+            };
             signatures.push(Signature {
                 spec,
                 category,
                 regexes,
+                requires,
             });
         }
         let signature_literals = literals.len();
@@ -274,17 +306,65 @@ impl SignatureSet {
         }
         scratch.sort_unstable_by_key(|&i| (std::cmp::Reverse(self.signatures[i].spec.priority), i));
         scratch.dedup();
-        for &idx in scratch.iter() {
-            for re in &self.signatures[idx].regexes {
-                if let Some(captures) = re.captures(line) {
-                    return Some(Hit {
-                        signature: idx,
-                        captures,
-                    });
-                }
-            }
+        let (pos, captures) = scratch
+            .iter()
+            .enumerate()
+            .find_map(|(pos, &idx)| self.captures(idx, line).map(|c| (pos, c)))?;
+        let first = scratch[pos];
+        let winner = &self.signatures[first];
+        let plain = |i: &usize| self.signatures[*i].requires.is_none();
+        if winner.requires.is_some() {
+            return Some(Hit {
+                signature: first,
+                captures,
+                cause: None,
+            });
         }
-        None
+        let exhausted = |i: &usize| self.signatures[*i].category == Category::RetryExhausted;
+        if winner.category == Category::RetryExhausted {
+            // The failure that was retried, named on the same line.
+            let cause = scratch[pos + 1..]
+                .iter()
+                .filter(|i| !exhausted(i) && plain(i))
+                .find(|&&i| self.matches(i, line))
+                .map(|&i| self.signatures[i].category);
+            return Some(Hit {
+                signature: first,
+                captures,
+                cause,
+            });
+        }
+        // The line names a failure and also says that the retries ran out.
+        let exhaustion = scratch[pos + 1..]
+            .iter()
+            .filter(|i| exhausted(i) && plain(i))
+            .find(|&&i| self.matches(i, line));
+        Some(match exhaustion {
+            Some(&idx) => Hit {
+                signature: idx,
+                captures,
+                cause: Some(winner.category),
+            },
+            None => Hit {
+                signature: first,
+                captures,
+                cause: None,
+            },
+        })
+    }
+
+    fn captures<'l>(&self, idx: usize, line: &'l [u8]) -> Option<Captures<'l>> {
+        self.signatures[idx]
+            .regexes
+            .iter()
+            .find_map(|re| re.captures(line))
+    }
+
+    fn matches(&self, idx: usize, line: &[u8]) -> bool {
+        self.signatures[idx]
+            .regexes
+            .iter()
+            .any(|re| re.is_match(line))
     }
 
     /// Checks every signature's examples against the whole set; returns one message per failure.

@@ -3,6 +3,9 @@
 #
 #   samples/generate/generate.sh            # all samples (about 5 minutes, plus venv builds)
 #   samples/generate/generate.sh seed       # only samples whose name starts with "seed"
+#   RCA_SAMPLES_REDERIVE=1 samples/generate/generate.sh errors-
+#                                           # no pytest: re-derive X.expected.json from the
+#                                           # committed X.log (after a rule or design change)
 #
 # Network safety: every server, request and lookup stays on this machine. The suites talk only
 # to servers they start on 127.0.0.1 (kernel-chosen ports). The DNS samples run inside a
@@ -16,6 +19,7 @@ GEN="$(cd "$(dirname "$0")" && pwd)"
 OUT="$(dirname "$GEN")"
 ONLY="${1:-}"
 VENVS="${RCA_SAMPLES_VENVS:-/tmp}"
+REDERIVE="${RCA_SAMPLES_REDERIVE:-}"
 
 # ---- pinned environments (the full `pip freeze` of each, so a rebuild gets the same code) ----
 COMMON="pytest==9.2.0 pluggy==1.7.0 iniconfig==2.3.1 packaging==26.4 Pygments==2.21.0 idna==3.20 certifi==2026.10.19.post1"
@@ -35,9 +39,11 @@ venv() {  # venv NAME PINS... -> builds $VENVS/rca-venv-NAME once per pin set
         echo "$*" > "$dir/.pins"
     fi
 }
-venv a $PINS_A
-venv b $PINS_B
-venv c $PINS_C
+if [ -z "$REDERIVE" ]; then
+    venv a $PINS_A
+    venv b $PINS_B
+    venv c $PINS_C
+fi
 A="$VENVS/rca-venv-a/bin/python"; B="$VENVS/rca-venv-b/bin/python"; C="$VENVS/rca-venv-c/bin/python"
 
 # ---- a clean, reproducible environment for the runs ----
@@ -53,6 +59,12 @@ WORK="$(mktemp -d /tmp/rca-samples.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 export RCA_CERT_DIR="$WORK/cert"    # self-signed certificate for the HTTPS servers
 STATUS=0
+
+# rederive NAME: the oracle side file of a committed sample, from its log and expected.json
+rederive() {
+    python3 "$GEN/rederive_oracle.py" --log "$OUT/$1.log" --expected "$OUT/$1.expected.json" \
+        --out "$WORK/$1.oracle.json"
+}
 
 # run NAME SUITE PYTHON [--strict] [--junit] [--netns] -- PYTEST-ARGS...
 #   --strict  the log is a full -v/live-log run: every designed category must be visible
@@ -71,13 +83,18 @@ run() {
     done
     shift
     case "$name" in "$ONLY"*) ;; *) return 0 ;; esac
-    echo "generate: $name" >&2
-    set -- -p rca_oracle -p no:cacheprovider "$@"
-    if [ -n "$junit" ]; then set -- "$@" "--junitxml=$junit"; fi
-    start=$(date +%s)
-    ( cd "$GEN/suites/$suite" && RCA_ORACLE_OUT="$WORK/$name.oracle.json" \
-        timeout 300 $prefix "$py" -m pytest "$@" ) > "$OUT/$name.log" 2>&1 || true
-    echo "generate:   $(( $(date +%s) - start ))s, $(wc -c < "$OUT/$name.log") bytes" >&2
+    if [ -n "$REDERIVE" ]; then
+        echo "generate: $name (re-derived from the committed log)" >&2
+        rederive "$name"
+    else
+        echo "generate: $name" >&2
+        set -- -p rca_oracle -p no:cacheprovider "$@"
+        if [ -n "$junit" ]; then set -- "$@" "--junitxml=$junit"; fi
+        start=$(date +%s)
+        ( cd "$GEN/suites/$suite" && RCA_ORACLE_OUT="$WORK/$name.oracle.json" \
+            timeout 300 $prefix "$py" -m pytest "$@" ) > "$OUT/$name.log" 2>&1 || true
+        echo "generate:   $(( $(date +%s) - start ))s, $(wc -c < "$OUT/$name.log") bytes" >&2
+    fi
     python3 "$GEN/make_expected.py" --log "$OUT/$name.log" --oracle "$WORK/$name.oracle.json" \
         --design "$GEN/suites/$suite/design.json" --out "$OUT/$name.expected.json" \
         $strict ${junit:+--junit "$junit"} || STATUS=1

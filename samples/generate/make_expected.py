@@ -49,13 +49,19 @@ PATTERNS = {
     "connection_reset": re.compile(r"ConnectionResetError|RemoteDisconnected|Connection aborted|Server disconnected without sending a response|Connection reset by peer"),
     "dns_failure": re.compile(r"NameResolutionError|gaierror|Name or service not known|Temporary failure in name resolution|Failed to resolve"),
     "tls_error": re.compile(r"SSLError|CERTIFICATE_VERIFY_FAILED|WRONG_VERSION_NUMBER|wrong version number"),
-    "request_timeout": re.compile(r"Request timeout after [\d.]+ ?ms for"),
+    # the app-level deadline line of the seed framework; openai's "APITimeoutError: Request
+    # timed out." (raised after its own retries, whatever the httpx cause)
+    "request_timeout": re.compile(r"Request timeout after [\d.]+ ?ms for|\bAPITimeoutError\b"),
 }
-TOO_MANY = re.compile(r"too many \d{3} error responses")
+# urllib3's Retry used up on a status: retry_exhausted; on 429 also rate_limited
+TOO_MANY = re.compile(r"too many (\d{3}) error responses")
 LAST_RETRY = re.compile(r"Retrying \(Retry\(total=0\b")
-RATE_LIMITED = re.compile(r"Too Many Requests")
-# an error status with its code (requests' HTTPError text, httpx's HTTPStatusError text)
-HTTP_ERROR = re.compile(r"\b[45]\d\d (Client|Server) Error\b|(Client|Server) error '[45]\d\d")
+# requests/httpx reason phrase; openai's RateLimitError ("Error code: 429 - {...}")
+RATE_LIMITED = re.compile(r"Too Many Requests|\bRateLimitError\b|\bError code: 429\b")
+STATUS_429 = re.compile(r"\b429\b")
+# an error status with its code (requests' HTTPError text, httpx's HTTPStatusError text,
+# openai's APIStatusError text "Error code: 500 - {...}")
+HTTP_ERROR = re.compile(r"\b[45]\d\d (Client|Server) Error\b|(Client|Server) error '[45]\d\d|\bError code: [45]\d\d\b")
 # the bare exception class, e.g. a crash-location line "…/_models.py:829: HTTPStatusError"
 HTTP_ERROR_CLASS = re.compile(r"\b(HTTPStatusError|HTTPError)\b")
 
@@ -82,15 +88,19 @@ def categories_of(lines, outcome):
         for cat, pat in PATTERNS.items():
             if pat.search(line):
                 found.add(cat)
-        if TOO_MANY.search(line):
+        too_many = TOO_MANY.search(line)
+        if too_many:
             found.add("retry_exhausted")
+            if too_many.group(1) == "429":
+                found.add("rate_limited")
         if LAST_RETRY.search(line):
             last_retry = True
-        if RATE_LIMITED.search(line) and not TOO_MANY.search(line):
+        # (a port such as 34291 is not a 429: the status must stand alone)
+        if RATE_LIMITED.search(line) and not too_many:
             found.add("rate_limited")
-        elif HTTP_ERROR.search(line) and "429" not in line:
+        elif HTTP_ERROR.search(line) and not STATUS_429.search(line):
             found.add("http_error")
-        elif HTTP_ERROR_CLASS.search(line) and "429" not in line:
+        elif HTTP_ERROR_CLASS.search(line) and not STATUS_429.search(line):
             bare_http_error = True
     # a bare class name counts only when no status line said 429 (then it is the 429's class)
     if bare_http_error and "rate_limited" not in found:

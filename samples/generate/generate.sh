@@ -29,6 +29,8 @@ PINS_A="$COMMON requests==2.31.0 urllib3==1.26.20 charset-normalizer==3.5.3"
 PINS_B="$COMMON requests==2.34.2 urllib3==2.8.0 charset-normalizer==3.5.3 pytest-xdist==3.8.0 execnet==2.1.2"
 # C: httpx / httpcore
 PINS_C="$COMMON httpx==0.28.1 httpcore==1.0.9 h11==0.16.0 anyio==4.16.0 typing_extensions==4.16.0"
+# D: the official openai client (its 2.x line, on httpx 0.28 like C) and its dependencies
+PINS_D="$COMMON openai==2.54.0 httpx==0.28.1 httpcore==1.0.9 h11==0.16.0 anyio==4.16.0 typing_extensions==4.16.0 sniffio==1.3.1 distro==1.9.0 jiter==0.19.0 pydantic==2.14.4 pydantic_core==2.50.5 annotated-types==0.8.0 typing-inspection==0.4.5 tqdm==4.70.1"
 
 venv() {  # venv NAME PINS... -> builds $VENVS/rca-venv-NAME once per pin set
     dir="$VENVS/rca-venv-$1"; shift
@@ -43,8 +45,10 @@ if [ -z "$REDERIVE" ]; then
     venv a $PINS_A
     venv b $PINS_B
     venv c $PINS_C
+    venv d $PINS_D
 fi
 A="$VENVS/rca-venv-a/bin/python"; B="$VENVS/rca-venv-b/bin/python"; C="$VENVS/rca-venv-c/bin/python"
+D="$VENVS/rca-venv-d/bin/python"
 
 # ---- a clean, reproducible environment for the runs ----
 # CA-bundle variables would change which trust store requests uses; proxies must never be used.
@@ -70,12 +74,14 @@ rederive() {
 #   --strict  the log is a full -v/live-log run: every designed category must be visible
 #   --junit   also write NAME.junit.xml and cross-check outcomes against it
 #   --netns   run inside the loopback-only namespace with the stub resolver
+#   --interrupted  pytest stops after collection errors: designed tests may not have run
 run() {
     name="$1"; suite="$2"; py="$3"; shift 3
     strict=""; junit=""; prefix=""
     while [ "$1" != "--" ]; do
         case "$1" in
             --strict) strict="--strict" ;;
+            --interrupted) strict="--interrupted" ;;
             --junit) junit="$OUT/$name.junit.xml" ;;
             --netns) prefix="$GEN/run_in_netns.sh" ;;
         esac
@@ -128,5 +134,17 @@ run shape-durations    errors "$B" -- $LIVE --durations=5
 DEBUG_FMT="log_cli_format=%(asctime)s.%(msecs)03d [%(levelname)7s] %(name)s: %(message)s"
 run debug-urllib3-2    errors "$B" --strict -- -v --log-cli-level=DEBUG -o "$DEBUG_FMT"
 run debug-urllib3-1.26 errors "$A" --strict -- -v --log-cli-level=DEBUG -o "$DEBUG_FMT"
+# 8: -q --tb=line: one crash line per failure, before the summary, naming no test
+run shape-q-tb-line    errors "$B" -- -q --tb=line
+# 9: 429 exhaustion: urllib3 Retry on 429 with Retry-After 0/1, raise_for_status, a 503 control
+run ratelimit-urllib3-2    ratelimit "$B" --strict -- $LIVE
+run ratelimit-urllib3-1.26 ratelimit "$A" --strict -- $LIVE
+# 10: the openai client (httpx) against a fake OpenAI-compatible server: timeouts after its
+#     default retries, 429, 500, refused
+run openai-httpx       openai "$D" --strict -- $LIVE
+# 11: collection errors (a module-level request refused, an ImportError) and a module-level
+#     skip, with -ra: pytest stops after collection, or goes on
+run collect-interrupted collect "$B" --interrupted -- -ra
+run collect-continue    collect "$B" --strict -- $LIVE -ra --continue-on-collection-errors
 
 exit $STATUS

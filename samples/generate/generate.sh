@@ -106,6 +106,19 @@ run() {
         $strict ${junit:+--junit "$junit"} || STATUS=1
 }
 
+# excerpt NAME SOURCE SUITE STYLE: a pasted excerpt cut from the sample SOURCE by excerpt.py
+#   (STYLE md-fenced, md-indented, yaml), with its oracle. SOURCE's oracle side file is the one
+#   of this invocation when SOURCE was regenerated, else re-derived from the committed files.
+excerpt() {
+    name="$1"; source="$2"; suite="$3"; style="$4"
+    case "$name" in "$ONLY"*) ;; *) return 0 ;; esac
+    echo "generate: $name (cut from $source.log)" >&2
+    if [ ! -f "$WORK/$source.oracle.json" ]; then rederive "$source"; fi
+    python3 "$GEN/excerpt.py" --style "$style" --source "$OUT/$source.log" \
+        --oracle "$WORK/$source.oracle.json" --design "$GEN/suites/$suite/design.json" \
+        --out "$OUT/$name.log" --expected "$OUT/$name.expected.json" || STATUS=1
+}
+
 LIVE="-v --log-cli-level=INFO"
 
 # 1, 2: the seed-shaped load suite (41 tests, 18 failures)
@@ -146,5 +159,10 @@ run openai-httpx       openai "$D" --strict -- $LIVE
 #     skip, with -ra: pytest stops after collection, or goes on
 run collect-interrupted collect "$B" --interrupted -- -ra
 run collect-continue    collect "$B" --strict -- $LIVE -ra --continue-on-collection-errors
+# 12: excerpts of errors-urllib3-2.log as people paste them: Markdown (bullets, a quote, ```
+#     fences), Markdown 4-space code blocks, a YAML literal block
+excerpt excerpt-md-fenced   errors-urllib3-2 errors md-fenced
+excerpt excerpt-md-indented errors-urllib3-2 errors md-indented
+excerpt excerpt-yaml        errors-urllib3-2 errors yaml
 
 exit $STATUS

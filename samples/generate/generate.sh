@@ -119,6 +119,35 @@ excerpt() {
         --out "$OUT/$name.log" --expected "$OUT/$name.expected.json" || STATUS=1
 }
 
+# compose NAME SUITE PYTHON -- PYTEST-ARGS...: a full -v/live-log run (--strict) shown as
+#   `docker compose up` shows it (compose_logs.py): pytest's lines as service "tests", the
+#   loopback servers' access log ($RCA_ACCESS_LOG) as service "api", interleaved as they arrive.
+#   The oracle is that of the pytest run itself (the "tests" lines without their prefix).
+compose() {
+    name="$1"; suite="$2"; py="$3"; shift 4
+    case "$name" in "$ONLY"*) ;; *) return 0 ;; esac
+    raw="$WORK/$name.raw.log"
+    if [ -n "$REDERIVE" ]; then
+        echo "generate: $name (re-derived from the committed log)" >&2
+        python3 "$GEN/compose_logs.py" --strip "$OUT/$name.log" --raw "$raw"
+        python3 "$GEN/rederive_oracle.py" --log "$raw" --expected "$OUT/$name.expected.json" \
+            --out "$WORK/$name.oracle.json"
+    else
+        echo "generate: $name" >&2
+        start=$(date +%s)
+        ( cd "$GEN/suites/$suite" && RCA_ORACLE_OUT="$WORK/$name.oracle.json" \
+            RCA_ACCESS_LOG="$WORK/$name.access.log" PYTHONUNBUFFERED=1 \
+            python3 "$GEN/compose_logs.py" --out "$OUT/$name.log" --raw "$raw" \
+                --side-log "$WORK/$name.access.log" -- \
+                timeout 300 "$py" -m pytest -p rca_oracle -p no:cacheprovider "$@" ) 2>&1 || true
+        echo "generate:   $(( $(date +%s) - start ))s, $(wc -c < "$OUT/$name.log") bytes" >&2
+        python3 "$GEN/compose_logs.py" --strip "$OUT/$name.log" --raw "$WORK/$name.strip.log"
+        cmp -s "$raw" "$WORK/$name.strip.log" || { echo "generate: $name: tests lines != pytest output" >&2; STATUS=1; }
+    fi
+    python3 "$GEN/make_expected.py" --log "$raw" --oracle "$WORK/$name.oracle.json" \
+        --design "$GEN/suites/$suite/design.json" --out "$OUT/$name.expected.json" --strict || STATUS=1
+}
+
 LIVE="-v --log-cli-level=INFO"
 
 # 1, 2: the seed-shaped load suite (41 tests, 18 failures)
@@ -159,7 +188,10 @@ run openai-httpx       openai "$D" --strict -- $LIVE
 #     skip, with -ra: pytest stops after collection, or goes on
 run collect-interrupted collect "$B" --interrupted -- -ra
 run collect-continue    collect "$B" --strict -- $LIVE -ra --continue-on-collection-errors
-# 12: excerpts of errors-urllib3-2.log as people paste them: Markdown (bullets, a quote, ```
+# 12: the errors suite under docker compose: "tests-1  | " before every pytest line, the
+#     servers' access log interleaved as "api-1    | " lines
+compose compose-urllib3-2 errors "$B" -- $LIVE
+# 13: excerpts of errors-urllib3-2.log as people paste them: Markdown (bullets, a quote, ```
 #     fences), Markdown 4-space code blocks, a YAML literal block
 excerpt excerpt-md-fenced   errors-urllib3-2 errors md-fenced
 excerpt excerpt-md-indented errors-urllib3-2 errors md-indented

@@ -148,6 +148,32 @@ compose() {
         --design "$GEN/suites/$suite/design.json" --out "$OUT/$name.expected.json" --strict || STATUS=1
 }
 
+# junitonly NAME SUITE PYTHON [--strict] -- PYTEST-ARGS...: a run whose sample is its JUnit XML
+#   alone (NAME.junit.xml, written with -o junit_logging=all; the console log is not kept),
+#   with an oracle cut from the XML by junit_expected.py
+junitonly() {
+    name="$1"; suite="$2"; py="$3"; shift 3
+    strict=""
+    if [ "$1" = "--strict" ]; then strict="--strict"; shift; fi
+    shift
+    case "$name" in "$ONLY"*) ;; *) return 0 ;; esac
+    xml="$OUT/$name.junit.xml"
+    if [ -n "$REDERIVE" ]; then
+        echo "generate: $name (re-derived from the committed XML)" >&2
+        from="--rederive $OUT/$name.expected.json"
+    else
+        echo "generate: $name" >&2
+        start=$(date +%s)
+        ( cd "$GEN/suites/$suite" && RCA_ORACLE_OUT="$WORK/$name.oracle.json" \
+            timeout 300 "$py" -m pytest -p rca_oracle -p no:cacheprovider "$@" \
+                -o junit_logging=all "--junitxml=$xml" ) > "$WORK/$name.console.log" 2>&1 || true
+        echo "generate:   $(( $(date +%s) - start ))s, $(wc -c < "$xml") bytes of XML" >&2
+        from="--oracle $WORK/$name.oracle.json"
+    fi
+    python3 "$GEN/junit_expected.py" --junit "$xml" $from \
+        --design "$GEN/suites/$suite/design.json" --out "$OUT/$name.expected.json" $strict || STATUS=1
+}
+
 LIVE="-v --log-cli-level=INFO"
 
 # 1, 2: the seed-shaped load suite (41 tests, 18 failures)
@@ -191,7 +217,10 @@ run collect-continue    collect "$B" --strict -- $LIVE -ra --continue-on-collect
 # 12: the errors suite under docker compose: "tests-1  | " before every pytest line, the
 #     servers' access log interleaved as "api-1    | " lines
 compose compose-urllib3-2 errors "$B" -- $LIVE
-# 13: excerpts of errors-urllib3-2.log as people paste them: Markdown (bullets, a quote, ```
+# 13: a JUnit XML meant to be read alone: -o junit_logging=all puts each test's captured log,
+#     stdout and stderr in <system-out>/<system-err>
+junitonly junit-logging-all errors "$B" --strict -- $LIVE
+# 14: excerpts of errors-urllib3-2.log as people paste them: Markdown (bullets, a quote, ```
 #     fences), Markdown 4-space code blocks, a YAML literal block
 excerpt excerpt-md-fenced   errors-urllib3-2 errors md-fenced
 excerpt excerpt-md-indented errors-urllib3-2 errors md-indented

@@ -1,7 +1,8 @@
 #!/bin/sh
-# Regenerates every real sample log in samples/ (X.log, X.expected.json, some X.junit.xml).
+# Regenerates every real sample log in samples/ (X.log, X.expected.json, some X.junit.xml), and
+# the samples derived from real runs (pasted excerpts, a docker compose view, a JUnit XML alone).
 #
-#   samples/generate/generate.sh            # all samples (about 5 minutes, plus venv builds)
+#   samples/generate/generate.sh            # all samples (about 6 minutes, plus venv builds)
 #   samples/generate/generate.sh seed       # only samples whose name starts with "seed"
 #   RCA_SAMPLES_REDERIVE=1 samples/generate/generate.sh errors-
 #                                           # no pytest: re-derive X.expected.json from the
@@ -214,6 +215,8 @@ run openai-httpx       openai "$D" --strict -- $LIVE
 #     skip, with -ra: pytest stops after collection, or goes on
 run collect-interrupted collect "$B" --interrupted -- -ra
 run collect-continue    collect "$B" --strict -- $LIVE -ra --continue-on-collection-errors
+#     and with --no-fold-skipped, where pytest names the skipped module by its nodeid
+run collect-no-fold     collect "$B" --strict -- -ra --continue-on-collection-errors --no-fold-skipped
 # 12: the errors suite under docker compose: "tests-1  | " before every pytest line, the
 #     servers' access log interleaved as "api-1    | " lines
 compose compose-urllib3-2 errors "$B" -- $LIVE

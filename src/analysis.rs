@@ -302,7 +302,7 @@ pub fn build(
     redactor: Redactor,
 ) -> Analysis {
     let mut warnings = std::mem::take(&mut collected.warnings);
-    let junit_summary = merge_junit(&mut collected, &junit, &mut warnings);
+    let junit_summary = junit_summary(&junit);
     let groups = sorted_groups(&collected);
     let tests = test_reports(&collected, &groups, redactor);
     let mut summary = summarise(&collected, junit_summary, &tests, &mut warnings);
@@ -377,13 +377,9 @@ fn junit_epoch(ts: &str) -> Option<i64> {
         })
 }
 
-/// Merges JUnit cases into the tests: outcomes and durations from XML, evidence from the log.
-/// Returns the XML's own counts when any XML was given.
-fn merge_junit(
-    c: &mut Collected,
-    runs: &[JunitRun],
-    warnings: &mut Vec<String>,
-) -> Option<Summary> {
+/// The XML's own outcome counts and duration, when any JUnit XML was given (the cases
+/// themselves were merged into the tests by the collector).
+fn junit_summary(runs: &[JunitRun]) -> Option<Summary> {
     if runs.is_empty() {
         return None;
     }
@@ -391,62 +387,15 @@ fn merge_junit(
         counted_from: "junit",
         ..Summary::default()
     };
-    let mut unmatched_log_tests: BTreeSet<usize> = (0..c.tests.len()).collect();
     for run in runs {
         if let Some(t) = run.time_s {
             s.duration_s = Some(s.duration_s.unwrap_or(0.0) + t);
         }
         for case in &run.cases {
             bump(&mut s, case.outcome, 1);
-            let found = c
-                .tests
-                .iter()
-                .position(|t| !t.provisional && case.matches_nodeid(&t.nodeid))
-                .or_else(|| {
-                    c.tests
-                        .iter()
-                        .position(|t| t.provisional && t.nodeid == case.name)
-                });
-            let idx = match found {
-                Some(i) => i,
-                None => {
-                    c.tests.push(TestRecord {
-                        nodeid: case.nodeid_guess(),
-                        outcome_source: "junit",
-                        ..TestRecord::default()
-                    });
-                    c.tests.len() - 1
-                }
-            };
-            unmatched_log_tests.remove(&idx);
-            let t = &mut c.tests[idx];
-            if let Some(log_outcome) = t.outcome
-                && log_outcome != case.outcome
-                && !(log_outcome == Outcome::Xpassed && case.outcome == Outcome::Passed)
-            {
-                warnings.push(format!(
-                    "{}: the log says {} but the JUnit XML says {}; using the XML",
-                    t.nodeid, log_outcome, case.outcome
-                ));
-            }
-            // pytest's XML reports a non-strict XPASS as a plain pass; the log knows better.
-            if !(t.outcome == Some(Outcome::Xpassed) && case.outcome == Outcome::Passed) {
-                t.outcome = Some(case.outcome);
-                t.outcome_source = "junit";
-            }
-            t.duration_s = case.duration_s.or(t.duration_s);
-            if t.summary_message.is_none() {
-                t.summary_message = case.message.as_deref().map(|m| truncate(m, 400));
-            }
         }
     }
     s.total = s.passed + s.failed + s.errors + s.skipped + s.xfailed + s.xpassed;
-    if c.saw_session_start && !unmatched_log_tests.is_empty() {
-        let n = unmatched_log_tests.len();
-        warnings.push(format!(
-            "{n} test(s) in the log are not in the JUnit XML (is the XML from the same run?)"
-        ));
-    }
     Some(s)
 }
 

@@ -80,6 +80,8 @@ struct SectionAcc {
     /// A `--tb=line` entry read before the failed tests were named (`-q`): its index among
     /// the entries, to be given to the k-th failed test of the short summary.
     deferred_entry: Option<usize>,
+    /// Where the folded event counts: the console traceback, or a JUnit failure body.
+    source: Source,
 }
 
 impl SectionAcc {
@@ -89,9 +91,26 @@ impl SectionAcc {
             best: None,
             context: fields::Fields::default(),
             deferred_entry: None,
+            source: Source::Traceback,
         }
     }
 }
+
+/// A `--tb=line` entry of a `-q` run, read before the short summary names its test: its
+/// events and what its lines said about retries, given to the k-th failed test later.
+struct DeferredEntry {
+    /// Position among the entries (the k-th failed test).
+    k: usize,
+    /// Events in reading order.
+    events: Vec<(Source, Event)>,
+    /// A zero-counter `Retrying` line was seen, with the category it names.
+    exhausted: Option<Option<Category>>,
+    /// An application announced its last attempt.
+    final_attempt: bool,
+}
+
+/// At most this many events wait in one deferred entry; later ones stay with the session.
+const MAX_DEFERRED_EVENTS: usize = 4096;
 
 /// Terminal events that say retries ran out ("Max retries exceeded") held back until the end
 /// of their test's block, because the zero-counter `Retrying` line that makes them retry
@@ -142,7 +161,12 @@ pub struct Collector<'s> {
     failed_order: Vec<u32>,
     tb_line_cursor: usize,
     /// `--tb=line` entries waiting for the short summary to name their tests.
-    deferred_entries: Vec<(usize, Event)>,
+    deferred_entries: Vec<DeferredEntry>,
+    /// The deferred entry being read (index into `deferred_entries`).
+    deferring: Option<usize>,
+    /// The current `--tb=line` entry's location line was read; captured output may follow,
+    /// and the next `E` or location line opens the next entry.
+    entry_located: bool,
     /// `FAILED` lines seen in the short summary so far.
     summary_failed: usize,
     /// Exhaustion-mentioning events waiting for the end of their test's block.
@@ -154,6 +178,12 @@ pub struct Collector<'s> {
     native_traceback: Option<usize>,
     /// The current section was opened by a unittest `FAIL:`/`ERROR:` header.
     unittest_section: bool,
+    /// JUnit XML: `(classname, name)` of every test found by node id, and which tests a
+    /// JUnit case matched.
+    junit_index: HashMap<(String, String), u32>,
+    junit_seen: Vec<bool>,
+    /// Tests read from console logs before any JUnit XML.
+    console_tests: Option<usize>,
     /// A `____ name ____` header was seen since the last `===` banner.
     header_in_banner: bool,
     final_counts: Option<pytest::FinalCounts>,
@@ -225,11 +255,16 @@ impl<'s> Collector<'s> {
             failed_order: Vec::new(),
             tb_line_cursor: 0,
             deferred_entries: Vec::new(),
+            deferring: None,
+            entry_located: false,
             summary_failed: 0,
             pending_exhaustion: Vec::new(),
             section_indent: 0,
             native_traceback: None,
             unittest_section: false,
+            junit_index: HashMap::new(),
+            junit_seen: Vec::new(),
+            console_tests: None,
             header_in_banner: false,
             final_counts: None,
             saw_session_start: false,
@@ -380,6 +415,7 @@ impl<'s> Collector<'s> {
             }
             LineKind::SessionStart => {
                 self.flush_section();
+                self.deferring = None;
                 self.saw_session_start = true;
                 self.state = State::Run;
                 self.set_current(None);
@@ -387,6 +423,7 @@ impl<'s> Collector<'s> {
             }
             LineKind::Final(ref counts) => {
                 self.flush_section();
+                self.deferring = None;
                 self.final_counts = Some(counts.clone());
                 self.state = State::Run;
                 self.set_current(None);
@@ -394,6 +431,7 @@ impl<'s> Collector<'s> {
             }
             LineKind::Banner(b) => {
                 self.flush_section();
+                self.deferring = None;
                 self.set_current(None);
                 self.section_part = SectionPart::Other;
                 self.header_in_banner = false;
@@ -555,34 +593,57 @@ impl<'s> Collector<'s> {
             || is_location
             || (first.is_ascii_alphabetic()
                 && looks_like_exception_message(&String::from_utf8_lossy(text)));
-        if opens_entry && self.section.is_none() {
+        if opens_entry && (self.section.is_none() || self.entry_located) {
+            self.flush_section();
             let entry = self.tb_line_cursor;
             let test = self.failed_order.get(entry).copied();
             self.tb_line_cursor += 1;
             self.set_current(test);
             let mut acc = SectionAcc::new(test);
-            acc.deferred_entry = test.is_none().then_some(entry);
+            if test.is_none() {
+                acc.deferred_entry = Some(entry);
+                self.deferring = Some(self.deferred_entries.len());
+                self.deferred_entries.push(DeferredEntry {
+                    k: entry,
+                    events: Vec::new(),
+                    exhausted: None,
+                    final_attempt: false,
+                });
+            } else {
+                self.deferring = None;
+            }
             self.section = Some(acc);
             self.section_indent = indent;
             self.section_part = SectionPart::Traceback;
+            self.entry_located = false;
         }
         if candidate {
             self.stats.candidate_lines += 1;
             self.content(lineno, indent, text, ci_time);
         }
-        if is_location {
-            self.flush_section();
-        }
+        // pytest >= 8 prints the chain's `E` lines, then the location line, then the
+        // test's captured output: the entry lasts until the next entry starts.
+        self.entry_located |= is_location;
     }
 
     /// The short summary named `test` as the `k`-th failed test: a `--tb=line` entry read
-    /// before it (a `-q` run) is its failure.
+    /// before it (a `-q` run) is its failure, with the retries its captured log showed.
     fn give_deferred_entry(&mut self, k: usize, test: u32) {
-        let Some(i) = self.deferred_entries.iter().position(|(e, _)| *e == k) else {
+        let Some(i) = self.deferred_entries.iter().position(|e| e.k == k) else {
             return;
         };
-        let (_, event) = self.deferred_entries.swap_remove(i);
-        self.emit(event, Source::Traceback, Some(test));
+        let entry = self.deferred_entries.swap_remove(i);
+        if self.deferring.is_some() {
+            self.deferring = None;
+        }
+        if let Some(cause) = entry.exhausted {
+            self.mark_retries_used_up(Some(test), cause);
+        }
+        self.tests[test as usize].final_attempt |= entry.final_attempt;
+        for (source, event) in entry.events {
+            self.emit(event, source, Some(test));
+        }
+        self.end_block();
     }
 
     /// A non-structural line that a signature literal pointed at.
@@ -711,21 +772,28 @@ impl<'s> Collector<'s> {
         let Some(acc) = self.section.as_mut() else {
             return;
         };
-        match acc.best.take() {
-            None => acc.best = Some((priority, event)),
-            Some((p, old)) if priority >= p => {
-                let mut new = event;
-                merge_fields(&mut new.fields, &old.fields);
-                new.cause = new.cause.or(old.cause);
-                new.mentions_exhaustion |= old.mentions_exhaustion;
-                acc.best = Some((priority, new));
-            }
-            Some((p, mut old)) => {
-                merge_fields(&mut old.fields, &event.fields);
-                old.mentions_exhaustion |= event.mentions_exhaustion;
-                acc.best = Some((p, old));
-            }
+        let Some((p, old)) = acc.best.take() else {
+            acc.best = Some((priority, event));
+            return;
+        };
+        // A wrapper (retries ran out, an application deadline) names what it wraps: the
+        // chain `httpx.ReadTimeout` -> `openai.APITimeoutError` is one request timeout
+        // caused by a read timeout, whatever the priorities.
+        let (keep_new, p) = match (is_wrapper(event.category), is_wrapper(old.category)) {
+            (true, false) => (true, priority),
+            (false, true) => (false, p),
+            _ if priority >= p => (true, priority),
+            _ => (false, p),
+        };
+        let (mut kept, other) = if keep_new { (event, old) } else { (old, event) };
+        merge_fields(&mut kept.fields, &other.fields);
+        kept.mentions_exhaustion |= other.mentions_exhaustion;
+        if is_wrapper(kept.category) && !is_wrapper(other.category) {
+            kept.cause = kept.cause.or(Some(other.category));
+        } else {
+            kept.cause = kept.cause.or(other.cause);
         }
+        acc.best = Some((p, kept));
     }
 
     fn flush_section(&mut self) {
@@ -739,10 +807,7 @@ impl<'s> Collector<'s> {
             } else if event.fields.method.is_none() {
                 event.fields.method = ctx.method.clone();
             }
-            match acc.deferred_entry {
-                Some(k) => self.deferred_entries.push((k, event)),
-                None => self.emit(event, Source::Traceback, acc.test),
-            }
+            self.emit(event, acc.source, acc.test);
         }
     }
 
@@ -771,6 +836,13 @@ impl<'s> Collector<'s> {
 
     /// Records that the retries of `test` (or of the session) were visibly used up.
     fn mark_retries_used_up(&mut self, test: Option<u32>, cause: Option<Category>) {
+        if test.is_none()
+            && let Some(entry) = self.deferring.map(|i| &mut self.deferred_entries[i])
+        {
+            let seen = entry.exhausted.get_or_insert(None);
+            *seen = cause.or(*seen);
+            return;
+        }
         let (flag, slot) = match test {
             Some(t) => {
                 let r = &mut self.tests[t as usize];
@@ -797,9 +869,10 @@ impl<'s> Collector<'s> {
                 self.mark_retries_used_up(test, None);
             }
         } else if announces_last_attempt(text) {
-            match test {
-                Some(t) => self.tests[t as usize].final_attempt = true,
-                None => self.session_final_attempt = true,
+            match (test, self.deferring) {
+                (Some(t), _) => self.tests[t as usize].final_attempt = true,
+                (None, Some(i)) => self.deferred_entries[i].final_attempt = true,
+                (None, None) => self.session_final_attempt = true,
             }
         }
     }
@@ -916,6 +989,13 @@ impl<'s> Collector<'s> {
     /// live or session event that says retries ran out, before any zero-counter `Retrying`
     /// line was seen, waits for the end of its test's block (see [`Collector::end_block`]).
     fn emit(&mut self, event: Event, source: Source, test: Option<u32>) {
+        if test.is_none()
+            && let Some(entry) = self.deferring.map(|i| &mut self.deferred_entries[i])
+            && entry.events.len() < MAX_DEFERRED_EVENTS
+        {
+            entry.events.push((source, event));
+            return;
+        }
         let waits = event.kind == EventKind::Terminal
             && event.category != Category::RetryExhausted
             && event.mentions_exhaustion
@@ -950,7 +1030,7 @@ impl<'s> Collector<'s> {
         if event.kind == EventKind::Terminal
             && matches!(source, Source::Summary | Source::Junit)
             && let Some(t) = test
-            && self.has_terminal_from(t, &[Source::Traceback, Source::Summary])
+            && self.has_terminal_from(t, &[Source::Traceback, Source::Summary, Source::Junit])
         {
             self.stats.duplicates += 1;
             return;
@@ -1137,6 +1217,175 @@ impl<'s> Collector<'s> {
         }
     }
 
+    /// Reads one JUnit XML report (input number `file`), after every console log: outcomes
+    /// and durations come from the XML; each case's `<system-out>`/`<system-err>` is read
+    /// like a captured log, its failure body like a traceback and its `message` like a
+    /// summary line, so that a test the log already explained gains no second count.
+    pub fn junit_run(&mut self, run: &crate::junit::JunitRun, file: u16) {
+        self.flush_section();
+        self.end_block();
+        self.set_current(None);
+        self.file = file;
+        if self.console_tests.is_none() {
+            self.console_tests = Some(self.tests.len());
+            for (i, t) in self.tests.iter().enumerate() {
+                if !t.provisional {
+                    self.junit_index
+                        .insert(crate::junit::junit_address(&t.nodeid), i as u32);
+                }
+            }
+        }
+        for case in &run.cases {
+            let t = self.junit_test(case);
+            self.junit_outcome(t, case);
+            if case.outcome.is_failure()
+                || matches!(case.outcome, Outcome::Xfailed | Outcome::Xpassed)
+                || case.system_out.is_some()
+                || case.system_err.is_some()
+            {
+                self.junit_evidence(t, case);
+            }
+        }
+        self.state = State::Run;
+        self.set_current(None);
+    }
+
+    /// The test a JUnit case describes: found by its `(classname, name)`, or a section
+    /// header's short name, else a new test.
+    fn junit_test(&mut self, case: &crate::junit::JunitCase) -> u32 {
+        let key = (case.classname.clone(), case.name.clone());
+        let found = self.junit_index.get(&key).copied().or_else(|| {
+            let class = case.classname.rsplit('.').next().unwrap_or("");
+            let dotted = format!("{class}.{}", case.name);
+            [case.name.as_str(), dotted.as_str()].iter().find_map(|n| {
+                self.names
+                    .get(*n)?
+                    .iter()
+                    .copied()
+                    .find(|&i| self.tests[i as usize].provisional)
+            })
+        });
+        let t = match found {
+            Some(t) => t,
+            None => {
+                let t = self.tests.len() as u32;
+                self.tests.push(TestRecord {
+                    nodeid: case.nodeid_guess(),
+                    first_seen: (self.file, case.lines.case),
+                    outcome_source: "junit",
+                    multiplicity: 1,
+                    ..TestRecord::default()
+                });
+                t
+            }
+        };
+        self.junit_index.insert(key, t);
+        if self.junit_seen.len() < self.tests.len() {
+            self.junit_seen.resize(self.tests.len(), false);
+        }
+        self.junit_seen[t as usize] = true;
+        t
+    }
+
+    /// Outcome and duration from the XML, with a warning when the log disagrees.
+    fn junit_outcome(&mut self, t: u32, case: &crate::junit::JunitCase) {
+        let rec = &mut self.tests[t as usize];
+        if let Some(log_outcome) = rec.outcome
+            && log_outcome != case.outcome
+            && !(log_outcome == Outcome::Xpassed && case.outcome == Outcome::Passed)
+        {
+            let msg = format!(
+                "{}: the log says {} but the JUnit XML says {}; using the XML",
+                rec.nodeid, log_outcome, case.outcome
+            );
+            self.warnings.push(msg);
+        }
+        let rec = &mut self.tests[t as usize];
+        // pytest's XML reports a non-strict XPASS as a plain pass; the log knows better.
+        if !(rec.outcome == Some(Outcome::Xpassed) && case.outcome == Outcome::Passed) {
+            rec.outcome = Some(case.outcome);
+            rec.outcome_source = "junit";
+        }
+        rec.duration_s = case.duration_s.or(rec.duration_s);
+        rec.teardown_error |= case.teardown_error && case.outcome == Outcome::Failed;
+        if rec.summary_message.is_none() {
+            rec.summary_message = case.message.as_deref().map(|m| truncate(m, MAX_TEXT));
+        }
+        if case.outcome == Outcome::Failed && !rec.in_failed_order {
+            rec.in_failed_order = true;
+            self.failed_order.push(t);
+        }
+    }
+
+    /// Classifies what a JUnit case shows: captured output first (its retries decide
+    /// whether the failure is retry exhaustion), then the failure body, then the message
+    /// when the body named nothing.
+    fn junit_evidence(&mut self, t: u32, case: &crate::junit::JunitCase) {
+        self.state = State::Sections(Banner::Failures);
+        self.header_in_banner = true;
+        self.open_section(t, 0, SectionPart::Traceback);
+        if let Some(acc) = self.section.as_mut() {
+            acc.source = Source::Junit;
+        }
+        let lines = case.lines;
+        for (text, line) in [
+            (&case.system_out, lines.system_out),
+            (&case.system_err, lines.system_err),
+        ] {
+            if let Some(text) = text {
+                self.section_part = SectionPart::Captured(Source::JunitCaptured);
+                self.feed_text(text.as_bytes(), line);
+            }
+        }
+        let failing = case.outcome != Outcome::Passed && case.outcome != Outcome::Skipped;
+        if failing && let Some(body) = &case.details {
+            self.section_part = SectionPart::Traceback;
+            self.native_traceback = None;
+            self.feed_text(body.as_bytes(), lines.details);
+        }
+        self.flush_section();
+        if failing && let Some(msg) = &case.message {
+            let first = msg.lines().next().unwrap_or("");
+            self.event_line(
+                lines.details,
+                first.as_bytes(),
+                None,
+                Source::Junit,
+                Some(t),
+            );
+        }
+        self.end_block();
+        self.section_part = SectionPart::Other;
+    }
+
+    /// Reads a text held in memory (a JUnit element) line by line as the current section's
+    /// content, starting at line `first_line` of the current input.
+    fn feed_text(&mut self, text: &[u8], first_line: u64) {
+        let mut hits = Vec::new();
+        self.sigs.literal_hits(text, &mut hits);
+        let every_line = self.sigs.needs_every_line();
+        let mut next_hit = 0;
+        for (i, (start, line)) in crate::lines::line_spans(text).enumerate() {
+            let end = start + line.len();
+            while next_hit < hits.len() && hits[next_hit] < start {
+                next_hit += 1;
+            }
+            let candidate = every_line || (next_hit < hits.len() && hits[next_hit] < end);
+            let n = crate::prefix::strip_ci_prefix(crate::lines::trim_cr(line));
+            let indent = n
+                .text
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t'))
+                .count();
+            let body = &n.text[indent..];
+            self.follow_native_traceback(indent, body);
+            if candidate {
+                self.stats.candidate_lines += 1;
+                self.content(first_line + i as u64, indent, body, n.ci_time);
+            }
+        }
+    }
+
     /// Adds a warning for the final report.
     pub fn warn(&mut self, w: String) {
         self.warnings.push(w);
@@ -1146,9 +1395,24 @@ impl<'s> Collector<'s> {
     pub fn finish(mut self) -> Collected {
         self.flush_section();
         self.end_block();
+        if let Some(n) = self.console_tests
+            && self.saw_session_start
+        {
+            let missing = (0..n)
+                .filter(|&i| !self.junit_seen.get(i).copied().unwrap_or(false))
+                .count();
+            if missing > 0 {
+                self.warnings.push(format!(
+                    "{missing} test(s) in the log are not in the JUnit XML (is the XML from the same run?)"
+                ));
+            }
+        }
         // `--tb=line` entries whose tests the log never named stay with the session.
-        for (_, event) in std::mem::take(&mut self.deferred_entries) {
-            self.emit(event, Source::Traceback, None);
+        self.deferring = None;
+        for entry in std::mem::take(&mut self.deferred_entries) {
+            for (source, event) in entry.events {
+                self.emit(event, source, None);
+            }
         }
         self.end_block();
         Collected {
@@ -1355,6 +1619,12 @@ fn is_location_line(text: &[u8]) -> bool {
     let rest = &text[colon + 4..];
     let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
     digits > 0 && rest[digits..].starts_with(b":")
+}
+
+/// Categories that wrap another failure: the retries ran out, or an application deadline
+/// expired. In one traceback chain the wrapper is the event and the wrapped failure its cause.
+fn is_wrapper(c: Category) -> bool {
+    matches!(c, Category::RetryExhausted | Category::RequestTimeout)
 }
 
 /// Application retry loops announcing their last attempt: `Retrying (3/3)`, `retry 5/5`,

@@ -484,6 +484,11 @@ pub fn family(category: Category, cause: Option<Category>, status: Option<u16>) 
             (Some(c), _) if c != Category::RetryExhausted => family(c, None, None),
             _ => Family::ErrorResponses,
         },
+        // A deadline that wraps a known failure (openai's APITimeoutError over a read
+        // timeout) belongs with that failure.
+        Category::RequestTimeout if cause.is_some_and(|c| c != Category::RequestTimeout) => {
+            family(cause.unwrap_or(category), None, status)
+        }
         Category::ConnectTimeout
         | Category::ConnectionRefused
         | Category::DnsFailure

@@ -134,7 +134,7 @@ pub fn analyze(
         return Err(InputError("too many inputs".to_string()));
     }
     let mut collector = Collector::new(sigs);
-    let mut junit_runs: Vec<JunitRun> = Vec::new();
+    let mut junit_runs: Vec<(u16, JunitRun)> = Vec::new();
     let mut infos = Vec::new();
     let mut console_inputs = 0;
     for (i, path) in paths.iter().enumerate() {
@@ -175,7 +175,7 @@ pub fn analyze(
                         collector.warn(format!("{}: {w}", opened.name));
                     }
                     info.lines = run.cases.len() as u64;
-                    junit_runs.push(run);
+                    junit_runs.push((i as u16, run));
                 }
                 Err(e) => {
                     let msg = format!("{}: {e}", opened.name);
@@ -185,7 +185,7 @@ pub fn analyze(
                                 "{msg}; using the {} test case(s) read before it",
                                 run.cases.len()
                             ));
-                            junit_runs.push(run);
+                            junit_runs.push((i as u16, run));
                         }
                         _ => return Err(InputError(msg)),
                     }
@@ -194,6 +194,12 @@ pub fn analyze(
         }
         infos.push(info);
     }
+    // JUnit XML after every console log, so that the log's own evidence comes first and
+    // the XML adds only what the log did not show.
+    for (file, run) in &junit_runs {
+        collector.junit_run(run, *file);
+    }
+    let junit_runs: Vec<JunitRun> = junit_runs.into_iter().map(|(_, r)| r).collect();
     let collected = collector.finish();
     let nothing_found = collected.tests.is_empty()
         && collected.groups.is_empty()

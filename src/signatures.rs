@@ -105,6 +105,8 @@ pub struct Hit<'l> {
     pub captures: Captures<'l>,
     /// The retried failure, when the winning signature is a retry-exhaustion one.
     pub cause: Option<Category>,
+    /// The signature that recognised the cause.
+    pub cause_signature: Option<usize>,
 }
 
 /// A compiled, ready-to-use set of signatures with a shared literal prefilter.
@@ -318,20 +320,22 @@ impl SignatureSet {
                 signature: first,
                 captures,
                 cause: None,
+                cause_signature: None,
             });
         }
         let exhausted = |i: &usize| self.signatures[*i].category == Category::RetryExhausted;
         if winner.category == Category::RetryExhausted {
             // The failure that was retried, named on the same line.
-            let cause = scratch[pos + 1..]
+            let cause_signature = scratch[pos + 1..]
                 .iter()
+                .copied()
                 .filter(|i| !exhausted(i) && plain(i))
-                .find(|&&i| self.matches(i, line))
-                .map(|&i| self.signatures[i].category);
+                .find(|&i| self.matches(i, line));
             return Some(Hit {
                 signature: first,
                 captures,
-                cause,
+                cause: cause_signature.map(|i| self.signatures[i].category),
+                cause_signature,
             });
         }
         // The line names a failure and also says that the retries ran out.
@@ -344,11 +348,13 @@ impl SignatureSet {
                 signature: idx,
                 captures,
                 cause: Some(winner.category),
+                cause_signature: Some(first),
             },
             None => Hit {
                 signature: first,
                 captures,
                 cause: None,
+                cause_signature: None,
             },
         })
     }
@@ -378,7 +384,7 @@ impl SignatureSet {
             }
             for ex in &sig.spec.match_examples {
                 match self.classify(ex.as_bytes(), &mut scratch) {
-                    Some(hit) if hit.signature == idx => {}
+                    Some(hit) if hit.signature == idx || hit.cause_signature == Some(idx) => {}
                     Some(hit) => failures.push(format!(
                         "{id}: example classified as '{}' instead: {ex}",
                         self.signatures[hit.signature].spec.id
@@ -388,7 +394,7 @@ impl SignatureSet {
             }
             for ex in &sig.spec.no_match {
                 if let Some(hit) = self.classify(ex.as_bytes(), &mut scratch)
-                    && hit.signature == idx
+                    && (hit.signature == idx || hit.cause_signature == Some(idx))
                 {
                     failures.push(format!("{id}: no_match example matched: {ex}"));
                 }

@@ -266,6 +266,10 @@ struct SignaturesArgs {
     /// Also load signatures from this TOML file.
     #[arg(long, value_name = "FILE")]
     rules: Option<String>,
+    /// Only check the --rules file: every rule's `match` and `no_match` examples against
+    /// the whole set; print each failure and exit 1 if any fails (for a team's CI).
+    #[arg(long, requires = "rules")]
+    check: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -348,16 +352,52 @@ fn load_signatures(rules: Option<&str>) -> Result<SignatureSet, String> {
     match rules {
         None => Ok(SignatureSet::builtin()),
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                let kind = match e.kind() {
-                    std::io::ErrorKind::NotFound => "no such file".to_string(),
-                    _ => e.to_string(),
-                };
-                format!("{path}: cannot read rules: {kind}")
-            })?;
+            let text = read_rules(path)?;
             SignatureSet::with_rules(&text, path).map_err(|e| e.to_string())
         }
     }
+}
+
+/// `rca signatures --rules FILE --check`: every failing example on its own line.
+fn check_rules(path: &str) -> Result<i32, String> {
+    let text = read_rules(path)?;
+    let sigs = SignatureSet::with_rules_unchecked(&text, path).map_err(|e| e.to_string())?;
+    let failures = sigs.check_examples_from(path);
+    let rules: Vec<_> = sigs
+        .signatures()
+        .iter()
+        .filter(|s| s.spec.source == path)
+        .collect();
+    let examples: usize = rules
+        .iter()
+        .map(|s| s.spec.match_examples.len() + s.spec.no_match.len())
+        .sum();
+    for f in &failures {
+        eprintln!("rca: {path}: {f}");
+    }
+    let verdict = if failures.is_empty() {
+        "all hold".to_string()
+    } else {
+        format!("{} failed", failures.len())
+    };
+    write_output(
+        None,
+        &format!(
+            "{path}: {} rule(s), {examples} example(s) checked: {verdict}\n",
+            rules.len()
+        ),
+    )?;
+    Ok(if failures.is_empty() { EXIT_OK } else { 1 })
+}
+
+fn read_rules(path: &str) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| {
+        let kind = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            _ => e.to_string(),
+        };
+        format!("{path}: cannot read rules: {kind}")
+    })
 }
 
 fn parse_fail_on(items: &[String]) -> Result<Vec<Category>, String> {
@@ -546,6 +586,9 @@ fn append_file(path: &std::path::Path, text: &str) -> Result<(), String> {
 }
 
 fn signatures(args: SignaturesArgs) -> Result<i32, String> {
+    if args.check {
+        return check_rules(args.rules.as_deref().unwrap_or_default());
+    }
     let sigs = load_signatures(args.rules.as_deref())?;
     let text = match args.format {
         SigFormat::Json => {

@@ -495,6 +495,17 @@ impl<'s> Collector<'s> {
                 }
                 true
             }
+            LineKind::ResultWithOutput { nodeid, output } => {
+                if !matches!(self.state, State::Run | State::Preamble) {
+                    return false;
+                }
+                self.state = State::Run;
+                let t = self.test_by_nodeid(nodeid, lineno);
+                self.set_current(Some(t));
+                self.live_source = Source::Live;
+                self.event_line(lineno, output.as_bytes(), None, Source::Live, Some(t));
+                true
+            }
             LineKind::Result { nodeid, outcome } => {
                 if !matches!(self.state, State::Run | State::Preamble) {
                     return false;
@@ -1753,9 +1764,12 @@ pub fn truncate(s: &str, max: usize) -> String {
     format!("{}…", &s[..end])
 }
 
-/// urllib3's `Retrying (...)` warnings and application lines saying they will retry.
+/// urllib3's `Retrying (...)` warnings (also their ` after connection broken by '...'`
+/// continuation when a console wrapped the line) and application lines saying they will
+/// retry.
 fn is_retry_attempt(text: &[u8]) -> bool {
     memchr::memmem::find(text, b"Retrying (").is_some()
+        || text.starts_with(b"after connection broken by ")
         || memchr::memmem::find(text, b"retrying").is_some()
         || memchr::memmem::find(text, b"will retry").is_some()
 }

@@ -129,7 +129,8 @@ pub fn strip_wrappers(mut line: &[u8]) -> (&[u8], bool) {
             b'd' if line.starts_with(b"docker: ") => Some(&line[8..]),
             b'n' if line.starts_with(b"nox > ") => Some(&line[6..]),
             b'~' if line.starts_with(b"~~~") => return (b"", true),
-            _ if first.is_ascii_alphanumeric() => service_prefix(line)
+            // Log records start with a digit (their timestamp): no wrapper to look for.
+            _ if first.is_ascii_alphabetic() => service_prefix(line)
                 .or_else(|| journald_prefix(line))
                 .or_else(|| tox_env_prefix(line)),
             _ => None,

@@ -33,6 +33,13 @@ pub enum LineKind<'a> {
         /// The outcome, when the line gives one.
         outcome: Option<Outcome>,
     },
+    /// A `-s` run: a test id followed by what the test printed (its outcome comes later).
+    ResultWithOutput {
+        /// The test id.
+        nodeid: &'a str,
+        /// The printed text after it.
+        output: &'a str,
+    },
     /// A short-test-summary line such as `FAILED nodeid - message`.
     Summary {
         /// Outcome word at the start.
@@ -446,12 +453,25 @@ fn result_line(line: &str) -> Option<LineKind<'_>> {
     }
     if let Some(n) = nodeid_len(s) {
         let nodeid = &s[..n];
-        let rest = s[n..].trim_start();
+        let mut rest = s[n..].trim_start();
+        // An inherited test: `tests/x.py::TestB::test_a <- tests/base.py PASSED`.
+        if let Some(origin) = rest.strip_prefix("<- ") {
+            rest = origin.split_once(' ').map_or("", |(_, r)| r.trim_start());
+        }
         let outcome = if rest.is_empty() || rest.starts_with("RERUN") {
             // pytest-rerunfailures: the test runs again; its final outcome follows later.
             None
         } else {
-            Some(leading_outcome(rest)?.0)
+            match leading_outcome(rest) {
+                Some((o, _)) => Some(o),
+                // `-s`: what the test printed follows its id on the same line.
+                None => {
+                    return Some(LineKind::ResultWithOutput {
+                        nodeid,
+                        output: rest,
+                    });
+                }
+            }
         };
         return Some(LineKind::Result {
             nodeid: Some(nodeid),
@@ -746,6 +766,26 @@ mod tests {
         assert_eq!(
             classify("FAILED to connect to the database", false),
             LineKind::Other
+        );
+        assert_eq!(
+            classify(
+                "t.py::test_api Python says:('Connection aborted.', x)",
+                false
+            ),
+            LineKind::ResultWithOutput {
+                nodeid: "t.py::test_api",
+                output: "Python says:('Connection aborted.', x)"
+            }
+        );
+        assert_eq!(
+            classify(
+                "tests/x.py::TestB::test_a <- tests/base.py PASSED   [ 50%]",
+                false
+            ),
+            LineKind::Result {
+                nodeid: Some("tests/x.py::TestB::test_a"),
+                outcome: Some(Outcome::Passed)
+            }
         );
     }
 

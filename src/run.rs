@@ -219,6 +219,13 @@ pub fn analyze(
             "no \"test session starts\" banner: treating the input as an excerpt".to_string(),
         );
     }
+    if collected.tests.is_empty() && !collected.groups.is_empty() {
+        collected.warnings.insert(
+            0,
+            "no test is named in the input: its failures are reported for the run as a whole"
+                .to_string(),
+        );
+    }
     Ok(analysis::build(
         collected,
         junit_runs,

@@ -38,8 +38,8 @@ pub struct InputInfo {
     pub lines: u64,
     /// Bytes read after decompression.
     pub bytes: u64,
-    /// `sha256:<hex>` of the bytes read after decompression (part of the run's identity in
-    /// the history).
+    /// Digest of the bytes read after decompression, `rca1:<bytes>:<crc32>:<sha256 of the
+    /// first MiB>` (part of the run's identity in the history; see [`crate::digest`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
 }

@@ -111,7 +111,8 @@ pub struct Window {
 pub struct RunTrend {
     /// Run id.
     pub id: String,
-    /// How reports name it: the run id when one was given, else its CI run, else its time.
+    /// How reports name it: the run id when one was given, else its `name` label, else its
+    /// CI run, else its time.
     pub name: String,
     /// The CI run it came from (`github:123456789/1`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -229,11 +230,14 @@ pub fn rfc3339(s: i64) -> String {
         .unwrap_or_else(|| s.to_string())
 }
 
-/// The name reports give a run: its id when one was given (`--run-id`), else its CI run,
-/// else its time (`2026-11-04 02:00`).
+/// The name reports give a run: its id when one was given (`--run-id`), else its `name`
+/// label, else its CI run, else its time (`2026-11-04 02:00`).
 pub fn run_name(r: &RunRecord) -> String {
     if !is_default_id(&r.id) {
         return r.id.clone();
+    }
+    if let Some(name) = r.labels.get("name").filter(|n| !n.is_empty()) {
+        return name.clone();
     }
     r.ci_id.clone().unwrap_or_else(|| {
         chrono::DateTime::from_timestamp(r.at, 0)

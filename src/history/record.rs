@@ -634,22 +634,30 @@ mod tests {
                 .replace("\"extra\": [1, 2],", extra);
             parse_report(&text).unwrap()
         };
-        let a = default_id(&with("sha256:aa", ""), None);
+        let a = default_id(&with("rca1:1:aa:aa", ""), None);
         assert_eq!(
             a,
-            default_id(&with("sha256:aa", ""), None),
+            default_id(&with("rca1:1:aa:aa", ""), None),
             "same bytes, same run"
         );
-        assert_ne!(a, default_id(&with("sha256:bb", ""), None), "other bytes");
+        assert_ne!(
+            a,
+            default_id(&with("rca1:1:bb:bb", ""), None),
+            "other bytes"
+        );
         let ci = r#""ci": {"provider": "github", "id": "7/1"},"#;
         let ci2 = r#""ci": {"provider": "github", "id": "7/2"},"#;
-        assert_ne!(a, default_id(&with("sha256:aa", ci), None), "a CI run");
+        assert_ne!(a, default_id(&with("rca1:1:aa:aa", ci), None), "a CI run");
         assert_ne!(
-            default_id(&with("sha256:aa", ci), None),
-            default_id(&with("sha256:aa", ci2), None),
+            default_id(&with("rca1:1:aa:aa", ci), None),
+            default_id(&with("rca1:1:aa:aa", ci2), None),
             "another attempt"
         );
-        assert_ne!(a, default_id(&with("sha256:aa", ""), Some(86_400)), "--at");
+        assert_ne!(
+            a,
+            default_id(&with("rca1:1:aa:aa", ""), Some(86_400)),
+            "--at"
+        );
         assert!(is_default_id(&a));
     }
 

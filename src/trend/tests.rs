@@ -415,4 +415,18 @@ fn runs_are_named_by_id_ci_run_or_time() {
     assert_eq!(run_name(&r), "1970-01-02 00:00");
     r.ci_id = Some("github:42/1".into());
     assert_eq!(run_name(&r), "github:42/1");
+    r.labels.insert("name".into(), "nightly #42".into());
+    assert_eq!(
+        run_name(&r),
+        "nightly #42",
+        "a name label wins over the CI run"
+    );
+    let twins = vec![
+        run("run-aaaaaaaaaaaaaaaa", 60, vec![]),
+        run("run-bbbbbbbbbbbbbbbb", 60, vec![]),
+    ];
+    assert_eq!(
+        run_names(&twins),
+        ["1970-01-01 00:01 #aaaaaa", "1970-01-01 00:01 #bbbbbb"]
+    );
 }

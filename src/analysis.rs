@@ -38,6 +38,10 @@ pub struct InputInfo {
     pub lines: u64,
     /// Bytes read after decompression.
     pub bytes: u64,
+    /// Digest of the bytes read after decompression, `rca1:<bytes>:<crc32>:<sha256 of the
+    /// first MiB>` (part of the run's identity in the history; see [`crate::digest`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
 }
 
 /// Outcome totals.
@@ -110,6 +114,9 @@ pub struct TestReport {
     /// Epoch seconds of the test's last timestamped event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_event_s: Option<i64>,
+    /// A failing test against the recorded history (`rca analyze --history`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<crate::trend::recurrence::Recurrence>,
 }
 
 /// Events per category over time (from log timestamps; empty when the log has none).
@@ -256,6 +263,12 @@ pub struct Analysis {
     /// A re-probe of the servers the root causes name (`rca analyze --probe`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reprobe: Option<crate::probe::fold::Reprobe>,
+    /// The CI run the environment names (`GITHUB_RUN_ID`, `CI_PIPELINE_ID`, `BUILD_TAG`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci: Option<crate::history::identity::CiRun>,
+    /// This run against the recorded history (`rca analyze --history`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<crate::trend::recurrence::RunHistory>,
     /// Findings, root causes with verdicts and cross-checks (`headline`, `findings`,
     /// `root_causes`, `unexplained_failures`, `observed_concurrency` at the top level).
     #[serde(flatten)]
@@ -334,6 +347,8 @@ pub fn build(
         retry_after: collected.retry_after.clone(),
         retry_sleeps: collected.retry_sleeps.clone(),
         reprobe: None,
+        ci: None,
+        history: None,
         rca: Default::default(),
         recommendations: Vec::new(),
         warnings,
@@ -575,6 +590,7 @@ fn test_reports(
                 outcome_source: t.outcome_source,
                 first_event_s: t.event_span.map(|s| s.0),
                 last_event_s: t.event_span.map(|s| s.1),
+                history: None,
             }
         })
         .collect()

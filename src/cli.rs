@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 
 mod history;
+mod parse;
+mod recording;
 
 /// Exit code: analysis done, nothing matched `--fail-on`.
 pub const EXIT_OK: i32 = 0;
@@ -32,6 +34,7 @@ Examples:
   rca analyze run.log --probe -o rca.md    re-probe the servers the root causes name
   rca analyze run.log --probe --probe-map https://10.10.10.100:443=https://staging.internal
   rca analyze run.log --record --label branch=main   also store the run in the history
+  rca analyze run.log --history h.sqlite   new / recurring / regressed against the history
 
 Exit codes: 0 analysed, 1 --fail-on matched, 2 usage or input error.";
 
@@ -51,7 +54,7 @@ enum Command {
     Analyze(Box<AnalyzeArgs>),
     /// List the failure signatures (built-in and from --rules).
     #[command(
-        after_help = "Examples:\n  rca signatures\n  rca signatures --format json\n  rca signatures --rules team-rules.toml"
+        after_help = "Examples:\n  rca signatures\n  rca signatures --format json\n  rca signatures --rules team-rules.toml\n  rca signatures --rules team-rules.toml --history h.sqlite   precision from the recorded runs"
     )]
     Signatures(SignaturesArgs),
     /// Re-probe servers safely (GET/HEAD only, capped, rate-limited, circuit breaker):
@@ -270,6 +273,12 @@ struct SignaturesArgs {
     /// the whole set; print each failure and exit 1 if any fails (for a team's CI).
     #[arg(long, requires = "rules")]
     check: bool,
+    /// Show what each signature fired on in the runs recorded in this history: runs,
+    /// events, tests that passed and failed, precision (text and json).
+    #[arg(long, value_name = "URL")]
+    history: Option<String>,
+    #[command(flatten)]
+    window: history::WindowArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -421,6 +430,7 @@ fn parse_fail_on(items: &[String]) -> Result<Vec<Category>, String> {
 
 fn analyze(args: AnalyzeArgs) -> Result<i32, String> {
     let fail_on = parse_fail_on(&args.fail_on)?;
+    let history_plan = recording::plan(&args.history, args.output.as_deref())?;
     let stdin_count = args.files.iter().filter(|f| *f == "-").count();
     if stdin_count > 1 {
         return Err("standard input (-) can be given only once".to_string());
@@ -447,6 +457,8 @@ fn analyze(args: AnalyzeArgs) -> Result<i32, String> {
     if let Some((cfg, maps)) = probe_setup {
         reprobe(&mut analysis, &cfg, &maps, &args.health_path, args.quiet)?;
     }
+    let mut history = history_plan.open(&mut analysis, args.quiet)?;
+    history.compare(&mut analysis, &args.files)?;
     let (format, to_terminal) = choose_format(args.format, args.output.as_deref())?;
     let report_opts = render::view::ReportOptions {
         title: args.title.clone(),
@@ -468,7 +480,7 @@ fn analyze(args: AnalyzeArgs) -> Result<i32, String> {
         };
         append_file(std::path::Path::new(&path), &md)?;
     }
-    history::record_analysis(&args.history, &analysis, &args.files, args.quiet)?;
+    history.record(&analysis, &args.files, args.quiet)?;
     if !args.quiet {
         for w in &analysis.warnings {
             eprintln!("rca: warning: {w}");
@@ -590,6 +602,23 @@ fn signatures(args: SignaturesArgs) -> Result<i32, String> {
         return check_rules(args.rules.as_deref().unwrap_or_default());
     }
     let sigs = load_signatures(args.rules.as_deref())?;
+    if let Some(url) = &args.history {
+        let trend = history::signature_trend(url, &args.window, &sigs)?;
+        let text = match args.format {
+            SigFormat::Json => render::signals::json(&sigs, &trend),
+            SigFormat::Text => render::signals::text(&sigs, &trend),
+            SigFormat::Toml => {
+                return Err(
+                    "--history: use --format text or json (toml is the rules format)".into(),
+                );
+            }
+        };
+        write_output(None, &text)?;
+        return Ok(EXIT_OK);
+    }
+    if args.window.given() {
+        return Err("--since, --last and --label need --history".to_string());
+    }
     let text = match args.format {
         SigFormat::Json => {
             let specs: Vec<_> = sigs.signatures().iter().map(|s| &s.spec).collect();

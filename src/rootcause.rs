@@ -215,6 +215,9 @@ pub struct RootCause {
     /// What a re-probe of its server found (`rca analyze --probe`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reprobe: Option<crate::probe::fold::CauseReprobe>,
+    /// This root cause against the recorded history (`rca analyze --history`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<crate::trend::recurrence::Recurrence>,
 }
 
 /// A time window.
@@ -667,6 +670,7 @@ fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<Roo
                 },
                 cross_checks: Vec::new(),
                 reprobe: None,
+                history: None,
             }
         })
         .collect();
@@ -1600,6 +1604,8 @@ mod tests {
             retry_after: crate::collect::RetryAfterSeen::default(),
             retry_sleeps: BTreeMap::new(),
             reprobe: None,
+            ci: None,
+            history: None,
             rca: RootCauseAnalysis::default(),
             recommendations: Vec::new(),
             warnings: Vec::new(),
@@ -1637,6 +1643,7 @@ mod tests {
             outcome_source: "log",
             first_event_s: None,
             last_event_s: None,
+            history: None,
         }
     }
 

@@ -1,8 +1,10 @@
 //! The analysis pipeline: open each input, stream console logs through the line scanner,
-//! prefilter and collector, parse JUnit XML, then build the [`Analysis`].
+//! prefilter and collector, parse JUnit XML (digesting the bytes on the way), then build the
+//! [`Analysis`].
 
 use crate::analysis::{self, Analysis, InputInfo};
 use crate::collect::Collector;
+use crate::digest;
 use crate::input::{self, InputError, InputKind};
 use crate::junit::{self, JunitRun};
 use crate::lines::{self, Block, BlockReader, ScanStats};
@@ -139,18 +141,21 @@ pub fn analyze(
     let mut console_inputs = 0;
     for (i, path) in paths.iter().enumerate() {
         let opened = input::open(path, opts.chunk)?;
+        let (reader, tap) = digest::Hashing::new(opened.reader);
+        let reader: Box<dyn std::io::BufRead + Send> = Box::new(reader);
         let mut info = InputInfo {
             path: opened.name.clone(),
             kind: opened.kind,
             gzip: opened.gzip,
             lines: 0,
             bytes: 0,
+            digest: None,
         };
         match opened.kind {
             InputKind::Console => {
                 console_inputs += 1;
                 collector.start_file(i as u16);
-                let stats = scan_console(opened.reader, opts.chunk, sigs, &mut collector)
+                let stats = scan_console(reader, opts.chunk, sigs, &mut collector)
                     .map_err(|e| InputError(format!("{}: read error: {e}", opened.name)))?;
                 info.lines = stats.lines;
                 info.bytes = stats.bytes;
@@ -169,7 +174,7 @@ pub fn analyze(
                     ));
                 }
             }
-            InputKind::Junit => match junit::parse_junit(opened.reader) {
+            InputKind::Junit => match junit::parse_junit(reader) {
                 Ok(run) => {
                     for w in &run.warnings {
                         collector.warn(format!("{}: {w}", opened.name));
@@ -192,6 +197,7 @@ pub fn analyze(
                 }
             },
         }
+        info.digest = Some(tap.finish());
         infos.push(info);
     }
     // JUnit XML after every console log, so that the log's own evidence comes first and

@@ -5,6 +5,8 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod probe;
+pub mod signals;
 pub mod text;
 pub mod trend;
+pub mod trend_blocks;
 pub mod view;

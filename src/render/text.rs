@@ -1,5 +1,6 @@
 //! Plain-text output for terminals: outcome totals, categories and failing tests as
-//! comfy-table tables, then warnings.
+//! comfy-table tables, then warnings; with `--history`, a History line first and a history
+//! column on root causes and failing tests.
 
 use crate::analysis::{Analysis, TestReport};
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
@@ -24,6 +25,9 @@ pub fn render(a: &Analysis, width: Option<u16>) -> String {
         pct(s.failed),
         s.errors
     ));
+    if let Some(h) = &a.history {
+        out.push_str(&format!("History: {}\n\n", h.summary));
+    }
     out.push_str(&outcomes_table(a, width).to_string());
     out.push('\n');
     if a.categories.is_empty() {
@@ -52,7 +56,7 @@ pub fn render(a: &Analysis, width: Option<u16>) -> String {
         .collect();
     if !failing.is_empty() {
         out.push_str(&format!("\nFailing tests ({})\n", failing.len()));
-        out.push_str(&failing_table(&failing, width).to_string());
+        out.push_str(&failing_table(&failing, a.history.is_some(), width).to_string());
         out.push('\n');
     }
     if !a.warnings.is_empty() {
@@ -138,15 +142,18 @@ fn categories_table(a: &Analysis, width: Option<u16>) -> Table {
     t
 }
 
+/// The text of a `history` field, for a table cell.
+fn history_cell(h: Option<&crate::trend::recurrence::Recurrence>) -> Cell {
+    Cell::new(h.map_or("", |h| h.text.as_str()))
+}
+
 fn root_causes_table(a: &Analysis, width: Option<u16>) -> Table {
     let mut t = table(width);
-    t.set_header(vec![
-        "id",
-        "root cause",
-        "verdict",
-        "failed tests",
-        "events",
-    ]);
+    let mut header = vec!["id", "root cause", "verdict", "failed tests", "events"];
+    if a.history.is_some() {
+        header.push("history");
+    }
+    t.set_header(header);
     for rc in &a.rca.root_causes {
         let locus = rc.verdict.locus.id().to_string();
         let confidence = rc.verdict.confidence.id().to_string();
@@ -159,28 +166,40 @@ fn root_causes_table(a: &Analysis, width: Option<u16>) -> Table {
                 rc.contributing_to.len()
             )
         };
-        t.add_row(vec![
+        let mut row = vec![
             Cell::new(&rc.id),
             Cell::new(&rc.title),
             Cell::new(format!("{locus} ({confidence}): {}", rc.verdict.summary)),
             Cell::new(failed),
             num(rc.events),
-        ]);
+        ];
+        if a.history.is_some() {
+            row.push(history_cell(rc.history.as_ref()));
+        }
+        t.add_row(row);
     }
     t
 }
 
-fn failing_table(failing: &[&TestReport], width: Option<u16>) -> Table {
+fn failing_table(failing: &[&TestReport], history: bool, width: Option<u16>) -> Table {
     let mut t = table(width);
-    t.set_header(vec!["test", "outcome", "categories", "symptom"]);
+    let mut header = vec!["test", "outcome", "categories", "symptom"];
+    if history {
+        header.push("history");
+    }
+    t.set_header(header);
     for f in failing {
         let cats: Vec<&str> = f.categories.iter().map(|c| c.id()).collect();
-        t.add_row(vec![
+        let mut row = vec![
             Cell::new(&f.nodeid),
             Cell::new(&f.outcome),
             Cell::new(cats.join(", ")),
             Cell::new(f.symptom.as_deref().unwrap_or("")),
-        ]);
+        ];
+        if history {
+            row.push(history_cell(f.history.as_ref()));
+        }
+        t.add_row(row);
     }
     t
 }

@@ -1,11 +1,14 @@
 //! Printers of the trend ([`crate::trend::Trend`]) and of the run listing: JSON, text
-//! (comfy-table with ▁▂▃▄▅▆▇█ sparklines), Markdown (`templates/trend.md`) and a
-//! self-contained HTML page with inline SVG bar charts (`templates/trend.html`, same CSP as
-//! the report: no scripts, no network). They only format what the trend computed.
+//! (comfy-table with ▁▂▃▄▅▆▇█ sparklines and their numbers), Markdown (`templates/trend.md`)
+//! and a self-contained HTML page with inline SVG bar charts labelled with their values
+//! (`templates/trend.html`, same CSP as the report: no scripts, no network; readable at
+//! phone width). Every format opens with what changed since the previous run
+//! ([`super::trend_blocks`]). They only format what the trend computed.
 //!
 //! Test ids, titles and labels come from logs: Markdown cells go through
 //! [`markdown::cell`](super::markdown::cell), HTML through askama's escaping; no `|safe`.
 
+use super::trend_blocks::{self, ChangeRow, SignatureRow, report_href};
 use crate::history::RunRecord;
 use crate::trend::{Trend, rfc3339};
 use askama::Template;
@@ -65,20 +68,25 @@ pub fn text(t: &Trend, width: Option<u16>) -> String {
         out.push_str("No runs recorded in this window.\n");
         return out;
     }
+    out.push('\n');
+    out.push_str(&trend_blocks::since_text(t));
     let failed: Vec<u64> = t.runs.iter().map(|r| r.failed + r.errors).collect();
-    out.push_str(&format!("failed per run  {}\n\n", sparkline(&failed)));
+    out.push_str(&format!(
+        "failed per run  {}  ({})\n\n",
+        sparkline(&failed),
+        trend_blocks::numbers(&failed)
+    ));
     let mut runs = table(
         width,
         vec!["run", "at", "tests", "failed", "pass rate", "labels"],
     );
     for r in &t.runs {
-        let failed = if r.outage {
-            format!("{} (outage)", r.failed + r.errors)
-        } else {
-            (r.failed + r.errors).to_string()
+        let failed = match r.outage_reason {
+            Some(why) => format!("{} (outage: {})", r.failed + r.errors, outage_words(why)),
+            None => (r.failed + r.errors).to_string(),
         };
         runs.add_row(vec![
-            Cell::new(&r.id),
+            Cell::new(&r.name),
             Cell::new(&r.at),
             Cell::new(r.total).set_alignment(CellAlignment::Right),
             Cell::new(failed).set_alignment(CellAlignment::Right),
@@ -118,12 +126,7 @@ pub fn text(t: &Trend, width: Option<u16>) -> String {
                 Cell::new(x.status),
                 Cell::new(&x.nodeid),
                 Cell::new(format!("{}/{}", x.failures, x.runs)),
-                Cell::new(
-                    x.since
-                        .as_deref()
-                        .or(x.first_failed_at.as_deref())
-                        .unwrap_or("-"),
-                ),
+                Cell::new(since_cell(x)),
                 Cell::new(format!("{:.2}", x.flip_rate)).set_alignment(CellAlignment::Right),
             ]);
         }
@@ -145,7 +148,29 @@ pub fn text(t: &Trend, width: Option<u16>) -> String {
         }
         out.push_str(&format!("\nRoot causes\n{rcs}\n"));
     }
+    out.push_str(&trend_blocks::signatures_text(t));
     out
+}
+
+/// The outage guard's reason in words.
+fn outage_words(why: &str) -> &'static str {
+    match why {
+        "connection_class" => "could not connect",
+        _ => "nearly all failed",
+    }
+}
+
+/// When a test's current state began: the failing streak, the first failure, or (not run)
+/// when it last ran.
+fn since_cell(x: &crate::trend::TestTrend) -> String {
+    if x.status == "not_run" {
+        return format!("last ran {}", x.last_run_at);
+    }
+    x.since
+        .as_deref()
+        .or(x.first_failed_at.as_deref())
+        .unwrap_or("-")
+        .to_string()
 }
 
 fn window_text(t: &Trend) -> String {
@@ -200,6 +225,10 @@ struct ListedRun<'a> {
     failed: u64,
     errors: u64,
     skipped: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ci_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<&'a str>,
 }
 
 /// The run listing as JSON (an array, oldest first).
@@ -215,6 +244,8 @@ pub fn list_json(runs: &[RunRecord]) -> String {
             failed: r.counts.failed,
             errors: r.counts.errors,
             skipped: r.counts.skipped,
+            ci_id: r.ci_id.as_deref(),
+            report: r.report.as_deref(),
         })
         .collect();
     let mut s = serde_json::to_string_pretty(&rows).expect("runs serialise");
@@ -227,8 +258,16 @@ pub fn list_json(runs: &[RunRecord]) -> String {
 pub struct TrendView {
     pub title: String,
     pub window: String,
+    /// "previous -> newest" names of the since-the-previous-run block; empty with one run.
+    pub since_runs: String,
+    pub changes: Vec<ChangeRow>,
+    pub signatures: Vec<SignatureRow>,
+    pub never_fired: String,
+    pub signature_runs: usize,
     pub status_counts: String,
     pub failed_spark: String,
+    /// "min 0 · max 16 · newest 16".
+    pub failed_numbers: String,
     pub runs: Vec<RunRow>,
     pub categories: Vec<CategoryRow>,
     pub sections: Vec<Section>,
@@ -241,11 +280,15 @@ pub struct TrendView {
 /// A row of the runs table.
 pub struct RunRow {
     pub id: String,
+    pub name: String,
+    /// Link to the run's stored report; empty when there is none to link.
+    pub report: String,
     pub at: String,
     pub total: u64,
     pub failed: u64,
     pub pass_rate: String,
     pub outage: bool,
+    pub outage_why: String,
     pub labels: String,
 }
 
@@ -300,15 +343,32 @@ pub struct Bar {
     pub h: u32,
     pub fill: &'static str,
     pub title: String,
+    /// The value written above the bar; empty when there are too many bars to label.
+    pub label: String,
+    /// Centre of the bar, for its label.
+    pub cx: u32,
 }
 
 const CHART_W: u32 = 600;
+/// Room above the bars for their values.
+const LABEL_H: u32 = 24;
+/// Bars labelled one by one up to this many runs; beyond, only the highest and the newest.
+const LABEL_ALL: usize = 20;
 
-fn chart(values: &[f64], height: u32, titles: Vec<String>, fills: Vec<&'static str>) -> Chart {
+fn chart(
+    values: &[f64],
+    height: u32,
+    titles: Vec<String>,
+    fills: Vec<&'static str>,
+    label: fn(f64) -> String,
+) -> Chart {
     let n = values.len().max(1) as u32;
     let slot = (CHART_W / n).max(1);
     let w = slot.saturating_sub(if slot > 3 { 1 } else { 0 }).max(1);
     let max = values.iter().copied().fold(0.0_f64, f64::max);
+    let highest = values.iter().position(|v| *v == max);
+    let labelled =
+        |i: usize| values.len() <= LABEL_ALL || Some(i) == highest || i + 1 == values.len();
     let bars = values
         .iter()
         .zip(titles)
@@ -324,19 +384,29 @@ fn chart(values: &[f64], height: u32, titles: Vec<String>, fills: Vec<&'static s
             };
             Bar {
                 x: i as u32 * slot,
-                y: height - h,
+                y: LABEL_H + height - h,
                 w,
                 h,
                 fill,
                 title,
+                label: if labelled(i) { label(v) } else { String::new() },
+                cx: i as u32 * slot + w / 2,
             }
         })
         .collect();
     Chart {
         width: slot * n,
-        height,
+        height: height + LABEL_H,
         bars,
     }
+}
+
+fn count_label(v: f64) -> String {
+    format!("{v:.0}")
+}
+
+fn rate_label(v: f64) -> String {
+    format!("{:.0}%", v * 100.0)
 }
 
 fn build_view(t: &Trend, title: Option<&str>, esc: fn(&str) -> String) -> TrendView {
@@ -355,7 +425,7 @@ fn build_view(t: &Trend, title: Option<&str>, esc: fn(&str) -> String) -> TrendV
             .map(|r| {
                 format!(
                     "{} {}: {} failed{}",
-                    r.id,
+                    r.name,
                     r.at,
                     r.failed + r.errors,
                     if r.outage { " (outage)" } else { "" }
@@ -363,6 +433,7 @@ fn build_view(t: &Trend, title: Option<&str>, esc: fn(&str) -> String) -> TrendV
             })
             .collect(),
         fills(&is_outage, "#c0392b"),
+        count_label,
     );
     let rate_chart = chart(
         &t.runs
@@ -372,9 +443,10 @@ fn build_view(t: &Trend, title: Option<&str>, esc: fn(&str) -> String) -> TrendV
         60,
         t.runs
             .iter()
-            .map(|r| format!("{} {}: pass rate {}", r.id, r.at, pct(r.pass_rate)))
+            .map(|r| format!("{} {}: pass rate {}", r.name, r.at, pct(r.pass_rate)))
             .collect(),
         fills(&|_| false, "#2e7d32"),
+        rate_label,
     );
     let categories = t
         .categories
@@ -389,13 +461,14 @@ fn build_view(t: &Trend, title: Option<&str>, esc: fn(&str) -> String) -> TrendV
                 t.runs
                     .iter()
                     .zip(&c.events)
-                    .map(|(r, n)| format!("{} {}: {n} {}", r.id, r.at, c.category))
+                    .map(|(r, n)| format!("{} {}: {n} {}", r.name, r.at, c.category))
                     .collect(),
                 fills(&|_| false, "#d35400"),
+                count_label,
             ),
         })
         .collect();
-    let sections = ["new_failure", "still_failing", "flaky", "fixed"]
+    let sections = ["new_failure", "still_failing", "flaky", "fixed", "not_run"]
         .iter()
         .map(|status| Section {
             status: status.to_string(),
@@ -407,11 +480,7 @@ fn build_view(t: &Trend, title: Option<&str>, esc: fn(&str) -> String) -> TrendV
                     nodeid: esc(&x.nodeid),
                     failures: x.failures,
                     runs: x.runs,
-                    since: x
-                        .since
-                        .clone()
-                        .or(x.first_failed_at.clone())
-                        .unwrap_or_default(),
+                    since: since_cell(x),
                     last_failed: x.last_failed_at.clone().unwrap_or_default(),
                     flip_rate: format!("{:.2}", x.flip_rate),
                     categories: esc(&x.categories.join(", ")),
@@ -423,18 +492,40 @@ fn build_view(t: &Trend, title: Option<&str>, esc: fn(&str) -> String) -> TrendV
     TrendView {
         title: esc(title.unwrap_or("rca trend")),
         window: esc(&window_text(t)),
+        since_runs: t
+            .since_previous
+            .as_ref()
+            .map(|p| esc(&format!("{} → {}", p.previous, p.run)))
+            .unwrap_or_default(),
+        changes: t
+            .since_previous
+            .as_ref()
+            .map(|p| trend_blocks::change_rows(p, esc))
+            .unwrap_or_default(),
+        signatures: trend_blocks::signature_rows(t, esc),
+        never_fired: esc(&t.signatures.never_fired.join(", ")),
+        signature_runs: t.signatures.runs_with_data,
         status_counts: status_counts_text(t),
         failed_spark: sparkline(&failed),
+        failed_numbers: trend_blocks::numbers(&failed),
         runs: t
             .runs
             .iter()
             .map(|r| RunRow {
                 id: esc(&r.id),
+                name: esc(&r.name),
+                report: r
+                    .report
+                    .as_deref()
+                    .and_then(report_href)
+                    .map(|h| esc(&h))
+                    .unwrap_or_default(),
                 at: r.at.clone(),
                 total: r.total,
                 failed: r.failed + r.errors,
                 pass_rate: pct(r.pass_rate),
                 outage: r.outage,
+                outage_why: r.outage_reason.map(outage_words).unwrap_or("").to_string(),
                 labels: esc(&labels_text(&r.labels)),
             })
             .collect(),
@@ -505,12 +596,31 @@ mod tests {
             60,
             vec![String::new(); 3],
             vec!["#000"; 3],
+            count_label,
         );
         assert_eq!(c.width, 600);
         assert_eq!(
             c.bars.iter().map(|b| b.h).collect::<Vec<_>>(),
             vec![0, 30, 60]
         );
-        assert_eq!(c.bars[2].y, 0);
+        assert_eq!(c.bars[2].y, LABEL_H);
+        assert_eq!(c.height, 60 + LABEL_H);
+        let labels: Vec<&str> = c.bars.iter().map(|b| b.label.as_str()).collect();
+        assert_eq!(labels, ["0", "5", "10"], "values written on the bars");
+        let many: Vec<f64> = (0..30).map(f64::from).rev().collect();
+        let c = chart(
+            &many,
+            60,
+            vec![String::new(); 30],
+            vec!["#000"; 30],
+            count_label,
+        );
+        let shown: Vec<&str> = c
+            .bars
+            .iter()
+            .filter(|b| !b.label.is_empty())
+            .map(|b| b.label.as_str())
+            .collect();
+        assert_eq!(shown, ["29", "0"], "many runs: the highest and the newest");
     }
 }

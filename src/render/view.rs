@@ -41,6 +41,8 @@ pub struct View {
     pub svg: SvgTimeline,
     /// Re-probe rows (`rca analyze --probe`); empty without it.
     pub reprobe: Vec<ReprobeRow>,
+    /// The run against its history (`rca analyze --history`); empty without it.
+    pub history: String,
     /// Fixed wording in the report's language.
     pub l: Labels,
     /// `en` / `he`.
@@ -110,6 +112,8 @@ pub struct FailingRow {
     pub categories: String,
     pub symptom: String,
     pub cause: String,
+    /// new / recurring / regressed (`--history`); empty without it.
+    pub history: String,
 }
 
 /// A row of the report.
@@ -137,6 +141,8 @@ pub struct CauseView {
     pub checks: Vec<CheckRow>,
     pub failed: Vec<String>,
     pub outages: Vec<OutageView>,
+    /// new / recurring / regressed (`--history`); empty without it.
+    pub history: String,
 }
 
 /// A re-probed server.
@@ -381,6 +387,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -
                 .copied()
                 .unwrap_or("—")
                 .to_string(),
+            history: t.history.as_ref().map(|h| tr(&h.text)).unwrap_or_default(),
         })
         .collect();
     let causes = a
@@ -435,6 +442,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -
                     })
                     .collect(),
                 failed: names(&rc.failed_tests),
+                history: rc.history.as_ref().map(|h| tr(&h.text)).unwrap_or_default(),
                 outages: rc
                     .outage_windows
                     .iter()
@@ -526,6 +534,11 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -
     let reprobe = reprobe_rows(a, lang, esc);
     View {
         reprobe,
+        history: a
+            .history
+            .as_ref()
+            .map(|h| tr(&h.summary))
+            .unwrap_or_default(),
         title: esc(&title),
         headline: esc(&translate(lang, &a.rca.headline).replace("->", "→")),
         version: a.tool.version.to_string(),

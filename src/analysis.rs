@@ -266,6 +266,9 @@ pub struct Analysis {
     /// The CI run the environment names (`GITHUB_RUN_ID`, `CI_PIPELINE_ID`, `BUILD_TAG`, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ci: Option<crate::history::identity::CiRun>,
+    /// What the JUnit XML says about the run itself: host names, `<properties>`, start.
+    #[serde(skip_serializing_if = "RunMetadata::is_empty")]
+    pub metadata: RunMetadata,
     /// This run against the recorded history (`rca analyze --history`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<crate::trend::recurrence::RunHistory>,
@@ -277,6 +280,50 @@ pub struct Analysis {
     pub recommendations: Vec<crate::recommend::Recommendation>,
     /// Problems noticed (truncated log, count mismatch, ...).
     pub warnings: Vec<String>,
+}
+
+/// The run's own description from JUnit XML (`hostname` and `timestamp` of its suites,
+/// suite-level `<property>` elements), values redacted like every printed string.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RunMetadata {
+    /// `hostname` of every suite, distinct.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hostnames: Vec<String>,
+    /// The earliest suite `timestamp`, as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// Suite-level properties (`name` -> `value`; the first value of a repeated name).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub properties: BTreeMap<String, String>,
+}
+
+impl RunMetadata {
+    fn is_empty(&self) -> bool {
+        self.hostnames.is_empty() && self.timestamp.is_none() && self.properties.is_empty()
+    }
+
+    fn from_junit(runs: &[JunitRun], redactor: Redactor) -> RunMetadata {
+        let mut m = RunMetadata::default();
+        for run in runs {
+            for h in &run.hostnames {
+                let h = redactor.apply(h);
+                if !m.hostnames.contains(&h) {
+                    m.hostnames.push(h);
+                }
+            }
+            if let Some(ts) = &run.timestamp
+                && m.timestamp.as_ref().is_none_or(|t| ts < t)
+            {
+                m.timestamp = Some(ts.clone());
+            }
+            for (k, v) in &run.properties {
+                m.properties
+                    .entry(redactor.apply(k))
+                    .or_insert_with(|| redactor.apply(v));
+            }
+        }
+        m
+    }
 }
 
 /// Tool identification.
@@ -348,6 +395,7 @@ pub fn build(
         retry_sleeps: collected.retry_sleeps.clone(),
         reprobe: None,
         ci: None,
+        metadata: RunMetadata::from_junit(&junit, redactor),
         history: None,
         rca: Default::default(),
         recommendations: Vec::new(),

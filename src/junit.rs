@@ -2069,6 +2069,34 @@ tests/load/test_x.py:10: ConnectionResetError</error></testcase><testcase classn
     }
 
     #[test]
+    fn captured_output_properties_and_lines() {
+        let xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<testsuites>\n<testsuite name=\"pytest\" tests=\"2\" hostname=\"ci-7\" timestamp=\"2026-11-27T09:50:35+00:00\">\n<properties><property name=\"build\" value=\"1234\"/></properties>\n<testcase classname=\"tests.test_api\" name=\"test_a\" time=\"0.5\">\n<properties><property name=\"env\" value=\"staging\"/></properties>\n<failure message=\"requests.exceptions.ReadTimeout: boom\">tests/test_api.py:3: in test_a\nE   requests.exceptions.ReadTimeout: boom</failure>\n<system-out>--- Captured Log ---\nWARNING  urllib3.connectionpool:connectionpool.py:870 Retrying (Retry(total=0))</system-out>\n<system-err>oops</system-err>\n</testcase>\n<testcase classname=\"tests.test_api\" name=\"test_b\"/>\n</testsuite>\n</testsuites>\n";
+        let run = parse(xml).unwrap();
+        assert_eq!(run.hostnames, vec!["ci-7".to_string()]);
+        assert_eq!(
+            run.properties,
+            vec![("build".to_string(), "1234".to_string())]
+        );
+        let a = case(&run, "test_a");
+        assert_eq!(
+            a.properties,
+            vec![("env".to_string(), "staging".to_string())]
+        );
+        assert!(
+            a.system_out
+                .as_deref()
+                .unwrap()
+                .contains("Retrying (Retry(total=0))")
+        );
+        assert_eq!(a.system_err.as_deref(), Some("oops"));
+        assert_eq!(a.lines.case, 5);
+        assert_eq!(a.lines.details, 7);
+        assert_eq!(a.lines.system_out, 9);
+        assert_eq!(a.lines.system_err, 11);
+        assert_eq!(case(&run, "test_b").lines.case, 13);
+    }
+
+    #[test]
     fn nodeid_matching() {
         let c = |classname: &str, name: &str| JunitCase {
             classname: classname.into(),

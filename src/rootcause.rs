@@ -1605,6 +1605,7 @@ mod tests {
             retry_sleeps: BTreeMap::new(),
             reprobe: None,
             ci: None,
+            metadata: Default::default(),
             history: None,
             rca: RootCauseAnalysis::default(),
             recommendations: Vec::new(),

@@ -295,6 +295,36 @@ fn junit_xml_alone_and_merged_with_the_log() {
         "{}",
         merged["warnings"]
     );
+    // Log + XML never counts more than the log alone, category by category.
+    let events = |v: &Value| -> Vec<(String, u64)> {
+        v["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["id"].as_str().unwrap().to_string(),
+                    c["events"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(events(&merged), events(&log_only));
+    // The XML alone names what its failure texts show (this run wrote no captured logs
+    // into it, so tests that failed on an assertion show nothing); never more than the log.
+    let a = outcomes(&alone);
+    let mut named = 0;
+    for (id, (outcome, cats)) in outcomes(&log_only) {
+        let (o, c) = &a[&id];
+        assert_eq!(o, &outcome, "{id}");
+        assert!(
+            c.iter().all(|x| cats.contains(x)),
+            "{id}: {c:?} vs {cats:?}"
+        );
+        named += usize::from(!c.is_empty());
+    }
+    assert!(named >= 6, "only {named} tests got categories from the XML");
+    assert!(alone["metadata"]["hostnames"].is_array());
 }
 
 #[test]

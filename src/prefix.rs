@@ -98,7 +98,12 @@ pub fn strip_ci_prefix(mut line: &[u8]) -> Normalized<'_> {
         }
         break;
     }
-    let (text, fence) = strip_wrappers(line);
+    // Log records start with their timestamp's digits: no wrapper to look for.
+    let (text, fence) = if line.first().is_some_and(u8::is_ascii_digit) {
+        (line, false)
+    } else {
+        strip_wrappers(line)
+    };
     Normalized {
         text,
         ci_time,

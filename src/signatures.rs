@@ -139,9 +139,10 @@ pub const EXTRA_LITERALS: &[&str] = &[
     " HTTP/1.",
     "HTTP Request: ",
     // The delay a server asked for (see `responses::retry_after`).
-    "etry-After",
-    "etry-after",
-    "ETRY-AFTER",
+    "Retry-After",
+    "Retry-after",
+    "retry-after",
+    "RETRY-AFTER",
     // urllib3 DEBUG lines around a retry's sleep (see `collect::retry_debug_line`).
     "Incremented Retry for (url='",
     "connectionpool: Retry: ",
@@ -442,14 +443,14 @@ const BLOCK_ANCHORS: &[&str] = &[
     "[Errno ",
     "[WinError ",
     "(100",
-    "SSL",
-    " Error: ",
+    "Error",
+    "Connection",
+    "Failed to ",
+    "Pool ",
     " error '",
     "etries ",
     "Timeout",
     "Retry",
-    "retry-after",
-    "RETRY-AFTER",
 ];
 
 /// Largest pattern group of one packed (Teddy) searcher.

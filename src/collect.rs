@@ -921,7 +921,7 @@ impl<'s> Collector<'s> {
         };
         let key = (test.unwrap_or(SESSION), target.clone());
         if let Some((prev_ms, prev_total)) = self.retry_seq.get(&key).copied()
-            && prev_total == total + 1
+            && total.checked_add(1) == Some(prev_total)
             && ms >= prev_ms
         {
             let g = self.retry_gaps.entry(target).or_default();

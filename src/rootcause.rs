@@ -279,14 +279,16 @@ pub fn analyse(a: &Analysis) -> RootCauseAnalysis {
     let index: TestIndex<'_> = a.tests.iter().map(|t| (t.nodeid.as_str(), t)).collect();
     let findings = findings(a, &index);
     let observed_concurrency = observed_concurrency(&a.tests);
+    // Judged once: every root cause asks which tests are the single-request baseline.
+    let baselines: Vec<&TestReport> = a.tests.iter().filter(|t| is_baseline(t)).collect();
     let mut root_causes = cluster(a, &index, &findings);
     let mut explained = BTreeSet::new();
     for rc in &root_causes {
         explained.extend(rc.failed_tests.iter().cloned());
     }
     for rc in &mut root_causes {
-        rc.verdict = verdict(a, rc, &findings);
-        rc.cross_checks = cross_checks(a, rc, &findings, observed_concurrency);
+        rc.verdict = verdict(a, rc, &findings, &baselines);
+        rc.cross_checks = cross_checks(a, rc, &findings, observed_concurrency, &baselines);
     }
     let unexplained_failures: Vec<String> = a
         .tests
@@ -360,9 +362,41 @@ pub fn mask_line(text: &str) -> String {
 /// (category, target, path, status): one failure at one endpoint, whatever the method.
 type FailureAt<'a> = (Category, Option<String>, &'a str, Option<u16>);
 
+/// An empty finding for the first event with fingerprint `fp`.
+fn new_finding(
+    e: &EventReport,
+    fp: &str,
+    target: &Option<String>,
+    endpoint: &Option<String>,
+) -> Finding {
+    Finding {
+        id: String::new(),
+        fingerprint: fp.to_string(),
+        category: e.category,
+        cause: e.cause,
+        target: target.clone(),
+        endpoint: endpoint.clone(),
+        status: e.status,
+        events: 0,
+        terminal_events: 0,
+        retry_attempts: 0,
+        tests: Vec::new(),
+        failed_tests: Vec::new(),
+        timeouts_s: Vec::new(),
+        pool_sizes: Vec::new(),
+        max_elapsed_ms: None,
+        first_at: None,
+        last_at: None,
+        locations: Vec::new(),
+        samples: Vec::new(),
+        event_indices: Vec::new(),
+    }
+}
+
 fn findings(a: &Analysis, tests_by_id: &TestIndex<'_>) -> Vec<Finding> {
-    let mut map: BTreeMap<String, Finding> = BTreeMap::new();
-    let mut order: Vec<String> = Vec::new();
+    // Findings in order of first appearance, found by fingerprint.
+    let mut out: Vec<Finding> = Vec::new();
+    let mut slot: HashMap<String, usize> = HashMap::new();
     // Tracebacks rarely name the method; borrow it from records of the same failure.
     let mut methods: BTreeMap<FailureAt<'_>, BTreeSet<&str>> = BTreeMap::new();
     for e in &a.events {
@@ -373,6 +407,10 @@ fn findings(a: &Analysis, tests_by_id: &TestIndex<'_>) -> Vec<Finding> {
                 .insert(m.as_str());
         }
     }
+    // (finding, test) pairs already counted and (finding, masked sample) positions: sets
+    // and maps, as one finding may hold 100k tests with as many distinct lines.
+    let mut seen_tests: HashSet<(usize, &str)> = HashSet::new();
+    let mut sample_at: HashMap<(usize, String), usize> = HashMap::new();
     for (index, e) in a.events.iter().enumerate() {
         let target = target_of(e);
         let endpoint = match (&e.method, &e.path) {
@@ -394,31 +432,15 @@ fn findings(a: &Analysis, tests_by_id: &TestIndex<'_>) -> Vec<Finding> {
             endpoint.as_deref().unwrap_or(""),
             e.status.map(|s| s.to_string()).unwrap_or_default()
         );
-        let f = map.entry(fp.clone()).or_insert_with(|| {
-            order.push(fp.clone());
-            Finding {
-                id: String::new(),
-                fingerprint: fp.clone(),
-                category: e.category,
-                cause: e.cause,
-                target: target.clone(),
-                endpoint: endpoint.clone(),
-                status: e.status,
-                events: 0,
-                terminal_events: 0,
-                retry_attempts: 0,
-                tests: Vec::new(),
-                failed_tests: Vec::new(),
-                timeouts_s: Vec::new(),
-                pool_sizes: Vec::new(),
-                max_elapsed_ms: None,
-                first_at: None,
-                last_at: None,
-                locations: Vec::new(),
-                samples: Vec::new(),
-                event_indices: Vec::new(),
+        let fi = match slot.get(&fp) {
+            Some(&i) => i,
+            None => {
+                slot.insert(fp.clone(), out.len());
+                out.push(new_finding(e, &fp, &target, &endpoint));
+                out.len() - 1
             }
-        });
+        };
+        let f = &mut out[fi];
         f.event_indices.push(index);
         f.events += e.count;
         match e.kind {
@@ -427,7 +449,7 @@ fn findings(a: &Analysis, tests_by_id: &TestIndex<'_>) -> Vec<Finding> {
             EventKind::PoolWarning => {}
         }
         if let Some(t) = &e.test
-            && !f.tests.contains(t)
+            && seen_tests.insert((fi, t.as_str()))
         {
             f.tests.push(t.clone());
             if tests_by_id.get(t.as_str()).is_some_and(|x| is_failed(x)) {
@@ -459,16 +481,20 @@ fn findings(a: &Analysis, tests_by_id: &TestIndex<'_>) -> Vec<Finding> {
         }
         f.locations.extend(e.locations.iter().copied());
         let masked = mask_line(&e.sample);
-        match f.samples.iter_mut().find(|s| s.text == masked) {
-            Some(s) => s.count += e.count,
-            None => f.samples.push(SampleLine {
-                text: masked,
-                count: e.count,
-                location: e.locations.first().copied().unwrap_or(e.last),
-            }),
+        match sample_at.entry((fi, masked)) {
+            std::collections::hash_map::Entry::Occupied(at) => {
+                f.samples[*at.get()].count += e.count;
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                f.samples.push(SampleLine {
+                    text: slot.key().1.clone(),
+                    count: e.count,
+                    location: e.locations.first().copied().unwrap_or(e.last),
+                });
+                slot.insert(f.samples.len() - 1);
+            }
         }
     }
-    let mut out: Vec<Finding> = order.into_iter().filter_map(|k| map.remove(&k)).collect();
     for (i, f) in out.iter_mut().enumerate() {
         f.id = format!("F{}", i + 1);
         f.locations.sort();
@@ -576,9 +602,11 @@ fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<Roo
         };
         clusters.entry((fam, key)).or_default().push(f);
     }
-    // Each failed test's primary cause: the cluster with most of its final failures.
-    let mut terminal_by_test: BTreeMap<&str, BTreeMap<(Family, String), u64>> = BTreeMap::new();
-    for ((fam, key), fs) in &clusters {
+    // Each failed test's primary cause: the cluster with most of its final failures (ties:
+    // the first cluster in key order). Clusters are numbered in key order.
+    let clusters: Vec<((Family, String), Vec<&Finding>)> = clusters.into_iter().collect();
+    let mut terminal_by_test: HashMap<&str, BTreeMap<usize, u64>> = HashMap::new();
+    for (ci, (_, fs)) in clusters.iter().enumerate() {
         for f in fs {
             let events = f.event_indices.iter().map(|&i| &a.events[i]);
             for e in events.filter(|e| e.kind == EventKind::Terminal) {
@@ -586,30 +614,32 @@ fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<Roo
                     *terminal_by_test
                         .entry(t.as_str())
                         .or_default()
-                        .entry((*fam, key.clone()))
+                        .entry(ci)
                         .or_default() += e.count;
                 }
             }
         }
     }
-    let primary_of: BTreeMap<&str, (Family, String)> = terminal_by_test
+    let primary_of: HashMap<&str, usize> = terminal_by_test
         .iter()
         .filter_map(|(t, m)| {
             m.iter()
                 .max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0)))
-                .map(|(k, _)| (*t, k.clone()))
+                .map(|(ci, _)| (*t, *ci))
         })
         .collect();
     let mut out: Vec<RootCause> = clusters
         .into_iter()
-        .map(|((fam, key), fs)| {
+        .enumerate()
+        .map(|(ci, ((fam, key), fs))| {
             let mut failed = Vec::new();
             let mut contributing = Vec::new();
             let mut passed = Vec::new();
+            let mut listed: HashSet<&str> = HashSet::new();
             for f in &fs {
                 for t in &f.tests {
                     let is_fail = index.get(t.as_str()).is_some_and(|x| is_failed(x));
-                    let primary = primary_of.get(t.as_str()) == Some(&(fam, key.clone()));
+                    let primary = primary_of.get(t.as_str()) == Some(&ci);
                     let list = if !is_fail {
                         &mut passed
                     } else if primary {
@@ -617,7 +647,7 @@ fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<Roo
                     } else {
                         &mut contributing
                     };
-                    if !list.contains(t) {
+                    if listed.insert(t.as_str()) {
                         list.push(t.clone());
                     }
                 }
@@ -870,8 +900,14 @@ fn first_lines(fs: &[&Finding], n: usize) -> String {
     shown.join(", ")
 }
 
-fn verdict(a: &Analysis, rc: &RootCause, all: &[Finding]) -> Verdict {
-    let fs: Vec<&Finding> = all.iter().filter(|f| rc.findings.contains(&f.id)).collect();
+/// The findings of a root cause, in the order it lists them.
+fn findings_of<'f>(rc: &RootCause, all: &'f [Finding]) -> Vec<&'f Finding> {
+    let ids: HashSet<&str> = rc.findings.iter().map(String::as_str).collect();
+    all.iter().filter(|f| ids.contains(f.id.as_str())).collect()
+}
+
+fn verdict(a: &Analysis, rc: &RootCause, all: &[Finding], baselines: &[&TestReport]) -> Verdict {
+    let fs = findings_of(rc, all);
     let target = rc
         .target
         .clone()
@@ -893,19 +929,14 @@ fn verdict(a: &Analysis, rc: &RootCause, all: &[Finding]) -> Verdict {
         .iter()
         .flat_map(|f| f.tests.iter().map(String::as_str))
         .collect();
-    let affected: Vec<&TestReport> = a
-        .tests
+    let baseline_failed: Vec<&&TestReport> = baselines
         .iter()
-        .filter(|t| touched.contains(t.nodeid.as_str()))
+        .filter(|t| touched.contains(t.nodeid.as_str()) && is_failed(t))
         .collect();
-    let baseline_failed: Vec<&&TestReport> = affected
+    let baseline_passed: Vec<&TestReport> = baselines
         .iter()
-        .filter(|t| is_baseline(t) && is_failed(t))
-        .collect();
-    let baseline_passed: Vec<&TestReport> = a
-        .tests
-        .iter()
-        .filter(|t| is_baseline(t) && t.outcome == "passed")
+        .copied()
+        .filter(|t| t.outcome == "passed")
         .collect();
     if !rc.failed_tests.is_empty() {
         evidence.push(format!(
@@ -1068,8 +1099,9 @@ fn cross_checks(
     rc: &RootCause,
     all: &[Finding],
     concurrency: Option<u32>,
+    baselines: &[&TestReport],
 ) -> Vec<CrossCheck> {
-    let fs: Vec<&Finding> = all.iter().filter(|f| rc.findings.contains(&f.id)).collect();
+    let fs = findings_of(rc, all);
     let mut out = Vec::new();
     if let Some(c) = pool_vs_concurrency(&fs, concurrency) {
         out.push(c);
@@ -1080,7 +1112,7 @@ fn cross_checks(
     if let Some(c) = retry_amplification(a, &fs) {
         out.push(c);
     }
-    if let Some(c) = baseline_vs_load(a, rc) {
+    if let Some(c) = baseline_vs_load(rc, baselines) {
         out.push(c);
     }
     if let Some(c) = status_retries(&fs) {
@@ -1540,23 +1572,29 @@ pub fn retry_amplification(a: &Analysis, fs: &[&Finding]) -> Option<CrossCheck> 
 }
 
 /// Failures on the single-request baseline against failures only under load.
-pub fn baseline_vs_load(a: &Analysis, rc: &RootCause) -> Option<CrossCheck> {
+pub fn baseline_vs_load(rc: &RootCause, baselines: &[&TestReport]) -> Option<CrossCheck> {
     if rc.family != Family::Unreachable {
         return None;
     }
-    let baselines: Vec<&TestReport> = a.tests.iter().filter(|t| is_baseline(t)).collect();
     if baselines.is_empty() {
         return None;
     }
+    let hit: HashSet<&str> = rc
+        .failed_tests
+        .iter()
+        .chain(&rc.contributing_to)
+        .map(String::as_str)
+        .collect();
     let failed: Vec<&str> = baselines
         .iter()
-        .filter(|t| rc.failed_tests.contains(&t.nodeid) || rc.contributing_to.contains(&t.nodeid))
+        .filter(|t| hit.contains(t.nodeid.as_str()))
         .map(|t| t.name.as_str())
         .collect();
+    let baseline_ids: HashSet<&str> = baselines.iter().map(|b| b.nodeid.as_str()).collect();
     let loaded_failed = rc
         .failed_tests
         .iter()
-        .filter(|t| !baselines.iter().any(|b| &b.nodeid == *t))
+        .filter(|t| !baseline_ids.contains(t.as_str()))
         .count();
     let statement = if failed.is_empty() {
         format!(

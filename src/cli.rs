@@ -360,6 +360,11 @@ fn load_signatures(rules: Option<&str>) -> Result<SignatureSet, String> {
     }
 }
 
+/// The key secrets are masked with: `RCA_REDACT_KEY`, else the built-in one.
+fn redact_key() -> crate::redact::Key {
+    crate::redact::Key::from_env_value(std::env::var_os(crate::redact::KEY_ENV).as_deref())
+}
+
 fn parse_fail_on(items: &[String]) -> Result<Vec<Category>, String> {
     let mut out = Vec::new();
     for item in items.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
@@ -389,6 +394,7 @@ fn analyze(args: AnalyzeArgs) -> Result<i32, String> {
     let opts = Options {
         chunk: args.buffer_size.max(1),
         redact: !args.no_redact,
+        redact_key: redact_key(),
     };
     let probe_setup = if args.probe {
         let maps = args

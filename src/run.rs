@@ -7,7 +7,7 @@ use crate::input::{self, InputError, InputKind};
 use crate::junit::{self, JunitRun};
 use crate::lines::{self, Block, BlockReader, ScanStats};
 use crate::prefix;
-use crate::redact::Redactor;
+use crate::redact::{Key, Redactor};
 use crate::signatures::SignatureSet;
 use std::sync::mpsc;
 
@@ -18,6 +18,8 @@ pub struct Options {
     pub chunk: usize,
     /// Redact secrets in everything printed.
     pub redact: bool,
+    /// The masking key (`RCA_REDACT_KEY`, else the built-in one).
+    pub redact_key: Key,
 }
 
 impl Default for Options {
@@ -25,6 +27,7 @@ impl Default for Options {
         Options {
             chunk: lines::DEFAULT_CHUNK,
             redact: true,
+            redact_key: Key::builtin(),
         }
     }
 }
@@ -218,8 +221,6 @@ pub fn analyze(
         junit_runs,
         infos,
         sigs,
-        Redactor {
-            enabled: opts.redact,
-        },
+        Redactor::new(opts.redact, opts.redact_key),
     ))
 }

@@ -365,6 +365,11 @@ fn redact_key() -> crate::redact::Key {
     crate::redact::Key::from_env_value(std::env::var_os(crate::redact::KEY_ENV).as_deref())
 }
 
+/// The redactor of what the history stores and prints (always on).
+fn redactor() -> crate::redact::Redactor {
+    crate::redact::Redactor::new(true, redact_key())
+}
+
 fn parse_fail_on(items: &[String]) -> Result<Vec<Category>, String> {
     let mut out = Vec::new();
     for item in items.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {

@@ -238,11 +238,14 @@ fn mtime(path: &str) -> Option<i64> {
 fn store_report(
     history: &mut History,
     target: &Target,
-    doc: ReportDoc,
+    mut doc: ReportDoc,
     meta: &RecordMeta,
     source_file: Option<&str>,
     quiet: bool,
 ) -> Result<(), String> {
+    // The history never keeps a raw secret, even of a `--no-redact` report; the run id is
+    // derived from the masked content, so every way of recording one run agrees on it.
+    doc.redact(&super::redactor());
     let labels = parse_labels(&meta.labels)?;
     let at = match &meta.at {
         Some(at) => parse_time(at)?,
@@ -369,7 +372,11 @@ const DEFAULT_TREND_RUNS: usize = 30;
 pub(super) fn trend(args: TrendArgs) -> Result<i32, String> {
     let filter = filter(&args.window, Some(DEFAULT_TREND_RUNS))?;
     let (mut history, _) = open(&args.store)?;
-    let runs = history.load(&filter).map_err(|e| format!("history: {e}"))?;
+    let mut runs = history.load(&filter).map_err(|e| format!("history: {e}"))?;
+    let redactor = super::redactor();
+    for run in &mut runs {
+        run.redact(&redactor);
+    }
     let selection = crate::trend::Selection {
         since: args.window.since.clone(),
         last: filter.last,

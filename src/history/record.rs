@@ -228,6 +228,28 @@ pub fn report_of(a: &Analysis) -> ReportDoc {
 }
 
 impl ReportDoc {
+    /// Masks secrets in what the history keeps of the report (node ids, root-cause titles
+    /// and targets, finding fingerprints), whatever `--no-redact` did to the report itself.
+    /// Masking is stable and idempotent, so an already redacted report is unchanged.
+    pub fn redact(&mut self, r: &crate::redact::Redactor) {
+        let r = r.always();
+        for t in &mut self.tests {
+            r.in_place(&mut t.nodeid);
+        }
+        for f in &mut self.findings {
+            r.in_place(&mut f.fingerprint);
+        }
+        for rc in &mut self.root_causes {
+            r.in_place(&mut rc.title);
+            if let Some(t) = &mut rc.target {
+                r.in_place(t);
+            }
+            for t in &mut rc.failed_tests {
+                r.in_place(t);
+            }
+        }
+    }
+
     /// The session start the report shows: the JUnit XML's timestamp, else the earliest
     /// timestamped event, if any.
     pub fn session_start(&self) -> Option<i64> {
@@ -340,6 +362,30 @@ impl ReportDoc {
             findings: findings.into_values().collect(),
             root_causes: root_causes.into_values().collect(),
             tool_version: self.tool.version,
+        }
+    }
+}
+
+impl RunRecord {
+    /// Masks secrets in a stored run (runs recorded before node ids were redacted), so that
+    /// a trend never prints one and old raw ids meet their masked successors.
+    pub fn redact(&mut self, r: &crate::redact::Redactor) {
+        let r = r.always();
+        for t in &mut self.tests {
+            r.in_place(&mut t.nodeid);
+        }
+        for f in &mut self.findings {
+            r.in_place(&mut f.fingerprint);
+            if let Some(rc) = &mut f.root_cause {
+                r.in_place(rc);
+            }
+        }
+        for rc in &mut self.root_causes {
+            r.in_place(&mut rc.fingerprint);
+            r.in_place(&mut rc.title);
+            if let Some(t) = &mut rc.target {
+                r.in_place(t);
+            }
         }
     }
 }

@@ -338,7 +338,7 @@ pub fn main() -> i32 {
     match result {
         Ok(code) => code,
         Err(msg) => {
-            eprintln!("rca: {msg}");
+            eprintln!("rca: {}", render::safe::visible(&msg));
             EXIT_ERROR
         }
     }
@@ -442,7 +442,7 @@ fn analyze(args: AnalyzeArgs) -> Result<i32, String> {
     history::record_analysis(&args.history, &analysis, &args.files, args.quiet)?;
     if !args.quiet {
         for w in &analysis.warnings {
-            eprintln!("rca: warning: {w}");
+            eprintln!("rca: warning: {}", render::safe::visible(w));
         }
     }
     let found = analysis.categories_present().any(|c| fail_on.contains(&c));
@@ -490,7 +490,11 @@ fn reprobe(
         .collect();
     if !quiet {
         for (t, u) in found.iter().zip(&urls) {
-            eprintln!("rca: probing {u} ({})", t.root_causes.join(", "));
+            eprintln!(
+                "rca: probing {} ({})",
+                render::safe::visible(u),
+                t.root_causes.join(", ")
+            );
         }
     }
     let reports = crate::probe::probe_all(&urls, cfg)?;

@@ -1,7 +1,10 @@
 //! Plain-text output for terminals: outcome totals, categories and failing tests as
-//! comfy-table tables, then warnings.
+//! comfy-table tables, then warnings. Log text cannot drive the terminal: every string cell
+//! is a [`text_cell`] (control and bidi characters shown as `<U+XXXX>` before comfy-table
+//! measures it), and [`terminal`] passes the whole output through the same filter once more.
 
 use crate::analysis::{Analysis, TestReport};
+use crate::render::safe;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 /// Renders the analysis as text. `width` is `None` on a terminal (tables fit its width),
@@ -61,7 +64,20 @@ pub fn render(a: &Analysis, width: Option<u16>) -> String {
             out.push_str(&format!("  - {w}\n"));
         }
     }
-    out
+    terminal(out)
+}
+
+/// A table cell of log-derived text, safe for a terminal.
+pub(crate) fn text_cell(s: impl AsRef<str>) -> Cell {
+    Cell::new(safe::visible(s.as_ref()))
+}
+
+/// The last filter before a terminal: no control or bidi character leaves as itself.
+pub(crate) fn terminal(out: String) -> String {
+    match safe::visible(&out) {
+        std::borrow::Cow::Borrowed(_) => out,
+        std::borrow::Cow::Owned(safe) => safe,
+    }
 }
 
 /// A table in the house style: fitted to a terminal, never wrapped when piped.
@@ -127,12 +143,12 @@ fn categories_table(a: &Analysis, width: Option<u16>) -> Table {
             .map(|l| loc(a, l.file, l.line))
             .collect();
         t.add_row(vec![
-            Cell::new(c.id.id()),
+            text_cell(c.id.id()),
             num(c.events),
             num(c.tests),
             num(c.failed_tests),
-            Cell::new(hosts.join(", ")),
-            Cell::new(lines.join(" ")),
+            text_cell(hosts.join(", ")),
+            text_cell(lines.join(" ")),
         ]);
     }
     t
@@ -160,10 +176,10 @@ fn root_causes_table(a: &Analysis, width: Option<u16>) -> Table {
             )
         };
         t.add_row(vec![
-            Cell::new(&rc.id),
-            Cell::new(&rc.title),
-            Cell::new(format!("{locus} ({confidence}): {}", rc.verdict.summary)),
-            Cell::new(failed),
+            text_cell(&rc.id),
+            text_cell(&rc.title),
+            text_cell(format!("{locus} ({confidence}): {}", rc.verdict.summary)),
+            text_cell(failed),
             num(rc.events),
         ]);
     }
@@ -176,10 +192,10 @@ fn failing_table(failing: &[&TestReport], width: Option<u16>) -> Table {
     for f in failing {
         let cats: Vec<&str> = f.categories.iter().map(|c| c.id()).collect();
         t.add_row(vec![
-            Cell::new(&f.nodeid),
-            Cell::new(&f.outcome),
-            Cell::new(cats.join(", ")),
-            Cell::new(f.symptom.as_deref().unwrap_or("")),
+            text_cell(&f.nodeid),
+            text_cell(&f.outcome),
+            text_cell(cats.join(", ")),
+            text_cell(f.symptom.as_deref().unwrap_or("")),
         ]);
     }
     t

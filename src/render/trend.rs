@@ -3,10 +3,15 @@
 //! self-contained HTML page with inline SVG bar charts (`templates/trend.html`, same CSP as
 //! the report: no scripts, no network). They only format what the trend computed.
 //!
-//! Test ids, titles and labels come from logs: Markdown cells go through
-//! [`markdown::cell`](super::markdown::cell), HTML through askama's escaping; no `|safe`.
+//! Test ids, titles and labels come from logs: they go through the format's
+//! [`Escaper`](super::safe::Escaper) in [`build_view`] (Markdown syntax, and control and
+//! bidi characters shown as `<U+XXXX>`), HTML also through askama's escaping (no `|safe`);
+//! the text tables take [`text_cell`](super::text::text_cell)s and the JSON printers
+//! [`safe::json`](super::safe::json).
 
 use crate::history::RunRecord;
+use crate::render::safe::{self, Escaper};
+use crate::render::text::text_cell;
 use crate::trend::{Trend, rfc3339};
 use askama::Template;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
@@ -16,7 +21,7 @@ use serde::Serialize;
 pub fn json(t: &Trend) -> String {
     let mut s = serde_json::to_string_pretty(t).expect("trend serialises");
     s.push('\n');
-    s
+    safe::json(s)
 }
 
 /// A sparkline of `values`, scaled to their maximum; zero is `▁`.
@@ -78,12 +83,12 @@ pub fn text(t: &Trend, width: Option<u16>) -> String {
             (r.failed + r.errors).to_string()
         };
         runs.add_row(vec![
-            Cell::new(&r.id),
-            Cell::new(&r.at),
+            text_cell(&r.id),
+            text_cell(&r.at),
             Cell::new(r.total).set_alignment(CellAlignment::Right),
             Cell::new(failed).set_alignment(CellAlignment::Right),
             Cell::new(pct(r.pass_rate)).set_alignment(CellAlignment::Right),
-            Cell::new(labels_text(&r.labels)),
+            text_cell(labels_text(&r.labels)),
         ]);
     }
     out.push_str(&format!("{runs}\n"));
@@ -91,8 +96,8 @@ pub fn text(t: &Trend, width: Option<u16>) -> String {
         let mut cats = table(width, vec!["category", "events per run", "total", "newest"]);
         for c in &t.categories {
             cats.add_row(vec![
-                Cell::new(&c.category),
-                Cell::new(sparkline(&c.events)),
+                text_cell(&c.category),
+                text_cell(sparkline(&c.events)),
                 Cell::new(c.total).set_alignment(CellAlignment::Right),
                 Cell::new(c.events.last().copied().unwrap_or(0))
                     .set_alignment(CellAlignment::Right),
@@ -115,10 +120,10 @@ pub fn text(t: &Trend, width: Option<u16>) -> String {
         );
         for x in shown {
             tests.add_row(vec![
-                Cell::new(x.status),
-                Cell::new(&x.nodeid),
-                Cell::new(format!("{}/{}", x.failures, x.runs)),
-                Cell::new(
+                text_cell(x.status),
+                text_cell(&x.nodeid),
+                text_cell(format!("{}/{}", x.failures, x.runs)),
+                text_cell(
                     x.since
                         .as_deref()
                         .or(x.first_failed_at.as_deref())
@@ -136,16 +141,16 @@ pub fn text(t: &Trend, width: Option<u16>) -> String {
         );
         for c in &t.root_causes {
             rcs.add_row(vec![
-                Cell::new(c.status),
-                Cell::new(&c.title),
-                Cell::new(format!("{}/{}", c.seen_in, c.of)),
-                Cell::new(&c.first_seen),
-                Cell::new(&c.last_seen),
+                text_cell(c.status),
+                text_cell(&c.title),
+                text_cell(format!("{}/{}", c.seen_in, c.of)),
+                text_cell(&c.first_seen),
+                text_cell(&c.last_seen),
             ]);
         }
         out.push_str(&format!("\nRoot causes\n{rcs}\n"));
     }
-    out
+    super::text::terminal(out)
 }
 
 fn window_text(t: &Trend) -> String {
@@ -178,15 +183,15 @@ pub fn list_text(runs: &[RunRecord]) -> String {
     );
     for r in runs {
         t.add_row(vec![
-            Cell::new(&r.id),
-            Cell::new(rfc3339(r.at)),
+            text_cell(&r.id),
+            text_cell(rfc3339(r.at)),
             Cell::new(r.counts.total).set_alignment(CellAlignment::Right),
             Cell::new(r.counts.failed).set_alignment(CellAlignment::Right),
             Cell::new(r.counts.errors).set_alignment(CellAlignment::Right),
-            Cell::new(labels_text(&r.labels)),
+            text_cell(labels_text(&r.labels)),
         ]);
     }
-    format!("{t}\n{} run(s)\n", runs.len())
+    super::text::terminal(format!("{t}\n{} run(s)\n", runs.len()))
 }
 
 /// One run of the listing in JSON.
@@ -219,7 +224,7 @@ pub fn list_json(runs: &[RunRecord]) -> String {
         .collect();
     let mut s = serde_json::to_string_pretty(&rows).expect("runs serialise");
     s.push('\n');
-    s
+    safe::json(s)
 }
 
 /// What the Markdown and HTML templates print (strings already escaped for Markdown; HTML
@@ -339,7 +344,8 @@ fn chart(values: &[f64], height: u32, titles: Vec<String>, fills: Vec<&'static s
     }
 }
 
-fn build_view(t: &Trend, title: Option<&str>, esc: fn(&str) -> String) -> TrendView {
+fn build_view(t: &Trend, title: Option<&str>, escaper: &Escaper) -> TrendView {
+    let (esc, code) = (escaper.text, escaper.code);
     let failed: Vec<u64> = t.runs.iter().map(|r| r.failed + r.errors).collect();
     let fills = |outage: &dyn Fn(usize) -> bool, normal: &'static str| -> Vec<&'static str> {
         (0..t.runs.len())
@@ -380,7 +386,7 @@ fn build_view(t: &Trend, title: Option<&str>, esc: fn(&str) -> String) -> TrendV
         .categories
         .iter()
         .map(|c| CategoryRow {
-            id: esc(&c.category),
+            id: code(&c.category),
             total: c.total,
             spark: sparkline(&c.events),
             chart: chart(
@@ -404,7 +410,7 @@ fn build_view(t: &Trend, title: Option<&str>, esc: fn(&str) -> String) -> TrendV
                 .iter()
                 .filter(|x| x.status == *status)
                 .map(|x| TestRow {
-                    nodeid: esc(&x.nodeid),
+                    nodeid: code(&x.nodeid),
                     failures: x.failures,
                     runs: x.runs,
                     since: x
@@ -429,7 +435,7 @@ fn build_view(t: &Trend, title: Option<&str>, esc: fn(&str) -> String) -> TrendV
             .runs
             .iter()
             .map(|r| RunRow {
-                id: esc(&r.id),
+                id: code(&r.id),
                 at: r.at.clone(),
                 total: r.total,
                 failed: r.failed + r.errors,
@@ -446,7 +452,7 @@ fn build_view(t: &Trend, title: Option<&str>, esc: fn(&str) -> String) -> TrendV
             .map(|c| CauseRow {
                 status: c.status.to_string(),
                 title: esc(&c.title),
-                fingerprint: esc(&c.fingerprint),
+                fingerprint: code(&c.fingerprint),
                 locus: esc(&c.locus),
                 seen: format!("{}/{}", c.seen_in, c.of),
                 first_seen: c.first_seen.clone(),
@@ -473,7 +479,7 @@ struct Html<'a> {
 
 /// The trend as Markdown.
 pub fn markdown(t: &Trend, title: Option<&str>) -> String {
-    let view = build_view(t, title, super::markdown::cell);
+    let view = build_view(t, title, &super::markdown::ESCAPE);
     let out = Markdown { v: &view }
         .render()
         .expect("markdown template renders");
@@ -482,7 +488,7 @@ pub fn markdown(t: &Trend, title: Option<&str>) -> String {
 
 /// The trend as one self-contained HTML page.
 pub fn html(t: &Trend, title: Option<&str>) -> String {
-    let view = build_view(t, title, |s| s.to_string());
+    let view = build_view(t, title, &super::html::ESCAPE);
     Html { v: &view }.render().expect("html template renders")
 }
 

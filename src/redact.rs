@@ -158,12 +158,27 @@ impl Key {
 
     /// The mask of one secret.
     pub fn mask(&self, secret: &str) -> String {
-        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &self.0);
-        let tag = ring::hmac::sign(&key, secret.as_bytes());
+        thread_local! {
+            // The HMAC key schedule of the key last used (one key per process in practice).
+            static LAST: std::cell::RefCell<Option<(Key, ring::hmac::Key)>> =
+                const { std::cell::RefCell::new(None) };
+        }
+        let tag = LAST.with_borrow_mut(|last| {
+            if last.as_ref().is_none_or(|(k, _)| k != self) {
+                *last = Some((
+                    *self,
+                    ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &self.0),
+                ));
+            }
+            let (_, key) = last.as_ref().expect("set above");
+            ring::hmac::sign(key, secret.as_bytes())
+        });
+        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut out = String::with_capacity(MASK_PREFIX.len() + TAG_HEX + 1);
         out.push_str(MASK_PREFIX);
-        for b in &tag.as_ref()[..TAG_HEX / 2] {
-            out.push_str(&format!("{b:02x}"));
+        for &b in &tag.as_ref()[..TAG_HEX / 2] {
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 0xf)] as char);
         }
         out.push(']');
         out
@@ -180,8 +195,10 @@ pub fn redact(text: &str) -> Cow<'_, str> {
 pub fn redact_with<'a>(text: &'a str, key: &Key) -> Cow<'a, str> {
     let rules = &*RULES;
     let mut fired = 0u64;
-    for m in rules.keywords.find_overlapping_iter(text) {
-        fired |= rules.enables[m.pattern().as_usize()];
+    if rules.keywords.is_match(text) {
+        for m in rules.keywords.find_overlapping_iter(text) {
+            fired |= rules.enables[m.pattern().as_usize()];
+        }
     }
     let mut out = Cow::Borrowed(text);
     for (i, rule) in rules.rules.iter().enumerate() {
@@ -199,9 +216,11 @@ pub fn redact_with<'a>(text: &'a str, key: &Key) -> Cow<'a, str> {
 
 /// The spans of masks already in `text`.
 fn mask_spans(text: &str) -> Vec<(usize, usize)> {
+    static FINDER: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(MASK_PREFIX));
     let mut spans = Vec::new();
     let mut from = 0;
-    while let Some(i) = text[from..].find(MASK_PREFIX) {
+    while let Some(i) = FINDER.find(&text.as_bytes()[from..]) {
         let start = from + i;
         let end = text[start..]
             .find(']')
@@ -214,17 +233,21 @@ fn mask_spans(text: &str) -> Vec<(usize, usize)> {
 
 /// Replaces every secret `rule` finds; `None` when it finds none.
 fn apply_rule(rule: &Rule, text: &str, key: &Key) -> Option<String> {
+    // The DFA says whether there is anything; captures (a slower engine) only then.
+    rule.re.find(text)?;
+    let found: Vec<regex::Match<'_>> = match rule.secret {
+        Some(g) => rule
+            .re
+            .captures_iter(text)
+            .filter_map(|c| c.get(g))
+            .collect(),
+        None => rule.re.find_iter(text).collect(),
+    };
     let masks = mask_spans(text);
-    let mut out = String::new();
+    let mut out = String::with_capacity(text.len());
     let mut last = 0;
     let mut changed = false;
-    for caps in rule.re.captures_iter(text) {
-        let Some(m) = (match rule.secret {
-            Some(g) => caps.get(g),
-            None => caps.get(0),
-        }) else {
-            continue;
-        };
+    for m in found {
         // A span inside an earlier mask is that mask; a span around one is masked whole.
         let inside_mask = masks.iter().any(|&(s, e)| s <= m.start() && m.end() <= e);
         if m.is_empty()

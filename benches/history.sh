@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Times the history: recording the bundled sample logs one process each, importing N
-# synthetic reports in one `rca record`, and `rca trend` over all of them, into a fresh
-# SQLite file and (when RCA_TEST_POSTGRES is set) a fresh PostgreSQL schema.
+# synthetic reports in one `rca record`, `rca trend` over all of them, and `rca analyze
+# --history` (a sample log compared with the newest runs, read-only and with --record)
+# against that store, into a fresh SQLite file and (when RCA_TEST_POSTGRES is set) a fresh
+# PostgreSQL schema.
 #
 #   benches/history.sh [RUNS=1000] [TESTS=200]
 set -euo pipefail
@@ -36,6 +38,22 @@ bench() {
     t0=$(date +%s%N)
     "$rca" trend --last "$runs" --format html --history "$store" >"$work/trend.html"
     echo "$name: rca trend --last $runs --format html: $(secs "$t0")"
+    t0=$(date +%s%N)
+    "$rca" trend --last "$runs" --format text --history "$store" >/dev/null
+    echo "$name: rca trend --last $runs --format text: $(secs "$t0")"
+    local log=samples/seed-urllib3-2.log
+    t0=$(date +%s%N)
+    "$rca" analyze "$log" --format json -q >/dev/null
+    echo "$name: rca analyze $log (no history, for reference): $(secs "$t0")"
+    t0=$(date +%s%N)
+    "$rca" analyze "$log" --history "$store" --format json -q >"$work/analyze.json"
+    echo "$name: rca analyze $log --history (read, vs newest 30 of $((runs + $(ls samples/*.log | wc -l))) runs): $(secs "$t0")"
+    t0=$(date +%s%N)
+    "$rca" analyze "$log" --history "$store" --record --run-id bench-tonight --format md -q >/dev/null
+    echo "$name: rca analyze $log --history --record --format md: $(secs "$t0")"
+    t0=$(date +%s%N)
+    "$rca" signatures --history "$store" --last "$runs" --format json >/dev/null
+    echo "$name: rca signatures --history --last $runs: $(secs "$t0")"
 }
 
 bench "$work/history.sqlite" sqlite

@@ -38,6 +38,10 @@ pub struct InputInfo {
     pub lines: u64,
     /// Bytes read after decompression.
     pub bytes: u64,
+    /// Digest of the bytes read after decompression, `rca1:<bytes>:<crc32>:<sha256 of the
+    /// first MiB>` (part of the run's identity in the history; see [`crate::digest`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
 }
 
 /// Outcome totals.
@@ -78,12 +82,17 @@ pub struct TestReport {
     pub name: String,
     /// passed, failed, error, skipped, xfailed, xpassed, or `unknown` (log cut short).
     pub outcome: String,
-    /// Categories of the events attributed to this test, in taxonomy order.
+    /// Categories of the events attributed to this test, in taxonomy order. A
+    /// `retry_exhausted` event also counts for the failure that was retried (its `cause`).
     pub categories: Vec<Category>,
-    /// Number of events attributed to this test.
+    /// Number of events attributed to this test (each event once).
     pub events: u64,
-    /// Events per category.
+    /// Events per category (an exhausted retry of a connect timeout counts for both).
     pub category_events: BTreeMap<Category, u64>,
+    /// How many tests this entry stands for, when more than one: pytest folds skips with
+    /// one reason at one location into `SKIPPED [3] tests/t.py:8: reason`, naming no test.
+    #[serde(skip_serializing_if = "is_one")]
+    pub count: u64,
     /// One-line symptom: the assertion message, else a summary of the main event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub symptom: Option<String>,
@@ -105,6 +114,9 @@ pub struct TestReport {
     /// Epoch seconds of the test's last timestamped event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_event_s: Option<i64>,
+    /// A failing test against the recorded history (`rca analyze --history`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<crate::trend::recurrence::Recurrence>,
 }
 
 /// Events per category over time (from log timestamps; empty when the log has none).
@@ -251,6 +263,15 @@ pub struct Analysis {
     /// A re-probe of the servers the root causes name (`rca analyze --probe`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reprobe: Option<crate::probe::fold::Reprobe>,
+    /// The CI run the environment names (`GITHUB_RUN_ID`, `CI_PIPELINE_ID`, `BUILD_TAG`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci: Option<crate::history::identity::CiRun>,
+    /// What the JUnit XML says about the run itself: host names, `<properties>`, start.
+    #[serde(skip_serializing_if = "RunMetadata::is_empty")]
+    pub metadata: RunMetadata,
+    /// This run against the recorded history (`rca analyze --history`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<crate::trend::recurrence::RunHistory>,
     /// Findings, root causes with verdicts and cross-checks (`headline`, `findings`,
     /// `root_causes`, `unexplained_failures`, `observed_concurrency` at the top level).
     #[serde(flatten)]
@@ -259,6 +280,50 @@ pub struct Analysis {
     pub recommendations: Vec<crate::recommend::Recommendation>,
     /// Problems noticed (truncated log, count mismatch, ...).
     pub warnings: Vec<String>,
+}
+
+/// The run's own description from JUnit XML (`hostname` and `timestamp` of its suites,
+/// suite-level `<property>` elements), values redacted like every printed string.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RunMetadata {
+    /// `hostname` of every suite, distinct.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hostnames: Vec<String>,
+    /// The earliest suite `timestamp`, as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// Suite-level properties (`name` -> `value`; the first value of a repeated name).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub properties: BTreeMap<String, String>,
+}
+
+impl RunMetadata {
+    fn is_empty(&self) -> bool {
+        self.hostnames.is_empty() && self.timestamp.is_none() && self.properties.is_empty()
+    }
+
+    fn from_junit(runs: &[JunitRun], redactor: Redactor) -> RunMetadata {
+        let mut m = RunMetadata::default();
+        for run in runs {
+            for h in &run.hostnames {
+                let h = redactor.apply(h);
+                if !m.hostnames.contains(&h) {
+                    m.hostnames.push(h);
+                }
+            }
+            if let Some(ts) = &run.timestamp
+                && m.timestamp.as_ref().is_none_or(|t| ts < t)
+            {
+                m.timestamp = Some(ts.clone());
+            }
+            for (k, v) in &run.properties {
+                m.properties
+                    .entry(redactor.apply(k))
+                    .or_insert_with(|| redactor.apply(v));
+            }
+        }
+        m
+    }
 }
 
 /// Tool identification.
@@ -297,10 +362,11 @@ pub fn build(
     redactor: Redactor,
 ) -> Analysis {
     let mut warnings = std::mem::take(&mut collected.warnings);
-    let junit_summary = merge_junit(&mut collected, &junit, &mut warnings);
+    let junit_summary = junit_summary(&junit);
     // Parametrize ids may hold secrets. Masks are stable, so a masked id still names one
-    // test in every format and in the history; JUnit cases were matched to raw ids above.
-    // Messages are redacted before a symptom is cut from them, so no cut leaves half a secret.
+    // test in every format and in the history; the collector matched JUnit cases to the raw
+    // ids already. Messages are redacted before a symptom is cut from them, so no cut
+    // leaves half a secret.
     for t in &mut collected.tests {
         redactor.in_place(&mut t.nodeid);
         for m in [&mut t.summary_message, &mut t.traceback_message]
@@ -345,6 +411,9 @@ pub fn build(
             .map(|(path, s)| (redactor.apply(path), s.clone()))
             .collect(),
         reprobe: None,
+        ci: None,
+        metadata: RunMetadata::from_junit(&junit, redactor),
+        history: None,
         rca: Default::default(),
         recommendations: Vec::new(),
         warnings,
@@ -388,13 +457,9 @@ fn junit_epoch(ts: &str) -> Option<i64> {
         })
 }
 
-/// Merges JUnit cases into the tests: outcomes and durations from XML, evidence from the log.
-/// Returns the XML's own counts when any XML was given.
-fn merge_junit(
-    c: &mut Collected,
-    runs: &[JunitRun],
-    warnings: &mut Vec<String>,
-) -> Option<Summary> {
+/// The XML's own outcome counts and duration, when any JUnit XML was given (the cases
+/// themselves were merged into the tests by the collector).
+fn junit_summary(runs: &[JunitRun]) -> Option<Summary> {
     if runs.is_empty() {
         return None;
     }
@@ -402,74 +467,28 @@ fn merge_junit(
         counted_from: "junit",
         ..Summary::default()
     };
-    let mut unmatched_log_tests: BTreeSet<usize> = (0..c.tests.len()).collect();
     for run in runs {
         if let Some(t) = run.time_s {
             s.duration_s = Some(s.duration_s.unwrap_or(0.0) + t);
         }
         for case in &run.cases {
-            bump(&mut s, case.outcome);
-            let found = c
-                .tests
-                .iter()
-                .position(|t| !t.provisional && case.matches_nodeid(&t.nodeid))
-                .or_else(|| {
-                    c.tests
-                        .iter()
-                        .position(|t| t.provisional && t.nodeid == case.name)
-                });
-            let idx = match found {
-                Some(i) => i,
-                None => {
-                    c.tests.push(TestRecord {
-                        nodeid: case.nodeid_guess(),
-                        outcome_source: "junit",
-                        ..TestRecord::default()
-                    });
-                    c.tests.len() - 1
-                }
-            };
-            unmatched_log_tests.remove(&idx);
-            let t = &mut c.tests[idx];
-            if let Some(log_outcome) = t.outcome
-                && log_outcome != case.outcome
-                && !(log_outcome == Outcome::Xpassed && case.outcome == Outcome::Passed)
-            {
-                warnings.push(format!(
-                    "{}: the log says {} but the JUnit XML says {}; using the XML",
-                    t.nodeid, log_outcome, case.outcome
-                ));
-            }
-            // pytest's XML reports a non-strict XPASS as a plain pass; the log knows better.
-            if !(t.outcome == Some(Outcome::Xpassed) && case.outcome == Outcome::Passed) {
-                t.outcome = Some(case.outcome);
-                t.outcome_source = "junit";
-            }
-            t.duration_s = case.duration_s.or(t.duration_s);
-            if t.summary_message.is_none() {
-                t.summary_message = case.message.as_deref().map(|m| truncate(m, 400));
-            }
+            bump(&mut s, case.outcome, 1);
         }
     }
     s.total = s.passed + s.failed + s.errors + s.skipped + s.xfailed + s.xpassed;
-    if c.saw_session_start && !unmatched_log_tests.is_empty() {
-        let n = unmatched_log_tests.len();
-        warnings.push(format!(
-            "{n} test(s) in the log are not in the JUnit XML (is the XML from the same run?)"
-        ));
-    }
     Some(s)
 }
 
-fn bump(s: &mut Summary, o: Outcome) {
-    match o {
-        Outcome::Passed => s.passed += 1,
-        Outcome::Failed => s.failed += 1,
-        Outcome::Error => s.errors += 1,
-        Outcome::Skipped => s.skipped += 1,
-        Outcome::Xfailed => s.xfailed += 1,
-        Outcome::Xpassed => s.xpassed += 1,
-    }
+fn bump(s: &mut Summary, o: Outcome, n: u64) {
+    let slot = match o {
+        Outcome::Passed => &mut s.passed,
+        Outcome::Failed => &mut s.failed,
+        Outcome::Error => &mut s.errors,
+        Outcome::Skipped => &mut s.skipped,
+        Outcome::Xfailed => &mut s.xfailed,
+        Outcome::Xpassed => &mut s.xpassed,
+    };
+    *slot += n;
 }
 
 fn summarise(
@@ -484,7 +503,7 @@ fn summarise(
     };
     for t in &c.tests {
         if let Some(o) = t.outcome {
-            bump(&mut found, o);
+            bump(&mut found, o, t.multiplicity.max(1));
         }
         if t.teardown_error {
             found.errors += 1;
@@ -588,11 +607,15 @@ fn test_reports(
     redactor: Redactor,
 ) -> Vec<TestReport> {
     let mut per_test: Vec<BTreeMap<Category, u64>> = vec![BTreeMap::new(); c.tests.len()];
+    let mut events = vec![0u64; c.tests.len()];
     let mut main_event: Vec<Option<(&GroupKey, &EventGroup)>> = vec![None; c.tests.len()];
     for (k, g) in groups {
         let Some(t) = k.test else { continue };
         let t = t as usize;
-        *per_test[t].entry(k.category).or_default() += g.count;
+        events[t] += g.count;
+        for cat in group_categories(k) {
+            *per_test[t].entry(cat).or_default() += g.count;
+        }
         let better = match main_event[t] {
             None => true,
             Some((mk, mg)) => rank(k, g) > rank(mk, mg),
@@ -617,8 +640,9 @@ fn test_reports(
                     .outcome
                     .map_or("unknown".to_string(), |o| o.id().to_string()),
                 categories: per_test[i].keys().copied().collect(),
-                events: per_test[i].values().sum(),
+                events: events[i],
                 category_events: per_test[i].clone(),
+                count: t.multiplicity.max(1),
                 symptom,
                 message,
                 duration_s: t.duration_s,
@@ -630,9 +654,20 @@ fn test_reports(
                 outcome_source: t.outcome_source,
                 first_event_s: t.event_span.map(|s| s.0),
                 last_event_s: t.event_span.map(|s| s.1),
+                history: None,
             }
         })
         .collect()
+}
+
+/// The categories a group's events count for: its own and, for retry exhaustion, the
+/// failure that was retried.
+pub fn group_categories(k: &GroupKey) -> impl Iterator<Item = Category> {
+    std::iter::once(k.category).chain(k.cause.filter(|c| *c != k.category))
+}
+
+fn is_one(n: &u64) -> bool {
+    *n == 1
 }
 
 /// Which event best explains a test: terminal failures first, then the most frequent.
@@ -740,7 +775,10 @@ fn category_reports(
     Category::ALL
         .iter()
         .filter_map(|&cat| {
-            let mine: Vec<_> = groups.iter().filter(|(k, _)| k.category == cat).collect();
+            let mine: Vec<_> = groups
+                .iter()
+                .filter(|(k, _)| group_categories(k).any(|c| c == cat))
+                .collect();
             if mine.is_empty() {
                 return None;
             }

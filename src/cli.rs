@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 
 mod history;
+mod parse;
+mod recording;
 
 /// Exit code: analysis done, nothing matched `--fail-on`.
 pub const EXIT_OK: i32 = 0;
@@ -32,6 +34,7 @@ Examples:
   rca analyze run.log --probe -o rca.md    re-probe the servers the root causes name
   rca analyze run.log --probe --probe-map https://10.10.10.100:443=https://staging.internal
   rca analyze run.log --record --label branch=main   also store the run in the history
+  rca analyze run.log --history h.sqlite   new / recurring / regressed against the history
 
 Exit codes: 0 analysed, 1 --fail-on matched, 2 usage or input error.";
 
@@ -51,7 +54,7 @@ enum Command {
     Analyze(Box<AnalyzeArgs>),
     /// List the failure signatures (built-in and from --rules).
     #[command(
-        after_help = "Examples:\n  rca signatures\n  rca signatures --format json\n  rca signatures --rules team-rules.toml"
+        after_help = "Examples:\n  rca signatures\n  rca signatures --format json\n  rca signatures --rules team-rules.toml\n  rca signatures --rules team-rules.toml --history h.sqlite   precision from the recorded runs"
     )]
     Signatures(SignaturesArgs),
     /// Re-probe servers safely (GET/HEAD only, capped, rate-limited, circuit breaker):
@@ -266,6 +269,16 @@ struct SignaturesArgs {
     /// Also load signatures from this TOML file.
     #[arg(long, value_name = "FILE")]
     rules: Option<String>,
+    /// Only check the --rules file: every rule's `match` and `no_match` examples against
+    /// the whole set; print each failure and exit 1 if any fails (for a team's CI).
+    #[arg(long, requires = "rules")]
+    check: bool,
+    /// Show what each signature fired on in the runs recorded in this history: runs,
+    /// events, tests that passed and failed, precision (text and json).
+    #[arg(long, value_name = "URL")]
+    history: Option<String>,
+    #[command(flatten)]
+    window: history::WindowArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -348,13 +361,7 @@ fn load_signatures(rules: Option<&str>) -> Result<SignatureSet, String> {
     match rules {
         None => Ok(SignatureSet::builtin()),
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                let kind = match e.kind() {
-                    std::io::ErrorKind::NotFound => "no such file".to_string(),
-                    _ => e.to_string(),
-                };
-                format!("{path}: cannot read rules: {kind}")
-            })?;
+            let text = read_rules(path)?;
             SignatureSet::with_rules(&text, path).map_err(|e| e.to_string())
         }
     }
@@ -368,6 +375,48 @@ fn redact_key() -> crate::redact::Key {
 /// The redactor of what the history stores and prints (always on).
 fn redactor() -> crate::redact::Redactor {
     crate::redact::Redactor::new(true, redact_key())
+}
+
+/// `rca signatures --rules FILE --check`: every failing example on its own line.
+fn check_rules(path: &str) -> Result<i32, String> {
+    let text = read_rules(path)?;
+    let sigs = SignatureSet::with_rules_unchecked(&text, path).map_err(|e| e.to_string())?;
+    let failures = sigs.check_examples_from(path);
+    let rules: Vec<_> = sigs
+        .signatures()
+        .iter()
+        .filter(|s| s.spec.source == path)
+        .collect();
+    let examples: usize = rules
+        .iter()
+        .map(|s| s.spec.match_examples.len() + s.spec.no_match.len())
+        .sum();
+    for f in &failures {
+        eprintln!("rca: {path}: {f}");
+    }
+    let verdict = if failures.is_empty() {
+        "all hold".to_string()
+    } else {
+        format!("{} failed", failures.len())
+    };
+    write_output(
+        None,
+        &format!(
+            "{path}: {} rule(s), {examples} example(s) checked: {verdict}\n",
+            rules.len()
+        ),
+    )?;
+    Ok(if failures.is_empty() { EXIT_OK } else { 1 })
+}
+
+fn read_rules(path: &str) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| {
+        let kind = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            _ => e.to_string(),
+        };
+        format!("{path}: cannot read rules: {kind}")
+    })
 }
 
 fn parse_fail_on(items: &[String]) -> Result<Vec<Category>, String> {
@@ -391,6 +440,7 @@ fn parse_fail_on(items: &[String]) -> Result<Vec<Category>, String> {
 
 fn analyze(args: AnalyzeArgs) -> Result<i32, String> {
     let fail_on = parse_fail_on(&args.fail_on)?;
+    let history_plan = recording::plan(&args.history, args.output.as_deref())?;
     let stdin_count = args.files.iter().filter(|f| *f == "-").count();
     if stdin_count > 1 {
         return Err("standard input (-) can be given only once".to_string());
@@ -418,6 +468,8 @@ fn analyze(args: AnalyzeArgs) -> Result<i32, String> {
     if let Some((cfg, maps)) = probe_setup {
         reprobe(&mut analysis, &cfg, &maps, &args.health_path, args.quiet)?;
     }
+    let mut history = history_plan.open(&mut analysis, args.quiet)?;
+    history.compare(&mut analysis, &args.files)?;
     let (format, to_terminal) = choose_format(args.format, args.output.as_deref())?;
     let report_opts = render::view::ReportOptions {
         title: args.title.clone(),
@@ -439,7 +491,7 @@ fn analyze(args: AnalyzeArgs) -> Result<i32, String> {
         };
         append_file(std::path::Path::new(&path), &md)?;
     }
-    history::record_analysis(&args.history, &analysis, &args.files, args.quiet)?;
+    history.record(&analysis, &args.files, args.quiet)?;
     if !args.quiet {
         for w in &analysis.warnings {
             eprintln!("rca: warning: {}", render::safe::visible(w));
@@ -561,7 +613,27 @@ fn append_file(path: &std::path::Path, text: &str) -> Result<(), String> {
 }
 
 fn signatures(args: SignaturesArgs) -> Result<i32, String> {
+    if args.check {
+        return check_rules(args.rules.as_deref().unwrap_or_default());
+    }
     let sigs = load_signatures(args.rules.as_deref())?;
+    if let Some(url) = &args.history {
+        let trend = history::signature_trend(url, &args.window, &sigs)?;
+        let text = match args.format {
+            SigFormat::Json => render::signals::json(&sigs, &trend),
+            SigFormat::Text => render::signals::text(&sigs, &trend),
+            SigFormat::Toml => {
+                return Err(
+                    "--history: use --format text or json (toml is the rules format)".into(),
+                );
+            }
+        };
+        write_output(None, &text)?;
+        return Ok(EXIT_OK);
+    }
+    if args.window.given() {
+        return Err("--since, --last and --label need --history".to_string());
+    }
     let text = match args.format {
         SigFormat::Json => {
             let specs: Vec<_> = sigs.signatures().iter().map(|s| &s.spec).collect();

@@ -45,6 +45,15 @@ pub struct TestRecord {
     pub outcome_source: &'static str,
     /// Epoch seconds of the first and last timestamped event of this test.
     pub event_span: Option<(i64, i64)>,
+    /// The category behind the zero-counter `Retrying` warning (its cause text), if any.
+    pub exhausted_cause: Option<Category>,
+    /// An application announced its last attempt (`Retrying (3/3)`, `attempt 5 of 5`): the
+    /// next failure of this test is retry exhaustion.
+    pub final_attempt: bool,
+    /// Already in the list of failed tests in report order.
+    pub in_failed_order: bool,
+    /// How many tests this record stands for (a folded `SKIPPED [3] path:line` is three).
+    pub multiplicity: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +77,45 @@ struct SectionAcc {
     best: Option<(i32, Event)>,
     /// Method, host, port and path named by argument displays in the traceback.
     context: fields::Fields,
+    /// A `--tb=line` entry read before the failed tests were named (`-q`): its index among
+    /// the entries, to be given to the k-th failed test of the short summary.
+    deferred_entry: Option<usize>,
+    /// Where the folded event counts: the console traceback, or a JUnit failure body.
+    source: Source,
 }
+
+impl SectionAcc {
+    fn new(test: Option<u32>) -> SectionAcc {
+        SectionAcc {
+            test,
+            best: None,
+            context: fields::Fields::default(),
+            deferred_entry: None,
+            source: Source::Traceback,
+        }
+    }
+}
+
+/// A `--tb=line` entry of a `-q` run, read before the short summary names its test: its
+/// events and what its lines said about retries, given to the k-th failed test later.
+struct DeferredEntry {
+    /// Position among the entries (the k-th failed test).
+    k: usize,
+    /// Events in reading order.
+    events: Vec<(Source, Event)>,
+    /// A zero-counter `Retrying` line was seen, with the category it names.
+    exhausted: Option<Option<Category>>,
+    /// An application announced its last attempt.
+    final_attempt: bool,
+}
+
+/// At most this many events wait in one deferred entry; later ones stay with the session.
+const MAX_DEFERRED_EVENTS: usize = 4096;
+
+/// Terminal events that say retries ran out ("Max retries exceeded") held back until the end
+/// of their test's block, because the zero-counter `Retrying` line that makes them retry
+/// exhaustion may come after them (nose-style captured logs, session-level records).
+const MAX_PENDING_EXHAUSTION: usize = 4096;
 
 /// Counters about the work done, for warnings and benchmarks.
 #[derive(Debug, Default, Clone, Copy)]
@@ -109,8 +156,34 @@ pub struct Collector<'s> {
     retry_sleeps: BTreeMap<String, RetrySleeps>,
     seen: HashMap<(u32, u64), [u32; SOURCES]>,
     session_saw_exhausted_retry: bool,
+    session_exhausted_cause: Option<Category>,
+    session_final_attempt: bool,
     failed_order: Vec<u32>,
     tb_line_cursor: usize,
+    /// `--tb=line` entries waiting for the short summary to name their tests.
+    deferred_entries: Vec<DeferredEntry>,
+    /// The deferred entry being read (index into `deferred_entries`).
+    deferring: Option<usize>,
+    /// The current `--tb=line` entry's location line was read; captured output may follow,
+    /// and the next `E` or location line opens the next entry.
+    entry_located: bool,
+    /// `FAILED` lines seen in the short summary so far.
+    summary_failed: usize,
+    /// Exhaustion-mentioning events waiting for the end of their test's block.
+    pending_exhaustion: Vec<(Option<u32>, Source, Event)>,
+    /// Indentation of the header that opened the current failure section: deeper lines of
+    /// its traceback are echoed source.
+    section_indent: usize,
+    /// Inside a CPython `Traceback (most recent call last):` block, with its indentation.
+    native_traceback: Option<usize>,
+    /// The current section was opened by a unittest `FAIL:`/`ERROR:` header.
+    unittest_section: bool,
+    /// JUnit XML: `(classname, name)` of every test found by node id, and which tests a
+    /// JUnit case matched.
+    junit_index: HashMap<(String, String), u32>,
+    junit_seen: Vec<bool>,
+    /// Tests read from console logs before any JUnit XML.
+    console_tests: Option<usize>,
     /// A `____ name ____` header was seen since the last `===` banner.
     header_in_banner: bool,
     final_counts: Option<pytest::FinalCounts>,
@@ -177,8 +250,21 @@ impl<'s> Collector<'s> {
             retry_sleeps: BTreeMap::new(),
             seen: HashMap::new(),
             session_saw_exhausted_retry: false,
+            session_exhausted_cause: None,
+            session_final_attempt: false,
             failed_order: Vec::new(),
             tb_line_cursor: 0,
+            deferred_entries: Vec::new(),
+            deferring: None,
+            entry_located: false,
+            summary_failed: 0,
+            pending_exhaustion: Vec::new(),
+            section_indent: 0,
+            native_traceback: None,
+            unittest_section: false,
+            junit_index: HashMap::new(),
+            junit_seen: Vec::new(),
+            console_tests: None,
             header_in_banner: false,
             final_counts: None,
             saw_session_start: false,
@@ -196,38 +282,130 @@ impl<'s> Collector<'s> {
         self.file = file;
     }
 
-    /// Feeds one normalised line. `candidate` is true when a signature literal occurs in it.
-    pub fn line(&mut self, lineno: u64, text: &[u8], ci_time: Option<&[u8]>, candidate: bool) {
-        let first = text.first().copied().unwrap_or(b' ');
-        if self.state == State::Sections(Banner::Failures) && !self.header_in_banner {
-            self.tb_line_entry(lineno, text, ci_time, candidate);
+    /// Feeds one normalised line (CI prefixes and pasting wrappers removed, indentation
+    /// kept). `candidate` is true when a signature literal occurs in it.
+    pub fn line(&mut self, lineno: u64, line: &crate::prefix::Normalized<'_>, candidate: bool) {
+        if line.fence {
+            self.block_boundary();
             return;
         }
-        let structural =
-            matches!(
+        let indent = line
+            .text
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
+        let text = &line.text[indent..];
+        let ci_time = line.ci_time;
+        self.follow_native_traceback(indent, text);
+        if self.state == State::Sections(Banner::Failures) && !self.header_in_banner {
+            self.tb_line_entry(lineno, indent, text, ci_time, candidate);
+            return;
+        }
+        let first = text.first().copied().unwrap_or(b' ');
+        let in_source = self.echo_base().is_some_and(|base| indent > base);
+        let structural = !in_source
+            && (matches!(
                 first,
                 b'=' | b'_' | b'-' | b'[' | b'P' | b'F' | b'E' | b'S' | b'X' | b'.'
-            ) || (candidate && first != b' ' && first != b'\t' && !first.is_ascii_digit())
+            ) || (candidate && !first.is_ascii_digit())
                 || (self.state == State::Summary && first.is_ascii_uppercase())
-                || (first.is_ascii_digit() && maybe_bare_final(text));
+                || (first.is_ascii_digit() && maybe_bare_final(text)));
         if structural {
             self.stats.structural_lines += 1;
             let s = String::from_utf8_lossy(text);
             let kind = pytest::classify(&s, self.state == State::Summary);
-            if self.structure(lineno, &kind) {
+            if self.structure(lineno, indent, &kind) {
                 return;
             }
         }
         if candidate {
             self.stats.candidate_lines += 1;
-            self.content(lineno, text, ci_time);
+            self.content(lineno, indent, text, ci_time);
+        }
+    }
+
+    /// A Markdown fence opens or closes a pasted block: what follows is not the same test.
+    fn block_boundary(&mut self) {
+        self.flush_section();
+        self.end_block();
+        self.current = None;
+        self.section_part = SectionPart::Other;
+        self.native_traceback = None;
+    }
+
+    /// Tracks CPython tracebacks (`Traceback (most recent call last):`, ExceptionGroups):
+    /// their deeper-indented lines are frames and source, until a line at the block's own
+    /// indentation (the exception) ends the block.
+    fn follow_native_traceback(&mut self, indent: usize, text: &[u8]) {
+        if text.ends_with(b"Traceback (most recent call last):") {
+            self.native_traceback = Some(indent);
+        } else if let Some(base) = self.native_traceback
+            && indent <= base
+            && !text.is_empty()
+        {
+            self.native_traceback = None;
+        }
+    }
+
+    /// The indentation beyond which lines are echoed source, when inside a traceback.
+    fn echo_base(&self) -> Option<usize> {
+        match (self.state, self.section_part) {
+            (State::Sections(_), SectionPart::Traceback) if self.section.is_some() => {
+                Some(self.section_indent)
+            }
+            _ => self.native_traceback,
+        }
+    }
+
+    /// pytest's `>` marker lines and indented source are never events: inside a traceback
+    /// every deeper-indented line is source; elsewhere an indented line is source only when
+    /// it has the shape of Python code (an excerpt that starts mid-traceback), so that
+    /// indented log text (Markdown code blocks, YAML-embedded logs) is still read.
+    fn is_echo(&self, indent: usize, text: &[u8]) -> bool {
+        if text.first() == Some(&b'>') {
+            return true;
+        }
+        match self.echo_base() {
+            Some(base) => indent > base,
+            None => indent > 0 && crate::echo::looks_like_code(text),
         }
     }
 
     /// Applies a structural line; returns true when the line is fully handled.
-    fn structure(&mut self, lineno: u64, kind: &LineKind<'_>) -> bool {
+    fn structure(&mut self, lineno: u64, indent: usize, kind: &LineKind<'_>) -> bool {
         match *kind {
             LineKind::Other => false,
+            LineKind::Rule(c) => {
+                // unittest closes each failure section with a `=====` rule.
+                if self.unittest_section && c == b'=' {
+                    self.flush_section();
+                    self.unittest_section = false;
+                    self.set_current(None);
+                    self.section_part = SectionPart::Other;
+                }
+                true
+            }
+            LineKind::FoldedSkip { location, count } => {
+                // With `-v` every skipped test was already named; the summary only folds them.
+                if !self.verbose_results {
+                    let t = self.test_by_nodeid(location, lineno);
+                    let rec = &mut self.tests[t as usize];
+                    rec.multiplicity = rec.multiplicity.max(count.max(1));
+                    self.set_outcome(t, Outcome::Skipped);
+                }
+                true
+            }
+            LineKind::UnittestHeader { name, outcome } => {
+                self.flush_section();
+                self.end_block();
+                let t = self.test_by_nodeid(name, lineno);
+                self.set_outcome(t, outcome);
+                self.unittest_section = true;
+                self.state = State::Sections(Banner::Failures);
+                self.header_in_banner = true;
+                self.open_section(t, indent, SectionPart::Traceback);
+                true
+            }
             LineKind::Progress => {
                 if self.state == State::Preamble {
                     self.state = State::Run;
@@ -237,21 +415,24 @@ impl<'s> Collector<'s> {
             }
             LineKind::SessionStart => {
                 self.flush_section();
+                self.deferring = None;
                 self.saw_session_start = true;
                 self.state = State::Run;
-                self.current = None;
+                self.set_current(None);
                 true
             }
             LineKind::Final(ref counts) => {
                 self.flush_section();
+                self.deferring = None;
                 self.final_counts = Some(counts.clone());
                 self.state = State::Run;
-                self.current = None;
+                self.set_current(None);
                 true
             }
             LineKind::Banner(b) => {
                 self.flush_section();
-                self.current = None;
+                self.deferring = None;
+                self.set_current(None);
                 self.section_part = SectionPart::Other;
                 self.header_in_banner = false;
                 self.state = match b {
@@ -261,12 +442,16 @@ impl<'s> Collector<'s> {
                 true
             }
             LineKind::SectionHeader(h) => {
-                let State::Sections(banner) = self.state else {
-                    return false;
+                let banner = match self.state {
+                    State::Sections(b @ (Banner::Failures | Banner::Errors | Banner::Passes)) => b,
+                    State::Sections(Banner::Warnings | Banner::Durations) => return false,
+                    // A header opens its test's section even when the excerpt starts below
+                    // the `=== FAILURES ===` banner.
+                    _ => {
+                        self.state = State::Sections(Banner::Failures);
+                        Banner::Failures
+                    }
                 };
-                if !matches!(banner, Banner::Failures | Banner::Errors | Banner::Passes) {
-                    return false;
-                }
                 self.flush_section();
                 self.header_in_banner = true;
                 let want = match (banner, h.error_phase) {
@@ -278,17 +463,12 @@ impl<'s> Collector<'s> {
                 if banner == Banner::Errors || h.error_phase.is_some() {
                     self.note_error_phase(test);
                 }
-                self.current = Some(test);
-                self.section_part = if banner == Banner::Passes {
+                let part = if banner == Banner::Passes {
                     SectionPart::Other
                 } else {
                     SectionPart::Traceback
                 };
-                self.section = Some(SectionAcc {
-                    test: Some(test),
-                    best: None,
-                    context: fields::Fields::default(),
-                });
+                self.open_section(test, indent, part);
                 true
             }
             LineKind::SubSection(sub) => {
@@ -308,11 +488,22 @@ impl<'s> Collector<'s> {
                         };
                     }
                     _ => match sub {
-                        SubSection::LiveLogSession => self.current = None,
+                        SubSection::LiveLogSession => self.set_current(None),
                         SubSection::Other => return false,
                         _ => {}
                     },
                 }
+                true
+            }
+            LineKind::ResultWithOutput { nodeid, output } => {
+                if !matches!(self.state, State::Run | State::Preamble) {
+                    return false;
+                }
+                self.state = State::Run;
+                let t = self.test_by_nodeid(nodeid, lineno);
+                self.set_current(Some(t));
+                self.live_source = Source::Live;
+                self.event_line(lineno, output.as_bytes(), None, Source::Live, Some(t));
                 true
             }
             LineKind::Result { nodeid, outcome } => {
@@ -325,7 +516,7 @@ impl<'s> Collector<'s> {
                 self.state = State::Run;
                 if let Some(id) = nodeid {
                     let t = self.test_by_nodeid(id, lineno);
-                    self.current = Some(t);
+                    self.set_current(Some(t));
                     self.live_source = Source::Live;
                     if outcome.is_some() {
                         self.verbose_results = true;
@@ -343,6 +534,14 @@ impl<'s> Collector<'s> {
             } => {
                 let t = self.test_by_nodeid(nodeid, lineno);
                 self.set_outcome(t, outcome);
+                if matches!(self.state, State::Run | State::Preamble) {
+                    // A pasted summary line: what follows is not that test's output.
+                    self.set_current(None);
+                }
+                if outcome == Outcome::Failed {
+                    self.give_deferred_entry(self.summary_failed, t);
+                    self.summary_failed += 1;
+                }
                 if let Some(msg) = message {
                     let rec = &mut self.tests[t as usize];
                     rec.summary_message = Some(truncate(msg, MAX_TEXT));
@@ -355,10 +554,36 @@ impl<'s> Collector<'s> {
         }
     }
 
+    /// Starts the failure section of `test`, whose header sits at `indent`.
+    fn open_section(&mut self, test: u32, indent: usize, part: SectionPart) {
+        self.set_current(Some(test));
+        self.section_part = part;
+        self.section_indent = indent;
+        self.native_traceback = None;
+        self.section = Some(SectionAcc::new(Some(test)));
+    }
+
+    /// Makes `t` the test that following lines belong to; the previous test's block ends.
+    fn set_current(&mut self, t: Option<u32>) {
+        if t != self.current {
+            self.end_block();
+        }
+        self.current = t;
+    }
+
     /// `--tb=line` prints failures without `____ name ____` headers: each entry is a run of
     /// `E` lines closed by a `path:line: message` line, maybe followed by captured output.
-    /// Entries come in run order, so the n-th entry belongs to the n-th failed test.
-    fn tb_line_entry(&mut self, lineno: u64, text: &[u8], ci_time: Option<&[u8]>, candidate: bool) {
+    /// Entries come in run order, so the k-th entry belongs to the k-th failed test. With
+    /// `-q` the failed tests are only named by the short summary that follows: such entries
+    /// wait (see [`Collector::give_deferred_entry`]).
+    fn tb_line_entry(
+        &mut self,
+        lineno: u64,
+        indent: usize,
+        text: &[u8],
+        ci_time: Option<&[u8]>,
+        candidate: bool,
+    ) {
         let first = text.first().copied().unwrap_or(b' ');
         if matches!(first, b'=' | b'_' | b'-') {
             let s = String::from_utf8_lossy(text);
@@ -366,10 +591,10 @@ impl<'s> Collector<'s> {
             if matches!(kind, LineKind::SectionHeader(_)) {
                 // Not `--tb=line` after all: leave the headerless mode.
                 self.header_in_banner = true;
-                self.structure(lineno, &kind);
+                self.structure(lineno, indent, &kind);
                 return;
             }
-            if self.structure(lineno, &kind) {
+            if self.structure(lineno, indent, &kind) {
                 return;
             }
         }
@@ -379,31 +604,63 @@ impl<'s> Collector<'s> {
             || is_location
             || (first.is_ascii_alphabetic()
                 && looks_like_exception_message(&String::from_utf8_lossy(text)));
-        if opens_entry && self.section.is_none() {
-            let test = self.failed_order.get(self.tb_line_cursor).copied();
+        if opens_entry && (self.section.is_none() || self.entry_located) {
+            self.flush_section();
+            let entry = self.tb_line_cursor;
+            let test = self.failed_order.get(entry).copied();
             self.tb_line_cursor += 1;
-            self.current = test;
-            self.section = Some(SectionAcc {
-                test,
-                best: None,
-                context: fields::Fields::default(),
-            });
+            self.set_current(test);
+            let mut acc = SectionAcc::new(test);
+            if test.is_none() {
+                acc.deferred_entry = Some(entry);
+                self.deferring = Some(self.deferred_entries.len());
+                self.deferred_entries.push(DeferredEntry {
+                    k: entry,
+                    events: Vec::new(),
+                    exhausted: None,
+                    final_attempt: false,
+                });
+            } else {
+                self.deferring = None;
+            }
+            self.section = Some(acc);
+            self.section_indent = indent;
             self.section_part = SectionPart::Traceback;
+            self.entry_located = false;
         }
         if candidate {
             self.stats.candidate_lines += 1;
-            self.content(lineno, text, ci_time);
+            self.content(lineno, indent, text, ci_time);
         }
-        if is_location {
-            self.flush_section();
+        // pytest >= 8 prints the chain's `E` lines, then the location line, then the
+        // test's captured output: the entry lasts until the next entry starts.
+        self.entry_located |= is_location;
+    }
+
+    /// The short summary named `test` as the `k`-th failed test: a `--tb=line` entry read
+    /// before it (a `-q` run) is its failure, with the retries its captured log showed.
+    fn give_deferred_entry(&mut self, k: usize, test: u32) {
+        let Some(i) = self.deferred_entries.iter().position(|e| e.k == k) else {
+            return;
+        };
+        let entry = self.deferred_entries.swap_remove(i);
+        if self.deferring.is_some() {
+            self.deferring = None;
         }
+        if let Some(cause) = entry.exhausted {
+            self.mark_retries_used_up(Some(test), cause);
+        }
+        self.tests[test as usize].final_attempt |= entry.final_attempt;
+        for (source, event) in entry.events {
+            self.emit(event, source, Some(test));
+        }
+        self.end_block();
     }
 
     /// A non-structural line that a signature literal pointed at.
-    fn content(&mut self, lineno: u64, text: &[u8], ci_time: Option<&[u8]>) {
-        let first = text.first().copied().unwrap_or(b' ');
-        // Source echoed by pytest (indented code, `>` markers) is never an event.
-        if first == b' ' || first == b'\t' || first == b'>' {
+    fn content(&mut self, lineno: u64, indent: usize, text: &[u8], ci_time: Option<&[u8]>) {
+        // Source echoed in tracebacks (indented code, `>` markers) is never an event.
+        if self.is_echo(indent, text) {
             return;
         }
         // "Retry-After", "Incremented Retry", "Retry: ", "Retrying": one cheap check first.
@@ -412,6 +669,9 @@ impl<'s> Collector<'s> {
                 self.retry_after.add(delay, lineno);
             }
             self.note_retry_sleep(text, ci_time);
+            self.note_retries_used_up(text);
+        } else if memchr::memmem::find(text, b"ttempt").is_some() {
+            self.note_retries_used_up(text);
         }
         if crate::responses::mentions_http(text)
             && let Some(r) = crate::responses::parse(text)
@@ -465,7 +725,11 @@ impl<'s> Collector<'s> {
         source: Source,
         test: Option<u32>,
     ) {
-        let Some(hit) = self.sigs.classify(text, &mut self.scratch) else {
+        let hit = self
+            .sigs
+            .classify(text, &mut self.scratch)
+            .filter(|hit| self.condition_holds(hit.signature, test));
+        let Some(hit) = hit else {
             if source == Source::Traceback {
                 self.note_traceback_message(text);
             }
@@ -474,6 +738,10 @@ impl<'s> Collector<'s> {
         let sig = &self.sigs.signatures()[hit.signature];
         let priority = sig.spec.priority;
         let category = sig.category;
+        let mut cause = hit.cause;
+        if sig.requires == Some(crate::signatures::Requirement::ExhaustedRetry) {
+            cause = self.block_retry_state(test).1;
+        }
         let fields = fields::extract(text, Some(&hit.captures));
         let kind = if is_retry_attempt(text) {
             EventKind::RetryAttempt
@@ -486,16 +754,13 @@ impl<'s> Collector<'s> {
             self.note_retry_gap(test, &fields, ci_time, text);
         }
         if kind == EventKind::RetryAttempt && fields.retry.is_some_and(|r| r.exhausted()) {
-            match test {
-                Some(t) => self.tests[t as usize].saw_exhausted_retry = true,
-                None => self.session_saw_exhausted_retry = true,
-            }
+            self.mark_retries_used_up(test, Some(category));
         }
         let event = Event {
             file: self.file,
             line: lineno,
             category,
-            cause: None,
+            cause,
             signature: hit.signature,
             kind,
             fields,
@@ -518,21 +783,28 @@ impl<'s> Collector<'s> {
         let Some(acc) = self.section.as_mut() else {
             return;
         };
-        match acc.best.take() {
-            None => acc.best = Some((priority, event)),
-            Some((p, old)) if priority >= p => {
-                let mut new = event;
-                merge_fields(&mut new.fields, &old.fields);
-                new.cause = new.cause.or(old.cause);
-                new.mentions_exhaustion |= old.mentions_exhaustion;
-                acc.best = Some((priority, new));
-            }
-            Some((p, mut old)) => {
-                merge_fields(&mut old.fields, &event.fields);
-                old.mentions_exhaustion |= event.mentions_exhaustion;
-                acc.best = Some((p, old));
-            }
+        let Some((p, old)) = acc.best.take() else {
+            acc.best = Some((priority, event));
+            return;
+        };
+        // A wrapper (retries ran out, an application deadline) names what it wraps: the
+        // chain `httpx.ReadTimeout` -> `openai.APITimeoutError` is one request timeout
+        // caused by a read timeout, whatever the priorities.
+        let (keep_new, p) = match (is_wrapper(event.category), is_wrapper(old.category)) {
+            (true, false) => (true, priority),
+            (false, true) => (false, p),
+            _ if priority >= p => (true, priority),
+            _ => (false, p),
+        };
+        let (mut kept, other) = if keep_new { (event, old) } else { (old, event) };
+        merge_fields(&mut kept.fields, &other.fields);
+        kept.mentions_exhaustion |= other.mentions_exhaustion;
+        if is_wrapper(kept.category) && !is_wrapper(other.category) {
+            kept.cause = kept.cause.or(Some(other.category));
+        } else {
+            kept.cause = kept.cause.or(other.cause);
         }
+        acc.best = Some((p, kept));
     }
 
     fn flush_section(&mut self) {
@@ -546,7 +818,83 @@ impl<'s> Collector<'s> {
             } else if event.fields.method.is_none() {
                 event.fields.method = ctx.method.clone();
             }
-            self.emit(event, Source::Traceback, acc.test);
+            self.emit(event, acc.source, acc.test);
+        }
+    }
+
+    /// Whether a conditional signature may count for `test` now (a bare "Max retries
+    /// exceeded" is retry exhaustion only after a zero-counter `Retrying` line).
+    fn condition_holds(&self, signature: usize, test: Option<u32>) -> bool {
+        match self.sigs.signatures()[signature].requires {
+            None => true,
+            Some(crate::signatures::Requirement::ExhaustedRetry) => self.block_retry_state(test).0,
+        }
+    }
+
+    /// (retries were visibly used up, the category of the retried failure) for `test`.
+    fn block_retry_state(&self, test: Option<u32>) -> (bool, Option<Category>) {
+        match test {
+            Some(t) => {
+                let r = &self.tests[t as usize];
+                (r.saw_exhausted_retry, r.exhausted_cause)
+            }
+            None => (
+                self.session_saw_exhausted_retry,
+                self.session_exhausted_cause,
+            ),
+        }
+    }
+
+    /// Records that the retries of `test` (or of the session) were visibly used up.
+    fn mark_retries_used_up(&mut self, test: Option<u32>, cause: Option<Category>) {
+        if test.is_none()
+            && let Some(entry) = self.deferring.map(|i| &mut self.deferred_entries[i])
+        {
+            let seen = entry.exhausted.get_or_insert(None);
+            *seen = cause.or(*seen);
+            return;
+        }
+        let (flag, slot) = match test {
+            Some(t) => {
+                let r = &mut self.tests[t as usize];
+                (&mut r.saw_exhausted_retry, &mut r.exhausted_cause)
+            }
+            None => (
+                &mut self.session_saw_exhausted_retry,
+                &mut self.session_exhausted_cause,
+            ),
+        };
+        *flag = true;
+        if cause.is_some() {
+            *slot = cause;
+        }
+    }
+
+    /// A `Retrying (Retry(total=0, ...))` warning whose cause text was cut or wrapped onto
+    /// the next line, or an application's last attempt (`Retrying (3/3)`, `attempt 5 of
+    /// 5`): the retries are used up even though the line itself matches no signature.
+    fn note_retries_used_up(&mut self, text: &[u8]) {
+        let test = self.current;
+        if memchr::memmem::find(text, b"Retrying (Retry(").is_some() {
+            if fields::retry_counters(text).is_some_and(|r| r.exhausted()) {
+                self.mark_retries_used_up(test, None);
+            }
+        } else if announces_last_attempt(text) {
+            match (test, self.deferring) {
+                (Some(t), _) => self.tests[t as usize].final_attempt = true,
+                (None, Some(i)) => self.deferred_entries[i].final_attempt = true,
+                (None, None) => self.session_final_attempt = true,
+            }
+        }
+    }
+
+    /// Ends the block of the current test: held-back exhaustion events are decided now.
+    fn end_block(&mut self) {
+        if self.pending_exhaustion.is_empty() {
+            return;
+        }
+        for (test, source, event) in std::mem::take(&mut self.pending_exhaustion) {
+            self.emit_now(event, source, test);
         }
     }
 
@@ -648,19 +996,44 @@ impl<'s> Collector<'s> {
         }
     }
 
-    /// Counts an event unless it repeats a failure already counted from another source.
-    fn emit(&mut self, mut event: Event, source: Source, test: Option<u32>) {
-        let test_key = test.unwrap_or(SESSION);
-        // A final failure after a `Retrying (...)` warning with a counter at zero means the
-        // retries ran out: that is retry exhaustion, caused by the original category.
-        let saw_exhausted = match test {
-            Some(t) => self.tests[t as usize].saw_exhausted_retry,
-            None => self.session_saw_exhausted_retry,
-        };
-        if event.kind == EventKind::Terminal
+    /// Counts an event unless it repeats a failure already counted from another source. A
+    /// live or session event that says retries ran out, before any zero-counter `Retrying`
+    /// line was seen, waits for the end of its test's block (see [`Collector::end_block`]).
+    fn emit(&mut self, event: Event, source: Source, test: Option<u32>) {
+        if test.is_none()
+            && let Some(entry) = self.deferring.map(|i| &mut self.deferred_entries[i])
+            && entry.events.len() < MAX_DEFERRED_EVENTS
+        {
+            entry.events.push((source, event));
+            return;
+        }
+        let waits = event.kind == EventKind::Terminal
             && event.category != Category::RetryExhausted
             && event.mentions_exhaustion
-            && saw_exhausted
+            && matches!(source, Source::Live)
+            && !self.block_retry_state(test).0
+            && self.pending_exhaustion.len() < MAX_PENDING_EXHAUSTION;
+        if waits {
+            self.pending_exhaustion.push((test, source, event));
+        } else {
+            self.emit_now(event, source, test);
+        }
+    }
+
+    fn emit_now(&mut self, mut event: Event, source: Source, test: Option<u32>) {
+        let test_key = test.unwrap_or(SESSION);
+        // A final failure after a `Retrying (...)` warning with a counter at zero means the
+        // retries ran out: that is retry exhaustion, caused by the original category. So is
+        // the failure that follows an application's "last attempt" line.
+        let (saw_exhausted, _) = self.block_retry_state(test);
+        let final_attempt = event.kind == EventKind::Terminal
+            && match test {
+                Some(t) => std::mem::take(&mut self.tests[t as usize].final_attempt),
+                None => std::mem::take(&mut self.session_final_attempt),
+            };
+        if event.kind == EventKind::Terminal
+            && event.category != Category::RetryExhausted
+            && ((event.mentions_exhaustion && saw_exhausted) || final_attempt)
         {
             event.cause = Some(event.category);
             event.category = Category::RetryExhausted;
@@ -668,7 +1041,7 @@ impl<'s> Collector<'s> {
         if event.kind == EventKind::Terminal
             && matches!(source, Source::Summary | Source::Junit)
             && let Some(t) = test
-            && self.has_terminal_from(t, &[Source::Traceback, Source::Summary])
+            && self.has_terminal_from(t, &[Source::Traceback, Source::Summary, Source::Junit])
         {
             self.stats.duplicates += 1;
             return;
@@ -678,6 +1051,7 @@ impl<'s> Collector<'s> {
         (
             event.kind,
             event.category,
+            event.cause,
             &event.fields.host,
             event.fields.port,
             &path,
@@ -709,6 +1083,9 @@ impl<'s> Collector<'s> {
             .and_then(crate::event::epoch_seconds)
         {
             *self.timeline.entry((at, event.category)).or_default() += 1;
+            if let Some(cause) = event.cause.filter(|c| *c != event.category) {
+                *self.timeline.entry((at, cause)).or_default() += 1;
+            }
             if let Some(t) = test {
                 let span = &mut self.tests[t as usize].event_span;
                 *span = Some(span.map_or((at, at), |(a, b)| (a.min(at), b.max(at))));
@@ -717,6 +1094,7 @@ impl<'s> Collector<'s> {
         let gk = GroupKey {
             test,
             category: event.category,
+            cause: event.cause,
             kind: event.kind,
             signature: event.signature,
             host: event.fields.host.clone(),
@@ -755,8 +1133,13 @@ impl<'s> Collector<'s> {
         if let Some(&i) = self.index.get(nodeid) {
             return i;
         }
-        // A section header may have created it under its short name (e.g. with `-q`).
-        for short in short_names(nodeid) {
+        // A section header may have created it under its short name (e.g. with `-q`); a
+        // collection error's header (`ERROR collecting tests/x.py`) under the path itself.
+        let path_id = !nodeid.contains("::");
+        for short in short_names(nodeid)
+            .into_iter()
+            .chain(path_id.then(|| nodeid.to_string()))
+        {
             if let Some(ids) = self.names.get(&short)
                 && let Some(&i) = ids.iter().find(|&&i| self.tests[i as usize].provisional)
             {
@@ -773,6 +1156,7 @@ impl<'s> Collector<'s> {
             nodeid: nodeid.to_string(),
             first_seen: (self.file, lineno),
             outcome_source: "log",
+            multiplicity: 1,
             ..TestRecord::default()
         });
         self.index.insert(nodeid.to_string(), i);
@@ -809,6 +1193,7 @@ impl<'s> Collector<'s> {
             first_seen: (self.file, lineno),
             outcome: Some(want),
             outcome_source: "log",
+            multiplicity: 1,
             ..TestRecord::default()
         });
         self.names.entry(name.to_string()).or_default().push(i);
@@ -836,8 +1221,179 @@ impl<'s> Collector<'s> {
             (Some(Outcome::Error), Outcome::Passed) => {}
             _ => rec.outcome = Some(o),
         }
-        if o == Outcome::Failed && !self.failed_order.contains(&t) {
+        let rec = &mut self.tests[t as usize];
+        if o == Outcome::Failed && !rec.in_failed_order {
+            rec.in_failed_order = true;
             self.failed_order.push(t);
+        }
+    }
+
+    /// Reads one JUnit XML report (input number `file`), after every console log: outcomes
+    /// and durations come from the XML; each case's `<system-out>`/`<system-err>` is read
+    /// like a captured log, its failure body like a traceback and its `message` like a
+    /// summary line, so that a test the log already explained gains no second count.
+    pub fn junit_run(&mut self, run: &crate::junit::JunitRun, file: u16) {
+        self.flush_section();
+        self.end_block();
+        self.set_current(None);
+        self.file = file;
+        if self.console_tests.is_none() {
+            self.console_tests = Some(self.tests.len());
+            for (i, t) in self.tests.iter().enumerate() {
+                if !t.provisional {
+                    self.junit_index
+                        .insert(crate::junit::junit_address(&t.nodeid), i as u32);
+                }
+            }
+        }
+        for case in &run.cases {
+            let t = self.junit_test(case);
+            self.junit_outcome(t, case);
+            if case.outcome.is_failure()
+                || matches!(case.outcome, Outcome::Xfailed | Outcome::Xpassed)
+                || case.system_out.is_some()
+                || case.system_err.is_some()
+            {
+                self.junit_evidence(t, case);
+            }
+        }
+        self.state = State::Run;
+        self.set_current(None);
+    }
+
+    /// The test a JUnit case describes: found by its `(classname, name)`, or a section
+    /// header's short name, else a new test.
+    fn junit_test(&mut self, case: &crate::junit::JunitCase) -> u32 {
+        let key = (case.classname.clone(), case.name.clone());
+        let found = self.junit_index.get(&key).copied().or_else(|| {
+            let class = case.classname.rsplit('.').next().unwrap_or("");
+            let dotted = format!("{class}.{}", case.name);
+            [case.name.as_str(), dotted.as_str()].iter().find_map(|n| {
+                self.names
+                    .get(*n)?
+                    .iter()
+                    .copied()
+                    .find(|&i| self.tests[i as usize].provisional)
+            })
+        });
+        let t = match found {
+            Some(t) => t,
+            None => {
+                let t = self.tests.len() as u32;
+                self.tests.push(TestRecord {
+                    nodeid: case.nodeid_guess(),
+                    first_seen: (self.file, case.lines.case),
+                    outcome_source: "junit",
+                    multiplicity: 1,
+                    ..TestRecord::default()
+                });
+                t
+            }
+        };
+        self.junit_index.insert(key, t);
+        if self.junit_seen.len() < self.tests.len() {
+            self.junit_seen.resize(self.tests.len(), false);
+        }
+        self.junit_seen[t as usize] = true;
+        t
+    }
+
+    /// Outcome and duration from the XML, with a warning when the log disagrees.
+    fn junit_outcome(&mut self, t: u32, case: &crate::junit::JunitCase) {
+        let rec = &mut self.tests[t as usize];
+        if let Some(log_outcome) = rec.outcome
+            && log_outcome != case.outcome
+            && !(log_outcome == Outcome::Xpassed && case.outcome == Outcome::Passed)
+        {
+            let msg = format!(
+                "{}: the log says {} but the JUnit XML says {}; using the XML",
+                rec.nodeid, log_outcome, case.outcome
+            );
+            self.warnings.push(msg);
+        }
+        let rec = &mut self.tests[t as usize];
+        // pytest's XML reports a non-strict XPASS as a plain pass; the log knows better.
+        if !(rec.outcome == Some(Outcome::Xpassed) && case.outcome == Outcome::Passed) {
+            rec.outcome = Some(case.outcome);
+            rec.outcome_source = "junit";
+        }
+        rec.duration_s = case.duration_s.or(rec.duration_s);
+        rec.teardown_error |= case.teardown_error && case.outcome == Outcome::Failed;
+        if rec.summary_message.is_none() {
+            rec.summary_message = case.message.as_deref().map(|m| truncate(m, MAX_TEXT));
+        }
+        if case.outcome == Outcome::Failed && !rec.in_failed_order {
+            rec.in_failed_order = true;
+            self.failed_order.push(t);
+        }
+    }
+
+    /// Classifies what a JUnit case shows: captured output first (its retries decide
+    /// whether the failure is retry exhaustion), then the failure body, then the message
+    /// when the body named nothing.
+    fn junit_evidence(&mut self, t: u32, case: &crate::junit::JunitCase) {
+        self.state = State::Sections(Banner::Failures);
+        self.header_in_banner = true;
+        self.open_section(t, 0, SectionPart::Traceback);
+        if let Some(acc) = self.section.as_mut() {
+            acc.source = Source::Junit;
+        }
+        let lines = case.lines;
+        for (text, line) in [
+            (&case.system_out, lines.system_out),
+            (&case.system_err, lines.system_err),
+        ] {
+            if let Some(text) = text {
+                self.section_part = SectionPart::Captured(Source::JunitCaptured);
+                self.feed_text(text.as_bytes(), line);
+            }
+        }
+        let failing = case.outcome != Outcome::Passed && case.outcome != Outcome::Skipped;
+        if failing && let Some(body) = &case.details {
+            self.section_part = SectionPart::Traceback;
+            self.native_traceback = None;
+            self.feed_text(body.as_bytes(), lines.details);
+        }
+        self.flush_section();
+        if failing && let Some(msg) = &case.message {
+            let first = msg.lines().next().unwrap_or("");
+            self.event_line(
+                lines.details,
+                first.as_bytes(),
+                None,
+                Source::Junit,
+                Some(t),
+            );
+        }
+        self.end_block();
+        self.section_part = SectionPart::Other;
+    }
+
+    /// Reads a text held in memory (a JUnit element) line by line as the current section's
+    /// content, starting at line `first_line` of the current input.
+    fn feed_text(&mut self, text: &[u8], first_line: u64) {
+        let mut hits = Vec::new();
+        self.sigs.literal_hits(text, &mut hits);
+        let every_line = self.sigs.needs_every_line();
+        let mut next_hit = 0;
+        for (i, (start, line)) in crate::lines::line_spans(text).enumerate() {
+            let end = start + line.len();
+            while next_hit < hits.len() && hits[next_hit] < start {
+                next_hit += 1;
+            }
+            let candidate = every_line || (next_hit < hits.len() && hits[next_hit] < end);
+            let n = crate::prefix::strip_ci_prefix(crate::lines::trim_cr(line));
+            let indent = n
+                .text
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t'))
+                .count();
+            let body = &n.text[indent..];
+            self.follow_native_traceback(indent, body);
+            if candidate {
+                self.stats.candidate_lines += 1;
+                self.content(first_line + i as u64, indent, body, n.ci_time);
+            }
         }
     }
 
@@ -849,6 +1405,27 @@ impl<'s> Collector<'s> {
     /// Ends the input and returns what was collected.
     pub fn finish(mut self) -> Collected {
         self.flush_section();
+        self.end_block();
+        if let Some(n) = self.console_tests
+            && self.saw_session_start
+        {
+            let missing = (0..n)
+                .filter(|&i| !self.junit_seen.get(i).copied().unwrap_or(false))
+                .count();
+            if missing > 0 {
+                self.warnings.push(format!(
+                    "{missing} test(s) in the log are not in the JUnit XML (is the XML from the same run?)"
+                ));
+            }
+        }
+        // `--tb=line` entries whose tests the log never named stay with the session.
+        self.deferring = None;
+        for entry in std::mem::take(&mut self.deferred_entries) {
+            for (source, event) in entry.events {
+                self.emit(event, source, None);
+            }
+        }
+        self.end_block();
         Collected {
             tests: self.tests,
             groups: self.groups,
@@ -1055,6 +1632,27 @@ fn is_location_line(text: &[u8]) -> bool {
     digits > 0 && rest[digits..].starts_with(b":")
 }
 
+/// Categories that wrap another failure: the retries ran out, or an application deadline
+/// expired. In one traceback chain the wrapper is the event and the wrapped failure its cause.
+fn is_wrapper(c: Category) -> bool {
+    matches!(c, Category::RetryExhausted | Category::RequestTimeout)
+}
+
+/// Application retry loops announcing their last attempt: `Retrying (3/3)`, `retry 5/5`,
+/// `attempt 3 of 3`, `(attempt 4/4)`. A failure after it means the retries ran out.
+fn announces_last_attempt(text: &[u8]) -> bool {
+    static LAST: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+        regex::bytes::Regex::new(
+            r"(?i)\b(?:retrying|retry|attempt)\s*\(?#?(\d{1,3})\s*(?:/|of)\s*(\d{1,3})\b",
+        )
+        .expect("last-attempt pattern")
+    });
+    LAST.captures_iter(text).any(|c| {
+        let n = |i| std::str::from_utf8(&c[i]).ok()?.parse::<u32>().ok();
+        matches!((n(1), n(2)), (Some(a), Some(b)) if a == b && b > 0)
+    })
+}
+
 fn mentions_retry_exhaustion(text: &[u8]) -> bool {
     memchr::memmem::find(text, b"Max retries exceeded").is_some()
         || memchr::memmem::find(text, b"RetryError").is_some()
@@ -1166,9 +1764,12 @@ pub fn truncate(s: &str, max: usize) -> String {
     format!("{}…", &s[..end])
 }
 
-/// urllib3's `Retrying (...)` warnings and application lines saying they will retry.
+/// urllib3's `Retrying (...)` warnings (also their ` after connection broken by '...'`
+/// continuation when a console wrapped the line) and application lines saying they will
+/// retry.
 fn is_retry_attempt(text: &[u8]) -> bool {
     memchr::memmem::find(text, b"Retrying (").is_some()
+        || text.starts_with(b"after connection broken by ")
         || memchr::memmem::find(text, b"retrying").is_some()
         || memchr::memmem::find(text, b"will retry").is_some()
 }

@@ -33,12 +33,14 @@ pub enum Source {
     Traceback = 4,
     /// The short test summary line.
     Summary = 5,
-    /// A JUnit XML failure element.
+    /// A JUnit XML `<failure>`/`<error>`: its body (the traceback) or `message` attribute.
     Junit = 6,
+    /// A JUnit XML `<system-out>`/`<system-err>` (pytest's `junit_logging`).
+    JunitCaptured = 7,
 }
 
 /// Number of [`Source`] variants.
-pub const SOURCES: usize = 7;
+pub const SOURCES: usize = 8;
 
 /// A single classified event before aggregation.
 #[derive(Debug, Clone)]
@@ -72,6 +74,8 @@ pub struct GroupKey {
     pub test: Option<u32>,
     /// Category.
     pub category: Category,
+    /// The retried failure behind a `retry_exhausted` event.
+    pub cause: Option<Category>,
     /// Role.
     pub kind: EventKind,
     /// Signature index.

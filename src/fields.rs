@@ -92,13 +92,10 @@ re!(
     r"discarding connection: (?P<host>[A-Za-z0-9_.:\[\]-]*[A-Za-z0-9\]])"
 );
 re!(
-    RETRY,
-    r"Retry\(total=(?P<total>-?\d+|None|False), connect=(?P<connect>-?\d+|None|False), read=(?P<read>-?\d+|None|False), redirect=(?P<redirect>-?\d+|None|False), status=(?P<status>-?\d+|None|False)\)"
-);
-re!(
     STATUS,
-    r"(?:too many (?P<a>\d{3}) error responses|\b(?P<b>\d{3}) (?:Client|Server) Error|(?:Client|Server) error '(?P<c>\d{3})|\b(?P<d>[45]\d\d) (?:Too Many Requests|Service Unavailable|Gateway Time-?out|Bad Gateway|Internal Server Error))"
+    r"(?:too many (?P<a>\d{3}) error responses|\b(?P<b>\d{3}) (?:Client|Server) Error|(?:Client|Server) error '(?P<c>\d{3})|\b(?P<d>[45]\d\d) (?:Too Many Requests|Service Unavailable|Gateway Time-?out|Bad Gateway|Internal Server Error)|HTTP Error (?P<e>[45]\d\d)\b|\bassert (?P<f>[45]\d\d) ==|(?:AssertionError: |^)(?P<g>[45]\d\d) != \d{3}\b|<Response \[(?P<h>[45]\d\d)\]>|Error code: (?P<i>[45]\d\d)\b|An error occurred \((?P<j>[45]\d\d)\)|ClientResponseError: (?P<k>[45]\d\d), message=)"
 );
+const STATUS_GROUPS: [&str; 11] = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"];
 re!(METHOD, r"\b(?P<m>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b");
 re!(
     ELAPSED,
@@ -164,22 +161,11 @@ pub fn extract(line: &[u8], sig: Option<&Captures<'_>>) -> Fields {
         f.pool_size = POOL_SIZE.captures(line).and_then(|c| number(&c, "n"));
     }
     if f.status.is_none() {
-        f.status = STATUS.captures(line).and_then(|c| {
-            ["a", "b", "c", "d"]
-                .iter()
-                .find_map(|n| number::<u16>(&c, n))
-        });
+        f.status = STATUS
+            .captures(line)
+            .and_then(|c| STATUS_GROUPS.iter().find_map(|n| number::<u16>(&c, n)));
     }
-    if let Some(c) = RETRY.captures(line) {
-        let counter = |n: &str| number::<i64>(&c, n);
-        f.retry = Some(RetryCounters {
-            total: counter("total"),
-            connect: counter("connect"),
-            read: counter("read"),
-            redirect: counter("redirect"),
-            status: counter("status"),
-        });
-    }
+    f.retry = retry_counters(line);
     if f.method.is_none() {
         f.method = METHOD.captures(line).and_then(|c| text(&c, "m"));
     }
@@ -193,6 +179,44 @@ pub fn extract(line: &[u8], sig: Option<&Captures<'_>>) -> Fields {
         });
     }
     f
+}
+
+/// urllib3's `Retry(total=2, connect=None, read=None, redirect=None, status=None)` as any
+/// generation prints it: 1.2x without `status=`, newer ones with `other=`, Python 2 trailing
+/// commas, or cut short by a person (`Retry(total=2...)`). Each counter is read on its own;
+/// the first `Retry(` of the line counts.
+pub fn retry_counters(line: &[u8]) -> Option<RetryCounters> {
+    let start = memchr::memmem::find(line, b"Retry(")? + 6;
+    let body = &line[start..];
+    let end = body.iter().position(|b| *b == b')').unwrap_or(body.len());
+    let mut counters = RetryCounters::default();
+    let mut any = false;
+    for part in body[..end].split(|b| *b == b',') {
+        let part = part.trim_ascii();
+        let Some(eq) = part.iter().position(|b| *b == b'=') else {
+            continue;
+        };
+        let value = part[eq + 1..].trim_ascii();
+        let digits = value
+            .iter()
+            .enumerate()
+            .take_while(|(i, b)| b.is_ascii_digit() || (*i == 0 && **b == b'-'))
+            .count();
+        let number = std::str::from_utf8(&value[..digits])
+            .ok()
+            .and_then(|v| v.parse::<i64>().ok());
+        let slot = match &part[..eq] {
+            b"total" => &mut counters.total,
+            b"connect" => &mut counters.connect,
+            b"read" => &mut counters.read,
+            b"redirect" => &mut counters.redirect,
+            b"status" => &mut counters.status,
+            _ => continue,
+        };
+        any = true;
+        *slot = number;
+    }
+    any.then_some(counters)
 }
 
 /// Drops the query string and fragment, and punctuation that ends a sentence after a URL
@@ -245,6 +269,64 @@ mod tests {
         );
         assert_eq!(f.path.as_deref(), Some("/focus-server/configure"));
         assert_eq!(f.host.as_deref(), Some("127.0.0.1"));
+    }
+
+    #[test]
+    fn retry_counters_of_every_generation() {
+        let c = |s: &str| retry_counters(s.as_bytes()).unwrap();
+        // urllib3 1.2x has no `status=`; 2.x may add `other=`.
+        let old = c(
+            "Retrying (Retry(total=0, connect=None, read=None, redirect=None)) after connection broken by 'X': /p",
+        );
+        assert_eq!(old.total, Some(0));
+        assert!(old.exhausted());
+        let new = c(
+            "Retrying (Retry(total=1, connect=None, read=None, redirect=None, status=None, other=None))",
+        );
+        assert_eq!(new.total, Some(1));
+        assert!(!new.exhausted());
+        // Elided by a person, Python 2 trailing comma, counters in another order.
+        assert_eq!(c("Retrying (Retry(total=2...)) after").total, Some(2));
+        assert_eq!(
+            c("Retry(total=0, connect=None, read=False, redirect=None,)").total,
+            Some(0)
+        );
+        let odd = c("Retry(connect=0, total=3)");
+        assert_eq!((odd.total, odd.connect), (Some(3), Some(0)));
+        assert!(odd.exhausted());
+        assert_eq!(retry_counters(b"Retrying in 3 seconds"), None);
+    }
+
+    #[test]
+    fn statuses_other_clients_print() {
+        for (line, status) in [
+            (
+                "urllib.error.HTTPError: HTTP Error 429: Too Many Requests",
+                429,
+            ),
+            (
+                "fastcore.net.HTTP403ForbiddenError: HTTP Error 403: rate limit exceeded",
+                403,
+            ),
+            ("E   assert 502 == 200", 502),
+            ("E    +  where 503 = <Response [503]>.status_code", 503),
+            ("AssertionError: 503 != 201", 503),
+            (
+                "openai.RateLimitError: Error code: 429 - {'error': 'slow down'}",
+                429,
+            ),
+            (
+                "botocore.exceptions.ClientError: An error occurred (503) when calling the PutObject operation",
+                503,
+            ),
+            (
+                "aiohttp.client_exceptions.ClientResponseError: 502, message='Bad Gateway', url='http://h/x'",
+                502,
+            ),
+        ] {
+            assert_eq!(fields(line).status, Some(status), "{line}");
+        }
+        assert_eq!(fields("E   assert 200 == 201").status, None);
     }
 
     #[test]

@@ -48,6 +48,7 @@ impl Lang {
 #[derive(Debug, Clone)]
 pub struct Labels {
     pub summary: &'static str,
+    pub history: &'static str,
     pub impact: &'static str,
     pub failing_tests: &'static str,
     pub root_causes: &'static str,
@@ -125,6 +126,7 @@ impl Labels {
         match lang {
             Lang::En => Labels {
                 summary: "Summary",
+                history: "History",
                 impact: "Impact",
                 failing_tests: "Failing tests",
                 root_causes: "Root causes",
@@ -197,6 +199,7 @@ impl Labels {
             },
             Lang::He => Labels {
                 summary: "תקציר",
+                history: "היסטוריה",
                 impact: "השפעה",
                 failing_tests: "טסטים שנכשלו",
                 root_causes: "גורמי שורש",
@@ -273,6 +276,46 @@ impl Labels {
 
 /// English clause patterns and their Hebrew renderings (`{name}` = named capture).
 const HE: &[(&str, &str)] = &[
+    // the run against its history (`rca analyze --history`)
+    (
+        r"^(?P<n>\d+) of (?P<a>\d+) root causes? (?:are|is) new(?P<rest>.*)$",
+        "{n} מתוך {a} גורמי השורש חדשים{rest}",
+    ),
+    (
+        r"^(?P<n>\d+) of (?P<a>\d+) failing tests? (?:are|is) new(?P<rest>.*)$",
+        "{n} מתוך {a} הטסטים הנכשלים חדשים{rest}",
+    ),
+    (
+        r"^, (?P<n>\d+) recurring(?P<rest>.*)$",
+        ", {n} חוזרים{rest}",
+    ),
+    (
+        r"^, (?P<n>\d+) regressed(?P<rest>.*)$",
+        ", {n} חזרו לאחר הפסקה{rest}",
+    ),
+    (r"^no root causes$", "אין גורמי שורש"),
+    (r"^no failing tests(?P<rest>.*)$", "אין טסטים נכשלים{rest}"),
+    (
+        r"^ \(compared with the last (?P<n>\d+) runs?, (?P<a>[\d-]+) \.\. (?P<b>[\d-]+)\)$",
+        " (בהשוואה ל-{n} הריצות האחרונות, {a} .. {b})",
+    ),
+    (
+        r"^no earlier runs to compare with$",
+        "אין ריצות קודמות להשוואה",
+    ),
+    (r"^new$", "חדש"),
+    (
+        r"^recurring \((?:seen|failed) in (?P<n>\d+) of the last (?P<a>\d+) runs, first on (?P<b>[\d-]+)\)$",
+        "חוזר (הופיע ב-{n} מתוך {a} הריצות האחרונות, לראשונה ב-{b})",
+    ),
+    (
+        r"^recurring \((?:seen|failed) in the previous run, on (?P<b>[\d-]+)\)$",
+        "חוזר (הופיע בריצה הקודמת, ב-{b})",
+    ),
+    (
+        r"^regressed after (?P<n>\d+) passing runs? \(last (?:seen|failed) (?P<b>[\d-]+)\)$",
+        "חזר לאחר {n} ריצות תקינות (הופיע לאחרונה ב-{b})",
+    ),
     // root-cause titles
     (
         r"^(?P<t>.+) unreachable: (?P<c>[a-z_, ]+)$",
@@ -712,6 +755,28 @@ pub fn word(lang: Lang, w: &str) -> String {
         other => other,
     }
     .to_string()
+}
+
+#[cfg(test)]
+mod history_tests {
+    use super::*;
+
+    #[test]
+    fn history_sentences_have_hebrew_renderings() {
+        for s in [
+            "2 of 3 root causes are new, 1 recurring; 1 of 1 failing test is new, 2 regressed \
+             (compared with the last 2 runs, 1970-01-02 .. 1970-01-04)",
+            "no root causes; no failing tests (compared with the last 1 run, 1970-01-02 .. 1970-01-02)",
+            "no earlier runs to compare with",
+            "new",
+            "recurring (seen in 5 of the last 12 runs, first on 2026-10-25)",
+            "recurring (failed in the previous run, on 2026-10-25)",
+            "regressed after 1 passing run (last failed 2026-11-01)",
+        ] {
+            assert!(fully_translated(s), "{s}");
+            assert!(!translate(Lang::He, s).contains("recurring"), "{s}");
+        }
+    }
 }
 
 #[cfg(test)]

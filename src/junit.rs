@@ -106,7 +106,34 @@ pub struct JunitCase {
     /// True when an `<error message="failed on teardown with ...">` was reported for this
     /// test (either inside this `<testcase>` or in pytest's split second `<testcase>`).
     pub teardown_error: bool,
+    /// `<system-out>` of the case (pytest's `junit_logging`: captured log and stdout),
+    /// truncated to [`MAX_TEXT_BYTES`].
+    pub system_out: Option<String>,
+    /// `<system-err>` of the case (captured stderr), truncated to [`MAX_TEXT_BYTES`].
+    pub system_err: Option<String>,
+    /// `<property name=... value=...>` of the case (`record_property`), at most
+    /// [`MAX_PROPERTIES`].
+    pub properties: Vec<(String, String)>,
+    /// Where the case and its texts start in the XML (1-based line numbers).
+    pub lines: CaseLines,
 }
+
+/// 1-based line numbers in the XML file of a case and of the texts it holds, so that
+/// evidence read from the XML points at its place in the file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CaseLines {
+    /// The `<testcase>` start tag.
+    pub case: u64,
+    /// The deciding `<failure>`/`<error>` tag (its `message` attribute; its body follows).
+    pub details: u64,
+    /// The `<system-out>` tag.
+    pub system_out: u64,
+    /// The `<system-err>` tag.
+    pub system_err: u64,
+}
+
+/// At most this many `<property>` elements are kept per case and per run.
+pub const MAX_PROPERTIES: usize = 64;
 
 /// A whole parsed report: every test case of every `<testsuite>` plus the summary counters.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -127,6 +154,10 @@ pub struct JunitRun {
     pub time_s: Option<f64>,
     /// `timestamp` of the root element if present, else of the first `<testsuite>` having one.
     pub timestamp: Option<String>,
+    /// `hostname` of every `<testsuite>` that has one (distinct, in document order).
+    pub hostnames: Vec<String>,
+    /// Suite-level `<property name=... value=...>` (at most [`MAX_PROPERTIES`]).
+    pub properties: Vec<(String, String)>,
     /// Non-fatal problems met while parsing (at most [`MAX_WARNINGS`] + 1 entries).
     pub warnings: Vec<String>,
 }
@@ -499,7 +530,10 @@ pub fn parse_junit<R: BufRead>(reader: R) -> Result<JunitRun, JunitError> {
         cfg.check_end_names = true;
         cfg.allow_dangling_amp = true;
     }
-    let mut parser = Parser::default();
+    let mut parser = Parser {
+        line: 1,
+        ..Parser::default()
+    };
     let mut buf = Vec::new();
     loop {
         buf.clear();
@@ -515,6 +549,7 @@ pub fn parse_junit<R: BufRead>(reader: R) -> Result<JunitRun, JunitError> {
             Event::Eof => return parser.finish(position),
             other => parser.handle(other, position)?,
         }
+        parser.line += memchr::memchr_iter(b'\n', &buf).count() as u64;
     }
 }
 
@@ -533,7 +568,11 @@ enum Elem {
     Error(bool),
     /// `<skipped>` directly inside the active case.
     Skipped,
-    /// Anything else (properties, system-out, unknown elements).
+    /// `<system-out>` directly inside the active case.
+    SystemOut,
+    /// `<system-err>` directly inside the active case.
+    SystemErr,
+    /// Anything else (properties, suite-level output, unknown elements).
     Other,
 }
 
@@ -592,12 +631,23 @@ fn cap(s: String) -> String {
     t.finish().unwrap_or_default()
 }
 
+/// Names, values and host names are kept to 1 KiB.
+fn cap_short(s: String) -> String {
+    const MAX: usize = 1024;
+    if s.len() <= MAX {
+        return s;
+    }
+    let end = floor_char_boundary(&s, MAX);
+    format!("{}…", &s[..end])
+}
+
 /// A `<failure>`, `<error>` or `<skipped>` child.
 #[derive(Debug, Default)]
 struct Child {
     message: Option<String>,
     kind: Option<String>,
     text: CappedText,
+    line: u64,
 }
 
 /// A `<testcase>` being read.
@@ -612,6 +662,10 @@ struct CaseBuilder {
     error: Option<Child>,
     skipped: Option<Child>,
     teardown_error: bool,
+    system_out: CappedText,
+    system_err: CappedText,
+    properties: Vec<(String, String)>,
+    lines: CaseLines,
 }
 
 impl CaseBuilder {
@@ -648,8 +702,12 @@ impl CaseBuilder {
         } else {
             (Outcome::Passed, None)
         };
+        let mut lines = self.lines;
         let (message, details) = match child {
-            Some(c) => (c.message, c.text.finish()),
+            Some(c) => {
+                lines.details = c.line;
+                (c.message, c.text.finish())
+            }
             None => (None, None),
         };
         JunitCase {
@@ -662,6 +720,10 @@ impl CaseBuilder {
             message,
             details,
             teardown_error: self.teardown_error,
+            system_out: self.system_out.finish(),
+            system_err: self.system_err.finish(),
+            properties: self.properties,
+            lines,
         }
     }
 }
@@ -682,6 +744,8 @@ struct Parser {
     /// `(classname, name)` → index in `run.cases`, for the current outermost suite.
     index: HashMap<(String, String), usize>,
     suppressed_warnings: usize,
+    /// 1-based line of the event being handled.
+    line: u64,
 }
 
 /// The summary counters of one element (or a sum of several).
@@ -884,6 +948,8 @@ impl Parser {
         match self.stack.last() {
             Some(Elem::Failure(true)) => case.failure.as_mut().map(|c| &mut c.text),
             Some(Elem::Error(true)) => case.error.as_mut().map(|c| &mut c.text),
+            Some(Elem::SystemOut) => Some(&mut case.system_out),
+            Some(Elem::SystemErr) => Some(&mut case.system_err),
             _ => None,
         }
     }
@@ -925,6 +991,12 @@ impl Parser {
                 (b"failure", Some(Elem::Case)) => Elem::Failure(false),
                 (b"error", Some(Elem::Case)) => Elem::Error(false),
                 (b"skipped", Some(Elem::Case)) => Elem::Skipped,
+                (b"system-out", Some(Elem::Case)) => Elem::SystemOut,
+                (b"system-err", Some(Elem::Case)) => Elem::SystemErr,
+                (b"property", _) => {
+                    self.read_property(e, position)?;
+                    Elem::Other
+                }
                 _ => Elem::Other,
             }
         };
@@ -953,15 +1025,28 @@ impl Parser {
                 elem
             }
             Elem::Case => {
-                self.case = Some(self.read_case(e, position)?);
+                let mut case = self.read_case(e, position)?;
+                case.lines.case = self.line;
+                self.case = Some(case);
                 if empty {
                     self.end(Elem::Case);
                     return Ok(());
                 }
                 elem
             }
+            Elem::SystemOut | Elem::SystemErr => {
+                if let Some(case) = self.case.as_mut() {
+                    if elem == Elem::SystemOut {
+                        case.lines.system_out = self.line;
+                    } else {
+                        case.lines.system_err = self.line;
+                    }
+                }
+                elem
+            }
             Elem::Failure(_) | Elem::Error(_) | Elem::Skipped => {
-                let child = self.read_child(e, position)?;
+                let mut child = self.read_child(e, position)?;
+                child.line = self.line;
                 let teardown = child
                     .message
                     .as_deref()
@@ -1074,10 +1159,38 @@ impl Parser {
         Ok(out)
     }
 
+    /// A `<property>`: the case's when inside a `<testcase>`, else the run's.
+    fn read_property(&mut self, e: &BytesStart<'_>, position: u64) -> Result<(), JunitError> {
+        let (mut name, mut value) = (None, None);
+        for (key, v) in self.attributes(e, position)? {
+            match key.as_slice() {
+                b"name" => name = Some(cap_short(v)),
+                b"value" => value = Some(cap_short(v)),
+                _ => {}
+            }
+        }
+        let Some(name) = name else { return Ok(()) };
+        let pair = (name, value.unwrap_or_default());
+        let list = match self.case.as_mut() {
+            Some(case) => &mut case.properties,
+            None => &mut self.run.properties,
+        };
+        if list.len() < MAX_PROPERTIES {
+            list.push(pair);
+        }
+        Ok(())
+    }
+
     fn read_counters(&mut self, e: &BytesStart<'_>, position: u64) -> Result<Counters, JunitError> {
         let mut c = Counters::default();
         for (key, value) in self.attributes(e, position)? {
             match key.as_slice() {
+                b"hostname" => {
+                    let host = cap_short(value);
+                    if !self.run.hostnames.contains(&host) && self.run.hostnames.len() < 16 {
+                        self.run.hostnames.push(host);
+                    }
+                }
                 b"tests" => c.tests = self.parse_u64(&value, "tests", position),
                 b"failures" => c.failures = self.parse_u64(&value, "failures", position),
                 b"errors" => c.errors = self.parse_u64(&value, "errors", position),
@@ -1101,6 +1214,10 @@ impl Parser {
             error: None,
             skipped: None,
             teardown_error: false,
+            system_out: CappedText::default(),
+            system_err: CappedText::default(),
+            properties: Vec::new(),
+            lines: CaseLines::default(),
         };
         for (key, value) in self.attributes(e, position)? {
             match key.as_slice() {
@@ -1952,6 +2069,34 @@ tests/load/test_x.py:10: ConnectionResetError</error></testcase><testcase classn
     }
 
     #[test]
+    fn captured_output_properties_and_lines() {
+        let xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<testsuites>\n<testsuite name=\"pytest\" tests=\"2\" hostname=\"ci-7\" timestamp=\"2026-11-27T09:50:35+00:00\">\n<properties><property name=\"build\" value=\"1234\"/></properties>\n<testcase classname=\"tests.test_api\" name=\"test_a\" time=\"0.5\">\n<properties><property name=\"env\" value=\"staging\"/></properties>\n<failure message=\"requests.exceptions.ReadTimeout: boom\">tests/test_api.py:3: in test_a\nE   requests.exceptions.ReadTimeout: boom</failure>\n<system-out>--- Captured Log ---\nWARNING  urllib3.connectionpool:connectionpool.py:870 Retrying (Retry(total=0))</system-out>\n<system-err>oops</system-err>\n</testcase>\n<testcase classname=\"tests.test_api\" name=\"test_b\"/>\n</testsuite>\n</testsuites>\n";
+        let run = parse(xml).unwrap();
+        assert_eq!(run.hostnames, vec!["ci-7".to_string()]);
+        assert_eq!(
+            run.properties,
+            vec![("build".to_string(), "1234".to_string())]
+        );
+        let a = case(&run, "test_a");
+        assert_eq!(
+            a.properties,
+            vec![("env".to_string(), "staging".to_string())]
+        );
+        assert!(
+            a.system_out
+                .as_deref()
+                .unwrap()
+                .contains("Retrying (Retry(total=0))")
+        );
+        assert_eq!(a.system_err.as_deref(), Some("oops"));
+        assert_eq!(a.lines.case, 5);
+        assert_eq!(a.lines.details, 7);
+        assert_eq!(a.lines.system_out, 9);
+        assert_eq!(a.lines.system_err, 11);
+        assert_eq!(case(&run, "test_b").lines.case, 13);
+    }
+
+    #[test]
     fn nodeid_matching() {
         let c = |classname: &str, name: &str| JunitCase {
             classname: classname.into(),
@@ -1963,6 +2108,10 @@ tests/load/test_x.py:10: ConnectionResetError</error></testcase><testcase classn
             message: None,
             details: None,
             teardown_error: false,
+            system_out: None,
+            system_err: None,
+            properties: Vec::new(),
+            lines: CaseLines::default(),
         };
         let foo = c("tests.load.test_x.TestFoo", "test_y[a-1]");
         assert!(foo.matches_nodeid("tests/load/test_x.py::TestFoo::test_y[a-1]"));

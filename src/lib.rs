@@ -9,6 +9,8 @@ pub mod analysis;
 pub mod cli;
 pub mod client;
 pub mod collect;
+pub mod digest;
+pub mod echo;
 pub mod event;
 pub mod fields;
 pub mod history;

@@ -185,6 +185,20 @@ pub fn block_lines(block: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
+/// The lines of a text with their start offsets (without `\n`; a `\r` is kept).
+pub fn line_spans(text: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |i| start + i);
+        let item = (start, &text[start..end]);
+        start = end + 1;
+        Some(item)
+    })
+}
+
 /// Removes one trailing carriage return.
 pub fn trim_cr(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)

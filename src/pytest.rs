@@ -33,6 +33,13 @@ pub enum LineKind<'a> {
         /// The outcome, when the line gives one.
         outcome: Option<Outcome>,
     },
+    /// A `-s` run: a test id followed by what the test printed (its outcome comes later).
+    ResultWithOutput {
+        /// The test id.
+        nodeid: &'a str,
+        /// The printed text after it.
+        output: &'a str,
+    },
     /// A short-test-summary line such as `FAILED nodeid - message`.
     Summary {
         /// Outcome word at the start.
@@ -42,6 +49,24 @@ pub enum LineKind<'a> {
         /// Message after ` - `, if any.
         message: Option<&'a str>,
     },
+    /// A module-level or folded skip in the short summary: `SKIPPED [2] tests/t.py:8: reason`
+    /// (`count` tests skipped at that location; pytest names no test id).
+    FoldedSkip {
+        /// `path:line` as printed.
+        location: &'a str,
+        /// How many tests the line stands for.
+        count: u64,
+    },
+    /// A unittest failure header: `FAIL: test_x (module.Class)` / `ERROR: test_x (...)`.
+    UnittestHeader {
+        /// `test_x (module.Class)` as printed.
+        name: &'a str,
+        /// `Failed` for `FAIL:`, `Error` for `ERROR:`.
+        outcome: Outcome,
+    },
+    /// A bare `=====` or `-----` rule (unittest separates its failure sections with them);
+    /// holds the rule's character.
+    Rule(u8),
     /// A non-verbose progress line such as `..F.sxE    [ 45%]`.
     Progress,
     /// Anything else.
@@ -137,17 +162,75 @@ pub fn classify(line: &str, in_summary: bool) -> LineKind<'_> {
     match first {
         b'=' => banner(line),
         b'_' => section_header(line).map_or(LineKind::Other, LineKind::SectionHeader),
-        b'-' => sub_section(line).map_or(LineKind::Other, LineKind::SubSection),
-        _ if in_summary => summary_line(line).unwrap_or_else(|| bare_final(line)),
+        b'-' => sub_section(line).map_or_else(|| rule(line), LineKind::SubSection),
+        _ if in_summary => summary_line(line)
+            .or_else(|| unittest_line(line))
+            .unwrap_or_else(|| bare_final(line)),
         b'.' | b'F' | b'E' | b's' | b'x' | b'X' if is_progress(line) => LineKind::Progress,
-        _ => result_line(line).unwrap_or_else(|| bare_final(line)),
+        _ => result_line(line)
+            .or_else(|| unittest_line(line))
+            .unwrap_or_else(|| bare_final(line)),
     }
+}
+
+fn rule(line: &str) -> LineKind<'_> {
+    let t = line.trim_end();
+    let c = t.as_bytes().first().copied().unwrap_or(b' ');
+    if t.len() >= 20 && matches!(c, b'-' | b'=') && t.bytes().all(|b| b == c) {
+        LineKind::Rule(c)
+    } else {
+        LineKind::Other
+    }
+}
+
+/// unittest's `FAIL: test_x (module.Class)` headers and verbose `test_x (module.Class) ... ok`
+/// result lines. The name is kept as unittest prints it, parentheses included.
+fn unittest_line(line: &str) -> Option<LineKind<'_>> {
+    for (word, outcome) in [("FAIL: ", Outcome::Failed), ("ERROR: ", Outcome::Error)] {
+        if let Some(rest) = line.strip_prefix(word) {
+            let name = rest.trim_end();
+            return unittest_name(name).then_some(LineKind::UnittestHeader { name, outcome });
+        }
+    }
+    let (name, verdict) = line.split_once(" ... ")?;
+    if !unittest_name(name) {
+        return None;
+    }
+    let outcome = match verdict.trim_end() {
+        "ok" => Outcome::Passed,
+        "FAIL" => Outcome::Failed,
+        "ERROR" => Outcome::Error,
+        "expected failure" => Outcome::Xfailed,
+        "unexpected success" => Outcome::Xpassed,
+        v if v.starts_with("skipped") => Outcome::Skipped,
+        _ => return None,
+    };
+    Some(LineKind::Result {
+        nodeid: Some(name),
+        outcome: Some(outcome),
+    })
+}
+
+/// `test_x (module.Class)`: an identifier, one space, a dotted name in parentheses.
+fn unittest_name(s: &str) -> bool {
+    let Some((method, rest)) = s.split_once(" (") else {
+        return false;
+    };
+    let ident = |t: &str| {
+        !t.is_empty()
+            && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && !t.as_bytes()[0].is_ascii_digit()
+    };
+    let Some(class) = rest.strip_suffix(')') else {
+        return false;
+    };
+    ident(method) && !class.is_empty() && class.split('.').all(ident)
 }
 
 fn banner(line: &str) -> LineKind<'_> {
     let inner = line.trim_matches(|c: char| c == '=' || c.is_whitespace());
     if inner.is_empty() {
-        return LineKind::Other;
+        return rule(line);
     }
     if let Some(counts) = final_counts(inner) {
         return LineKind::Final(counts);
@@ -187,9 +270,16 @@ fn bare_final(line: &str) -> LineKind<'_> {
 }
 
 fn section_header(line: &str) -> Option<SectionHeader<'_>> {
+    let line = line.trim_end();
     let inner = line.trim_matches(|c: char| c == '_' || c.is_whitespace());
-    // `_ _ _ _` separators between traceback entries are not headers.
-    if inner.is_empty() || !line.starts_with("___") || inner.starts_with("_ ") {
+    // `_ _ _ _` separators between traceback entries are not headers; a real header has
+    // underscores on both sides (`____ test_x ____`).
+    if inner.is_empty()
+        || !line.starts_with("___")
+        || !line.ends_with("__")
+        || inner.starts_with("_ ")
+        || inner.ends_with(" _")
+    {
         return None;
     }
     let (name, error_phase) = if let Some(rest) = inner.strip_prefix("ERROR at setup of ") {
@@ -201,7 +291,24 @@ fn section_header(line: &str) -> Option<SectionHeader<'_>> {
     } else {
         (inner, None)
     };
+    // A test name has no spaces outside its `[parameters]`.
+    if has_space_outside_brackets(name) && error_phase.is_none() {
+        return None;
+    }
     Some(SectionHeader { name, error_phase })
+}
+
+fn has_space_outside_brackets(s: &str) -> bool {
+    let mut depth = 0usize;
+    for b in s.bytes() {
+        match b {
+            b'[' => depth += 1,
+            b']' => depth = depth.saturating_sub(1),
+            b' ' | b'\t' if depth == 0 => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 fn sub_section(line: &str) -> Option<SubSection> {
@@ -269,6 +376,21 @@ pub fn nodeid_len(s: &str) -> Option<usize> {
     Some(i)
 }
 
+/// Length of a test-file path at the start of `s` that names a module rather than a test:
+/// `tests/test_x.py` in `ERROR tests/test_x.py - ImportError` (a collection error) or in
+/// `tests/test_m.py SKIPPED (reason)` (a module-level skip). It must end the token.
+pub fn path_id_len(s: &str) -> Option<usize> {
+    let end = s.find([' ', '\t']).unwrap_or(s.len());
+    let head = &s[..end];
+    (!head.is_empty() && !head.contains("::") && looks_like_path(head) && !head.starts_with('-'))
+        .then_some(end)
+}
+
+/// A node id (`path::name`) or a module path id at the start of `s`.
+fn any_id_len(s: &str) -> Option<usize> {
+    nodeid_len(s).or_else(|| path_id_len(s))
+}
+
 fn looks_like_path(head: &str) -> bool {
     head.ends_with(".py")
         || head.ends_with(".txt")
@@ -321,14 +443,35 @@ fn result_line(line: &str) -> Option<LineKind<'_>> {
         });
     }
     let s = strip_progress(s);
+    if let Some(n) = path_id_len(s) {
+        // `tests/test_m.py SKIPPED (reason)`: a module-level outcome in a `-v` run.
+        let (outcome, _) = leading_outcome(s[n..].trim_start())?;
+        return Some(LineKind::Result {
+            nodeid: Some(&s[..n]),
+            outcome: Some(outcome),
+        });
+    }
     if let Some(n) = nodeid_len(s) {
         let nodeid = &s[..n];
-        let rest = s[n..].trim_start();
+        let mut rest = s[n..].trim_start();
+        // An inherited test: `tests/x.py::TestB::test_a <- tests/base.py PASSED`.
+        if let Some(origin) = rest.strip_prefix("<- ") {
+            rest = origin.split_once(' ').map_or("", |(_, r)| r.trim_start());
+        }
         let outcome = if rest.is_empty() || rest.starts_with("RERUN") {
             // pytest-rerunfailures: the test runs again; its final outcome follows later.
             None
         } else {
-            Some(leading_outcome(rest)?.0)
+            match leading_outcome(rest) {
+                Some((o, _)) => Some(o),
+                // `-s`: what the test printed follows its id on the same line.
+                None => {
+                    return Some(LineKind::ResultWithOutput {
+                        nodeid,
+                        output: rest,
+                    });
+                }
+            }
         };
         return Some(LineKind::Result {
             nodeid: Some(nodeid),
@@ -343,12 +486,19 @@ fn result_line(line: &str) -> Option<LineKind<'_>> {
             outcome: Some(outcome),
         });
     }
-    None
+    // `FAILED nodeid - message` outside the short summary: pasted alone, in a bullet, a
+    // quote or a Markdown fence. It reads exactly like a summary line.
+    summary_line(line)
 }
 
 fn summary_line(line: &str) -> Option<LineKind<'_>> {
     let (outcome, rest) = leading_outcome(line)?;
-    let n = nodeid_len(rest)?;
+    if outcome == Outcome::Skipped
+        && let Some(skip) = folded_skip(rest)
+    {
+        return Some(skip);
+    }
+    let n = any_id_len(rest)?;
     let nodeid = &rest[..n];
     let tail = rest[n..].trim_start();
     let message = tail
@@ -360,6 +510,21 @@ fn summary_line(line: &str) -> Option<LineKind<'_>> {
         nodeid,
         message,
     })
+}
+
+/// `[2] tests/t.py:8: reason` after `SKIPPED`.
+fn folded_skip(rest: &str) -> Option<LineKind<'_>> {
+    let inner = rest.strip_prefix('[')?;
+    let close = inner.find(']')?;
+    let count: u64 = inner[..close].parse().ok()?;
+    let loc = inner[close + 1..].trim_start();
+    let end = loc.find(": ").unwrap_or(loc.trim_end().len());
+    let location = loc[..end].trim_end_matches(':');
+    let (path, line) = location.rsplit_once(':')?;
+    if !looks_like_path(path) || line.is_empty() || !line.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(LineKind::FoldedSkip { location, count })
 }
 
 fn count_item(input: &str) -> IResult<&str, (u64, &str)> {
@@ -541,7 +706,120 @@ mod tests {
         );
         assert_eq!(
             classify("SKIPPED [1] tests/t.py:12: no server", true),
+            LineKind::FoldedSkip {
+                location: "tests/t.py:12",
+                count: 1
+            }
+        );
+        assert_eq!(
+            classify(
+                "SKIPPED [3] tests/test_m.py:8: module needs a server",
+                false
+            ),
+            LineKind::FoldedSkip {
+                location: "tests/test_m.py:8",
+                count: 3
+            }
+        );
+    }
+
+    #[test]
+    fn result_lines_outside_the_summary() {
+        for (line, nodeid, message) in [
+            (
+                "FAILED tests/t.py::test_a - requests.exceptions.ReadTimeout: boom",
+                "tests/t.py::test_a",
+                Some("requests.exceptions.ReadTimeout: boom"),
+            ),
+            (
+                "ERROR tests/test_x.py - ImportError: No module named 'foo'",
+                "tests/test_x.py",
+                Some("ImportError: No module named 'foo'"),
+            ),
+            ("ERROR tests/test_x.py", "tests/test_x.py", None),
+            (
+                "XFAIL tests/t.py::test_x - reason: flaky server",
+                "tests/t.py::test_x",
+                Some("reason: flaky server"),
+            ),
+        ] {
+            let outcome = outcome_word(line.split(' ').next().unwrap()).unwrap();
+            let want = LineKind::Summary {
+                outcome,
+                nodeid,
+                message,
+            };
+            assert_eq!(classify(line, false), want, "{line}");
+            assert_eq!(classify(line, true), want, "{line}");
+        }
+        assert_eq!(
+            classify("tests/test_m.py SKIPPED (no server)      [ 50%]", false),
+            LineKind::Result {
+                nodeid: Some("tests/test_m.py"),
+                outcome: Some(Outcome::Skipped)
+            }
+        );
+        assert_eq!(
+            classify("ERROR    src.api:api.py:12 request failed", false),
             LineKind::Other
+        );
+        assert_eq!(
+            classify("FAILED to connect to the database", false),
+            LineKind::Other
+        );
+        assert_eq!(
+            classify(
+                "t.py::test_api Python says:('Connection aborted.', x)",
+                false
+            ),
+            LineKind::ResultWithOutput {
+                nodeid: "t.py::test_api",
+                output: "Python says:('Connection aborted.', x)"
+            }
+        );
+        assert_eq!(
+            classify(
+                "tests/x.py::TestB::test_a <- tests/base.py PASSED   [ 50%]",
+                false
+            ),
+            LineKind::Result {
+                nodeid: Some("tests/x.py::TestB::test_a"),
+                outcome: Some(Outcome::Passed)
+            }
+        );
+    }
+
+    #[test]
+    fn unittest_lines() {
+        assert_eq!(
+            classify("ERROR: testGetNotFound (__main__.RootTest)", false),
+            LineKind::UnittestHeader {
+                name: "testGetNotFound (__main__.RootTest)",
+                outcome: Outcome::Error
+            }
+        );
+        assert_eq!(
+            classify("FAIL: test_x (tests.test_api.ApiTest.test_x)", false),
+            LineKind::UnittestHeader {
+                name: "test_x (tests.test_api.ApiTest.test_x)",
+                outcome: Outcome::Failed
+            }
+        );
+        assert_eq!(
+            classify("test_ping (tests.test_api.ApiTest) ... ok", false),
+            LineKind::Result {
+                nodeid: Some("test_ping (tests.test_api.ApiTest)"),
+                outcome: Some(Outcome::Passed)
+            }
+        );
+        assert_eq!(classify("ERROR: could not connect", false), LineKind::Other);
+        assert_eq!(
+            classify("=".repeat(70).as_str(), false),
+            LineKind::Rule(b'=')
+        );
+        assert_eq!(
+            classify("-".repeat(70).as_str(), false),
+            LineKind::Rule(b'-')
         );
     }
 
@@ -565,6 +843,18 @@ mod tests {
             })
         );
         assert_eq!(classify("_ _ _ _ _ _ _ _ _ _", false), LineKind::Other);
+        assert_eq!(classify("_____ test_x", false), LineKind::Other);
+        assert_eq!(
+            classify("____ not a test name ____", false),
+            LineKind::Other
+        );
+        assert_eq!(
+            classify("____ test_z[a b] ____", false),
+            LineKind::SectionHeader(SectionHeader {
+                name: "test_z[a b]",
+                error_phase: None
+            })
+        );
         assert_eq!(
             classify(
                 "------------------------------ Captured log call -------------------------------",

@@ -463,6 +463,7 @@ mod tests {
             },
             cross_checks: Vec::new(),
             reprobe: None,
+            history: None,
         }
     }
 

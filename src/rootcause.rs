@@ -215,6 +215,9 @@ pub struct RootCause {
     /// What a re-probe of its server found (`rca analyze --probe`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reprobe: Option<crate::probe::fold::CauseReprobe>,
+    /// This root cause against the recorded history (`rca analyze --history`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<crate::trend::recurrence::Recurrence>,
 }
 
 /// A time window.
@@ -484,6 +487,11 @@ pub fn family(category: Category, cause: Option<Category>, status: Option<u16>) 
             (Some(c), _) if c != Category::RetryExhausted => family(c, None, None),
             _ => Family::ErrorResponses,
         },
+        // A deadline that wraps a known failure (openai's APITimeoutError over a read
+        // timeout) belongs with that failure.
+        Category::RequestTimeout if cause.is_some_and(|c| c != Category::RequestTimeout) => {
+            family(cause.unwrap_or(category), None, status)
+        }
         Category::ConnectTimeout
         | Category::ConnectionRefused
         | Category::DnsFailure
@@ -662,6 +670,7 @@ fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<Roo
                 },
                 cross_checks: Vec::new(),
                 reprobe: None,
+                history: None,
             }
         })
         .collect();
@@ -1595,6 +1604,9 @@ mod tests {
             retry_after: crate::collect::RetryAfterSeen::default(),
             retry_sleeps: BTreeMap::new(),
             reprobe: None,
+            ci: None,
+            metadata: Default::default(),
+            history: None,
             rca: RootCauseAnalysis::default(),
             recommendations: Vec::new(),
             warnings: Vec::new(),
@@ -1623,6 +1635,7 @@ mod tests {
             categories: Vec::new(),
             events: 0,
             category_events: BTreeMap::new(),
+            count: 1,
             symptom: None,
             message: None,
             duration_s: None,
@@ -1631,6 +1644,7 @@ mod tests {
             outcome_source: "log",
             first_event_s: None,
             last_event_s: None,
+            history: None,
         }
     }
 

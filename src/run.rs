@@ -1,8 +1,10 @@
 //! The analysis pipeline: open each input, stream console logs through the line scanner,
-//! prefilter and collector, parse JUnit XML, then build the [`Analysis`].
+//! prefilter and collector, parse JUnit XML (digesting the bytes on the way), then build the
+//! [`Analysis`].
 
 use crate::analysis::{self, Analysis, InputInfo};
 use crate::collect::Collector;
+use crate::digest;
 use crate::input::{self, InputError, InputKind};
 use crate::junit::{self, JunitRun};
 use crate::lines::{self, Block, BlockReader, ScanStats};
@@ -121,7 +123,7 @@ fn feed_block(
         } else {
             prefix::strip_ci_prefix(line)
         };
-        collector.line(lineno, n.text, n.ci_time, candidate);
+        collector.line(lineno, &n, candidate);
         lineno += 1;
         start = end + 1;
     }
@@ -137,23 +139,26 @@ pub fn analyze(
         return Err(InputError("too many inputs".to_string()));
     }
     let mut collector = Collector::new(sigs);
-    let mut junit_runs: Vec<JunitRun> = Vec::new();
+    let mut junit_runs: Vec<(u16, JunitRun)> = Vec::new();
     let mut infos = Vec::new();
     let mut console_inputs = 0;
     for (i, path) in paths.iter().enumerate() {
         let opened = input::open(path, opts.chunk)?;
+        let (reader, tap) = digest::Hashing::new(opened.reader);
+        let reader: Box<dyn std::io::BufRead + Send> = Box::new(reader);
         let mut info = InputInfo {
             path: opened.name.clone(),
             kind: opened.kind,
             gzip: opened.gzip,
             lines: 0,
             bytes: 0,
+            digest: None,
         };
         match opened.kind {
             InputKind::Console => {
                 console_inputs += 1;
                 collector.start_file(i as u16);
-                let stats = scan_console(opened.reader, opts.chunk, sigs, &mut collector)
+                let stats = scan_console(reader, opts.chunk, sigs, &mut collector)
                     .map_err(|e| InputError(format!("{}: read error: {e}", opened.name)))?;
                 info.lines = stats.lines;
                 info.bytes = stats.bytes;
@@ -172,13 +177,13 @@ pub fn analyze(
                     ));
                 }
             }
-            InputKind::Junit => match junit::parse_junit(opened.reader) {
+            InputKind::Junit => match junit::parse_junit(reader) {
                 Ok(run) => {
                     for w in &run.warnings {
                         collector.warn(format!("{}: {w}", opened.name));
                     }
                     info.lines = run.cases.len() as u64;
-                    junit_runs.push(run);
+                    junit_runs.push((i as u16, run));
                 }
                 Err(e) => {
                     let msg = format!("{}: {e}", opened.name);
@@ -188,15 +193,22 @@ pub fn analyze(
                                 "{msg}; using the {} test case(s) read before it",
                                 run.cases.len()
                             ));
-                            junit_runs.push(run);
+                            junit_runs.push((i as u16, run));
                         }
                         _ => return Err(InputError(msg)),
                     }
                 }
             },
         }
+        info.digest = Some(tap.finish());
         infos.push(info);
     }
+    // JUnit XML after every console log, so that the log's own evidence comes first and
+    // the XML adds only what the log did not show.
+    for (file, run) in &junit_runs {
+        collector.junit_run(run, *file);
+    }
+    let junit_runs: Vec<JunitRun> = junit_runs.into_iter().map(|(_, r)| r).collect();
     let collected = collector.finish();
     let nothing_found = collected.tests.is_empty()
         && collected.groups.is_empty()
@@ -214,6 +226,13 @@ pub fn analyze(
         collected.warnings.insert(
             0,
             "no \"test session starts\" banner: treating the input as an excerpt".to_string(),
+        );
+    }
+    if collected.tests.is_empty() && !collected.groups.is_empty() {
+        collected.warnings.insert(
+            0,
+            "no test is named in the input: its failures are reported for the run as a whole"
+                .to_string(),
         );
     }
     Ok(analysis::build(

@@ -1,10 +1,19 @@
 //! The nightly trend: pure rules over a list of recorded runs (oldest first), with no
-//! database and no clock. Per run: pass rate, failures, events per category, the outage
-//! guard. Per test: `new_failure`, `still_failing`, `fixed`, `flaky`, `passing`. Per root
-//! cause fingerprint: `new`, `recurring`, `resolved`. The result is the versioned
-//! `rca trend --format json` document (README "History and trend").
+//! database and no clock. Per run: a name, pass rate, failures, events per category, the
+//! outage guard. Per test: `new_failure`, `still_failing`, `flaky`, `fixed`, `not_run`,
+//! `passing`. Per root cause (one across port changes, [`causes`]): `new`, `recurring`,
+//! `resolved`. Beside them: what changed since the previous run ([`previous`]) and what
+//! each signature fired on ([`signals`]). The result is the versioned `rca trend --format
+//! json` document (README "History and trend"). [`recurrence`] puts one run against the
+//! runs before it for `rca analyze --history`.
+
+pub mod causes;
+pub mod previous;
+pub mod recurrence;
+pub mod signals;
 
 use crate::history::RunRecord;
+use crate::history::identity::is_default_id;
 use crate::model::Category;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,7 +30,21 @@ pub const CONNECTION_CLASS: [&str; 4] = [
 ];
 
 /// Test statuses, in the order reports list them.
-pub const TEST_STATUSES: [&str; 5] = ["new_failure", "still_failing", "flaky", "fixed", "passing"];
+pub const TEST_STATUSES: [&str; 6] = [
+    "new_failure",
+    "still_failing",
+    "flaky",
+    "fixed",
+    "not_run",
+    "passing",
+];
+
+/// The outage guard's outcome rule: at least this share of the tests that ran failed ...
+pub const NEARLY_ALL: f64 = 0.9;
+/// ... of at least this many tests ...
+pub const NEARLY_ALL_MIN_TESTS: u64 = 5;
+/// ... within this many seconds (failing tests' events, else the session), when known.
+pub const WITHIN_S: i64 = 15 * 60;
 
 /// Root-cause statuses, in report order.
 pub const CAUSE_STATUSES: [&str; 3] = ["new", "recurring", "resolved"];
@@ -58,8 +81,13 @@ pub struct Trend {
     pub status_counts: BTreeMap<&'static str, usize>,
     /// Tests, by status then node id.
     pub tests: Vec<TestTrend>,
-    /// Root causes by fingerprint.
+    /// Root causes (records of one root cause across runs merged), by status.
     pub root_causes: Vec<CauseTrend>,
+    /// The newest run against the one before it (two runs or more).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since_previous: Option<previous::SincePrevious>,
+    /// What each signature fired on over the window.
+    pub signatures: signals::SignatureTrend,
 }
 
 /// The window the trend covers.
@@ -83,6 +111,15 @@ pub struct Window {
 pub struct RunTrend {
     /// Run id.
     pub id: String,
+    /// How reports name it: the run id when one was given, else its `name` label, else its
+    /// CI run, else its time.
+    pub name: String,
+    /// The CI run it came from (`github:123456789/1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci_id: Option<String>,
+    /// Where its report was stored (path or URL), when it was recorded with one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<String>,
     /// Run time (RFC 3339, UTC).
     pub at: String,
     /// Run time, epoch seconds.
@@ -105,6 +142,10 @@ pub struct RunTrend {
     pub categories: BTreeMap<String, u64>,
     /// The outage guard fired: its failures do not make tests flaky.
     pub outage: bool,
+    /// Why: `connection_class` (most failures could not connect) or `nearly_all_failed`
+    /// (nearly every test failed within minutes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outage_reason: Option<&'static str>,
 }
 
 /// One category across runs.
@@ -123,7 +164,7 @@ pub struct CategoryTrend {
 pub struct TestTrend {
     /// pytest node id.
     pub nodeid: String,
-    /// `new_failure`, `still_failing`, `flaky`, `fixed` or `passing`.
+    /// `new_failure`, `still_failing`, `flaky`, `fixed`, `not_run` or `passing`.
     pub status: &'static str,
     /// Runs in the window where the test ran (not skipped).
     pub runs: usize,
@@ -144,15 +185,21 @@ pub struct TestTrend {
     pub flip_rate: f64,
     /// Outcome in the newest run where it ran.
     pub last_outcome: String,
+    /// Time of the newest run where it ran (for `not_run`: when it last ran).
+    pub last_run_at: String,
     /// Categories seen in its failing runs.
     pub categories: Vec<String>,
 }
 
-/// One root cause fingerprint across runs.
+/// One root cause across runs.
 #[derive(Debug, Clone, Serialize)]
 pub struct CauseTrend {
-    /// `family|target|kinds` (README "History and trend").
+    /// `family|target|kinds` in the newest run that had it (README "History and trend").
     pub fingerprint: String,
+    /// Every fingerprint it had in the window (ports and kinds vary between runs).
+    pub fingerprints: Vec<String>,
+    /// Every target it had in the window.
+    pub targets: Vec<String>,
     /// `new`, `recurring` or `resolved`.
     pub status: &'static str,
     /// Title in the newest run that had it.
@@ -183,14 +230,56 @@ pub fn rfc3339(s: i64) -> String {
         .unwrap_or_else(|| s.to_string())
 }
 
-/// Computes the trend of `runs` (oldest first).
-pub fn compute(runs: &[RunRecord], selection: Selection) -> Trend {
-    let outages: Vec<bool> = runs.iter().map(is_outage).collect();
+/// The name reports give a run: its id when one was given (`--run-id`), else its `name`
+/// label, else its CI run, else its time (`2026-11-04 02:00`).
+pub fn run_name(r: &RunRecord) -> String {
+    if !is_default_id(&r.id) {
+        return r.id.clone();
+    }
+    if let Some(name) = r.labels.get("name").filter(|n| !n.is_empty()) {
+        return name.clone();
+    }
+    r.ci_id.clone().unwrap_or_else(|| {
+        chrono::DateTime::from_timestamp(r.at, 0)
+            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|| r.id.clone())
+    })
+}
+
+/// The names of `runs` ([`run_name`]), made unique: a name two runs share gets the start
+/// of each one's id (`2026-11-04 02:00 #1a2b3c`).
+pub fn run_names(runs: &[RunRecord]) -> Vec<String> {
+    let names: Vec<String> = runs.iter().map(run_name).collect();
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for n in &names {
+        *seen.entry(n.as_str()).or_default() += 1;
+    }
+    names
+        .iter()
+        .zip(runs)
+        .map(|(n, r)| match seen.get(n.as_str()) {
+            Some(&count) if count > 1 => {
+                let short: String = r.id.trim_start_matches("run-").chars().take(6).collect();
+                format!("{n} #{short}")
+            }
+            _ => n.clone(),
+        })
+        .collect()
+}
+
+/// Computes the trend of `runs` (oldest first). `catalogue` lists the signature ids that
+/// could have fired (built-in and `--rules`), for the ones that never did.
+pub fn compute(runs: &[RunRecord], selection: Selection, catalogue: &[String]) -> Trend {
+    let reasons: Vec<Option<&'static str>> = runs.iter().map(outage_reason).collect();
+    let outages: Vec<bool> = reasons.iter().map(Option::is_some).collect();
+    let names = run_names(runs);
     let run_trends: Vec<RunTrend> = runs
         .iter()
-        .zip(&outages)
-        .map(|(r, &o)| run_trend(r, o))
+        .zip(&reasons)
+        .zip(&names)
+        .map(|((r, &o), name)| run_trend(r, o, name))
         .collect();
+    let clusters = causes::clusters(runs);
     let tests = test_trends(runs, &outages);
     let mut status_counts: BTreeMap<&'static str, usize> =
         TEST_STATUSES.iter().map(|s| (*s, 0)).collect();
@@ -211,10 +300,12 @@ pub fn compute(runs: &[RunRecord], selection: Selection) -> Trend {
             selection,
         },
         categories: category_trends(runs),
+        since_previous: previous::since_previous(runs, &clusters, &names),
         runs: run_trends,
         status_counts,
         tests,
-        root_causes: cause_trends(runs),
+        root_causes: cause_trends(runs, &clusters),
+        signatures: signals::signature_trend(runs, catalogue),
     }
 }
 
@@ -227,15 +318,39 @@ fn is_neutral(outcome: &str) -> bool {
     matches!(outcome, "skipped" | "unknown" | "")
 }
 
-/// The outage guard: more than half of the tests that ran failed, and at least half of the
-/// failing tests (or, without per-test data, the run) show a connection-class category.
+/// The outage guard (see [`outage_reason`]).
 pub fn is_outage(run: &RunRecord) -> bool {
+    outage_reason(run).is_some()
+}
+
+/// Why the outage guard fires for a run, if it does:
+///
+/// * `connection_class`: more than half of the tests that ran failed, and at least half of
+///   the failing tests (or, without per-test data, the run) show a connection-class
+///   category;
+/// * `nearly_all_failed`: at least 90% of at least five tests that ran failed, within 15
+///   minutes (from the failing tests' first to last event, else the session's duration;
+///   a run that shows neither counts by its outcomes alone). This holds without any
+///   category, e.g. for a JUnit-only run whose messages were not classified.
+pub fn outage_reason(run: &RunRecord) -> Option<&'static str> {
     let c = &run.counts;
     let ran = c.total.saturating_sub(c.skipped);
     let failing = c.failed + c.errors;
     if ran == 0 || failing * 2 <= ran {
-        return false;
+        return None;
     }
+    if connection_outage(run) {
+        return Some("connection_class");
+    }
+    let nearly_all = ran >= NEARLY_ALL_MIN_TESTS && failing as f64 >= ran as f64 * NEARLY_ALL;
+    let quick = run
+        .failure_span_s
+        .or(run.duration_s)
+        .is_none_or(|s| s <= WITHIN_S);
+    (nearly_all && quick).then_some("nearly_all_failed")
+}
+
+fn connection_outage(run: &RunRecord) -> bool {
     let connection = |cats: &[String]| cats.iter().any(|c| CONNECTION_CLASS.contains(&c.as_str()));
     let failing_tests: Vec<_> = run
         .tests
@@ -254,12 +369,15 @@ pub fn is_outage(run: &RunRecord) -> bool {
     with_connection > 0 && with_connection * 2 >= failing_tests.len()
 }
 
-fn run_trend(r: &RunRecord, outage: bool) -> RunTrend {
+fn run_trend(r: &RunRecord, outage: Option<&'static str>, name: &str) -> RunTrend {
     let c = &r.counts;
     let ran = c.total.saturating_sub(c.skipped);
     let ok = ran.saturating_sub(c.failed + c.errors);
     RunTrend {
         id: r.id.clone(),
+        name: name.to_string(),
+        ci_id: r.ci_id.clone(),
+        report: r.report.clone(),
         at: rfc3339(r.at),
         at_s: r.at,
         labels: r.labels.clone(),
@@ -270,7 +388,8 @@ fn run_trend(r: &RunRecord, outage: bool) -> RunTrend {
         skipped: c.skipped,
         pass_rate: (ran > 0).then(|| round4(ok as f64 / ran as f64)),
         categories: r.categories.clone(),
-        outage,
+        outage: outage.is_some(),
+        outage_reason: outage,
     }
 }
 
@@ -334,19 +453,22 @@ pub struct Verdict {
     pub flip_rate: f64,
 }
 
-/// The status rules, over one test's observations (oldest first, skipped runs left out):
+/// The status rules, over one test's observations (oldest first, skipped runs left out)
+/// and whether it ran in the newest run of the window:
 ///
 /// 1. `flaky`: counting only failures outside outage runs, the outcome changes (pass <->
 ///    fail) three or more times between consecutive runs, or twice around a single run (a
 ///    one-run blip: pass, fail, pass or fail, pass, fail);
-/// 2. `new_failure`: it fails in its newest run and did not fail in the run before (it
+/// 2. `not_run`: it did not run in the newest run (absent, skipped or cut off); it is not
+///    counted as failing, whatever it did before;
+/// 3. `new_failure`: it fails in its newest run and did not fail in the run before (it
 ///    passed there, or this is its first run in the window);
-/// 3. `still_failing`: it fails in its newest run and in the run before; `since` is the
+/// 4. `still_failing`: it fails in its newest run and in the run before; `since` is the
 ///    first run of that failing streak;
-/// 4. `fixed`: it passes in its newest run and failed earlier in the window outside an
+/// 5. `fixed`: it passes in its newest run and failed earlier in the window outside an
 ///    outage run;
-/// 5. `passing`: otherwise.
-pub fn classify(obs: &[Obs]) -> Verdict {
+/// 6. `passing`: otherwise.
+pub fn classify(obs: &[Obs], ran_in_newest: bool) -> Verdict {
     let real: Vec<bool> = obs.iter().filter(|o| !o.excused).map(|o| o.fail).collect();
     let flips = real.windows(2).filter(|w| w[0] != w[1]).count();
     let flip_rate = if real.len() > 1 {
@@ -368,6 +490,9 @@ pub fn classify(obs: &[Obs]) -> Verdict {
     if flips >= 3 || (flips == 2 && middle_streak == 1) {
         return verdict("flaky", None);
     }
+    if !ran_in_newest {
+        return verdict("not_run", None);
+    }
     match obs.last() {
         Some(last) if last.fail => {
             let streak = obs.iter().rev().take_while(|o| o.fail).count();
@@ -382,21 +507,25 @@ pub fn classify(obs: &[Obs]) -> Verdict {
     }
 }
 
-fn test_trends(runs: &[RunRecord], outages: &[bool]) -> Vec<TestTrend> {
-    struct Acc {
-        obs: Vec<Obs>,
-        last_outcome: String,
-        categories: BTreeSet<String>,
-    }
-    let mut by_test: BTreeMap<&str, Acc> = BTreeMap::new();
-    for (run, &outage) in runs.iter().zip(outages) {
+/// One test's observations across the window.
+struct TestAcc {
+    obs: Vec<Obs>,
+    last_run: usize,
+    last_outcome: String,
+    categories: BTreeSet<String>,
+}
+
+fn observe<'a>(runs: &'a [RunRecord], outages: &[bool]) -> BTreeMap<&'a str, TestAcc> {
+    let mut by_test: BTreeMap<&str, TestAcc> = BTreeMap::new();
+    for (i, (run, &outage)) in runs.iter().zip(outages).enumerate() {
         for t in &run.tests {
             if is_neutral(&t.outcome) {
                 continue;
             }
             let fail = is_failure(&t.outcome);
-            let acc = by_test.entry(&t.nodeid).or_insert_with(|| Acc {
+            let acc = by_test.entry(&t.nodeid).or_insert_with(|| TestAcc {
                 obs: Vec::new(),
+                last_run: i,
                 last_outcome: String::new(),
                 categories: BTreeSet::new(),
             });
@@ -405,16 +534,22 @@ fn test_trends(runs: &[RunRecord], outages: &[bool]) -> Vec<TestTrend> {
                 fail,
                 excused: fail && outage,
             });
+            acc.last_run = i;
             acc.last_outcome = t.outcome.clone();
             if fail {
                 acc.categories.extend(t.categories.iter().cloned());
             }
         }
     }
-    let mut out: Vec<TestTrend> = by_test
+    by_test
+}
+
+fn test_trends(runs: &[RunRecord], outages: &[bool]) -> Vec<TestTrend> {
+    let newest = runs.len().saturating_sub(1);
+    let mut out: Vec<TestTrend> = observe(runs, outages)
         .into_iter()
         .map(|(nodeid, acc)| {
-            let v = classify(&acc.obs);
+            let v = classify(&acc.obs, acc.last_run == newest);
             let failed_at: Vec<i64> = acc.obs.iter().filter(|o| o.fail).map(|o| o.at).collect();
             let mut categories: Vec<String> = acc.categories.into_iter().collect();
             categories.sort_by_key(|c| category_rank(c));
@@ -430,6 +565,7 @@ fn test_trends(runs: &[RunRecord], outages: &[bool]) -> Vec<TestTrend> {
                 flips: v.flips,
                 flip_rate: v.flip_rate,
                 last_outcome: acc.last_outcome,
+                last_run_at: rfc3339(runs[acc.last_run].at),
                 categories,
             }
         })
@@ -446,7 +582,7 @@ fn status_rank(s: &str) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-/// Root-cause rules: `new` when only the newest run has the fingerprint, `recurring` when
+/// Root-cause rules: `new` when only the newest run has the root cause, `recurring` when
 /// the newest run and an earlier one have it, `resolved` when an earlier run has it and the
 /// newest does not.
 pub fn cause_status(seen: &[bool]) -> Option<&'static str> {
@@ -460,25 +596,26 @@ pub fn cause_status(seen: &[bool]) -> Option<&'static str> {
     }
 }
 
-fn cause_trends(runs: &[RunRecord]) -> Vec<CauseTrend> {
-    let mut fps: BTreeSet<&str> = BTreeSet::new();
-    for r in runs {
-        fps.extend(r.root_causes.iter().map(|c| c.fingerprint.as_str()));
-    }
-    let mut out: Vec<CauseTrend> = fps
-        .into_iter()
-        .filter_map(|fp| {
-            let hits: Vec<Option<&crate::history::record::RootCauseRecord>> = runs
-                .iter()
-                .map(|r| r.root_causes.iter().find(|c| c.fingerprint == fp))
-                .collect();
-            let seen: Vec<bool> = hits.iter().map(Option::is_some).collect();
+fn cause_trends(runs: &[RunRecord], clusters: &[causes::Cluster<'_>]) -> Vec<CauseTrend> {
+    let mut out: Vec<CauseTrend> = clusters
+        .iter()
+        .filter_map(|c| {
+            let seen: Vec<bool> = (0..runs.len()).map(|i| c.in_run(i)).collect();
             let status = cause_status(&seen)?;
-            let first = seen.iter().position(|s| *s)?;
-            let last = seen.iter().rposition(|s| *s)?;
-            let newest = hits[last]?;
+            let &(first, _) = c.members.first()?;
+            let &(last, newest) = c.members.last()?;
+            let distinct = |f: fn(&crate::history::record::RootCauseRecord) -> Option<&str>| {
+                c.members
+                    .iter()
+                    .filter_map(|(_, m)| f(m).map(str::to_string))
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect::<Vec<_>>()
+            };
             Some(CauseTrend {
-                fingerprint: fp.to_string(),
+                fingerprint: newest.fingerprint.clone(),
+                fingerprints: distinct(|m| Some(m.fingerprint.as_str())),
+                targets: distinct(|m| m.target.as_deref()),
                 status,
                 title: newest.title.clone(),
                 family: newest.family.clone(),
@@ -488,7 +625,7 @@ fn cause_trends(runs: &[RunRecord]) -> Vec<CauseTrend> {
                 of: runs.len(),
                 first_seen: rfc3339(runs[first].at),
                 last_seen: rfc3339(runs[last].at),
-                events: hits.iter().flatten().map(|c| c.events).sum(),
+                events: c.members.iter().map(|(_, m)| m.events).sum(),
             })
         })
         .collect();

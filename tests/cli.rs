@@ -295,6 +295,36 @@ fn junit_xml_alone_and_merged_with_the_log() {
         "{}",
         merged["warnings"]
     );
+    // Log + XML never counts more than the log alone, category by category.
+    let events = |v: &Value| -> Vec<(String, u64)> {
+        v["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["id"].as_str().unwrap().to_string(),
+                    c["events"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(events(&merged), events(&log_only));
+    // The XML alone names what its failure texts show (this run wrote no captured logs
+    // into it, so tests that failed on an assertion show nothing); never more than the log.
+    let a = outcomes(&alone);
+    let mut named = 0;
+    for (id, (outcome, cats)) in outcomes(&log_only) {
+        let (o, c) = &a[&id];
+        assert_eq!(o, &outcome, "{id}");
+        assert!(
+            c.iter().all(|x| cats.contains(x)),
+            "{id}: {c:?} vs {cats:?}"
+        );
+        named += usize::from(!c.is_empty());
+    }
+    assert!(named >= 6, "only {named} tests got categories from the XML");
+    assert!(alone["metadata"]["hostnames"].is_array());
 }
 
 #[test]
@@ -547,4 +577,54 @@ fn markdown_escapes_log_text_and_redacts_secrets() {
         !html.contains("tok_9f8e7d6c5b4a3210"),
         "token redacted in HTML"
     );
+}
+
+/// Issue 9 §5: a rules file is held to the built-ins' standard when it loads, and
+/// `rca signatures --rules FILE --check` reports every failing example for a team's CI.
+#[test]
+fn user_rules_examples_are_checked_on_load_and_by_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.toml");
+    let good = r#"
+[[signature]]
+id = "team-upstream-gave-up"
+category = "http_error"
+description = "the gateway gave up on an upstream"
+literals = ["upstream gave up"]
+patterns = ['upstream gave up with (?P<status>\d{3})']
+match = ["ERROR gateway: upstream gave up with 502"]
+no_match = ["INFO gateway: upstream gave up waiting, retrying"]
+"#;
+    std::fs::write(&rules, good).unwrap();
+    let path = rules.to_str().unwrap();
+    rca()
+        .args(["signatures", "--rules", path, "--check"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "1 rule(s), 2 example(s) checked: all hold",
+        ));
+    // A broken example: analyze refuses the file in one line naming the rule and example.
+    let bad = good.replace(
+        r#"match = ["ERROR gateway: upstream gave up with 502"]"#,
+        r#"match = ["ERROR gateway: upstream gave up with 502", "ERROR gateway: upstream gave up"]"#,
+    );
+    std::fs::write(&rules, &bad).unwrap();
+    let log = sample_path(&format!("{SEED}.log"));
+    expect_input_error(
+        &["analyze", &log, "--rules", path],
+        None,
+        "team-upstream-gave-up: example not matched: ERROR gateway: upstream gave up",
+    );
+    let out = rca()
+        .args(["signatures", "--rules", path, "--check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("example not matched"), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 failed"));
+    // --check needs a rules file.
+    rca().args(["signatures", "--check"]).assert().code(2);
 }

@@ -9,6 +9,9 @@
 //!
 //! The kill test uses a test hook of the recorder: `RCA_TEST_PAUSE_IN_RECORD=FILE` makes it
 //! create FILE after writing half of a run's tests and sleep inside the open transaction.
+//!
+//! CI environment variables (`GITHUB_RUN_ID`, ...) are part of a run's identity: every run
+//! of the binary here starts with them cleared, and the CI scenario sets its own.
 
 mod common;
 
@@ -104,10 +107,34 @@ fn stores() -> Vec<Store> {
     out
 }
 
+/// The binary with no history and no CI variables in its environment.
+fn rca_clean() -> assert_cmd::Command {
+    let mut cmd = rca();
+    cmd.env_remove("RCA_HISTORY");
+    for var in rca::history::identity::variables() {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
 /// Runs `rca ARGS --history STORE`, asserts success, returns stdout.
 fn rca_ok(store: &Store, args: &[&str]) -> String {
-    let out = rca()
-        .env_remove("RCA_HISTORY")
+    rca_ok_env(store, args, &[])
+}
+
+/// [`rca_ok`] with environment variables set.
+fn rca_ok_env(store: &Store, args: &[&str], env: &[(&str, &str)]) -> String {
+    let (stdout, _) = rca_ok_err(store, args, env);
+    stdout
+}
+
+/// Runs `rca ARGS --history STORE` with `env`, asserts success, returns stdout and stderr.
+fn rca_ok_err(store: &Store, args: &[&str], env: &[(&str, &str)]) -> (String, String) {
+    let mut cmd = rca_clean();
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd
         .args(args)
         .args(["--history", &store.url()])
         .output()
@@ -118,7 +145,20 @@ fn rca_ok(store: &Store, args: &[&str]) -> String {
         store.name(),
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8(out.stdout).unwrap()
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Runs `rca ARGS` (no store added), asserts exit 2 with one `rca:` line; returns it.
+fn rca_fails(args: &[&str]) -> String {
+    let out = rca_clean().args(args).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    assert!(err.starts_with("rca: "), "{args:?}: {err}");
+    assert_eq!(err.lines().count(), 1, "{args:?}: one line, got {err}");
+    err
 }
 
 fn trend(store: &Store, extra: &[&str]) -> Value {
@@ -144,6 +184,18 @@ fn tests_by_id(t: &Value) -> BTreeMap<String, Value> {
 
 fn sample(name: &str) -> String {
     samples_dir().join(name).to_str().unwrap().to_string()
+}
+
+/// Writes `text` to `dir/name` and returns the path.
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// Test names with outcome letters.
+fn named<'a>(names: &[&'a str], outcomes: &str) -> Vec<(&'a str, char)> {
+    names.iter().copied().zip(outcomes.chars()).collect()
 }
 
 /// A pytest `-v` console log. Outcomes: `P` passed, `S` skipped, `F` assertion failure,
@@ -206,17 +258,27 @@ fn pytest_log(tests: &[(&str, char)], duration: &str) -> String {
 
 /// A JUnit XML file with the same outcome letters (`F`: failure, `P`: pass, `S`: skipped).
 fn junit_xml(tests: &[(&str, char)]) -> String {
+    junit_xml_at(tests, None)
+}
+
+/// [`junit_xml`] with a `timestamp` on the suite. `C` is a connect timeout to
+/// api.internal:443 (in the XML only: no log says so).
+fn junit_xml_at(tests: &[(&str, char)], timestamp: Option<&str>) -> String {
     let failures = tests.iter().filter(|t| !matches!(t.1, 'P' | 'S')).count();
     let skipped = tests.iter().filter(|t| t.1 == 'S').count();
+    let stamp = timestamp
+        .map(|t| format!(" timestamp=\"{t}\""))
+        .unwrap_or_default();
     let mut s = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?><testsuites><testsuite name=\"pytest\" \
-         errors=\"0\" failures=\"{failures}\" skipped=\"{skipped}\" tests=\"{}\" time=\"2.5\">",
+         errors=\"0\" failures=\"{failures}\" skipped=\"{skipped}\" tests=\"{}\" time=\"2.5\"{stamp}>",
         tests.len()
     );
     for (name, o) in tests {
         let body = match o {
             'P' => String::new(),
             'S' => "<skipped message=\"not here\"/>".to_string(),
+            'C' => "<failure message=\"requests.exceptions.ConnectTimeout: HTTPSConnectionPool(host='api.internal', port=443): Max retries exceeded with url: /jobs (Caused by ConnectTimeoutError(&lt;urllib3.connection.HTTPSConnection object at 0x7f00&gt;, 'Connection to api.internal timed out. (connect timeout=10)'))\">ConnectTimeout</failure>".to_string(),
             _ => "<failure message=\"AssertionError\">assert 1 == 2</failure>".to_string(),
         };
         s.push_str(&format!(
@@ -609,8 +671,14 @@ fn a_recorder_killed_mid_transaction_leaves_no_trace() {
     }
 }
 
+fn schema_version_of(path: &Path) -> i64 {
+    let db = rusqlite::Connection::open(path).unwrap();
+    db.query_row("SELECT MAX(version) FROM schema_version", [], |r| r.get(0))
+        .unwrap()
+}
+
 #[test]
-fn a_version_1_history_is_migrated_with_its_data() {
+fn a_version_1_history_is_read_as_it_is_and_migrated_by_the_next_write() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.sqlite");
     std::fs::copy(
@@ -618,6 +686,7 @@ fn a_version_1_history_is_migrated_with_its_data() {
         &path,
     )
     .unwrap();
+    let before = std::fs::read(&path).unwrap();
     let url = path.to_str().unwrap();
     let out = rca()
         .args(["history", "list", "--format", "json", "--history", url])
@@ -628,6 +697,12 @@ fn a_version_1_history_is_migrated_with_its_data() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        note.contains("schema version 1 is older") && note.contains("next write"),
+        "{note}"
+    );
+    assert_eq!(note.lines().count(), 1, "{note}");
     let runs: Value = serde_json::from_slice(&out.stdout).unwrap();
     let ids: Vec<&str> = runs
         .as_array()
@@ -636,13 +711,7 @@ fn a_version_1_history_is_migrated_with_its_data() {
         .map(|r| r["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["v1-night-1", "v1-night-2", "v1-night-3"]);
-    let db = rusqlite::Connection::open(&path).unwrap();
-    let version: i64 = db
-        .query_row("SELECT MAX(version) FROM schema_version", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(version, 2);
-    drop(db);
-    // Old runs keep their per-test outcomes; new runs with labels go beside them.
+    // The trend reads version 1 too, and neither read touched the file.
     let t: Value = serde_json::from_slice(
         &rca()
             .args(["trend", "--format", "json", "--history", url])
@@ -655,6 +724,10 @@ fn a_version_1_history_is_migrated_with_its_data() {
     assert_eq!(tests["tests/test_v1.py::test_b"]["status"], "still_failing");
     assert_eq!(tests["tests/test_v1.py::test_c"]["status"], "fixed");
     assert_eq!(tests["tests/test_v1.py::test_a"]["status"], "passing");
+    assert!(std::fs::read(&path).unwrap() == before, "reads never write");
+    assert_eq!(schema_version_of(&path), 1);
+    assert!(!dir.path().join("old.sqlite-wal").exists());
+    // A write migrates, keeping the old runs and their outcomes; new runs go beside them.
     rca()
         .args([
             "analyze",
@@ -666,6 +739,21 @@ fn a_version_1_history_is_migrated_with_its_data() {
         .args(["--format", "json", "--history", url])
         .assert()
         .success();
+    assert_eq!(schema_version_of(&path), 3);
+    let t: Value = serde_json::from_slice(
+        &rca()
+            .args(["trend", "--format", "json", "--history", url])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(t["window"]["runs"], 4);
+    let tests = tests_by_id(&t);
+    assert_eq!(
+        tests["tests/test_v1.py::test_b"]["status"], "not_run",
+        "absent from the newest run"
+    );
     let t: Value = serde_json::from_slice(
         &rca()
             .args([
@@ -854,4 +942,1061 @@ fn a_junit_only_run_is_dated_by_its_timestamp() {
         // <testsuite ... timestamp="2026-11-27T09:52:31.753055+00:00">, not the file's mtime.
         assert_eq!(runs[0]["at"], "2026-11-27T09:52:31Z", "[{}]", store.name());
     }
+}
+
+/// `rca history list --format json` ids.
+fn ids_listed(store: &Store) -> Vec<String> {
+    runs_listed(store)
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn two_nights_of_equal_outcomes_are_two_runs_and_a_re_record_is_one() {
+    let names = ["test_a", "test_b", "test_c"];
+    for store in stores() {
+        let ctx = store.name();
+        let dir = tempfile::tempdir().unwrap();
+        // The same bytes twice, told apart by --at (nightly files written without a time).
+        let xml = write(dir.path(), "same.xml", &junit_xml(&named(&names, "PFP")));
+        for at in ["2026-11-01 02:00:00", "2026-11-02 02:00:00"] {
+            rca_ok(&store, &["analyze", &xml, "--record", "--at", at, "-q"]);
+        }
+        assert_eq!(
+            ids_listed(&store).len(),
+            2,
+            "[{ctx}] --at tells the nights apart"
+        );
+        // Equal outcomes, different JUnit timestamps, no --at: two runs.
+        for (i, day) in ["03", "04"].iter().enumerate() {
+            let stamp = format!("2026-11-{day}T02:00:00+00:00");
+            let text = junit_xml_at(&named(&names, "PFP"), Some(&stamp));
+            let file = write(dir.path(), &format!("n{i}.xml"), &text);
+            rca_ok(&store, &["analyze", &file, "--record", "-q"]);
+        }
+        let runs = runs_listed(&store);
+        assert_eq!(runs.len(), 4, "[{ctx}] {runs:?}");
+        assert_eq!(runs[3]["at"], "2026-11-04T02:00:00Z");
+        // Re-recording a file is idempotent, and says how to force it.
+        let night4 = dir.path().join("n1.xml");
+        let night4 = night4.to_str().unwrap();
+        let (_, err) = rca_ok_err(&store, &["analyze", night4, "--record"], &[]);
+        assert!(
+            err.contains("already in") && err.contains("--replace") && err.contains("--run-id"),
+            "[{ctx}] {err}"
+        );
+        assert_eq!(ids_listed(&store).len(), 4, "[{ctx}]");
+        let (_, err) = rca_ok_err(&store, &["analyze", night4, "--record", "--replace"], &[]);
+        assert!(err.contains("replaced run"), "[{ctx}] {err}");
+        assert_eq!(ids_listed(&store).len(), 4, "[{ctx}] replaced, not added");
+        // Its saved report, imported later, is the same run too.
+        let report = dir.path().join("n1.json");
+        rca_clean()
+            .args(["analyze", night4, "-q", "-o", report.to_str().unwrap()])
+            .assert()
+            .success();
+        let (_, err) = rca_ok_err(&store, &["record", report.to_str().unwrap()], &[]);
+        assert!(err.contains("already in"), "[{ctx}] {err}");
+        assert_eq!(ids_listed(&store).len(), 4, "[{ctx}]");
+        let t = trend(&store, &[]);
+        assert_eq!(t["window"]["runs"], 4);
+        let b = &tests_by_id(&t)["tests/test_p.py::test_b"];
+        assert_eq!(
+            (b["status"].as_str(), b["failures"].as_u64()),
+            (Some("still_failing"), Some(4))
+        );
+    }
+}
+
+#[test]
+fn ci_run_ids_from_the_environment_name_and_separate_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(
+        dir.path(),
+        "run.log",
+        &pytest_log(&named(&["test_a", "test_b"], "PR"), "1.5"),
+    );
+    for store in stores() {
+        let ctx = store.name();
+        let attempt = |n: &'static str| vec![("GITHUB_RUN_ID", "4242"), ("GITHUB_RUN_ATTEMPT", n)];
+        rca_ok_env(&store, &["analyze", &log, "--record", "-q"], &attempt("1"));
+        rca_ok_env(&store, &["analyze", &log, "--record", "-q"], &attempt("2"));
+        let (_, err) = rca_ok_err(&store, &["analyze", &log, "--record"], &attempt("2"));
+        assert!(
+            err.contains("already in"),
+            "[{ctx}] the same attempt again: {err}"
+        );
+        rca_ok_env(
+            &store,
+            &["analyze", &log, "--record", "-q"],
+            &[("CI_PIPELINE_ID", "77")],
+        );
+        rca_ok_env(
+            &store,
+            &["analyze", &log, "--record", "-q"],
+            &[("BUILD_TAG", "jenkins-nightly-9")],
+        );
+        let runs = runs_listed(&store);
+        let ci: Vec<&str> = runs
+            .iter()
+            .map(|r| r["ci_id"].as_str().unwrap_or(""))
+            .collect();
+        let mut ci_sorted = ci.clone();
+        ci_sorted.sort();
+        assert_eq!(
+            ci_sorted,
+            [
+                "github:4242/1",
+                "github:4242/2",
+                "gitlab:77",
+                "jenkins:jenkins-nightly-9"
+            ],
+            "[{ctx}]"
+        );
+        // The trend names runs by their CI run, not a hash.
+        let t = trend(&store, &[]);
+        let mut names: Vec<&str> = t["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].as_str().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ci_sorted, "[{ctx}]");
+        // A report written in CI and imported elsewhere keeps its CI identity.
+        let report = dir.path().join(format!("{ctx}.json"));
+        rca_clean()
+            .env("GITHUB_RUN_ID", "4242")
+            .env("GITHUB_RUN_ATTEMPT", "1")
+            .args(["analyze", &log, "-q", "-o", report.to_str().unwrap()])
+            .assert()
+            .success();
+        let saved: Value =
+            serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+        assert_eq!(saved["ci"]["provider"], "github");
+        assert_eq!(saved["ci"]["id"], "4242/1");
+        let (_, err) = rca_ok_err(&store, &["record", report.to_str().unwrap()], &[]);
+        assert!(err.contains("already in"), "[{ctx}] {err}");
+        assert_eq!(runs_listed(&store).len(), 4, "[{ctx}]");
+    }
+}
+
+#[test]
+fn a_test_missing_from_the_last_run_is_not_run_and_not_failing() {
+    let names = ["test_ok", "test_gone", "test_broken"];
+    for store in stores() {
+        let dir = tempfile::tempdir().unwrap();
+        for (i, night) in ["PFF", "PFF", "P-F"].iter().enumerate() {
+            let tests: Vec<(&str, char)> = named(&names, night)
+                .into_iter()
+                .filter(|t| t.1 != '-')
+                .collect();
+            let log = write(dir.path(), &format!("n{i}.log"), &pytest_log(&tests, "1.0"));
+            let at = format!("2026-11-0{}T02:00:00Z", i + 1);
+            rca_ok(&store, &["analyze", &log, "--record", "--at", &at, "-q"]);
+        }
+        let t = trend(&store, &[]);
+        let ctx = store.name();
+        let tests = tests_by_id(&t);
+        let gone = &tests["tests/test_p.py::test_gone"];
+        assert_eq!(gone["status"], "not_run", "[{ctx}]");
+        assert_eq!(
+            gone["last_run_at"], "2026-11-02T02:00:00Z",
+            "[{ctx}] when it last ran"
+        );
+        assert_eq!(gone["last_outcome"], "failed");
+        assert_eq!(
+            tests["tests/test_p.py::test_broken"]["status"],
+            "still_failing"
+        );
+        assert_eq!(t["status_counts"]["not_run"], 1, "[{ctx}]");
+        assert_eq!(
+            t["status_counts"]["still_failing"], 1,
+            "[{ctx}] only the one that ran"
+        );
+        assert_eq!(
+            t["since_previous"]["not_run"][0],
+            "tests/test_p.py::test_gone"
+        );
+        let text = rca_ok(&store, &["trend", "--format", "text"]);
+        assert!(
+            text.contains("not_run") && text.contains("last ran 2026-11-02"),
+            "{text}"
+        );
+    }
+}
+
+/// A log where `test_db` is refused by db.internal on `port` (endpoint /q).
+fn refused_on(port: u16, extra: &[(&str, char)]) -> String {
+    let mut tests = vec![("test_db", 'R'), ("test_ok", 'P')];
+    tests.extend_from_slice(extra);
+    pytest_log(&tests, "1.0").replace("port=5432", &format!("port={port}"))
+}
+
+#[test]
+fn a_port_change_between_nights_is_one_recurring_root_cause() {
+    for store in stores() {
+        let ctx = store.name();
+        let dir = tempfile::tempdir().unwrap();
+        for (i, port) in [5432u16, 6543, 7000].iter().enumerate() {
+            let log = write(dir.path(), &format!("n{i}.log"), &refused_on(*port, &[]));
+            let at = format!("2026-11-0{}T02:00:00Z", i + 1);
+            rca_ok(&store, &["analyze", &log, "--record", "--at", &at, "-q"]);
+        }
+        let t = trend(&store, &[]);
+        let causes = t["root_causes"].as_array().unwrap();
+        assert_eq!(causes.len(), 1, "[{ctx}] {causes:#?}");
+        let c = &causes[0];
+        assert_eq!(c["status"], "recurring");
+        assert_eq!(
+            (c["seen_in"].as_u64(), c["of"].as_u64()),
+            (Some(3), Some(3))
+        );
+        assert_eq!(c["target"], "db.internal:7000", "[{ctx}] the newest target");
+        assert_eq!(c["targets"].as_array().unwrap().len(), 3);
+        // Tonight it listens on yet another port: still the same root cause.
+        let log = write(dir.path(), "tonight.log", &refused_on(7777, &[]));
+        let out = rca_ok(&store, &["analyze", &log, "--format", "json", "-q"]);
+        let doc: Value = serde_json::from_str(&out).unwrap();
+        let h = &doc["root_causes"][0]["history"];
+        assert_eq!(h["status"], "recurring", "[{ctx}] {h}");
+        assert_eq!(
+            (h["seen_in"].as_u64(), h["of"].as_u64()),
+            (Some(3), Some(3))
+        );
+    }
+}
+
+#[test]
+fn an_xml_only_outage_night_is_an_outage_and_makes_nobody_flaky() {
+    let names: Vec<String> = (0..16).map(|i| format!("test_{i:02}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    for store in stores() {
+        let ctx = store.name();
+        let dir = tempfile::tempdir().unwrap();
+        for (i, outcome) in ['P', 'P', 'C', 'P', 'P'].iter().enumerate() {
+            let night: String = std::iter::repeat_n(*outcome, 16).collect();
+            let stamp = format!("2026-11-0{}T02:00:00+00:00", i + 1);
+            let xml = write(
+                dir.path(),
+                &format!("n{i}.xml"),
+                &junit_xml_at(&named(&names, &night), Some(&stamp)),
+            );
+            rca_ok(&store, &["analyze", &xml, "--record", "-q"]);
+        }
+        let t = trend(&store, &[]);
+        let outages: Vec<bool> = t["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["outage"].as_bool().unwrap())
+            .collect();
+        assert_eq!(outages, [false, false, true, false, false], "[{ctx}]");
+        let why = t["runs"][2]["outage_reason"].as_str().unwrap();
+        assert!(
+            ["nearly_all_failed", "connection_class"].contains(&why),
+            "[{ctx}] {why}"
+        );
+        assert_eq!(t["status_counts"]["flaky"], 0, "[{ctx}]");
+        assert_eq!(t["status_counts"]["passing"], 16, "[{ctx}]");
+    }
+}
+
+/// Three recorded nights, then tonight's log: `test_db` refused every night (recurring),
+/// `test_api` timed out on night 1 only (regressed after 2 passing runs), `test_cache`
+/// fails for the first time (new).
+fn morning_nights(store: &Store, dir: &Path) -> String {
+    let names = ["test_db", "test_api", "test_cache", "test_ok"];
+    for (i, night) in ["RTPP", "RPPP", "RPPP"].iter().enumerate() {
+        let log = write(
+            dir,
+            &format!("n{i}.log"),
+            &pytest_log(&named(&names, night), "1.0"),
+        );
+        let at = format!("2026-11-0{}T02:00:00Z", i + 1);
+        rca_ok(
+            store,
+            &[
+                "analyze",
+                &log,
+                "--record",
+                "--at",
+                &at,
+                "--label",
+                "branch=main",
+                "-q",
+            ],
+        );
+    }
+    write(
+        dir,
+        "tonight.log",
+        &pytest_log(&named(&names, "RTCP"), "1.0"),
+    )
+}
+
+#[test]
+fn analyze_with_history_says_new_recurring_or_regressed_in_every_format() {
+    for store in stores() {
+        let ctx = store.name();
+        let dir = tempfile::tempdir().unwrap();
+        let tonight = morning_nights(&store, dir.path());
+        let args = ["analyze", tonight.as_str(), "--at", "2026-11-04T02:00:00Z"];
+        // --at needs --record; without it the run is compared as of now.
+        let doc: Value = serde_json::from_str(&rca_ok(
+            &store,
+            &["analyze", &tonight, "--format", "json", "-q"],
+        ))
+        .unwrap();
+        let h = &doc["history"];
+        assert_eq!(h["runs"], 3, "[{ctx}] {h}");
+        assert_eq!(h["root_causes"]["new"], 1, "[{ctx}] {h}");
+        assert_eq!(h["root_causes"]["recurring"], 1);
+        assert_eq!(h["root_causes"]["regressed"], 1);
+        assert_eq!(
+            h["summary"].as_str().unwrap(),
+            "1 of 3 root causes are new, 1 recurring, 1 regressed; 1 of 3 failing tests are new, \
+             1 recurring, 1 regressed (compared with the last 3 runs, 2026-11-01 .. 2026-11-03)"
+        );
+        let test = |n: &str| {
+            doc["tests"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["nodeid"] == format!("tests/test_p.py::{n}"))
+                .unwrap()["history"]
+                .clone()
+        };
+        assert_eq!(test("test_db")["status"], "recurring");
+        assert_eq!(
+            test("test_db")["text"],
+            "recurring (failed in 3 of the last 3 runs, first on 2026-11-01)"
+        );
+        assert_eq!(test("test_api")["status"], "regressed");
+        assert_eq!(test("test_api")["passing_runs"], 2);
+        assert_eq!(test("test_cache")["status"], "new");
+        assert_eq!(
+            test("test_ok"),
+            Value::Null,
+            "passing tests carry no history"
+        );
+        let cause = |host: &str| {
+            doc["root_causes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["target"].as_str().unwrap().starts_with(host))
+                .unwrap()["history"]
+                .clone()
+        };
+        assert_eq!(cause("db.internal")["status"], "recurring");
+        assert_eq!(
+            cause("api.internal")["text"],
+            "regressed after 2 passing runs (last seen 2026-11-01)"
+        );
+        assert_eq!(cause("cache.internal")["status"], "new");
+        // The Summary line in every format.
+        let summary = "1 of 3 root causes are new, 1 recurring, 1 regressed";
+        let text = rca_ok(&store, &["analyze", &tonight, "--format", "text", "-q"]);
+        assert!(
+            text.contains(&format!("History: {summary}")),
+            "[{ctx}] {text}"
+        );
+        assert!(text.contains("regressed after 2 passing runs"), "[{ctx}]");
+        let md = rca_ok(&store, &["analyze", &tonight, "--format", "md", "-q"]);
+        let md_summary = md
+            .split("## Summary")
+            .nth(1)
+            .unwrap()
+            .split("\n## ")
+            .next()
+            .unwrap();
+        assert!(
+            md_summary.contains(&format!("- **History:** {summary}")),
+            "[{ctx}] {md_summary}"
+        );
+        assert!(
+            md.contains("**History:** recurring (seen in 3 of the last 3 runs"),
+            "[{ctx}]"
+        );
+        let html = rca_ok(&store, &["analyze", &tonight, "--format", "html", "-q"]);
+        assert!(
+            html.contains(&format!("<li class=\"history\"><b>History:</b> {summary}")),
+            "[{ctx}]"
+        );
+        let he = rca_ok(
+            &store,
+            &["analyze", &tonight, "--format", "md", "--lang", "he", "-q"],
+        );
+        assert!(
+            he.contains("**היסטוריה:** 1 מתוך 3 גורמי השורש חדשים"),
+            "[{ctx}]"
+        );
+        // Labels choose the runs compared.
+        let other: Value = serde_json::from_str(&rca_ok(
+            &store,
+            &[
+                "analyze",
+                &tonight,
+                "--label",
+                "branch=other",
+                "--format",
+                "json",
+                "-q",
+            ],
+        ))
+        .unwrap();
+        assert_eq!(other["history"]["runs"], 0);
+        assert_eq!(
+            other["history"]["summary"],
+            "no earlier runs to compare with"
+        );
+        // With --record too: compared with the runs before it, then recorded; recording it
+        // again does not compare it with itself.
+        for _ in 0..2 {
+            let mut a = args.to_vec();
+            a.extend(["--record", "--format", "json", "-q"]);
+            let doc: Value = serde_json::from_str(&rca_ok(&store, &a)).unwrap();
+            assert_eq!(doc["history"]["runs"], 3, "[{ctx}]");
+            assert_eq!(doc["history"]["root_causes"]["new"], 1, "[{ctx}]");
+        }
+        assert_eq!(runs_listed(&store).len(), 4);
+        // Reports without --history are as before.
+        let plain = rca_clean()
+            .args(["analyze", &tonight, "--format", "json", "-q"])
+            .output()
+            .unwrap();
+        let plain: Value = serde_json::from_slice(&plain.stdout).unwrap();
+        assert!(plain.get("history").is_none() && plain["root_causes"][0].get("history").is_none());
+    }
+}
+
+#[test]
+fn reads_never_write_and_a_missing_store_is_no_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nowhere/h.sqlite");
+    let m = missing.to_str().unwrap();
+    let log = sample("dns-urllib3-2.log");
+    let report = dir.path().join("report.md");
+    for args in [
+        vec!["trend", "--history", m],
+        vec!["trend", "--format", "html", "--history", m],
+        vec!["history", "list", "--history", m],
+        vec!["history", "prune", "--older-than", "1d", "--history", m],
+        vec!["signatures", "--history", m],
+        vec![
+            "analyze",
+            &log,
+            "--history",
+            m,
+            "-o",
+            report.to_str().unwrap(),
+        ],
+    ] {
+        let err = rca_fails(&args);
+        assert!(
+            err.contains(&format!("no history at {m}")),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(!dir.path().join("nowhere").exists(), "nothing created");
+    assert!(!report.exists(), "no report without the history asked for");
+    if let Ok(admin) = std::env::var("RCA_TEST_POSTGRES")
+        && !admin.is_empty()
+    {
+        let store = Store::postgres(&admin);
+        let err = rca_fails(&["trend", "--history", &store.url()]);
+        assert!(err.contains("no history at postgres://rca:***@"), "{err}");
+        if let Store::Postgres { admin, schema, .. } = &store {
+            let mut c = postgres::Client::connect(admin, postgres::NoTls).unwrap();
+            let n: i64 = c
+                .query_one(
+                    "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = $1",
+                    &[schema],
+                )
+                .unwrap()
+                .get(0);
+            assert_eq!(n, 0, "a read created no tables");
+        }
+    }
+}
+
+/// Whether this process runs as root (then file modes do not stop it writing).
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+#[test]
+fn a_history_in_a_read_only_place_can_be_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let store = Store::sqlite();
+    rca_ok(
+        &store,
+        &["analyze", &sample("dns-urllib3-2.log"), "--record", "-q"],
+    );
+    let Store::Sqlite { path, .. } = &store else {
+        unreachable!()
+    };
+    let dir = path.parent().unwrap();
+    let before = std::fs::read(path).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // Root ignores file modes: read as an unprivileged user instead.
+    let as_reader = |args: &[&str]| {
+        let mut cmd = if is_root() {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(assert_cmd::cargo::cargo_bin!("rca"));
+            c
+        } else {
+            Command::new(assert_cmd::cargo::cargo_bin!("rca"))
+        };
+        cmd.env_remove("RCA_HISTORY")
+            .args(args)
+            .args(["--history", path.to_str().unwrap()]);
+        cmd.output().unwrap()
+    };
+    for args in [
+        &["history", "list", "--format", "json"][..],
+        &["trend", "--format", "json"][..],
+    ] {
+        let out = as_reader(args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("\"runs\"") || args[0] == "history");
+    }
+    let listed: Value =
+        serde_json::from_slice(&as_reader(&["history", "list", "--format", "json"]).stdout)
+            .unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    // A write there fails in one line, and nothing changed.
+    let out = as_reader(&[
+        "analyze",
+        &sample("httpx.log"),
+        "--record",
+        "-q",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(
+        std::fs::read(path).unwrap() == before,
+        "the store was changed"
+    );
+}
+
+#[test]
+fn bad_history_arguments_exit_2_before_a_report_or_a_store_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("new.sqlite");
+    let s = store.to_str().unwrap();
+    let report = dir.path().join("rca.md");
+    let r = report.to_str().unwrap();
+    let log = sample("dns-urllib3-2.log");
+    let saved = write(dir.path(), "saved.json", "{}");
+    let cases: [(&[&str], &str); 9] = [
+        (
+            &[
+                "analyze",
+                &log,
+                "-o",
+                r,
+                "--record",
+                "--history",
+                s,
+                "--at",
+                "yesterday",
+            ],
+            "--at",
+        ),
+        (
+            &[
+                "analyze",
+                &log,
+                "-o",
+                r,
+                "--record",
+                "--history",
+                s,
+                "--at",
+                "2026-02-30",
+            ],
+            "--at",
+        ),
+        (
+            &[
+                "analyze",
+                &log,
+                "-o",
+                r,
+                "--record",
+                "--history",
+                s,
+                "--label",
+                "nolabel",
+            ],
+            "KEY=VALUE",
+        ),
+        (
+            &[
+                "analyze",
+                &log,
+                "-o",
+                r,
+                "--record",
+                "--history",
+                s,
+                "--label",
+                "a b=c",
+            ],
+            "--label",
+        ),
+        (
+            &[
+                "analyze",
+                &log,
+                "-o",
+                r,
+                "--record",
+                "--history",
+                s,
+                "--label",
+                "k=1",
+                "--label",
+                "k=2",
+            ],
+            "twice",
+        ),
+        (
+            &[
+                "analyze",
+                &log,
+                "-o",
+                r,
+                "--record",
+                "--history",
+                s,
+                "--run-id",
+                " ",
+            ],
+            "--run-id",
+        ),
+        (
+            &[
+                "analyze",
+                &log,
+                "-o",
+                r,
+                "--record",
+                "--history",
+                s,
+                "--run-id",
+                "a\u{1b}[2Jb",
+            ],
+            "--run-id",
+        ),
+        (
+            &[
+                "analyze",
+                &log,
+                "-o",
+                r,
+                "--history",
+                s,
+                "--at",
+                "2026-11-01",
+            ],
+            "need --record",
+        ),
+        (&["record", &saved, "--history", s, "--at", "soon"], "--at"),
+    ];
+    for (args, msg) in cases {
+        let err = rca_fails(args);
+        assert!(err.contains(msg), "{args:?}: {err}");
+        assert!(
+            !err.contains('\u{1b}'),
+            "control characters are not echoed: {err:?}"
+        );
+        assert!(!report.exists(), "{args:?}: report written");
+        assert!(!store.exists(), "{args:?}: store created");
+    }
+}
+
+/// Overwrites page `page` (1-based) of an SQLite file with garbage.
+fn smash_page(path: &Path, page: u64) {
+    use std::io::{Seek, SeekFrom, Write};
+    let db = rusqlite::Connection::open(path).unwrap();
+    let size: i64 = db.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+    let size = size as u64;
+    db.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    drop(db);
+    let mut f = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    f.seek(SeekFrom::Start((page - 1) * size)).unwrap();
+    f.write_all(&vec![0xA5; size as usize]).unwrap();
+}
+
+fn root_page(path: &Path, table: &str) -> u64 {
+    let db = rusqlite::Connection::open(path).unwrap();
+    let page: i64 = db
+        .query_row(
+            "SELECT rootpage FROM sqlite_master WHERE name = ?1",
+            [table],
+            |r| r.get(0),
+        )
+        .unwrap();
+    page as u64
+}
+
+#[test]
+fn a_corrupt_store_is_refused_in_one_line_and_no_write_is_acknowledged() {
+    for table in ["runs", "run_tests"] {
+        let store = Store::sqlite();
+        rca_ok(
+            &store,
+            &["analyze", &sample("seed-urllib3-2.log"), "--record", "-q"],
+        );
+        let Store::Sqlite { path, .. } = &store else {
+            unreachable!()
+        };
+        smash_page(path, root_page(path, table));
+        let url = store.url();
+        let out = rca_clean()
+            .args([
+                "analyze",
+                &sample("httpx.log"),
+                "--record",
+                "--format",
+                "json",
+                "--history",
+                &url,
+            ])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "[{table}] {err}");
+        assert!(
+            err.contains("corrupt") && err.contains("quick_check"),
+            "[{table}] {err}"
+        );
+        assert!(
+            !err.contains("recorded run"),
+            "[{table}] a write was acknowledged: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "[{table}] {err}");
+        let err = rca_fails(&["trend", "--history", &url]);
+        assert!(
+            err.contains("corrupt") || err.contains("malformed"),
+            "[{table}] {err}"
+        );
+    }
+}
+
+#[test]
+fn foreign_and_invalid_schemas_are_one_line_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let foreign = dir.path().join("foreign.sqlite");
+    let db = rusqlite::Connection::open(&foreign).unwrap();
+    db.execute_batch("CREATE TABLE runs (x INT); CREATE TABLE invoices (y TEXT);")
+        .unwrap();
+    drop(db);
+    let invalid = dir.path().join("invalid.sqlite");
+    let db = rusqlite::Connection::open(&invalid).unwrap();
+    db.execute_batch(
+        "CREATE TABLE schema_version (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL);
+         INSERT INTO schema_version VALUES (2, 0);
+         CREATE TABLE runs (id TEXT PRIMARY KEY, at BIGINT);",
+    )
+    .unwrap();
+    drop(db);
+    let garbage = write(
+        dir.path(),
+        "garbage.sqlite",
+        &"not a database\n".repeat(400),
+    );
+    let log = sample("dns-urllib3-2.log");
+    let cases = [
+        (
+            foreign.to_str().unwrap(),
+            "not an rca history: it holds other tables (invoices, runs)",
+        ),
+        (
+            invalid.to_str().unwrap(),
+            "invalid rca history: schema version 2 but",
+        ),
+        (garbage.as_str(), "not an SQLite database"),
+    ];
+    for (path, msg) in cases {
+        let before = std::fs::read(path).unwrap();
+        for args in [
+            vec!["trend", "--history", path],
+            vec!["history", "list", "--history", path],
+            vec![
+                "analyze",
+                &log,
+                "--record",
+                "--format",
+                "json",
+                "--history",
+                path,
+            ],
+        ] {
+            let err = rca_fails(&args);
+            assert!(err.contains(msg), "{args:?}: {err}");
+        }
+        assert!(std::fs::read(path).unwrap() == before, "{path} was changed");
+    }
+    if let Ok(admin) = std::env::var("RCA_TEST_POSTGRES")
+        && !admin.is_empty()
+    {
+        let store = Store::postgres(&admin);
+        if let Store::Postgres { admin, schema, .. } = &store {
+            let mut c = postgres::Client::connect(admin, postgres::NoTls).unwrap();
+            c.batch_execute(&format!("CREATE TABLE {schema}.runs (x INT)"))
+                .unwrap();
+        }
+        for args in [
+            vec!["trend", "--history", &store.url()],
+            vec![
+                "analyze",
+                &log,
+                "--record",
+                "--format",
+                "json",
+                "--history",
+                &store.url(),
+            ],
+        ] {
+            let err = rca_fails(&args);
+            assert!(
+                err.contains("not an rca history: it holds other tables (runs)"),
+                "{err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_trend_opens_with_the_previous_run_links_reports_and_names_runs() {
+    for store in stores() {
+        let ctx = store.name();
+        let dir = tempfile::tempdir().unwrap();
+        let names = ["test_db", "test_api", "test_ok"];
+        let nights = [("PPP", "night-1"), ("RPP", ""), ("PTP", "")];
+        for (i, (night, id)) in nights.iter().enumerate() {
+            let log = write(
+                dir.path(),
+                &format!("n{i}.log"),
+                &pytest_log(&named(&names, night), "1.0"),
+            );
+            let report = dir.path().join(format!("n{i}.html"));
+            let at = format!("2026-11-0{}T02:00:00Z", i + 1);
+            let mut args = vec![
+                "analyze",
+                &log,
+                "--record",
+                "--at",
+                &at,
+                "-q",
+                "-o",
+                report.to_str().unwrap(),
+            ];
+            if !id.is_empty() {
+                args.extend(["--run-id", id]);
+            }
+            let env = if i == 2 {
+                vec![("GITHUB_RUN_ID", "99")]
+            } else {
+                vec![]
+            };
+            rca_ok_env(&store, &args, &env);
+        }
+        let t = trend(&store, &[]);
+        let runs = t["runs"].as_array().unwrap();
+        let names: Vec<&str> = runs.iter().map(|r| r["name"].as_str().unwrap()).collect();
+        assert_eq!(
+            names,
+            ["night-1", "2026-11-02 02:00", "github:99"],
+            "[{ctx}]"
+        );
+        let report1 = dir.path().join("n1.html");
+        assert_eq!(runs[1]["report"], report1.to_str().unwrap(), "[{ctx}]");
+        let p = &t["since_previous"];
+        assert_eq!(p["previous"], "2026-11-02 02:00");
+        assert_eq!(p["newly_failing"][0], "tests/test_p.py::test_api");
+        assert_eq!(p["fixed"][0], "tests/test_p.py::test_db");
+        assert_eq!(p["new_root_causes"].as_array().unwrap().len(), 1);
+        assert_eq!(p["gone_root_causes"].as_array().unwrap().len(), 1);
+        let text = rca_ok(&store, &["trend", "--format", "text"]);
+        let first = text.lines().nth(2).unwrap();
+        assert!(
+            first.starts_with("Since the previous run (2026-11-02 02:00 -> github:99)"),
+            "[{ctx}] {text}"
+        );
+        assert!(text.contains("newly failing (1): tests/test_p.py::test_api"));
+        assert!(
+            text.contains("(min 0 · max 1 · newest 1)"),
+            "numbers beside the sparkline"
+        );
+        let md = rca_ok(&store, &["trend", "--format", "md"]);
+        let since = md.find("## Since the previous run").unwrap();
+        assert!(since < md.find("## Runs").unwrap(), "the block comes first");
+        assert!(md.contains(&format!(
+            "[`2026-11-02 02:00`](<file://{}>)",
+            report1.display()
+        )));
+        let html = rca_ok(&store, &["trend", "--format", "html"]);
+        assert!(html.find("id=\"since-previous\"").unwrap() < html.find("id=\"runs\"").unwrap());
+        assert!(html.contains(&format!("<a href=\"file://{}\">", report1.display())));
+        // Values are written on the bars, and narrow screens drop the optional columns.
+        assert!(html.contains("text-anchor=\"middle\">1</text>"), "[{ctx}]");
+        assert!(html.contains("width=device-width"));
+        assert!(html.contains(".opt { display:none; }"));
+    }
+}
+
+#[test]
+fn report_links_only_for_http_urls_and_absolute_paths() {
+    let store = Store::sqlite();
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(
+        dir.path(),
+        "n.log",
+        &pytest_log(&named(&["test_a"], "F"), "1.0"),
+    );
+    for (i, url) in ["https://ci.example/runs/7/rca.html", "javascript:alert(1)"]
+        .iter()
+        .enumerate()
+    {
+        let id = format!("r{i}");
+        rca_ok(
+            &store,
+            &[
+                "analyze",
+                &log,
+                "--record",
+                "--run-id",
+                &id,
+                "--report-url",
+                url,
+                "-q",
+            ],
+        );
+    }
+    let html = rca_ok(&store, &["trend", "--format", "html"]);
+    assert!(html.contains("<a href=\"https://ci.example/runs/7/rca.html\">"));
+    assert!(
+        !html.contains("javascript:"),
+        "not linked, not printed as a link"
+    );
+    let t = trend(&store, &[]);
+    assert_eq!(
+        t["runs"][1]["report"], "javascript:alert(1)",
+        "kept as given in JSON"
+    );
+}
+
+#[test]
+fn signature_precision_from_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write(
+        dir.path(),
+        "team.toml",
+        r#"
+[[signature]]
+id = "team-assert-two"
+category = "http_error"
+description = "assert 1 == 2 (a team rule)"
+literals = ["assert 1 == 2"]
+patterns = ['assert 1 == 2']
+match = ["E   assert 1 == 2"]
+
+[[signature]]
+id = "team-never"
+category = "http_error"
+description = "never in these logs"
+literals = ["QUUX-NEVER"]
+patterns = ['QUUX-NEVER']
+match = ["QUUX-NEVER"]
+"#,
+    );
+    for store in stores() {
+        let ctx = store.name();
+        for (i, night) in ["FRP", "PRP"].iter().enumerate() {
+            let log = write(
+                dir.path(),
+                &format!("s{i}.log"),
+                &pytest_log(&named(&["test_a", "test_db", "test_ok"], night), "1.0"),
+            );
+            let at = format!("2026-11-0{}T02:00:00Z", i + 1);
+            rca_ok(
+                &store,
+                &[
+                    "analyze", &log, "--rules", &rules, "--record", "--at", &at, "-q",
+                ],
+            );
+        }
+        let t = trend(&store, &["--rules", &rules]);
+        let s = &t["signatures"];
+        assert_eq!(s["runs_with_data"], 2, "[{ctx}]");
+        let never: Vec<&str> = s["never_fired"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert!(never.contains(&"team-never"), "[{ctx}] {never:?}");
+        assert!(!never.contains(&"team-assert-two"));
+        let fired = |id: &str| {
+            s["fired"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["id"] == id)
+                .cloned()
+        };
+        let team = fired("team-assert-two").unwrap();
+        assert_eq!(
+            (team["runs"].as_u64(), team["failed_tests"].as_u64()),
+            (Some(1), Some(1))
+        );
+        let refused = fired("socket-connection-refused").expect("the refused lines fired");
+        assert_eq!(refused["failed_tests"], 2, "[{ctx}] test_db on both nights");
+        assert_eq!(refused["precision"], 1.0);
+        // The same from `rca signatures --history`.
+        let out = rca_ok(
+            &store,
+            &["signatures", "--rules", &rules, "--format", "json"],
+        );
+        let doc: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(doc["runs_with_data"], 2);
+        let sig = |id: &str| {
+            doc["signatures"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["id"] == id)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(sig("team-never")["history"], Value::Null);
+        assert_eq!(
+            sig("socket-connection-refused")["history"]["failed_tests"],
+            2
+        );
+        let text = rca_ok(&store, &["signatures", "--rules", &rules]);
+        let never_row = text.lines().find(|l| l.contains("team-never")).unwrap();
+        assert!(never_row.contains("never"), "{never_row}");
+    }
+    let err = rca_fails(&["signatures", "--last", "3"]);
+    assert!(err.contains("need --history"), "{err}");
 }

@@ -13,7 +13,7 @@ fn every_generated_sentence_has_a_hebrew_rendering() {
     let sigs = SignatureSet::builtin();
     let mut missing = Vec::new();
     for name in sample_names() {
-        let path = samples_dir().join(format!("{name}.log"));
+        let path = samples_dir().join(sample_input(&name));
         let a = analyze(
             &[path.to_str().unwrap().to_string()],
             &sigs,

@@ -199,6 +199,33 @@ fn retry_after_is_respected_by_the_health_probe() {
 }
 
 #[test]
+fn a_retry_after_beyond_the_cap_stops_the_target_instead_of_asking_again_at_once() {
+    // 503 with `Retry-After: 3600` on every request: the client's cap is 10 s, so it does
+    // not retry; the next health request must not follow at once either.
+    let server = TestServer::start(|_| Reply::status(503).header("Retry-After", "3600"));
+    let started = Instant::now();
+    let (code, doc) = probe(&[&server.url("/health"), "--ramp", "1,2"]);
+    assert_eq!(code, 1, "a server refusing service for an hour is down now");
+    let t = target(&doc);
+    assert_eq!(t["stopped_by"], "retry_after");
+    assert_eq!(t["retry_after_s"], 3600);
+    assert_eq!(t["outcomes"]["503"], 1);
+    assert_eq!(server.requests(), 1, "one request, not five in a row");
+    assert!(t["steps"].as_array().unwrap().is_empty(), "no ramp either");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let text = rca()
+        .args(["probe", &server.url("/health"), "--format", "text"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("stopped by: retry_after (the server asked for 3600 s"),
+        "{text}"
+    );
+}
+
+#[test]
 fn rate_limit_spaces_attempts() {
     let server = TestServer::healthy();
     let started = Instant::now();

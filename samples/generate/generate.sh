@@ -1,8 +1,12 @@
 #!/bin/sh
-# Regenerates every real sample log in samples/ (X.log, X.expected.json, some X.junit.xml).
+# Regenerates every real sample log in samples/ (X.log, X.expected.json, some X.junit.xml), and
+# the samples derived from real runs (pasted excerpts, a docker compose view, a JUnit XML alone).
 #
-#   samples/generate/generate.sh            # all samples (about 5 minutes, plus venv builds)
+#   samples/generate/generate.sh            # all samples (about 6 minutes, plus venv builds)
 #   samples/generate/generate.sh seed       # only samples whose name starts with "seed"
+#   RCA_SAMPLES_REDERIVE=1 samples/generate/generate.sh errors-
+#                                           # no pytest: re-derive X.expected.json from the
+#                                           # committed X.log (after a rule or design change)
 #
 # Network safety: every server, request and lookup stays on this machine. The suites talk only
 # to servers they start on 127.0.0.1 (kernel-chosen ports). The DNS samples run inside a
@@ -16,6 +20,7 @@ GEN="$(cd "$(dirname "$0")" && pwd)"
 OUT="$(dirname "$GEN")"
 ONLY="${1:-}"
 VENVS="${RCA_SAMPLES_VENVS:-/tmp}"
+REDERIVE="${RCA_SAMPLES_REDERIVE:-}"
 
 # ---- pinned environments (the full `pip freeze` of each, so a rebuild gets the same code) ----
 COMMON="pytest==9.2.0 pluggy==1.7.0 iniconfig==2.3.1 packaging==26.4 Pygments==2.21.0 idna==3.20 certifi==2026.10.19.post1"
@@ -25,6 +30,8 @@ PINS_A="$COMMON requests==2.31.0 urllib3==1.26.20 charset-normalizer==3.5.3"
 PINS_B="$COMMON requests==2.34.2 urllib3==2.8.0 charset-normalizer==3.5.3 pytest-xdist==3.8.0 execnet==2.1.2"
 # C: httpx / httpcore
 PINS_C="$COMMON httpx==0.28.1 httpcore==1.0.9 h11==0.16.0 anyio==4.16.0 typing_extensions==4.16.0"
+# D: the official openai client (its 2.x line, on httpx 0.28 like C) and its dependencies
+PINS_D="$COMMON openai==2.54.0 httpx==0.28.1 httpcore==1.0.9 h11==0.16.0 anyio==4.16.0 typing_extensions==4.16.0 sniffio==1.3.1 distro==1.9.0 jiter==0.19.0 pydantic==2.14.4 pydantic_core==2.50.5 annotated-types==0.8.0 typing-inspection==0.4.5 tqdm==4.70.1"
 
 venv() {  # venv NAME PINS... -> builds $VENVS/rca-venv-NAME once per pin set
     dir="$VENVS/rca-venv-$1"; shift
@@ -35,10 +42,14 @@ venv() {  # venv NAME PINS... -> builds $VENVS/rca-venv-NAME once per pin set
         echo "$*" > "$dir/.pins"
     fi
 }
-venv a $PINS_A
-venv b $PINS_B
-venv c $PINS_C
+if [ -z "$REDERIVE" ]; then
+    venv a $PINS_A
+    venv b $PINS_B
+    venv c $PINS_C
+    venv d $PINS_D
+fi
 A="$VENVS/rca-venv-a/bin/python"; B="$VENVS/rca-venv-b/bin/python"; C="$VENVS/rca-venv-c/bin/python"
+D="$VENVS/rca-venv-d/bin/python"
 
 # ---- a clean, reproducible environment for the runs ----
 # CA-bundle variables would change which trust store requests uses; proxies must never be used.
@@ -54,16 +65,24 @@ trap 'rm -rf "$WORK"' EXIT
 export RCA_CERT_DIR="$WORK/cert"    # self-signed certificate for the HTTPS servers
 STATUS=0
 
+# rederive NAME: the oracle side file of a committed sample, from its log and expected.json
+rederive() {
+    python3 "$GEN/rederive_oracle.py" --log "$OUT/$1.log" --expected "$OUT/$1.expected.json" \
+        --out "$WORK/$1.oracle.json"
+}
+
 # run NAME SUITE PYTHON [--strict] [--junit] [--netns] -- PYTEST-ARGS...
 #   --strict  the log is a full -v/live-log run: every designed category must be visible
 #   --junit   also write NAME.junit.xml and cross-check outcomes against it
 #   --netns   run inside the loopback-only namespace with the stub resolver
+#   --interrupted  pytest stops after collection errors: designed tests may not have run
 run() {
     name="$1"; suite="$2"; py="$3"; shift 3
     strict=""; junit=""; prefix=""
     while [ "$1" != "--" ]; do
         case "$1" in
             --strict) strict="--strict" ;;
+            --interrupted) strict="--interrupted" ;;
             --junit) junit="$OUT/$name.junit.xml" ;;
             --netns) prefix="$GEN/run_in_netns.sh" ;;
         esac
@@ -71,16 +90,89 @@ run() {
     done
     shift
     case "$name" in "$ONLY"*) ;; *) return 0 ;; esac
-    echo "generate: $name" >&2
-    set -- -p rca_oracle -p no:cacheprovider "$@"
-    if [ -n "$junit" ]; then set -- "$@" "--junitxml=$junit"; fi
-    start=$(date +%s)
-    ( cd "$GEN/suites/$suite" && RCA_ORACLE_OUT="$WORK/$name.oracle.json" \
-        timeout 300 $prefix "$py" -m pytest "$@" ) > "$OUT/$name.log" 2>&1 || true
-    echo "generate:   $(( $(date +%s) - start ))s, $(wc -c < "$OUT/$name.log") bytes" >&2
+    if [ -n "$REDERIVE" ]; then
+        echo "generate: $name (re-derived from the committed log)" >&2
+        rederive "$name"
+    else
+        echo "generate: $name" >&2
+        set -- -p rca_oracle -p no:cacheprovider "$@"
+        if [ -n "$junit" ]; then set -- "$@" "--junitxml=$junit"; fi
+        start=$(date +%s)
+        ( cd "$GEN/suites/$suite" && RCA_ORACLE_OUT="$WORK/$name.oracle.json" \
+            timeout 300 $prefix "$py" -m pytest "$@" ) > "$OUT/$name.log" 2>&1 || true
+        echo "generate:   $(( $(date +%s) - start ))s, $(wc -c < "$OUT/$name.log") bytes" >&2
+    fi
     python3 "$GEN/make_expected.py" --log "$OUT/$name.log" --oracle "$WORK/$name.oracle.json" \
         --design "$GEN/suites/$suite/design.json" --out "$OUT/$name.expected.json" \
         $strict ${junit:+--junit "$junit"} || STATUS=1
+}
+
+# excerpt NAME SOURCE SUITE STYLE: a pasted excerpt cut from the sample SOURCE by excerpt.py
+#   (STYLE md-fenced, md-indented, yaml), with its oracle. SOURCE's oracle side file is the one
+#   of this invocation when SOURCE was regenerated, else re-derived from the committed files.
+excerpt() {
+    name="$1"; source="$2"; suite="$3"; style="$4"
+    case "$name" in "$ONLY"*) ;; *) return 0 ;; esac
+    echo "generate: $name (cut from $source.log)" >&2
+    if [ ! -f "$WORK/$source.oracle.json" ]; then rederive "$source"; fi
+    python3 "$GEN/excerpt.py" --style "$style" --source "$OUT/$source.log" \
+        --oracle "$WORK/$source.oracle.json" --design "$GEN/suites/$suite/design.json" \
+        --out "$OUT/$name.log" --expected "$OUT/$name.expected.json" || STATUS=1
+}
+
+# compose NAME SUITE PYTHON -- PYTEST-ARGS...: a full -v/live-log run (--strict) shown as
+#   `docker compose up` shows it (compose_logs.py): pytest's lines as service "tests", the
+#   loopback servers' access log ($RCA_ACCESS_LOG) as service "api", interleaved as they arrive.
+#   The oracle is that of the pytest run itself (the "tests" lines without their prefix).
+compose() {
+    name="$1"; suite="$2"; py="$3"; shift 4
+    case "$name" in "$ONLY"*) ;; *) return 0 ;; esac
+    raw="$WORK/$name.raw.log"
+    if [ -n "$REDERIVE" ]; then
+        echo "generate: $name (re-derived from the committed log)" >&2
+        python3 "$GEN/compose_logs.py" --strip "$OUT/$name.log" --raw "$raw"
+        python3 "$GEN/rederive_oracle.py" --log "$raw" --expected "$OUT/$name.expected.json" \
+            --out "$WORK/$name.oracle.json"
+    else
+        echo "generate: $name" >&2
+        start=$(date +%s)
+        ( cd "$GEN/suites/$suite" && RCA_ORACLE_OUT="$WORK/$name.oracle.json" \
+            RCA_ACCESS_LOG="$WORK/$name.access.log" PYTHONUNBUFFERED=1 \
+            python3 "$GEN/compose_logs.py" --out "$OUT/$name.log" --raw "$raw" \
+                --side-log "$WORK/$name.access.log" -- \
+                timeout 300 "$py" -m pytest -p rca_oracle -p no:cacheprovider "$@" ) 2>&1 || true
+        echo "generate:   $(( $(date +%s) - start ))s, $(wc -c < "$OUT/$name.log") bytes" >&2
+        python3 "$GEN/compose_logs.py" --strip "$OUT/$name.log" --raw "$WORK/$name.strip.log"
+        cmp -s "$raw" "$WORK/$name.strip.log" || { echo "generate: $name: tests lines != pytest output" >&2; STATUS=1; }
+    fi
+    python3 "$GEN/make_expected.py" --log "$raw" --oracle "$WORK/$name.oracle.json" \
+        --design "$GEN/suites/$suite/design.json" --out "$OUT/$name.expected.json" --strict || STATUS=1
+}
+
+# junitonly NAME SUITE PYTHON [--strict] -- PYTEST-ARGS...: a run whose sample is its JUnit XML
+#   alone (NAME.junit.xml, written with -o junit_logging=all; the console log is not kept),
+#   with an oracle cut from the XML by junit_expected.py
+junitonly() {
+    name="$1"; suite="$2"; py="$3"; shift 3
+    strict=""
+    if [ "$1" = "--strict" ]; then strict="--strict"; shift; fi
+    shift
+    case "$name" in "$ONLY"*) ;; *) return 0 ;; esac
+    xml="$OUT/$name.junit.xml"
+    if [ -n "$REDERIVE" ]; then
+        echo "generate: $name (re-derived from the committed XML)" >&2
+        from="--rederive $OUT/$name.expected.json"
+    else
+        echo "generate: $name" >&2
+        start=$(date +%s)
+        ( cd "$GEN/suites/$suite" && RCA_ORACLE_OUT="$WORK/$name.oracle.json" \
+            timeout 300 "$py" -m pytest -p rca_oracle -p no:cacheprovider "$@" \
+                -o junit_logging=all "--junitxml=$xml" ) > "$WORK/$name.console.log" 2>&1 || true
+        echo "generate:   $(( $(date +%s) - start ))s, $(wc -c < "$xml") bytes of XML" >&2
+        from="--oracle $WORK/$name.oracle.json"
+    fi
+    python3 "$GEN/junit_expected.py" --junit "$xml" $from \
+        --design "$GEN/suites/$suite/design.json" --out "$OUT/$name.expected.json" $strict || STATUS=1
 }
 
 LIVE="-v --log-cli-level=INFO"
@@ -111,5 +203,30 @@ run shape-durations    errors "$B" -- $LIVE --durations=5
 DEBUG_FMT="log_cli_format=%(asctime)s.%(msecs)03d [%(levelname)7s] %(name)s: %(message)s"
 run debug-urllib3-2    errors "$B" --strict -- -v --log-cli-level=DEBUG -o "$DEBUG_FMT"
 run debug-urllib3-1.26 errors "$A" --strict -- -v --log-cli-level=DEBUG -o "$DEBUG_FMT"
+# 8: -q --tb=line: one crash line per failure, before the summary, naming no test
+run shape-q-tb-line    errors "$B" -- -q --tb=line
+# 9: 429 exhaustion: urllib3 Retry on 429 with Retry-After 0/1, raise_for_status, a 503 control
+run ratelimit-urllib3-2    ratelimit "$B" --strict -- $LIVE
+run ratelimit-urllib3-1.26 ratelimit "$A" --strict -- $LIVE
+# 10: the openai client (httpx) against a fake OpenAI-compatible server: timeouts after its
+#     default retries, 429, 500, refused
+run openai-httpx       openai "$D" --strict -- $LIVE
+# 11: collection errors (a module-level request refused, an ImportError) and a module-level
+#     skip, with -ra: pytest stops after collection, or goes on
+run collect-interrupted collect "$B" --interrupted -- -ra
+run collect-continue    collect "$B" --strict -- $LIVE -ra --continue-on-collection-errors
+#     and with --no-fold-skipped, where pytest names the skipped module by its nodeid
+run collect-no-fold     collect "$B" --strict -- -ra --continue-on-collection-errors --no-fold-skipped
+# 12: the errors suite under docker compose: "tests-1  | " before every pytest line, the
+#     servers' access log interleaved as "api-1    | " lines
+compose compose-urllib3-2 errors "$B" -- $LIVE
+# 13: a JUnit XML meant to be read alone: -o junit_logging=all puts each test's captured log,
+#     stdout and stderr in <system-out>/<system-err>
+junitonly junit-logging-all errors "$B" --strict -- $LIVE
+# 14: excerpts of errors-urllib3-2.log as people paste them: Markdown (bullets, a quote, ```
+#     fences), Markdown 4-space code blocks, a YAML literal block
+excerpt excerpt-md-fenced   errors-urllib3-2 errors md-fenced
+excerpt excerpt-md-indented errors-urllib3-2 errors md-indented
+excerpt excerpt-yaml        errors-urllib3-2 errors yaml
 
 exit $STATUS

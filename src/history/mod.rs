@@ -1,9 +1,13 @@
 //! The history of analysed runs: where it lives (an embedded SQLite file by default, or a
 //! PostgreSQL server shared by many CI runners) and the operations on it (record, load,
-//! list, prune). What a run record holds is in [`record`]; the schema and its migrations in
-//! [`schema`]; the SQL, written once for both backends, in [`store`]. Trend rules live in
-//! [`crate::trend`] and never touch the database.
+//! list, prune). A store is opened either for writing ([`History::open`]: created and
+//! migrated as needed) or for reading ([`History::open_read`]: never created, migrated or
+//! written). What a run record holds is in [`record`]; who a run is (its id, its CI run) in
+//! [`identity`]; the schema and its migrations in [`schema`]; the SQL, written once for both
+//! backends, in [`store`]. Trend rules live in [`crate::trend`] and never touch the
+//! database.
 
+pub mod identity;
 pub mod postgres;
 pub mod record;
 pub mod schema;
@@ -11,24 +15,62 @@ pub mod sqlite;
 pub mod store;
 
 pub use record::RunRecord;
-pub use store::RunFilter;
+pub use store::{Recorded, RunFilter};
 
 use std::path::{Path, PathBuf};
 
+/// What kind of store error it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Nothing is stored at the location (reads do not create stores).
+    NoHistory,
+    /// The SQLite file is damaged.
+    Corrupt,
+    /// SQLite could not open or set up a file it needs (e.g. the `-shm` of a read-only
+    /// directory).
+    CantOpen,
+    /// Anything else.
+    Other,
+}
+
 /// An error of the history store, as one line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error(String);
+pub struct Error {
+    msg: String,
+    kind: ErrorKind,
+}
 
 impl Error {
     /// An error with this message.
     pub fn new(msg: impl Into<String>) -> Self {
-        Error(msg.into())
+        Error::with_kind(ErrorKind::Other, msg)
+    }
+
+    /// An error of this kind (line breaks in the message become spaces).
+    pub fn with_kind(kind: ErrorKind, msg: impl Into<String>) -> Self {
+        let msg: String = msg.into();
+        let msg = if msg.contains(['\n', '\r']) {
+            msg.split_whitespace().collect::<Vec<_>>().join(" ")
+        } else {
+            msg
+        };
+        Error { msg, kind }
+    }
+
+    /// "no history at WHERE".
+    pub fn no_history(location: &str) -> Self {
+        Error::with_kind(ErrorKind::NoHistory, format!("no history at {location}"))
+    }
+
+    /// What kind of error it is.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
     }
 }
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.msg)
     }
 }
 
@@ -96,19 +138,60 @@ enum Backend {
     Postgres(Box<postgres::Db>),
 }
 
-/// An open, migrated history.
+/// An open history.
 pub struct History {
     backend: Backend,
+    version: schema::Version,
+    writable: bool,
+    note: Option<String>,
 }
 
 impl History {
-    /// Opens the store (creating and migrating it as needed).
+    /// Opens the store for writing (creating and migrating it as needed).
     pub fn open(target: &Target) -> Result<History, Error> {
-        let backend = match target {
-            Target::Sqlite(path) => Backend::Sqlite(sqlite::Db::open(path)?),
-            Target::Postgres(url) => Backend::Postgres(Box::new(postgres::Db::open(url)?)),
+        let (backend, _found) = match target {
+            Target::Sqlite(path) => {
+                let (db, found) = sqlite::Db::open(path)?;
+                (Backend::Sqlite(db), found)
+            }
+            Target::Postgres(url) => {
+                let (db, found) = postgres::Db::open(url)?;
+                (Backend::Postgres(Box::new(db)), found)
+            }
         };
-        Ok(History { backend })
+        Ok(History {
+            backend,
+            version: schema::Version(schema::CURRENT),
+            writable: true,
+            note: None,
+        })
+    }
+
+    /// Opens the store for reading only: nothing is created, migrated or written. A
+    /// location without a store is [`ErrorKind::NoHistory`]; an older schema is read as it
+    /// is, with a [`note`](Self::note) saying that a write will upgrade it.
+    pub fn open_read(target: &Target) -> Result<History, Error> {
+        let (backend, version) = match target {
+            Target::Sqlite(path) => {
+                let (db, v) = sqlite::Db::open_read(path)?;
+                (Backend::Sqlite(db), v)
+            }
+            Target::Postgres(url) => {
+                let (db, v) = postgres::Db::open_read(url)?;
+                (Backend::Postgres(Box::new(db)), v)
+            }
+        };
+        Ok(History {
+            backend,
+            version,
+            writable: false,
+            note: schema::older_note(version),
+        })
+    }
+
+    /// Something a reader should be told about the store (an older schema), if anything.
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
     }
 
     fn tx<T>(
@@ -116,25 +199,31 @@ impl History {
         write: bool,
         f: impl FnOnce(&mut dyn store::Tx) -> Result<T, Error>,
     ) -> Result<T, Error> {
+        if write && !self.writable {
+            return Err(Error::new("the history was opened for reading only"));
+        }
         match &mut self.backend {
             Backend::Sqlite(db) => db.with_tx(write, f),
             Backend::Postgres(db) => db.with_tx(write, f),
         }
     }
 
-    /// Stores a run in one transaction; false when a run with its id was already there.
-    pub fn record(&mut self, run: &RunRecord) -> Result<bool, Error> {
-        self.tx(true, |tx| store::record(tx, run))
+    /// Stores a run in one transaction. A run with its id already there is left as it is,
+    /// or replaced when `replace` is set.
+    pub fn record(&mut self, run: &RunRecord, replace: bool) -> Result<Recorded, Error> {
+        self.tx(true, |tx| store::record(tx, run, replace))
     }
 
     /// Runs matching `filter` with per-test data, oldest first.
     pub fn load(&mut self, filter: &RunFilter) -> Result<Vec<RunRecord>, Error> {
-        self.tx(false, |tx| store::load(tx, filter))
+        let v = self.version;
+        self.tx(false, |tx| store::load(tx, filter, v))
     }
 
     /// Runs matching `filter` (labels and counts only), oldest first.
     pub fn list(&mut self, filter: &RunFilter) -> Result<Vec<RunRecord>, Error> {
-        self.tx(false, |tx| store::load_runs(tx, filter))
+        let v = self.version;
+        self.tx(false, |tx| store::load_runs(tx, filter, v))
     }
 
     /// Deletes runs older than `before` (epoch seconds); returns how many.

@@ -1,12 +1,15 @@
 //! The PostgreSQL backend (the `postgres` crate, synchronous, no TLS: meant for a server on
 //! the loopback or a private network; see README "History and trend"). Same schema and
 //! queries as SQLite; migrations hold an advisory lock so concurrent openers serialise.
+//! Reads run in `READ ONLY` transactions and never migrate; a schema without rca's tables
+//! is "no history" to a read.
 
 use super::Error;
-use super::schema;
+use super::schema::{self, Found, Version};
 use super::store::{Param, Tx, Value};
 use ::postgres::types::{ToSql, Type};
 use ::postgres::{Client, NoTls, Statement};
+use std::collections::BTreeSet;
 use std::collections::HashMap;
 
 /// Advisory lock key taken while migrating ("rca" + 1).
@@ -19,34 +22,48 @@ pub struct Db {
     statements: HashMap<String, Statement>,
 }
 
+fn connect(url: &str) -> Result<Db, Error> {
+    let client = Client::connect(url, NoTls).map_err(|e| {
+        Error::new(format!(
+            "{}: cannot connect: {}",
+            super::redact_url(url),
+            message(&e)
+        ))
+    })?;
+    Ok(Db {
+        client,
+        statements: HashMap::new(),
+    })
+}
+
 impl Db {
     /// Connects to `url` (`postgres://user:pass@host:port/db`) and migrates the schema.
-    pub fn open(url: &str) -> Result<Db, Error> {
-        let client = Client::connect(url, NoTls).map_err(|e| {
-            Error::new(format!(
-                "{}: cannot connect: {}",
-                super::redact_url(url),
-                message(&e)
-            ))
-        })?;
-        let mut db = Db {
-            client,
-            statements: HashMap::new(),
-        };
-        db.with_tx(true, |tx| {
+    /// Returns the store and the version it had before.
+    pub fn open(url: &str) -> Result<(Db, i64), Error> {
+        let mut db = connect(url)?;
+        let found = db.with_tx(true, |tx| {
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[MIGRATION_LOCK.into()])?;
-            schema::migrate(tx).map(|_| ())
+            schema::migrate(tx)
         })?;
-        Ok(db)
+        Ok((db, found))
     }
 
-    /// Runs `f` in a transaction, committing when it succeeds.
+    /// Connects to `url` for reading only; a schema without an rca history is "no history".
+    pub fn open_read(url: &str) -> Result<(Db, Version), Error> {
+        let mut db = connect(url)?;
+        match db.with_tx(false, schema::inspect)? {
+            Found::Empty => Err(Error::no_history(&super::redact_url(url))),
+            Found::History(v) => Ok((db, v)),
+        }
+    }
+
+    /// Runs `f` in a transaction (`READ ONLY` unless `write`), committing when it succeeds.
     pub fn with_tx<T>(
         &mut self,
-        _write: bool,
+        write: bool,
         f: impl FnOnce(&mut dyn Tx) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let mut tx = self.client.transaction()?;
+        let mut tx = self.client.build_transaction().read_only(!write).start()?;
         let out = f(&mut PgTx {
             tx: &mut tx,
             statements: &mut self.statements,
@@ -80,6 +97,7 @@ fn boxed<'a>(params: &'a [Param<'a>]) -> Vec<Box<dyn ToSql + Sync + 'a>> {
                 Param::Int(v) => Box::new(*v),
                 Param::Text(s) => Box::new(*s),
                 Param::OptText(s) => Box::new(*s),
+                Param::OptInt(v) => Box::new(*v),
             }
         })
         .collect()
@@ -120,6 +138,32 @@ impl Tx for PgTx<'_, '_> {
     fn batch(&mut self, sql: &str) -> Result<(), Error> {
         Ok(self.tx.batch_execute(sql)?)
     }
+
+    fn tables(&mut self) -> Result<BTreeSet<String>, Error> {
+        self.names(
+            "SELECT table_name::text FROM information_schema.tables \
+             WHERE table_schema = current_schema()",
+            &[],
+        )
+    }
+
+    fn columns(&mut self, table: &str) -> Result<BTreeSet<String>, Error> {
+        self.names(
+            "SELECT column_name::text FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name = $1",
+            &[table.into()],
+        )
+    }
+}
+
+impl PgTx<'_, '_> {
+    fn names(&mut self, sql: &str, params: &[Param<'_>]) -> Result<BTreeSet<String>, Error> {
+        Ok(self
+            .query(sql, params)?
+            .iter()
+            .filter_map(|r| r.first().and_then(Value::text).map(str::to_string))
+            .collect())
+    }
 }
 
 /// The server's own message when there is one ("db error" alone says nothing).
@@ -132,6 +176,7 @@ fn message(e: &::postgres::Error) -> String {
 
 impl From<::postgres::Error> for Error {
     fn from(e: ::postgres::Error) -> Self {
-        Error::new(format!("postgres: {}", message(&e)))
+        let text = message(&e).split_whitespace().collect::<Vec<_>>().join(" ");
+        Error::new(format!("postgres: {text}"))
     }
 }

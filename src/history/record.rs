@@ -8,7 +8,7 @@
 
 use crate::analysis::Analysis;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Outcome totals of a run.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -54,9 +54,10 @@ pub struct FindingRecord {
     pub root_cause: Option<String>,
 }
 
-/// A root cause of the run, keyed by a fingerprint stable across runs (see
-/// [`root_cause_fingerprint`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A root cause of the run, keyed by a fingerprint (see [`root_cause_fingerprint`]); across
+/// runs it is the same root cause as another of the same family and host that fails at one
+/// of the same endpoints ([`crate::trend::causes`]), whatever the port.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RootCauseRecord {
     /// `family|target|kinds` (see [`root_cause_fingerprint`]).
     pub fingerprint: String,
@@ -72,10 +73,26 @@ pub struct RootCauseRecord {
     pub failed_tests: u64,
     /// Events.
     pub events: u64,
+    /// `METHOD /path` of its findings (empty: none known, e.g. runs recorded before schema
+    /// version 3).
+    pub endpoints: Vec<String>,
+}
+
+/// What one signature fired on in a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureRecord {
+    /// Signature id.
+    pub signature: String,
+    /// Events it recognised.
+    pub events: u64,
+    /// Tests it fired on that passed (`passed`, `xpassed`).
+    pub passed_tests: u64,
+    /// Tests it fired on that failed (`failed`, `error`).
+    pub failed_tests: u64,
 }
 
 /// One run as the history stores it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunRecord {
     /// Run id (given, or derived from the report's content).
     pub id: String,
@@ -95,6 +112,34 @@ pub struct RunRecord {
     pub root_causes: Vec<RootCauseRecord>,
     /// Version of rca that analysed the run.
     pub tool_version: Option<String>,
+    /// The CI run it came from (`github:123456789/1`), when the environment named one.
+    pub ci_id: Option<String>,
+    /// Where its report was written or read from (a path or URL), when known.
+    pub report: Option<String>,
+    /// Session duration, whole seconds (rounded up).
+    pub duration_s: Option<i64>,
+    /// Seconds from the first failing test's first event to the last one's last event,
+    /// when two or more failing tests have event times.
+    pub failure_span_s: Option<i64>,
+    /// What each signature fired on.
+    pub signatures: Vec<SignatureRecord>,
+    /// Schema version the recorder wrote (3 and up: signatures and endpoints recorded; 0 for
+    /// runs recorded before).
+    pub recorded_schema: i64,
+}
+
+/// What the recorder adds to a report: the run's resolved id and time, labels, and where
+/// its report lives.
+#[derive(Debug, Clone, Default)]
+pub struct RunMeta {
+    /// Run id.
+    pub id: String,
+    /// Epoch seconds.
+    pub at: i64,
+    /// Labels.
+    pub labels: BTreeMap<String, String>,
+    /// Path or URL of the stored report.
+    pub report: Option<String>,
 }
 
 /// The parts of an `rca analyze --format json` document the history needs. Unknown fields
@@ -116,6 +161,20 @@ pub struct ReportDoc {
     findings: Vec<FindingDoc>,
     #[serde(default)]
     root_causes: Vec<RootCauseDoc>,
+    #[serde(default)]
+    events: Vec<EventDoc>,
+    /// The CI run the report was written in, if any.
+    #[serde(default)]
+    pub ci: Option<super::identity::CiRun>,
+}
+
+#[derive(Debug, Deserialize)]
+struct EventDoc {
+    signature: String,
+    #[serde(default)]
+    test: Option<String>,
+    #[serde(default)]
+    count: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -133,6 +192,8 @@ struct InputDoc {
     lines: u64,
     #[serde(default)]
     bytes: u64,
+    #[serde(default)]
+    digest: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -179,10 +240,14 @@ struct FindingDoc {
     fingerprint: String,
     category: String,
     events: u64,
+    #[serde(default)]
+    endpoint: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 struct RootCauseDoc {
+    #[serde(default)]
+    id: String,
     title: String,
     family: String,
     #[serde(default)]
@@ -229,15 +294,24 @@ pub fn report_of(a: &Analysis) -> ReportDoc {
 
 impl ReportDoc {
     /// Masks secrets in what the history keeps of the report (node ids, root-cause titles
-    /// and targets, finding fingerprints), whatever `--no-redact` did to the report itself.
+    /// and targets, finding fingerprints and endpoints), whatever `--no-redact` did to the
+    /// report itself.
     /// Masking is stable and idempotent, so an already redacted report is unchanged.
     pub fn redact(&mut self, r: &crate::redact::Redactor) {
         let r = r.always();
         for t in &mut self.tests {
             r.in_place(&mut t.nodeid);
         }
+        for e in &mut self.events {
+            if let Some(t) = &mut e.test {
+                r.in_place(t);
+            }
+        }
         for f in &mut self.findings {
             r.in_place(&mut f.fingerprint);
+            if let Some(e) = &mut f.endpoint {
+                r.in_place(e);
+            }
         }
         for rc in &mut self.root_causes {
             r.in_place(&mut rc.title);
@@ -262,60 +336,130 @@ impl ReportDoc {
         })
     }
 
-    /// A run id derived from the report's content: inputs' sizes, outcome totals, session
-    /// duration, and every test's outcome, duration and event times. It does not depend on
-    /// file names, redaction or extra signatures, so re-recording the same log (or its saved
-    /// report) gives the same id.
-    pub fn content_id(&self) -> String {
-        let mut h = Fnv::new();
-        for i in &self.inputs {
-            h.write(format!("i{}:{}:{};", i.kind, i.lines, i.bytes).as_bytes());
-        }
-        let c = &self.summary.counts;
-        h.write(
-            format!(
-                "s{}:{}:{}:{}:{}:{}:{}:{:?};",
-                c.total,
-                c.passed,
-                c.failed,
-                c.errors,
-                c.skipped,
-                c.xfailed,
-                c.xpassed,
-                self.summary.duration_s
-            )
-            .as_bytes(),
-        );
-        for t in &self.tests {
-            h.write(
-                format!(
-                    "t{}\0{}:{:?}:{:?}:{:?};",
-                    t.nodeid, t.outcome, t.duration_s, t.first_event_s, t.last_event_s
-                )
-                .as_bytes(),
-            );
-        }
-        h.write(format!("l{:?}:{:?}", self.timeline.start_s, self.timeline.end_s).as_bytes());
-        format!("run-{:016x}", h.finish())
+    /// Digests of the inputs' bytes, as the report gives them (reports written before
+    /// rca recorded them have none).
+    pub fn input_digests(&self) -> Vec<&str> {
+        self.inputs
+            .iter()
+            .filter_map(|i| i.digest.as_deref())
+            .collect()
     }
 
-    /// Builds the record. `id` and `at` are resolved by the caller (see
-    /// [`content_id`](Self::content_id) and [`session_start`](Self::session_start)).
-    pub fn into_record(self, id: String, at: i64, labels: BTreeMap<String, String>) -> RunRecord {
-        let finding_fp: BTreeMap<&str, &str> = self
-            .findings
+    /// The report's content as the first history format hashed it: inputs' sizes, outcome
+    /// totals, session duration, and every test's outcome, duration and event times. Kept
+    /// so that reports written before input digests keep the run id they were recorded
+    /// under ([`super::identity::default_id`]).
+    pub fn legacy_content(&self) -> String {
+        let mut out = String::new();
+        for i in &self.inputs {
+            out.push_str(&format!("i{}:{}:{};", i.kind, i.lines, i.bytes));
+        }
+        let c = &self.summary.counts;
+        out.push_str(&format!(
+            "s{}:{}:{}:{}:{}:{}:{}:{:?};",
+            c.total,
+            c.passed,
+            c.failed,
+            c.errors,
+            c.skipped,
+            c.xfailed,
+            c.xpassed,
+            self.summary.duration_s
+        ));
+        for t in &self.tests {
+            out.push_str(&format!(
+                "t{}\0{}:{:?}:{:?}:{:?};",
+                t.nodeid, t.outcome, t.duration_s, t.first_event_s, t.last_event_s
+            ));
+        }
+        out.push_str(&format!(
+            "l{:?}:{:?}",
+            self.timeline.start_s, self.timeline.end_s
+        ));
+        out
+    }
+
+    /// The fingerprint of each root cause, by its id in the report (`RC1`, ...).
+    pub fn cause_fingerprints(&self) -> BTreeMap<String, String> {
+        let finding_fp = self.finding_fingerprints();
+        self.root_causes
+            .iter()
+            .map(|rc| (rc.id.clone(), cause_fingerprint(rc, &finding_fp)))
+            .collect()
+    }
+
+    fn finding_fingerprints(&self) -> BTreeMap<&str, &str> {
+        self.findings
             .iter()
             .map(|f| (f.id.as_str(), f.fingerprint.as_str()))
+            .collect()
+    }
+
+    /// Seconds between the first event of the first failing test and the last event of
+    /// the last one, when at least two failing tests have event times.
+    fn failure_span(&self) -> Option<i64> {
+        let spans: Vec<(i64, i64)> = self
+            .tests
+            .iter()
+            .filter(|t| is_failing(&t.outcome))
+            .filter_map(|t| {
+                let first = t.first_event_s?;
+                Some((first, t.last_event_s.unwrap_or(first)))
+            })
+            .collect();
+        if spans.len() < 2 {
+            return None;
+        }
+        let first = spans.iter().map(|s| s.0).min()?;
+        let last = spans.iter().map(|s| s.1).max()?;
+        Some(last.saturating_sub(first).max(0))
+    }
+
+    /// Per signature: events, and the passed and failed tests it fired on.
+    fn signature_records(&self) -> Vec<SignatureRecord> {
+        let outcome: BTreeMap<&str, &str> = self
+            .tests
+            .iter()
+            .map(|t| (t.nodeid.as_str(), t.outcome.as_str()))
+            .collect();
+        let mut by_sig: BTreeMap<&str, (u64, BTreeSet<&str>)> = BTreeMap::new();
+        for e in &self.events {
+            let entry = by_sig.entry(e.signature.as_str()).or_default();
+            entry.0 += e.count;
+            entry.1.extend(e.test.as_deref());
+        }
+        by_sig
+            .into_iter()
+            .map(|(sig, (events, tests))| {
+                let count = |f: fn(&str) -> bool| {
+                    tests
+                        .iter()
+                        .filter(|t| outcome.get(*t).is_some_and(|o| f(o)))
+                        .count() as u64
+                };
+                SignatureRecord {
+                    signature: sig.to_string(),
+                    events,
+                    passed_tests: count(|o| matches!(o, "passed" | "xpassed")),
+                    failed_tests: count(is_failing),
+                }
+            })
+            .collect()
+    }
+
+    /// Builds the record. `meta.id` and `meta.at` are resolved by the caller (see
+    /// [`super::identity::default_id`] and [`session_start`](Self::session_start)).
+    pub fn into_record(self, meta: RunMeta) -> RunRecord {
+        let finding_fp = self.finding_fingerprints();
+        let endpoint_of: BTreeMap<&str, &str> = self
+            .findings
+            .iter()
+            .filter_map(|f| Some((f.id.as_str(), f.endpoint.as_deref()?)))
             .collect();
         let mut rc_of_finding: BTreeMap<String, String> = BTreeMap::new();
         let mut root_causes: BTreeMap<String, RootCauseRecord> = BTreeMap::new();
         for rc in &self.root_causes {
-            let member_fps: Vec<&str> = rc
-                .findings
-                .iter()
-                .filter_map(|f| finding_fp.get(f.as_str()).copied())
-                .collect();
-            let fp = root_cause_fingerprint(&rc.family, rc.target.as_deref(), &member_fps);
+            let fp = cause_fingerprint(rc, &finding_fp);
             for f in &rc.findings {
                 if let Some(ffp) = finding_fp.get(f.as_str()) {
                     rc_of_finding.insert(ffp.to_string(), fp.clone());
@@ -329,12 +473,23 @@ impl ReportDoc {
                     family: rc.family.clone(),
                     target: rc.target.clone(),
                     locus: rc.verdict.locus.clone(),
-                    failed_tests: 0,
-                    events: 0,
+                    ..RootCauseRecord::default()
                 });
             entry.failed_tests += rc.failed_tests.len() as u64;
             entry.events += rc.events;
+            for f in &rc.findings {
+                if let Some(e) = endpoint_of.get(f.as_str())
+                    && !entry.endpoints.iter().any(|x| x == e)
+                {
+                    entry.endpoints.push(e.to_string());
+                }
+            }
         }
+        for rc in root_causes.values_mut() {
+            rc.endpoints.sort();
+        }
+        let failure_span_s = self.failure_span();
+        let signatures = self.signature_records();
         let mut findings: BTreeMap<String, FindingRecord> = BTreeMap::new();
         for f in self.findings {
             let root_cause = rc_of_finding.get(&f.fingerprint).cloned();
@@ -349,9 +504,9 @@ impl ReportDoc {
             e.events += f.events;
         }
         RunRecord {
-            id,
-            at,
-            labels,
+            id: meta.id,
+            at: meta.at,
+            labels: meta.labels,
             counts: self.summary.counts,
             tests: dedupe_tests(self.tests),
             categories: self
@@ -362,6 +517,12 @@ impl ReportDoc {
             findings: findings.into_values().collect(),
             root_causes: root_causes.into_values().collect(),
             tool_version: self.tool.version,
+            ci_id: self.ci.as_ref().map(super::identity::CiRun::label),
+            report: meta.report,
+            duration_s: self.summary.duration_s.map(|d| d.max(0.0).ceil() as i64),
+            failure_span_s,
+            signatures,
+            recorded_schema: super::schema::CURRENT,
         }
     }
 }
@@ -386,8 +547,27 @@ impl RunRecord {
             if let Some(t) = &mut rc.target {
                 r.in_place(t);
             }
+            for e in &mut rc.endpoints {
+                r.in_place(e);
+            }
+        }
+        if let Some(report) = &mut self.report {
+            r.in_place(report);
         }
     }
+}
+
+fn is_failing(outcome: &str) -> bool {
+    matches!(outcome, "failed" | "error")
+}
+
+fn cause_fingerprint(rc: &RootCauseDoc, finding_fp: &BTreeMap<&str, &str>) -> String {
+    let member_fps: Vec<&str> = rc
+        .findings
+        .iter()
+        .filter_map(|f| finding_fp.get(f.as_str()).copied())
+        .collect();
+    root_cause_fingerprint(&rc.family, rc.target.as_deref(), &member_fps)
 }
 
 /// The fingerprint that identifies a root cause across runs: failure family, target, and
@@ -441,26 +621,9 @@ fn dedupe_tests(tests: Vec<TestDoc>) -> Vec<TestOutcome> {
     by_id.into_values().collect()
 }
 
-/// FNV-1a, 64 bits: a stable hash (std's hasher may change between Rust releases).
-struct Fnv(u64);
-
-impl Fnv {
-    fn new() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::identity::{default_id, is_default_id};
     use super::*;
 
     const REPORT: &str = r#"{
@@ -479,13 +642,19 @@ mod tests {
                        "verdict": {"locus": "infrastructure", "confidence": "high"}}]
     }"#;
 
+    fn meta(id: &str) -> RunMeta {
+        RunMeta {
+            id: id.to_string(),
+            at: 100,
+            ..RunMeta::default()
+        }
+    }
+
     #[test]
     fn a_report_becomes_a_record_with_fingerprints() {
         let doc = parse_report(REPORT).unwrap();
         assert_eq!(doc.session_start(), Some(100));
-        let id = doc.content_id();
-        assert!(id.starts_with("run-") && id.len() == 20, "{id}");
-        let r = doc.into_record(id, 100, BTreeMap::new());
+        let r = doc.into_record(meta("r"));
         assert_eq!(r.counts.failed, 2);
         assert_eq!(r.tests.len(), 3);
         assert_eq!(r.categories["dns_failure"], 4);
@@ -497,14 +666,80 @@ mod tests {
             r.findings[0].root_cause.as_deref(),
             Some("unreachable|db:5432|dns_failure")
         );
+        assert_eq!(r.failure_span_s, Some(100), "first events at 100 and 200");
+        assert_eq!(r.recorded_schema, super::super::schema::CURRENT);
     }
 
     #[test]
-    fn content_ids_are_stable_and_differ_by_content() {
-        let a = parse_report(REPORT).unwrap().content_id();
-        assert_eq!(a, parse_report(REPORT).unwrap().content_id());
+    fn reports_without_digests_keep_the_id_they_were_recorded_under() {
+        // The id rca gave this report before input digests (FNV-1a of its content).
+        let doc = parse_report(REPORT).unwrap();
+        assert_eq!(default_id(&doc, None), "run-09e4dbfb1bf65f0e");
         let other = REPORT.replace("\"bytes\": 99", "\"bytes\": 98");
-        assert_ne!(a, parse_report(&other).unwrap().content_id());
+        assert_ne!(
+            default_id(&parse_report(&other).unwrap(), None),
+            "run-09e4dbfb1bf65f0e"
+        );
+        // An explicit time tells two recordings of the same content apart.
+        assert_ne!(default_id(&doc, Some(5)), default_id(&doc, Some(6)));
+    }
+
+    #[test]
+    fn ids_come_from_input_bytes_start_ci_and_at() {
+        let with = |digest: &str, extra: &str| {
+            let text = REPORT
+                .replace(
+                    "\"bytes\": 99}",
+                    &format!("\"bytes\": 99, \"digest\": \"{digest}\"}}"),
+                )
+                .replace("\"extra\": [1, 2],", extra);
+            parse_report(&text).unwrap()
+        };
+        let a = default_id(&with("rca1:1:aa:aa", ""), None);
+        assert_eq!(
+            a,
+            default_id(&with("rca1:1:aa:aa", ""), None),
+            "same bytes, same run"
+        );
+        assert_ne!(
+            a,
+            default_id(&with("rca1:1:bb:bb", ""), None),
+            "other bytes"
+        );
+        let ci = r#""ci": {"provider": "github", "id": "7/1"},"#;
+        let ci2 = r#""ci": {"provider": "github", "id": "7/2"},"#;
+        assert_ne!(a, default_id(&with("rca1:1:aa:aa", ci), None), "a CI run");
+        assert_ne!(
+            default_id(&with("rca1:1:aa:aa", ci), None),
+            default_id(&with("rca1:1:aa:aa", ci2), None),
+            "another attempt"
+        );
+        assert_ne!(
+            a,
+            default_id(&with("rca1:1:aa:aa", ""), Some(86_400)),
+            "--at"
+        );
+        assert!(is_default_id(&a));
+    }
+
+    #[test]
+    fn signatures_count_the_tests_they_fired_on() {
+        let text = REPORT.replace(
+            "\"extra\": [1, 2],",
+            r#""events": [{"signature": "dns", "test": "t::a", "count": 2},
+                          {"signature": "dns", "test": "t::b", "count": 1},
+                          {"signature": "dns", "test": null, "count": 5}],"#,
+        );
+        let r = parse_report(&text).unwrap().into_record(meta("r"));
+        assert_eq!(
+            r.signatures,
+            vec![SignatureRecord {
+                signature: "dns".into(),
+                events: 8,
+                passed_tests: 1,
+                failed_tests: 1,
+            }]
+        );
     }
 
     #[test]

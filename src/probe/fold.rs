@@ -196,6 +196,7 @@ mod tests {
             steps: Vec::new(),
             knee,
             stopped_by: None,
+            retry_after_s: None,
             breaker_transitions: Vec::new(),
         }
     }

@@ -22,7 +22,8 @@ pub mod targets;
 pub mod tls;
 
 use crate::client::{
-    Attempt, BreakerState, Client, ClientConfig, RateLimit, Request, Transition, TransitionReason,
+    Attempt, BreakerState, Client, ClientConfig, Outcome, RateLimit, Request, StopReason,
+    Transition, TransitionReason,
 };
 use serde::Serialize;
 use stats::{Health, Knee, KneeRule, Latency, Step};
@@ -137,9 +138,13 @@ pub struct TargetReport {
     /// The first ramp step past the capacity knee.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub knee: Option<Knee>,
-    /// What cut the probe short: `breaker`, `request_cap` or `time_cap`.
+    /// What cut the probe short: `breaker`, `request_cap`, `time_cap`, or `retry_after`
+    /// (the server asked for a longer wait than the client's `Retry-After` cap).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped_by: Option<&'static str>,
+    /// With `stopped_by: retry_after`: the wait the server asked for, in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after_s: Option<u64>,
     /// Breaker state changes.
     pub breaker_transitions: Vec<BreakerChange>,
 }
@@ -253,6 +258,9 @@ fn probe_one(
     let started = client.clock().now();
     let mut timings = preflight(url, cfg.connect_timeout, cfg.insecure);
     let (health_attempts, mut stopped) = health_phase(url, cfg, &client, cap, deadline);
+    let retry_after_s = (stopped == Some("retry_after"))
+        .then(|| asked_wait(&health_attempts))
+        .flatten();
     let refs: Vec<&Attempt> = health_attempts.iter().collect();
     let circuit_now = client.breaker_state() == Some(BreakerState::Open);
     let verdict = stats::health(&refs, circuit_now, cfg.slow.as_secs_f64() * 1000.0);
@@ -283,11 +291,15 @@ fn probe_one(
         steps,
         knee,
         stopped_by: stopped,
+        retry_after_s,
         breaker_transitions: transitions.iter().map(|t| change(t, started)).collect(),
     })
 }
 
-/// Sequential health requests, each with the client's retries, until done or stopped.
+/// Sequential health requests, each with the client's retries, until done or stopped. A
+/// server that asks (`Retry-After`) for a longer wait than the client's cap ends the
+/// target's probe there: sending the next health request at once would ignore it, and
+/// waiting as long as it asks could outlast any sensible probe.
 fn health_phase(
     url: &str,
     cfg: &ProbeConfig,
@@ -309,6 +321,9 @@ fn health_phase(
         let result = client.send(&request);
         cap.release(granted.saturating_sub(result.attempts.len() as u64));
         attempts.extend(result.attempts);
+        if result.stop == StopReason::RetryAfterTooLong {
+            return (attempts, Some("retry_after"));
+        }
     }
     (
         attempts,
@@ -389,6 +404,17 @@ fn ramp_step(
         breaker_opened: opened_count(client) > opened_before,
     };
     (step, why.filter(|w| *w != "breaker"))
+}
+
+/// The `Retry-After` of the last attempt that carried one, in whole seconds.
+fn asked_wait(attempts: &[Attempt]) -> Option<u64> {
+    attempts.iter().rev().find_map(|a| match &a.outcome {
+        Outcome::Response {
+            retry_after: Some(d),
+            ..
+        } => Some(d.as_secs()),
+        _ => None,
+    })
 }
 
 fn opened_count(client: &Client) -> usize {

@@ -7,6 +7,8 @@ pub mod json;
 pub mod markdown;
 pub mod probe;
 pub mod safe;
+pub mod signals;
 pub mod text;
 pub mod trend;
+pub mod trend_blocks;
 pub mod view;

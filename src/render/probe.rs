@@ -176,8 +176,12 @@ pub fn text(reports: &[TargetReport], cfg: &ProbeConfig, width: Option<u16>) -> 
             }
             None => {}
         }
-        if let Some(s) = r.stopped_by {
-            out.push_str(&format!("  stopped by: {s}\n"));
+        match (r.stopped_by, r.retry_after_s) {
+            (Some("retry_after"), Some(wait)) => out.push_str(&format!(
+                "  stopped by: retry_after (the server asked for {wait} s, more than the client waits)\n"
+            )),
+            (Some(s), _) => out.push_str(&format!("  stopped by: {s}\n")),
+            (None, _) => {}
         }
     }
     super::text::terminal(out)

@@ -1,7 +1,9 @@
 //! Plain-text output for terminals: outcome totals, categories and failing tests as
-//! comfy-table tables, then warnings. Log text cannot drive the terminal: every string cell
-//! is a [`text_cell`] (control and bidi characters shown as `<U+XXXX>` before comfy-table
-//! measures it), and [`terminal`] passes the whole output through the same filter once more.
+//! comfy-table tables, then warnings; with `--history`, a History line first and a history
+//! column on root causes and failing tests. Log text cannot drive the terminal: every string
+//! cell is a [`text_cell`] (control and bidi characters shown as `<U+XXXX>` before
+//! comfy-table measures it), and [`terminal`] passes the whole output through the same
+//! filter once more.
 
 use crate::analysis::{Analysis, TestReport};
 use crate::render::safe;
@@ -27,6 +29,9 @@ pub fn render(a: &Analysis, width: Option<u16>) -> String {
         pct(s.failed),
         s.errors
     ));
+    if let Some(h) = &a.history {
+        out.push_str(&format!("History: {}\n\n", h.summary));
+    }
     out.push_str(&outcomes_table(a, width).to_string());
     out.push('\n');
     if a.categories.is_empty() {
@@ -55,7 +60,7 @@ pub fn render(a: &Analysis, width: Option<u16>) -> String {
         .collect();
     if !failing.is_empty() {
         out.push_str(&format!("\nFailing tests ({})\n", failing.len()));
-        out.push_str(&failing_table(&failing, width).to_string());
+        out.push_str(&failing_table(&failing, a.history.is_some(), width).to_string());
         out.push('\n');
     }
     if !a.warnings.is_empty() {
@@ -65,19 +70,6 @@ pub fn render(a: &Analysis, width: Option<u16>) -> String {
         }
     }
     terminal(out)
-}
-
-/// A table cell of log-derived text, safe for a terminal.
-pub(crate) fn text_cell(s: impl AsRef<str>) -> Cell {
-    Cell::new(safe::visible(s.as_ref()))
-}
-
-/// The last filter before a terminal: no control or bidi character leaves as itself.
-pub(crate) fn terminal(out: String) -> String {
-    match safe::visible(&out) {
-        std::borrow::Cow::Borrowed(_) => out,
-        std::borrow::Cow::Owned(safe) => safe,
-    }
 }
 
 /// A table in the house style: fitted to a terminal, never wrapped when piped.
@@ -95,6 +87,19 @@ pub(crate) fn table(width: Option<u16>) -> Table {
         }
     }
     t
+}
+
+/// A table cell of log-derived text, safe for a terminal.
+pub(crate) fn text_cell(s: impl AsRef<str>) -> Cell {
+    Cell::new(safe::visible(s.as_ref()))
+}
+
+/// The last filter before a terminal: no control or bidi character leaves as itself.
+pub(crate) fn terminal(out: String) -> String {
+    match safe::visible(&out) {
+        std::borrow::Cow::Borrowed(_) => out,
+        std::borrow::Cow::Owned(safe) => safe,
+    }
 }
 
 fn num(n: u64) -> Cell {
@@ -154,15 +159,18 @@ fn categories_table(a: &Analysis, width: Option<u16>) -> Table {
     t
 }
 
+/// The text of a `history` field, for a table cell.
+fn history_cell(h: Option<&crate::trend::recurrence::Recurrence>) -> Cell {
+    text_cell(h.map_or("", |h| h.text.as_str()))
+}
+
 fn root_causes_table(a: &Analysis, width: Option<u16>) -> Table {
     let mut t = table(width);
-    t.set_header(vec![
-        "id",
-        "root cause",
-        "verdict",
-        "failed tests",
-        "events",
-    ]);
+    let mut header = vec!["id", "root cause", "verdict", "failed tests", "events"];
+    if a.history.is_some() {
+        header.push("history");
+    }
+    t.set_header(header);
     for rc in &a.rca.root_causes {
         let locus = rc.verdict.locus.id().to_string();
         let confidence = rc.verdict.confidence.id().to_string();
@@ -175,28 +183,40 @@ fn root_causes_table(a: &Analysis, width: Option<u16>) -> Table {
                 rc.contributing_to.len()
             )
         };
-        t.add_row(vec![
+        let mut row = vec![
             text_cell(&rc.id),
             text_cell(&rc.title),
             text_cell(format!("{locus} ({confidence}): {}", rc.verdict.summary)),
             text_cell(failed),
             num(rc.events),
-        ]);
+        ];
+        if a.history.is_some() {
+            row.push(history_cell(rc.history.as_ref()));
+        }
+        t.add_row(row);
     }
     t
 }
 
-fn failing_table(failing: &[&TestReport], width: Option<u16>) -> Table {
+fn failing_table(failing: &[&TestReport], history: bool, width: Option<u16>) -> Table {
     let mut t = table(width);
-    t.set_header(vec!["test", "outcome", "categories", "symptom"]);
+    let mut header = vec!["test", "outcome", "categories", "symptom"];
+    if history {
+        header.push("history");
+    }
+    t.set_header(header);
     for f in failing {
         let cats: Vec<&str> = f.categories.iter().map(|c| c.id()).collect();
-        t.add_row(vec![
+        let mut row = vec![
             text_cell(&f.nodeid),
             text_cell(&f.outcome),
             text_cell(cats.join(", ")),
             text_cell(f.symptom.as_deref().unwrap_or("")),
-        ]);
+        ];
+        if history {
+            row.push(history_cell(f.history.as_ref()));
+        }
+        t.add_row(row);
     }
     t
 }

@@ -1,17 +1,20 @@
 //! Printers of the trend ([`crate::trend::Trend`]) and of the run listing: JSON, text
-//! (comfy-table with ▁▂▃▄▅▆▇█ sparklines), Markdown (`templates/trend.md`) and a
-//! self-contained HTML page with inline SVG bar charts (`templates/trend.html`, same CSP as
-//! the report: no scripts, no network). They only format what the trend computed.
+//! (comfy-table with ▁▂▃▄▅▆▇█ sparklines and their numbers), Markdown (`templates/trend.md`)
+//! and a self-contained HTML page with inline SVG bar charts labelled with their values
+//! (`templates/trend.html`, same CSP as the report: no scripts, no network; readable at
+//! phone width). Every format opens with what changed since the previous run
+//! ([`super::trend_blocks`]). They only format what the trend computed.
 //!
 //! Test ids, titles and labels come from logs: they go through the format's
 //! [`Escaper`](super::safe::Escaper) in [`build_view`] (Markdown syntax, and control and
 //! bidi characters shown as `<U+XXXX>`), HTML also through askama's escaping (no `|safe`);
-//! the text tables take [`text_cell`](super::text::text_cell)s and the JSON printers
-//! [`safe::json`](super::safe::json).
+//! the text tables take [`text_cell`](super::text::text_cell)s and the whole text passes
+//! [`terminal`](super::text::terminal); the JSON printers [`safe::json`](super::safe::json).
 
+use super::trend_blocks::{self, ChangeRow, SignatureRow, report_href};
 use crate::history::RunRecord;
 use crate::render::safe::{self, Escaper};
-use crate::render::text::text_cell;
+use crate::render::text::{terminal, text_cell};
 use crate::trend::{Trend, rfc3339};
 use askama::Template;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
@@ -68,22 +71,27 @@ pub fn text(t: &Trend, width: Option<u16>) -> String {
     let mut out = format!("rca trend: {}\n", window_text(t));
     if t.runs.is_empty() {
         out.push_str("No runs recorded in this window.\n");
-        return out;
+        return terminal(out);
     }
+    out.push('\n');
+    out.push_str(&trend_blocks::since_text(t));
     let failed: Vec<u64> = t.runs.iter().map(|r| r.failed + r.errors).collect();
-    out.push_str(&format!("failed per run  {}\n\n", sparkline(&failed)));
+    out.push_str(&format!(
+        "failed per run  {}  ({})\n\n",
+        sparkline(&failed),
+        trend_blocks::numbers(&failed)
+    ));
     let mut runs = table(
         width,
         vec!["run", "at", "tests", "failed", "pass rate", "labels"],
     );
     for r in &t.runs {
-        let failed = if r.outage {
-            format!("{} (outage)", r.failed + r.errors)
-        } else {
-            (r.failed + r.errors).to_string()
+        let failed = match r.outage_reason {
+            Some(why) => format!("{} (outage: {})", r.failed + r.errors, outage_words(why)),
+            None => (r.failed + r.errors).to_string(),
         };
         runs.add_row(vec![
-            text_cell(&r.id),
+            text_cell(&r.name),
             text_cell(&r.at),
             Cell::new(r.total).set_alignment(CellAlignment::Right),
             Cell::new(failed).set_alignment(CellAlignment::Right),
@@ -123,12 +131,7 @@ pub fn text(t: &Trend, width: Option<u16>) -> String {
                 text_cell(x.status),
                 text_cell(&x.nodeid),
                 text_cell(format!("{}/{}", x.failures, x.runs)),
-                text_cell(
-                    x.since
-                        .as_deref()
-                        .or(x.first_failed_at.as_deref())
-                        .unwrap_or("-"),
-                ),
+                text_cell(since_cell(x)),
                 Cell::new(format!("{:.2}", x.flip_rate)).set_alignment(CellAlignment::Right),
             ]);
         }
@@ -150,7 +153,29 @@ pub fn text(t: &Trend, width: Option<u16>) -> String {
         }
         out.push_str(&format!("\nRoot causes\n{rcs}\n"));
     }
-    super::text::terminal(out)
+    out.push_str(&trend_blocks::signatures_text(t));
+    terminal(out)
+}
+
+/// The outage guard's reason in words.
+fn outage_words(why: &str) -> &'static str {
+    match why {
+        "connection_class" => "could not connect",
+        _ => "nearly all failed",
+    }
+}
+
+/// When a test's current state began: the failing streak, the first failure, or (not run)
+/// when it last ran.
+fn since_cell(x: &crate::trend::TestTrend) -> String {
+    if x.status == "not_run" {
+        return format!("last ran {}", x.last_run_at);
+    }
+    x.since
+        .as_deref()
+        .or(x.first_failed_at.as_deref())
+        .unwrap_or("-")
+        .to_string()
 }
 
 fn window_text(t: &Trend) -> String {
@@ -191,7 +216,7 @@ pub fn list_text(runs: &[RunRecord]) -> String {
             text_cell(labels_text(&r.labels)),
         ]);
     }
-    super::text::terminal(format!("{t}\n{} run(s)\n", runs.len()))
+    terminal(format!("{t}\n{} run(s)\n", runs.len()))
 }
 
 /// One run of the listing in JSON.
@@ -205,6 +230,10 @@ struct ListedRun<'a> {
     failed: u64,
     errors: u64,
     skipped: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ci_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<&'a str>,
 }
 
 /// The run listing as JSON (an array, oldest first).
@@ -220,6 +249,8 @@ pub fn list_json(runs: &[RunRecord]) -> String {
             failed: r.counts.failed,
             errors: r.counts.errors,
             skipped: r.counts.skipped,
+            ci_id: r.ci_id.as_deref(),
+            report: r.report.as_deref(),
         })
         .collect();
     let mut s = serde_json::to_string_pretty(&rows).expect("runs serialise");
@@ -232,8 +263,16 @@ pub fn list_json(runs: &[RunRecord]) -> String {
 pub struct TrendView {
     pub title: String,
     pub window: String,
+    /// "previous -> newest" names of the since-the-previous-run block; empty with one run.
+    pub since_runs: String,
+    pub changes: Vec<ChangeRow>,
+    pub signatures: Vec<SignatureRow>,
+    pub never_fired: String,
+    pub signature_runs: usize,
     pub status_counts: String,
     pub failed_spark: String,
+    /// "min 0 · max 16 · newest 16".
+    pub failed_numbers: String,
     pub runs: Vec<RunRow>,
     pub categories: Vec<CategoryRow>,
     pub sections: Vec<Section>,
@@ -246,11 +285,15 @@ pub struct TrendView {
 /// A row of the runs table.
 pub struct RunRow {
     pub id: String,
+    pub name: String,
+    /// Link to the run's stored report; empty when there is none to link.
+    pub report: String,
     pub at: String,
     pub total: u64,
     pub failed: u64,
     pub pass_rate: String,
     pub outage: bool,
+    pub outage_why: String,
     pub labels: String,
 }
 
@@ -305,15 +348,32 @@ pub struct Bar {
     pub h: u32,
     pub fill: &'static str,
     pub title: String,
+    /// The value written above the bar; empty when there are too many bars to label.
+    pub label: String,
+    /// Centre of the bar, for its label.
+    pub cx: u32,
 }
 
 const CHART_W: u32 = 600;
+/// Room above the bars for their values.
+const LABEL_H: u32 = 24;
+/// Bars labelled one by one up to this many runs; beyond, only the highest and the newest.
+const LABEL_ALL: usize = 20;
 
-fn chart(values: &[f64], height: u32, titles: Vec<String>, fills: Vec<&'static str>) -> Chart {
+fn chart(
+    values: &[f64],
+    height: u32,
+    titles: Vec<String>,
+    fills: Vec<&'static str>,
+    label: fn(f64) -> String,
+) -> Chart {
     let n = values.len().max(1) as u32;
     let slot = (CHART_W / n).max(1);
     let w = slot.saturating_sub(if slot > 3 { 1 } else { 0 }).max(1);
     let max = values.iter().copied().fold(0.0_f64, f64::max);
+    let highest = values.iter().position(|v| *v == max);
+    let labelled =
+        |i: usize| values.len() <= LABEL_ALL || Some(i) == highest || i + 1 == values.len();
     let bars = values
         .iter()
         .zip(titles)
@@ -329,19 +389,29 @@ fn chart(values: &[f64], height: u32, titles: Vec<String>, fills: Vec<&'static s
             };
             Bar {
                 x: i as u32 * slot,
-                y: height - h,
+                y: LABEL_H + height - h,
                 w,
                 h,
                 fill,
                 title,
+                label: if labelled(i) { label(v) } else { String::new() },
+                cx: i as u32 * slot + w / 2,
             }
         })
         .collect();
     Chart {
         width: slot * n,
-        height,
+        height: height + LABEL_H,
         bars,
     }
+}
+
+fn count_label(v: f64) -> String {
+    format!("{v:.0}")
+}
+
+fn rate_label(v: f64) -> String {
+    format!("{:.0}%", v * 100.0)
 }
 
 fn build_view(t: &Trend, title: Option<&str>, escaper: &Escaper) -> TrendView {
@@ -361,7 +431,7 @@ fn build_view(t: &Trend, title: Option<&str>, escaper: &Escaper) -> TrendView {
             .map(|r| {
                 format!(
                     "{} {}: {} failed{}",
-                    r.id,
+                    r.name,
                     r.at,
                     r.failed + r.errors,
                     if r.outage { " (outage)" } else { "" }
@@ -369,6 +439,7 @@ fn build_view(t: &Trend, title: Option<&str>, escaper: &Escaper) -> TrendView {
             })
             .collect(),
         fills(&is_outage, "#c0392b"),
+        count_label,
     );
     let rate_chart = chart(
         &t.runs
@@ -378,9 +449,10 @@ fn build_view(t: &Trend, title: Option<&str>, escaper: &Escaper) -> TrendView {
         60,
         t.runs
             .iter()
-            .map(|r| format!("{} {}: pass rate {}", r.id, r.at, pct(r.pass_rate)))
+            .map(|r| format!("{} {}: pass rate {}", r.name, r.at, pct(r.pass_rate)))
             .collect(),
         fills(&|_| false, "#2e7d32"),
+        rate_label,
     );
     let categories = t
         .categories
@@ -395,13 +467,14 @@ fn build_view(t: &Trend, title: Option<&str>, escaper: &Escaper) -> TrendView {
                 t.runs
                     .iter()
                     .zip(&c.events)
-                    .map(|(r, n)| format!("{} {}: {n} {}", r.id, r.at, c.category))
+                    .map(|(r, n)| format!("{} {}: {n} {}", r.name, r.at, c.category))
                     .collect(),
                 fills(&|_| false, "#d35400"),
+                count_label,
             ),
         })
         .collect();
-    let sections = ["new_failure", "still_failing", "flaky", "fixed"]
+    let sections = ["new_failure", "still_failing", "flaky", "fixed", "not_run"]
         .iter()
         .map(|status| Section {
             status: status.to_string(),
@@ -413,11 +486,7 @@ fn build_view(t: &Trend, title: Option<&str>, escaper: &Escaper) -> TrendView {
                     nodeid: code(&x.nodeid),
                     failures: x.failures,
                     runs: x.runs,
-                    since: x
-                        .since
-                        .clone()
-                        .or(x.first_failed_at.clone())
-                        .unwrap_or_default(),
+                    since: since_cell(x),
                     last_failed: x.last_failed_at.clone().unwrap_or_default(),
                     flip_rate: format!("{:.2}", x.flip_rate),
                     categories: esc(&x.categories.join(", ")),
@@ -429,18 +498,40 @@ fn build_view(t: &Trend, title: Option<&str>, escaper: &Escaper) -> TrendView {
     TrendView {
         title: esc(title.unwrap_or("rca trend")),
         window: esc(&window_text(t)),
+        since_runs: t
+            .since_previous
+            .as_ref()
+            .map(|p| esc(&format!("{} → {}", p.previous, p.run)))
+            .unwrap_or_default(),
+        changes: t
+            .since_previous
+            .as_ref()
+            .map(|p| trend_blocks::change_rows(p, code))
+            .unwrap_or_default(),
+        signatures: trend_blocks::signature_rows(t, code),
+        never_fired: esc(&t.signatures.never_fired.join(", ")),
+        signature_runs: t.signatures.runs_with_data,
         status_counts: status_counts_text(t),
         failed_spark: sparkline(&failed),
+        failed_numbers: trend_blocks::numbers(&failed),
         runs: t
             .runs
             .iter()
             .map(|r| RunRow {
-                id: code(&r.id),
+                id: esc(&r.id),
+                name: code(&r.name),
+                report: r
+                    .report
+                    .as_deref()
+                    .and_then(report_href)
+                    .map(|h| esc(&h))
+                    .unwrap_or_default(),
                 at: r.at.clone(),
                 total: r.total,
                 failed: r.failed + r.errors,
                 pass_rate: pct(r.pass_rate),
                 outage: r.outage,
+                outage_why: r.outage_reason.map(outage_words).unwrap_or("").to_string(),
                 labels: esc(&labels_text(&r.labels)),
             })
             .collect(),
@@ -511,12 +602,31 @@ mod tests {
             60,
             vec![String::new(); 3],
             vec!["#000"; 3],
+            count_label,
         );
         assert_eq!(c.width, 600);
         assert_eq!(
             c.bars.iter().map(|b| b.h).collect::<Vec<_>>(),
             vec![0, 30, 60]
         );
-        assert_eq!(c.bars[2].y, 0);
+        assert_eq!(c.bars[2].y, LABEL_H);
+        assert_eq!(c.height, 60 + LABEL_H);
+        let labels: Vec<&str> = c.bars.iter().map(|b| b.label.as_str()).collect();
+        assert_eq!(labels, ["0", "5", "10"], "values written on the bars");
+        let many: Vec<f64> = (0..30).map(f64::from).rev().collect();
+        let c = chart(
+            &many,
+            60,
+            vec![String::new(); 30],
+            vec!["#000"; 30],
+            count_label,
+        );
+        let shown: Vec<&str> = c
+            .bars
+            .iter()
+            .filter(|b| !b.label.is_empty())
+            .map(|b| b.label.as_str())
+            .collect();
+        assert_eq!(shown, ["29", "0"], "many runs: the highest and the newest");
     }
 }

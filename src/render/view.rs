@@ -44,6 +44,8 @@ pub struct View {
     pub svg: SvgTimeline,
     /// Re-probe rows (`rca analyze --probe`); empty without it.
     pub reprobe: Vec<ReprobeRow>,
+    /// The run against its history (`rca analyze --history`); empty without it.
+    pub history: String,
     /// Fixed wording in the report's language.
     pub l: Labels,
     /// `en` / `he`.
@@ -113,6 +115,8 @@ pub struct FailingRow {
     pub categories: String,
     pub symptom: String,
     pub cause: String,
+    /// new / recurring / regressed (`--history`); empty without it.
+    pub history: String,
 }
 
 /// A row of the report.
@@ -140,6 +144,8 @@ pub struct CauseView {
     pub checks: Vec<CheckRow>,
     pub failed: Vec<String>,
     pub outages: Vec<OutageView>,
+    /// new / recurring / regressed (`--history`); empty without it.
+    pub history: String,
 }
 
 /// A re-probed server.
@@ -387,6 +393,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
                 .copied()
                 .unwrap_or("—")
                 .to_string(),
+            history: t.history.as_ref().map(|h| tr(&h.text)).unwrap_or_default(),
         })
         .collect();
     let causes = a
@@ -441,6 +448,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
                     })
                     .collect(),
                 failed: names(&rc.failed_tests),
+                history: rc.history.as_ref().map(|h| tr(&h.text)).unwrap_or_default(),
                 outages: rc
                     .outage_windows
                     .iter()
@@ -532,6 +540,11 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
     let reprobe = reprobe_rows(a, lang, escaper);
     View {
         reprobe,
+        history: a
+            .history
+            .as_ref()
+            .map(|h| tr(&h.summary))
+            .unwrap_or_default(),
         title: esc(&title),
         headline: esc(&translate(lang, &a.rca.headline).replace("->", "→")),
         version: a.tool.version.to_string(),

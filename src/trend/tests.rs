@@ -17,7 +17,7 @@ fn seq(pattern: &str) -> Vec<Obs> {
 }
 
 fn status(pattern: &str) -> &'static str {
-    classify(&seq(pattern)).status
+    classify(&seq(pattern), true).status
 }
 
 #[test]
@@ -34,10 +34,10 @@ fn new_failure_when_failing_now_and_not_before() {
 
 #[test]
 fn still_failing_with_the_start_of_the_streak() {
-    let v = classify(&seq("PPFFF"));
+    let v = classify(&seq("PPFFF"), true);
     assert_eq!(v.status, "still_failing");
     assert_eq!(v.since, Some(3000));
-    let v = classify(&seq("FF"));
+    let v = classify(&seq("FF"), true);
     assert_eq!((v.status, v.since), ("still_failing", Some(1000)));
 }
 
@@ -49,11 +49,11 @@ fn fixed_when_passing_after_failures() {
 
 #[test]
 fn flaky_on_three_flips_or_a_single_run_blip_with_a_rate() {
-    let v = classify(&seq("PFPF"));
+    let v = classify(&seq("PFPF"), true);
     assert_eq!(v.status, "flaky");
     assert_eq!(v.flips, 3);
     assert_eq!(v.flip_rate, 1.0);
-    let v = classify(&seq("PPFPP"));
+    let v = classify(&seq("PPFPP"), true);
     assert_eq!((v.status, v.flips, v.flip_rate), ("flaky", 2, 0.5));
     // flaky wins over failing now
     assert_eq!(status("FPF"), "flaky");
@@ -67,7 +67,7 @@ fn flaky_on_three_flips_or_a_single_run_blip_with_a_rate() {
 fn outage_failures_do_not_make_tests_flaky_or_fixed() {
     assert_eq!(status("PPOPP"), "passing");
     assert_eq!(status("POPOP"), "passing");
-    let v = classify(&seq("POPOP"));
+    let v = classify(&seq("POPOP"), true);
     assert_eq!((v.flips, v.flip_rate), (0, 0.0));
     // failing now in an outage is still failing now
     assert_eq!(status("PPPO"), "new_failure");
@@ -104,9 +104,7 @@ fn run(id: &str, at: i64, tests: Vec<TestOutcome>) -> RunRecord {
         },
         tests,
         categories,
-        findings: Vec::new(),
-        root_causes: Vec::new(),
-        tool_version: None,
+        ..RunRecord::default()
     }
 }
 
@@ -173,7 +171,7 @@ fn trend_over_runs_combines_the_rules() {
             vec![test("a", "passed", &[]), test("b", "passed", &[])],
         ),
     ];
-    let t = compute(&runs, Selection::default());
+    let t = compute(&runs, Selection::default(), &[]);
     assert!(t.runs[1].outage);
     let a = t.tests.iter().find(|t| t.nodeid == "a").unwrap();
     assert_eq!(
@@ -216,6 +214,7 @@ fn root_causes_by_fingerprint_with_counts_and_dates() {
         locus: "infrastructure".into(),
         failed_tests: 1,
         events: 10,
+        endpoints: vec![format!("GET /{fp}")],
     };
     let mut runs: Vec<RunRecord> = (1..=4)
         .map(|i| run(&format!("r{i}"), i * 100, vec![test("a", "passed", &[])]))
@@ -223,7 +222,7 @@ fn root_causes_by_fingerprint_with_counts_and_dates() {
     runs[0].root_causes = vec![rc("old")];
     runs[1].root_causes = vec![rc("old"), rc("again")];
     runs[3].root_causes = vec![rc("again"), rc("fresh")];
-    let t = compute(&runs, Selection::default());
+    let t = compute(&runs, Selection::default(), &[]);
     let by: BTreeMap<&str, &CauseTrend> = t
         .root_causes
         .iter()
@@ -238,4 +237,196 @@ fn root_causes_by_fingerprint_with_counts_and_dates() {
     assert_eq!(again.last_seen, rfc3339(400));
     let order: Vec<&str> = t.root_causes.iter().map(|c| c.status).collect();
     assert_eq!(order, ["new", "recurring", "resolved"]);
+}
+
+#[test]
+fn a_test_missing_from_the_newest_run_is_not_run_not_failing() {
+    let runs = vec![
+        run(
+            "r1",
+            100,
+            vec![test("a", "failed", &[]), test("b", "passed", &[])],
+        ),
+        run(
+            "r2",
+            200,
+            vec![test("a", "failed", &[]), test("b", "passed", &[])],
+        ),
+        run(
+            "r3",
+            300,
+            vec![test("b", "passed", &[]), test("a", "skipped", &[])],
+        ),
+    ];
+    let t = compute(&runs, Selection::default(), &[]);
+    let a = t.tests.iter().find(|x| x.nodeid == "a").unwrap();
+    assert_eq!(a.status, "not_run");
+    assert_eq!(a.last_run_at, rfc3339(200), "when it last ran");
+    assert_eq!(a.last_outcome, "failed");
+    assert_eq!(t.status_counts["not_run"], 1);
+    assert_eq!(t.status_counts["still_failing"], 0);
+    assert_eq!(classify(&seq("PFPF"), false).status, "flaky", "flaky wins");
+}
+
+#[test]
+fn nearly_every_test_failing_within_minutes_is_an_outage_without_categories() {
+    let tests = |n: usize, failing: usize| -> Vec<TestOutcome> {
+        (0..n)
+            .map(|i| {
+                test(
+                    &format!("t{i}"),
+                    if i < failing { "failed" } else { "passed" },
+                    &[],
+                )
+            })
+            .collect()
+    };
+    let mut all = run("r", 1, tests(16, 16));
+    all.duration_s = Some(190);
+    assert_eq!(outage_reason(&all), Some("nearly_all_failed"));
+    all.failure_span_s = Some(WITHIN_S + 1);
+    assert_eq!(
+        outage_reason(&all),
+        None,
+        "spread over hours: not one outage"
+    );
+    all.failure_span_s = None;
+    all.duration_s = None;
+    assert_eq!(
+        outage_reason(&all),
+        Some("nearly_all_failed"),
+        "outcomes alone"
+    );
+    assert_eq!(
+        outage_reason(&run("r", 1, tests(16, 13))),
+        None,
+        "81% is not nearly all"
+    );
+    assert_eq!(
+        outage_reason(&run("r", 1, tests(4, 4))),
+        None,
+        "too few tests to tell"
+    );
+    let down = run(
+        "r",
+        1,
+        vec![
+            test("a", "failed", &["dns_failure"]),
+            test("b", "passed", &[]),
+        ],
+    );
+    let mut down = down;
+    down.counts.failed = 2;
+    assert_eq!(outage_reason(&down), Some("connection_class"));
+}
+
+#[test]
+fn an_outage_night_of_unclassified_failures_makes_nobody_flaky() {
+    let names: Vec<String> = (0..16).map(|i| format!("t{i}")).collect();
+    let night = |id: &str, at: i64, outcome: &str| {
+        let mut r = run(
+            id,
+            at,
+            names.iter().map(|n| test(n, outcome, &[])).collect(),
+        );
+        r.duration_s = Some(160);
+        r
+    };
+    let runs = vec![
+        night("n1", 100, "passed"),
+        night("n2", 200, "passed"),
+        night("n3", 300, "failed"),
+        night("n4", 400, "passed"),
+        night("n5", 500, "passed"),
+    ];
+    let t = compute(&runs, Selection::default(), &[]);
+    assert_eq!(t.runs[2].outage_reason, Some("nearly_all_failed"));
+    assert_eq!(t.status_counts["passing"], 16);
+    assert_eq!(t.status_counts["flaky"], 0);
+}
+
+#[test]
+fn a_port_change_between_nights_is_one_recurring_root_cause() {
+    let rc = |port: u16, endpoint: &str| RootCauseRecord {
+        fingerprint: format!("unreachable|127.0.0.1:{port}|connect_timeout"),
+        title: format!("127.0.0.1:{port} unreachable"),
+        family: "unreachable".into(),
+        target: Some(format!("127.0.0.1:{port}")),
+        locus: "infrastructure".into(),
+        events: 1,
+        endpoints: vec![endpoint.to_string()],
+        ..RootCauseRecord::default()
+    };
+    let mut runs: Vec<RunRecord> = (1..=6)
+        .map(|i| run(&format!("r{i}"), i * 100, vec![test("a", "failed", &[])]))
+        .collect();
+    for (i, r) in runs.iter_mut().enumerate() {
+        r.root_causes = vec![
+            rc(40000 + i as u16, "POST /jobs"),
+            rc(41000 + i as u16, "GET /status"),
+        ];
+    }
+    let t = compute(&runs, Selection::default(), &[]);
+    assert_eq!(t.root_causes.len(), 2, "{:#?}", t.root_causes);
+    for c in &t.root_causes {
+        assert_eq!((c.status, c.seen_in, c.of), ("recurring", 6, 6));
+        assert_eq!(c.fingerprints.len(), 6);
+        assert_eq!(c.events, 6);
+    }
+    assert_eq!(t.root_causes[0].target.as_deref(), Some("127.0.0.1:40005"));
+}
+
+#[test]
+fn since_the_previous_run() {
+    let runs = vec![
+        run(
+            "r1",
+            100,
+            vec![
+                test("a", "passed", &[]),
+                test("b", "failed", &[]),
+                test("c", "passed", &[]),
+            ],
+        ),
+        run(
+            "r2",
+            200,
+            vec![test("a", "failed", &[]), test("b", "passed", &[])],
+        ),
+    ];
+    let t = compute(&runs, Selection::default(), &[]);
+    let p = t.since_previous.as_ref().unwrap();
+    assert_eq!((p.run.as_str(), p.previous.as_str()), ("r2", "r1"));
+    assert_eq!(p.newly_failing, ["a"]);
+    assert_eq!(p.fixed, ["b"]);
+    assert_eq!(p.not_run, ["c"]);
+    assert!(
+        compute(&runs[..1], Selection::default(), &[])
+            .since_previous
+            .is_none()
+    );
+}
+
+#[test]
+fn runs_are_named_by_id_ci_run_or_time() {
+    let mut r = run("nightly-7", 86_400, vec![]);
+    assert_eq!(run_name(&r), "nightly-7");
+    r.id = "run-0123456789abcdef".into();
+    assert_eq!(run_name(&r), "1970-01-02 00:00");
+    r.ci_id = Some("github:42/1".into());
+    assert_eq!(run_name(&r), "github:42/1");
+    r.labels.insert("name".into(), "nightly #42".into());
+    assert_eq!(
+        run_name(&r),
+        "nightly #42",
+        "a name label wins over the CI run"
+    );
+    let twins = vec![
+        run("run-aaaaaaaaaaaaaaaa", 60, vec![]),
+        run("run-bbbbbbbbbbbbbbbb", 60, vec![]),
+    ];
+    assert_eq!(
+        run_names(&twins),
+        ["1970-01-01 00:01 #aaaaaa", "1970-01-01 00:01 #bbbbbb"]
+    );
 }

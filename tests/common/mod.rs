@@ -23,6 +23,16 @@ pub fn sample_names() -> Vec<String> {
     names
 }
 
+/// The input file of a sample: its console log, or its JUnit XML when no log was kept.
+pub fn sample_input(name: &str) -> String {
+    let log = format!("{name}.log");
+    if samples_dir().join(&log).exists() {
+        log
+    } else {
+        format!("{name}.junit.xml")
+    }
+}
+
 /// The `rca` binary.
 pub fn rca() -> assert_cmd::Command {
     let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("rca");

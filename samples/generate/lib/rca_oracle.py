@@ -1,5 +1,6 @@
 """pytest plugin (loaded with `-p rca_oracle`) that records each test's outcome as pytest itself
-decided it, into the JSON file named by $RCA_ORACLE_OUT. It prints nothing, so the log is
+decided it (and each collection error or module-level skip), into the JSON file named by
+$RCA_ORACLE_OUT. It prints nothing, so the log is
 unchanged. With pytest-xdist only the controller writes the file (reports reach it from the
 workers). make_expected.py turns this side file plus the log into X.expected.json.
 """
@@ -34,6 +35,16 @@ def pytest_runtest_logreport(report):
     elif report.when == "teardown" and report.failed:
         # pytest counts a teardown failure as an extra error; we record the test as error
         _set(nid, "error")
+
+
+def pytest_collectreport(report):
+    # A module that fails to import is a collection error ("ERROR tests/test_x.py - ..."); a
+    # module-level pytest.skip(allow_module_level=True) skips it whole. Both are keyed by the
+    # collect report's nodeid (the module path), as pytest's own summary keys its errors.
+    if report.failed:
+        _set(report.nodeid, "error")
+    elif report.skipped:
+        _set(report.nodeid, "skipped")
 
 
 def pytest_sessionfinish(session):

@@ -10,12 +10,20 @@ Behaviours of the HTTP(S) server, chosen by the first path segment:
     /unavailable/...   503 without Retry-After
     /unavailable-ra/.. 503 with "Retry-After: 1"
     /ratelimit/...     429 with "Retry-After: 1"
+    /ratelimit0/...    429 with "Retry-After: 0"
+    /ratelimit-then-ok/KEY/N/...  429 ("Retry-After: 0") to the first N requests for KEY, then 200
     /error500/...      500
     /error504/...      504
     /reset/...         reads the request, then closes with SO_LINGER 0 (TCP RST -> ConnectionResetError)
     /drop/...          reads the request, then closes cleanly without answering (RemoteDisconnected)
     /auth/token        200 after TOKEN_HOLD_SECONDS (the "token manager" endpoint)
+    /openai/B/v1/...   an OpenAI-compatible API (POST .../chat/completions) whose behaviour B is
+                       ok (a chat.completion), stall (sleeps SLOW_SECONDS, then the same),
+                       ratelimit (429 "Retry-After: 1" with OpenAI's error body), error500
     anything else      200 {"ok": true, ...} after a few milliseconds
+
+If $RCA_ACCESS_LOG names a file, every server appends a "Serving HTTP on ..." line when it starts
+and http.server's standard access-log line for each request to it (otherwise servers are silent).
 
 A server can also be started with mode="unavailable" (every request gets 503) to stand in for a
 degraded "focus server" whose URLs look normal (/focus-server/configure).
@@ -42,12 +50,51 @@ TOKEN_HOLD_SECONDS = 0.15
 CAPACITY_LOAD_LEVEL = 15
 
 
+_access_lock = threading.Lock()
+_access_file = None
+
+
+def _access_log(text):
+    """Append one line to $RCA_ACCESS_LOG (when set), flushed at once."""
+    global _access_file
+    path = os.environ.get("RCA_ACCESS_LOG")
+    if not path:
+        return
+    with _access_lock:
+        if _access_file is None:
+            _access_file = open(path, "a", buffering=1)
+        _access_file.write(text if text.endswith("\n") else text + "\n")
+        _access_file.flush()
+
+
+_hits_lock = threading.Lock()
+_hits = {}  # /ratelimit-then-ok/ key -> requests seen
+
+
+def _openai_completion(body):
+    return {"id": "chatcmpl-rca%06d" % (int(time.time() * 1e6) % 1000000), "object": "chat.completion",
+            "created": int(time.time()), "model": body.get("model", "gpt-4o-mini"),
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": "pong", "refusal": None},
+                         "logprobs": None, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 9, "completion_tokens": 1, "total_tokens": 10}}
+
+
+OPENAI_429 = {"error": {"message": "Rate limit reached for gpt-4o-mini in organization org-rcasamples on "
+                                   "requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 1s.",
+                        "type": "requests", "param": None, "code": "rate_limit_exceeded"}}
+OPENAI_500 = {"error": {"message": "The server had an error while processing your request. Sorry about that!",
+                        "type": "server_error", "param": None, "code": None}}
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "focus-server-sim/1.0"
 
-    def log_message(self, *args):  # keep the server silent: only the client's output matters
-        pass
+    def log_message(self, format, *args):
+        # silent unless $RCA_ACCESS_LOG is set: then http.server's own line (and escaping)
+        if os.environ.get("RCA_ACCESS_LOG"):
+            message = (format % args).translate(self._control_char_table)
+            _access_log("%s - - [%s] %s" % (self.address_string(), self.log_date_time_string(), message))
 
     def _body(self):
         n = int(self.headers.get("Content-Length") or 0)
@@ -96,6 +143,24 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(503, {"error": "service unavailable"}, {"Retry-After": "1"})
         elif first == "ratelimit":
             return self._send(429, {"error": "rate limited"}, {"Retry-After": "1"})
+        elif first == "ratelimit0":
+            return self._send(429, {"error": "rate limited"}, {"Retry-After": "0"})
+        elif first == "ratelimit-then-ok":
+            key, limit = self.path.lstrip("/").split("/")[1:3]
+            with _hits_lock:
+                _hits[key] = _hits.get(key, 0) + 1
+                n = _hits[key]
+            if n <= int(limit):
+                return self._send(429, {"error": "rate limited"}, {"Retry-After": "0"})
+        elif first == "openai":
+            behaviour = self.path.lstrip("/").split("/")[1]
+            if behaviour == "ratelimit":
+                return self._send(429, OPENAI_429, {"Retry-After": "1"})
+            if behaviour == "error500":
+                return self._send(500, OPENAI_500)
+            if behaviour == "stall":
+                time.sleep(SLOW_SECONDS)
+            return self._send(200, _openai_completion(body))
         elif first == "error500":
             return self._send(500, {"error": "internal error"})
         elif first == "error504":
@@ -166,6 +231,7 @@ class HttpServer:
         self.scheme = "https" if ctx else "http"
         self._srv = _Server(mode, ctx)
         self.port = self._srv.server_address[1]
+        _access_log("Serving %s on 127.0.0.1 port %d (%s/) ..." % (self.scheme.upper(), self.port, self.base_url))
         self._thread = threading.Thread(target=self._srv.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
         self._thread.start()
 

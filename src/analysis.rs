@@ -363,6 +363,19 @@ pub fn build(
 ) -> Analysis {
     let mut warnings = std::mem::take(&mut collected.warnings);
     let junit_summary = junit_summary(&junit);
+    // Parametrize ids may hold secrets. Masks are stable, so a masked id still names one
+    // test in every format and in the history; the collector matched JUnit cases to the raw
+    // ids already. Messages are redacted before a symptom is cut from them, so no cut
+    // leaves half a secret.
+    for t in &mut collected.tests {
+        redactor.in_place(&mut t.nodeid);
+        for m in [&mut t.summary_message, &mut t.traceback_message]
+            .into_iter()
+            .flatten()
+        {
+            redactor.in_place(m);
+        }
+    }
     let groups = sorted_groups(&collected);
     let tests = test_reports(&collected, &groups, redactor);
     let mut summary = summarise(&collected, junit_summary, &tests, &mut warnings);
@@ -392,7 +405,11 @@ pub fn build(
         responses: collected.responses.values().cloned().collect(),
         retry_gaps: collected.retry_gaps.clone(),
         retry_after: collected.retry_after.clone(),
-        retry_sleeps: collected.retry_sleeps.clone(),
+        retry_sleeps: collected
+            .retry_sleeps
+            .iter()
+            .map(|(path, s)| (redactor.apply(path), s.clone()))
+            .collect(),
         reprobe: None,
         ci: None,
         metadata: RunMetadata::from_junit(&junit, redactor),
@@ -614,8 +631,7 @@ fn test_reports(
             let message = t
                 .summary_message
                 .clone()
-                .or_else(|| t.traceback_message.clone())
-                .map(|m| redactor.apply(&m));
+                .or_else(|| t.traceback_message.clone());
             let symptom = symptom(t, main_event[i]).map(|s| redactor.apply(&s));
             TestReport {
                 nodeid: t.nodeid.clone(),

@@ -351,7 +351,7 @@ pub fn main() -> i32 {
     match result {
         Ok(code) => code,
         Err(msg) => {
-            eprintln!("rca: {msg}");
+            eprintln!("rca: {}", render::safe::visible(&msg));
             EXIT_ERROR
         }
     }
@@ -365,6 +365,16 @@ fn load_signatures(rules: Option<&str>) -> Result<SignatureSet, String> {
             SignatureSet::with_rules(&text, path).map_err(|e| e.to_string())
         }
     }
+}
+
+/// The key secrets are masked with: `RCA_REDACT_KEY`, else the built-in one.
+fn redact_key() -> crate::redact::Key {
+    crate::redact::Key::from_env_value(std::env::var_os(crate::redact::KEY_ENV).as_deref())
+}
+
+/// The redactor of what the history stores and prints (always on).
+fn redactor() -> crate::redact::Redactor {
+    crate::redact::Redactor::new(true, redact_key())
 }
 
 /// `rca signatures --rules FILE --check`: every failing example on its own line.
@@ -439,6 +449,7 @@ fn analyze(args: AnalyzeArgs) -> Result<i32, String> {
     let opts = Options {
         chunk: args.buffer_size.max(1),
         redact: !args.no_redact,
+        redact_key: redact_key(),
     };
     let probe_setup = if args.probe {
         let maps = args
@@ -483,7 +494,7 @@ fn analyze(args: AnalyzeArgs) -> Result<i32, String> {
     history.record(&analysis, &args.files, args.quiet)?;
     if !args.quiet {
         for w in &analysis.warnings {
-            eprintln!("rca: warning: {w}");
+            eprintln!("rca: warning: {}", render::safe::visible(w));
         }
     }
     let found = analysis.categories_present().any(|c| fail_on.contains(&c));
@@ -531,7 +542,11 @@ fn reprobe(
         .collect();
     if !quiet {
         for (t, u) in found.iter().zip(&urls) {
-            eprintln!("rca: probing {u} ({})", t.root_causes.join(", "));
+            eprintln!(
+                "rca: probing {} ({})",
+                render::safe::visible(u),
+                t.root_causes.join(", ")
+            );
         }
     }
     let reports = crate::probe::probe_all(&urls, cfg)?;

@@ -1,96 +1,441 @@
-//! Secret redaction for everything rca prints: bearer tokens and Authorization headers,
-//! `token=`/`api_key=`/`password=` style values, passwords in URL userinfo, AWS access keys.
-//! Log text is untrusted and often full of credentials; reports get attached to tickets.
+//! Secret redaction for everything rca prints and stores: node ids, messages, sample lines,
+//! paths and warnings in every report format, and what the history keeps.
+//!
+//! The shapes are data: `src/redact.toml` (compiled in) lists each rule with its literal
+//! keywords, its regex and examples that must and must not be masked; vendor-token rules
+//! are a curated subset of gitleaks' rule set (MIT), see that file. Two shapes are code:
+//! long high-entropy base64 runs and lines that are nothing but a base64 token, which is how
+//! the body of a private key looks when it arrives one line at a time.
+//!
+//! Cheap first: one Aho-Corasick pass over the keywords of every rule decides which rules
+//! run at all, so text without a keyword is returned borrowed after one scan.
+//!
+//! A secret becomes `[REDACTED:xxxxxxxx]`: eight hex digits of HMAC-SHA256 of the secret
+//! under a key, so the same secret always masks to the same text (the same parametrized test
+//! stays the same test across formats, runs and the history) and different secrets give
+//! different masks. The key is `RCA_REDACT_KEY` when set, else a key built into rca. With
+//! the built-in key the tag is a public function of the secret: a reader cannot reverse it,
+//! but can confirm a guess of a weak password (32 bits leave no doubt). Set `RCA_REDACT_KEY`
+//! (a CI secret, the same on every runner that shares a history) to make tags unguessable.
+//!
+//! This module does not decide what is printed; callers pass every log-derived string.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use aho_corasick::AhoCorasick;
 use regex::Regex;
+use serde::Deserialize;
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-/// What replaces a secret.
-pub const MASK: &str = "[REDACTED]";
+/// How every mask starts; the rest is `xxxxxxxx]`.
+pub const MASK_PREFIX: &str = "[REDACTED:";
 
-static TRIGGERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasickBuilder::new()
+/// Hex digits of the tag in a mask.
+const TAG_HEX: usize = 8;
+
+/// The environment variable that holds the masking key.
+pub const KEY_ENV: &str = "RCA_REDACT_KEY";
+
+/// The built-in rule file.
+const RULES_TOML: &str = include_str!("redact.toml");
+
+/// One rule as written in `src/redact.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Stable name.
+    pub id: String,
+    /// Literals (any case); the regex runs only on text containing one of them.
+    pub keywords: Vec<String>,
+    /// The regex; the named group `s` is the secret, else the whole match.
+    pub regex: String,
+    /// The secret must contain an ASCII digit.
+    #[serde(default)]
+    pub needs_digit: bool,
+    /// `[text, secret]`: the secret must be gone from the redacted text.
+    #[serde(default)]
+    pub hides: Vec<(String, String)>,
+    /// Texts the rule must leave unchanged.
+    #[serde(default)]
+    pub keeps: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct RuleFile {
+    rule: Vec<RuleSpec>,
+}
+
+struct Rule {
+    spec: RuleSpec,
+    re: Regex,
+    secret: Option<usize>,
+}
+
+struct Rules {
+    rules: Vec<Rule>,
+    keywords: AhoCorasick,
+    /// For each keyword pattern, the rules (bit set) it enables.
+    enables: Vec<u64>,
+}
+
+static RULES: LazyLock<Rules> = LazyLock::new(|| {
+    let file: RuleFile = toml::from_str(RULES_TOML).expect("src/redact.toml parses");
+    assert!(file.rule.len() <= 64, "one bit per rule in the prefilter");
+    let mut words: Vec<String> = Vec::new();
+    let mut enables: Vec<u64> = Vec::new();
+    let mut rules = Vec::new();
+    for (i, spec) in file.rule.into_iter().enumerate() {
+        for k in &spec.keywords {
+            let k = k.to_ascii_lowercase();
+            match words.iter().position(|w| *w == k) {
+                Some(p) => enables[p] |= 1 << i,
+                None => {
+                    words.push(k);
+                    enables.push(1 << i);
+                }
+            }
+        }
+        let re = Regex::new(&spec.regex)
+            .unwrap_or_else(|e| panic!("redact rule {}: bad regex: {e}", spec.id));
+        let secret = re.capture_names().position(|n| n == Some("s"));
+        rules.push(Rule { spec, re, secret });
+    }
+    let keywords = AhoCorasick::builder()
         .ascii_case_insensitive(true)
-        .build([
-            "bearer",
-            "authorization",
-            "token",
-            "key",
-            "passw",
-            "pwd",
-            "secret",
-            "@",
-            "akia",
-            "asia",
-            "session",
-            "cookie",
-            "signature",
-        ])
-        .expect("redaction triggers")
+        .build(&words)
+        .expect("redaction keywords");
+    Rules {
+        rules,
+        keywords,
+        enables,
+    }
 });
 
-static RULES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
-    let rules: [(&str, &str); 6] = [
-        // Authorization: Bearer xxx / Authorization: Basic xxx / 'Authorization': 'xxx'
-        (
-            r#"(?i)(\bauthorization['"]?\s*[:=]\s*['"]?(?:bearer|basic|token|digest)?\s*)[^\s'",;}]+"#,
-            "${1}[REDACTED]",
-        ),
-        (r"(?i)(\bbearer\s+)[A-Za-z0-9._~+/=-]{6,}", "${1}[REDACTED]"),
-        // key=value in query strings, forms and logs; "key": "value" in JSON-ish text.
-        (
-            r#"(?i)(\b[\w-]*(?:token|api[_-]?key|apikey|passw(?:or)?d|pwd|secret|session[_-]?id|signature|cookie)['"]?\s*(?:=|:\s*)\s*['"]?)[^\s&'",;}\])]+"#,
-            "${1}[REDACTED]",
-        ),
-        // scheme://user:password@host
-        (
-            r"([a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@'\x22]+:)[^/\s@'\x22]+@",
-            "${1}[REDACTED]@",
-        ),
-        // AWS access key ids.
-        (r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", "[REDACTED]"),
-        // aws_secret_access_key = xxx
-        (
-            r"(?i)(aws_secret_access_key\s*[=:]\s*)[A-Za-z0-9/+=]{20,}",
-            "${1}[REDACTED]",
-        ),
-    ];
-    rules
-        .into_iter()
-        .map(|(p, r)| (Regex::new(p).expect(p), r))
-        .collect()
-});
+/// The built-in rules, in the order they run.
+pub fn rules() -> impl Iterator<Item = &'static RuleSpec> {
+    RULES.rules.iter().map(|r| &r.spec)
+}
 
-/// Redacts secrets in `text`; borrows when there is nothing to hide.
+/// The key masks are computed with (32 bytes; never printed).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Key([u8; 32]);
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Key(..)")
+    }
+}
+
+impl Key {
+    /// The key built into rca (used when `RCA_REDACT_KEY` is not set).
+    pub fn builtin() -> Key {
+        Key::derive(b"")
+    }
+
+    /// The key for a user-supplied secret (the value of `RCA_REDACT_KEY`).
+    pub fn from_secret(secret: &[u8]) -> Key {
+        if secret.is_empty() {
+            return Key::builtin();
+        }
+        Key::derive(secret)
+    }
+
+    /// `RCA_REDACT_KEY`'s value if set and not empty, else the built-in key.
+    pub fn from_env_value(value: Option<&std::ffi::OsStr>) -> Key {
+        match value {
+            Some(v) => Key::from_secret(v.as_encoded_bytes()),
+            None => Key::builtin(),
+        }
+    }
+
+    fn derive(secret: &[u8]) -> Key {
+        let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+        ctx.update(b"rca redaction key v1\0");
+        ctx.update(secret);
+        let mut k = [0u8; 32];
+        k.copy_from_slice(ctx.finish().as_ref());
+        Key(k)
+    }
+
+    /// The mask of one secret.
+    pub fn mask(&self, secret: &str) -> String {
+        thread_local! {
+            // The HMAC key schedule of the key last used (one key per process in practice).
+            static LAST: std::cell::RefCell<Option<(Key, ring::hmac::Key)>> =
+                const { std::cell::RefCell::new(None) };
+        }
+        let tag = LAST.with_borrow_mut(|last| {
+            if last.as_ref().is_none_or(|(k, _)| k != self) {
+                *last = Some((
+                    *self,
+                    ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &self.0),
+                ));
+            }
+            let (_, key) = last.as_ref().expect("set above");
+            ring::hmac::sign(key, secret.as_bytes())
+        });
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(MASK_PREFIX.len() + TAG_HEX + 1);
+        out.push_str(MASK_PREFIX);
+        for &b in &tag.as_ref()[..TAG_HEX / 2] {
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 0xf)] as char);
+        }
+        out.push(']');
+        out
+    }
+}
+
+/// Redacts secrets in `text` with the built-in key; borrows when there is nothing to hide.
 pub fn redact(text: &str) -> Cow<'_, str> {
-    if !TRIGGERS.is_match(text) {
-        return Cow::Borrowed(text);
+    static BUILTIN: LazyLock<Key> = LazyLock::new(Key::builtin);
+    redact_with(text, &BUILTIN)
+}
+
+/// Redacts secrets in `text`, masking with `key`; borrows when there is nothing to hide.
+pub fn redact_with<'a>(text: &'a str, key: &Key) -> Cow<'a, str> {
+    let rules = &*RULES;
+    let mut fired = 0u64;
+    if rules.keywords.is_match(text) {
+        for m in rules.keywords.find_overlapping_iter(text) {
+            fired |= rules.enables[m.pattern().as_usize()];
+        }
     }
     let mut out = Cow::Borrowed(text);
-    for (re, rep) in RULES.iter() {
-        if re.is_match(&out) {
-            out = Cow::Owned(re.replace_all(&out, *rep).into_owned());
+    for (i, rule) in rules.rules.iter().enumerate() {
+        if fired & (1 << i) != 0
+            && let Some(changed) = apply_rule(rule, &out, key)
+        {
+            out = Cow::Owned(changed);
         }
+    }
+    if let Some(changed) = mask_base64(&out, key) {
+        out = Cow::Owned(changed);
     }
     out
 }
 
+/// The spans of masks already in `text`.
+fn mask_spans(text: &str) -> Vec<(usize, usize)> {
+    static FINDER: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(MASK_PREFIX));
+    let mut spans = Vec::new();
+    let mut from = 0;
+    while let Some(i) = FINDER.find(&text.as_bytes()[from..]) {
+        let start = from + i;
+        let end = text[start..]
+            .find(']')
+            .map_or(text.len(), |j| start + j + 1);
+        spans.push((start, end));
+        from = end;
+    }
+    spans
+}
+
+/// Replaces every secret `rule` finds; `None` when it finds none.
+fn apply_rule(rule: &Rule, text: &str, key: &Key) -> Option<String> {
+    // The DFA says whether there is anything; captures (a slower engine) only then.
+    rule.re.find(text)?;
+    let found: Vec<regex::Match<'_>> = match rule.secret {
+        Some(g) => rule
+            .re
+            .captures_iter(text)
+            .filter_map(|c| c.get(g))
+            .collect(),
+        None => rule.re.find_iter(text).collect(),
+    };
+    let masks = mask_spans(text);
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let mut changed = false;
+    for m in found {
+        // A span inside an earlier mask is that mask; a span around one is masked whole.
+        let inside_mask = masks.iter().any(|&(s, e)| s <= m.start() && m.end() <= e);
+        if m.is_empty()
+            || inside_mask
+            || (rule.spec.needs_digit && !m.as_str().bytes().any(|b| b.is_ascii_digit()))
+        {
+            continue;
+        }
+        out.push_str(&text[last..m.start()]);
+        out.push_str(&key.mask(m.as_str()));
+        last = m.end();
+        changed = true;
+    }
+    if !changed {
+        return None;
+    }
+    out.push_str(&text[last..]);
+    Some(out)
+}
+
+/// Shortest base64 run masked wherever it appears.
+const BASE64_RUN: usize = 40;
+/// Shortest line that is nothing but a base64 token and is masked.
+const BASE64_LINE: usize = 12;
+
+fn is_base64(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'+' || b == b'/'
+}
+
+/// Shannon entropy in bits per byte.
+fn entropy(s: &[u8]) -> f64 {
+    let mut counts = [0u32; 256];
+    for &b in s {
+        counts[b as usize] += 1;
+    }
+    let n = s.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Upper case, lower case and a digit: what random base64 has and words, paths and hex do not.
+fn mixed_classes(s: &[u8]) -> bool {
+    s.iter().any(u8::is_ascii_uppercase)
+        && s.iter().any(u8::is_ascii_lowercase)
+        && s.iter().any(u8::is_ascii_digit)
+}
+
+/// A base64 run long and random enough to be key material (a line of a PEM body is 64).
+fn looks_like_key_run(run: &[u8]) -> bool {
+    let slashes = run.iter().filter(|&&b| b == b'/').count();
+    run.len() >= BASE64_RUN
+        && slashes * 10 <= run.len()
+        && mixed_classes(run)
+        && entropy(run) >= 4.0
+}
+
+/// A line that is one base64 token and nothing else (after pytest's `E` marker): how the
+/// lines of a private key's body look when they arrive one string at a time.
+fn key_line_token(line: &str) -> Option<(usize, usize)> {
+    let mut start = line.len() - line.trim_start().len();
+    let mut t = &line[start..];
+    if let Some(rest) = t.strip_prefix("E ") {
+        let skip = rest.len() - rest.trim_start().len();
+        start += 2 + skip;
+        t = &rest[skip..];
+    }
+    let t = t.trim_end();
+    let body = t.trim_end_matches('=');
+    let slashes = body.bytes().filter(|&b| b == b'/').count();
+    let ok = body.len() >= BASE64_LINE
+        && t.len() - body.len() <= 2
+        && body.bytes().all(is_base64)
+        && slashes * 10 <= body.len()
+        && mixed_classes(body.as_bytes());
+    ok.then_some((start, start + t.len()))
+}
+
+/// Masks long random base64 runs and lines that are one base64 token.
+fn mask_base64(text: &str, key: &Key) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_base64(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_base64(bytes[i]) {
+            i += 1;
+        }
+        let mut end = i;
+        while end < bytes.len() && end - i < 2 && bytes[end] == b'=' {
+            end += 1;
+        }
+        if i - start >= BASE64_RUN && looks_like_key_run(&bytes[start..i]) {
+            spans.push((start, end));
+        }
+        i = end.max(i);
+    }
+    let mut offset = 0;
+    for line in text.split('\n') {
+        if let Some((s, e)) = key_line_token(line) {
+            let (s, e) = (offset + s, offset + e);
+            if !spans.iter().any(|&(a, b)| a < e && s < b) {
+                spans.push((s, e));
+            }
+        }
+        offset += line.len() + 1;
+    }
+    if spans.is_empty() {
+        return None;
+    }
+    spans.sort_unstable();
+    let masks = mask_spans(text);
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let mut changed = false;
+    for (s, e) in spans {
+        if s < last || masks.iter().any(|&(a, b)| a < e && s < b) {
+            continue;
+        }
+        out.push_str(&text[last..s]);
+        out.push_str(&key.mask(&text[s..e]));
+        last = e;
+        changed = true;
+    }
+    if !changed {
+        return None;
+    }
+    out.push_str(&text[last..]);
+    Some(out)
+}
+
 /// A switchable redactor, so callers need not test the `--no-redact` flag everywhere.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Redactor {
-    /// False with `--no-redact`.
-    pub enabled: bool,
+    enabled: bool,
+    key: Key,
+}
+
+impl Default for Redactor {
+    /// Enabled, with the built-in key.
+    fn default() -> Self {
+        Redactor::new(true, Key::builtin())
+    }
 }
 
 impl Redactor {
+    /// A redactor; `enabled` is false with `--no-redact`.
+    pub fn new(enabled: bool, key: Key) -> Self {
+        Redactor { enabled, key }
+    }
+
+    /// The same key, enabled whatever `--no-redact` says (for what the history stores).
+    pub fn always(&self) -> Self {
+        Redactor::new(true, self.key)
+    }
+
+    /// False with `--no-redact`.
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// Redacts (or not) one string, borrowing when nothing changes.
+    pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        if self.enabled {
+            redact_with(text, &self.key)
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
+
     /// Redacts (or not) one string.
     pub fn apply(&self, text: &str) -> String {
-        if self.enabled {
-            redact(text).into_owned()
-        } else {
-            text.to_string()
+        self.redact(text).into_owned()
+    }
+
+    /// Redacts `s` in place.
+    pub fn in_place(&self, s: &mut String) {
+        if let Cow::Owned(r) = self.redact(s) {
+            *s = r;
         }
     }
 }
@@ -100,23 +445,106 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hides_common_secrets() {
-        let cases = [
-            (
-                "headers = {'Authorization': 'Bearer eyJhbGciOiJIUzI1NiJ9.abc.def'}",
-                "eyJhbGci",
-            ),
-            ("GET https://h/api?token=s3cr3tvalue&x=1", "s3cr3tvalue"),
-            ("POST /login password=hunter22 user=bob", "hunter22"),
-            ("url=https://bob:pa55word@db.internal:5432/x", "pa55word"),
-            ("key AKIAIOSFODNN7EXAMPLE leaked", "AKIAIOSFODNN7EXAMPLE"),
-            ("api_key=abcdef123456", "abcdef123456"),
-            ("{\"client_secret\": \"zzz-top\"}", "zzz-top"),
+    fn every_rule_hides_its_examples_and_keeps_its_counter_examples() {
+        let mut checked = 0;
+        let key = Key::builtin();
+        for compiled in &RULES.rules {
+            let rule = &compiled.spec;
+            assert!(!rule.keywords.is_empty(), "{}: no keywords", rule.id);
+            assert!(!rule.hides.is_empty(), "{}: no examples", rule.id);
+            for (text, secret) in &rule.hides {
+                assert!(text.contains(secret.as_str()), "{}: bad example", rule.id);
+                let alone = apply_rule(compiled, text, &key).unwrap_or_default();
+                assert!(
+                    alone.contains(MASK_PREFIX) && !alone.contains(secret.as_str()),
+                    "{} on its own: {text:?} -> {alone:?}",
+                    rule.id
+                );
+                let out = redact(text);
+                assert!(
+                    !out.contains(secret.as_str()),
+                    "{}: {text:?} -> {out:?}",
+                    rule.id
+                );
+                assert!(out.contains(MASK_PREFIX), "{}: {out}", rule.id);
+                checked += 1;
+            }
+            for text in &rule.keeps {
+                assert_eq!(redact(text), text.as_str(), "{}", rule.id);
+            }
+        }
+        assert!(checked >= 40, "{checked} examples");
+    }
+
+    #[test]
+    fn every_keyword_is_implied_by_its_rule() {
+        // The prefilter must never hide a match: each example holds one of its keywords.
+        for rule in rules() {
+            for (text, _) in &rule.hides {
+                let lower = text.to_ascii_lowercase();
+                assert!(
+                    rule.keywords.iter().any(|k| lower.contains(k.as_str())),
+                    "{}: example without a keyword: {text}",
+                    rule.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn masks_are_stable_keyed_and_distinct() {
+        let a = redact("token=ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").into_owned();
+        let b = redact("token=ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").into_owned();
+        let c = redact("token=ghp_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb").into_owned();
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        let mask = &a["token=".len()..];
+        assert_eq!(mask.len(), MASK_PREFIX.len() + TAG_HEX + 1, "{mask}");
+        let other = Key::from_secret(b"team key");
+        let d = redact_with("token=ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", &other);
+        assert_ne!(a, d, "another key, another mask");
+        assert_eq!(Key::from_secret(b""), Key::builtin());
+    }
+
+    #[test]
+    fn redaction_is_idempotent() {
+        for rule in rules() {
+            for (text, _) in &rule.hides {
+                let once = redact(text).into_owned();
+                assert_eq!(redact(&once), once, "{}", rule.id);
+            }
+        }
+    }
+
+    #[test]
+    fn a_mask_inside_a_larger_secret_does_not_shield_the_rest() {
+        let out =
+            redact("Cookie: session=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2ln; theme=dark42");
+        assert!(!out.contains("dark42"), "{out}");
+        assert!(!out.contains("eyJzdWIi"), "{out}");
+    }
+
+    #[test]
+    fn private_key_bodies_are_masked_line_by_line() {
+        let body = [
+            "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun",
+            "VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK",
+            "E   n8q2wMX1rLmNc0Qa3TqZ",
+            "4Fz2XkRmLQ7w==",
         ];
-        for (input, secret) in cases {
-            let out = redact(input);
-            assert!(!out.contains(secret), "{input} -> {out}");
-            assert!(out.contains(MASK), "{input} -> {out}");
+        for line in body {
+            let out = redact(line);
+            let token = line.trim_start_matches("E   ");
+            assert!(!out.contains(token), "{line} -> {out}");
+        }
+        for ordinary in [
+            "AssertionError",
+            "E   assert 200 == 503",
+            "/api/v1/Users/Abc123/Orders/XyZ789/items/Q1w2E3r4",
+            "sha256 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "tests/test_api.py::TestUsers::test_create[Admin1]",
+        ] {
+            assert_eq!(redact(ordinary), ordinary);
         }
     }
 
@@ -126,5 +554,12 @@ mod tests {
         assert!(matches!(redact(line), Cow::Borrowed(_)));
         let line = "Connection pool is full, discarding connection: 10.10.10.100. Connection pool size: 10";
         assert_eq!(redact(line), line);
+    }
+
+    #[test]
+    fn a_disabled_redactor_changes_nothing() {
+        let r = Redactor::new(false, Key::builtin());
+        assert_eq!(r.apply("password=hunter22"), "password=hunter22");
+        assert!(r.always().apply("password=hunter22").contains(MASK_PREFIX));
     }
 }

@@ -9,7 +9,7 @@ use crate::input::{self, InputError, InputKind};
 use crate::junit::{self, JunitRun};
 use crate::lines::{self, Block, BlockReader, ScanStats};
 use crate::prefix;
-use crate::redact::Redactor;
+use crate::redact::{Key, Redactor};
 use crate::signatures::SignatureSet;
 use std::sync::mpsc;
 
@@ -20,6 +20,8 @@ pub struct Options {
     pub chunk: usize,
     /// Redact secrets in everything printed.
     pub redact: bool,
+    /// The masking key (`RCA_REDACT_KEY`, else the built-in one).
+    pub redact_key: Key,
 }
 
 impl Default for Options {
@@ -27,6 +29,7 @@ impl Default for Options {
         Options {
             chunk: lines::DEFAULT_CHUNK,
             redact: true,
+            redact_key: Key::builtin(),
         }
     }
 }
@@ -237,8 +240,6 @@ pub fn analyze(
         junit_runs,
         infos,
         sigs,
-        Redactor {
-            enabled: opts.redact,
-        },
+        Redactor::new(opts.redact, opts.redact_key),
     ))
 }

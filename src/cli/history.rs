@@ -288,7 +288,8 @@ pub(super) fn trend(args: TrendArgs) -> Result<i32, String> {
     let (format, to_terminal) = choose_format(args.format, args.output.as_deref())?;
     let sigs = super::load_signatures(args.rules.as_deref())?;
     let (mut history, _) = open_read(&args.store)?;
-    let runs = history.load(&filter).map_err(|e| format!("history: {e}"))?;
+    let mut runs = history.load(&filter).map_err(|e| format!("history: {e}"))?;
+    super::recording::redact_runs(&mut runs);
     let selection = crate::trend::Selection {
         since: args.window.since.clone(),
         last: filter.last,

@@ -151,7 +151,7 @@ impl Session {
         let (true, Some((history, target))) = (self.plan.compare, self.open.as_mut()) else {
             return Ok(());
         };
-        let doc = record::report_of(analysis);
+        let doc = masked(record::report_of(analysis));
         let (id, at) = resolve(&doc, &self.plan.checked, first_file(files));
         let filter = RunFilter {
             last: Some(COMPARED_RUNS),
@@ -160,7 +160,8 @@ impl Session {
             exclude: Some(id),
             ..RunFilter::default()
         };
-        let runs = history.load(&filter).map_err(|e| format!("history: {e}"))?;
+        let mut runs = history.load(&filter).map_err(|e| format!("history: {e}"))?;
+        redact_runs(&mut runs);
         crate::trend::recurrence::annotate(analysis, &runs, target.describe());
         Ok(())
     }
@@ -234,6 +235,22 @@ impl Outcome {
     }
 }
 
+/// The report as the history may keep it: secrets masked, even in a `--no-redact` report.
+/// The run id is derived from the masked content, so every way of recording one run agrees.
+fn masked(mut doc: ReportDoc) -> ReportDoc {
+    doc.redact(&super::redactor());
+    doc
+}
+
+/// Masks secrets in runs read from the history (stored by older versions), so that nothing
+/// prints one and old raw node ids meet their masked successors.
+pub(super) fn redact_runs(runs: &mut [crate::history::RunRecord]) {
+    let r = super::redactor();
+    for run in runs {
+        run.redact(&r);
+    }
+}
+
 /// Builds the record of one report and stores it.
 pub(super) fn store_report(
     history: &mut History,
@@ -241,12 +258,13 @@ pub(super) fn store_report(
     c: &Checked,
     source_file: Option<&str>,
 ) -> Result<Outcome, String> {
+    let doc = masked(doc);
     let (id, at) = resolve(&doc, c, source_file);
     let run = doc.into_record(RunMeta {
         id,
         at,
         labels: c.labels.clone(),
-        report: c.report.clone(),
+        report: c.report.as_deref().map(|r| super::redactor().apply(r)),
     });
     let recorded = history
         .record(&run, c.replace)

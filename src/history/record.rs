@@ -293,6 +293,37 @@ pub fn report_of(a: &Analysis) -> ReportDoc {
 }
 
 impl ReportDoc {
+    /// Masks secrets in what the history keeps of the report (node ids, root-cause titles
+    /// and targets, finding fingerprints and endpoints), whatever `--no-redact` did to the
+    /// report itself.
+    /// Masking is stable and idempotent, so an already redacted report is unchanged.
+    pub fn redact(&mut self, r: &crate::redact::Redactor) {
+        let r = r.always();
+        for t in &mut self.tests {
+            r.in_place(&mut t.nodeid);
+        }
+        for e in &mut self.events {
+            if let Some(t) = &mut e.test {
+                r.in_place(t);
+            }
+        }
+        for f in &mut self.findings {
+            r.in_place(&mut f.fingerprint);
+            if let Some(e) = &mut f.endpoint {
+                r.in_place(e);
+            }
+        }
+        for rc in &mut self.root_causes {
+            r.in_place(&mut rc.title);
+            if let Some(t) = &mut rc.target {
+                r.in_place(t);
+            }
+            for t in &mut rc.failed_tests {
+                r.in_place(t);
+            }
+        }
+    }
+
     /// The session start the report shows: the JUnit XML's timestamp, else the earliest
     /// timestamped event, if any.
     pub fn session_start(&self) -> Option<i64> {
@@ -492,6 +523,36 @@ impl ReportDoc {
             failure_span_s,
             signatures,
             recorded_schema: super::schema::CURRENT,
+        }
+    }
+}
+
+impl RunRecord {
+    /// Masks secrets in a stored run (runs recorded before node ids were redacted), so that
+    /// a trend never prints one and old raw ids meet their masked successors.
+    pub fn redact(&mut self, r: &crate::redact::Redactor) {
+        let r = r.always();
+        for t in &mut self.tests {
+            r.in_place(&mut t.nodeid);
+        }
+        for f in &mut self.findings {
+            r.in_place(&mut f.fingerprint);
+            if let Some(rc) = &mut f.root_cause {
+                r.in_place(rc);
+            }
+        }
+        for rc in &mut self.root_causes {
+            r.in_place(&mut rc.fingerprint);
+            r.in_place(&mut rc.title);
+            if let Some(t) = &mut rc.target {
+                r.in_place(t);
+            }
+            for e in &mut rc.endpoints {
+                r.in_place(e);
+            }
+        }
+        if let Some(report) = &mut self.report {
+            r.in_place(report);
         }
     }
 }

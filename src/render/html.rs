@@ -3,10 +3,20 @@
 //! printable, with collapsible evidence. The same content as the Markdown report.
 //!
 //! Every string from the log goes through askama's HTML escaping; no `|safe` is used.
+//! Control and bidi characters are shown as `<U+XXXX>` ([`safe`](super::safe)), so a name
+//! cannot reorder or hide itself.
 
 use crate::analysis::Analysis;
+use crate::render::safe::{Escaper, visible_owned};
 use crate::render::view::{ReportOptions, View, build_view};
 use askama::Template;
+
+/// HTML: askama escapes markup at render time; only hidden characters are left to show.
+pub const ESCAPE: Escaper = Escaper {
+    text: visible_owned,
+    code: visible_owned,
+    block: visible_owned,
+};
 
 #[derive(Template)]
 #[template(path = "report.html")]
@@ -16,6 +26,6 @@ struct Html<'a> {
 
 /// Renders the HTML report.
 pub fn render(a: &Analysis, opts: &ReportOptions) -> String {
-    let view = build_view(a, opts, |s| s.to_string());
+    let view = build_view(a, opts, &ESCAPE);
     Html { v: &view }.render().expect("html template renders")
 }

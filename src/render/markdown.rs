@@ -2,12 +2,26 @@
 //! summary, impact, failing tests, one section per root cause, recommendations, timeline and
 //! an evidence appendix. Renders on GitHub, GitLab and Jira-flavoured viewers.
 //!
-//! Log text is untrusted: table cells and prose escape `|`, `<`, `>` and line breaks; code
-//! fences are longer than any backtick run inside them. Secrets were redacted upstream.
+//! Log text is untrusted and must not become markup, links or images, in the report or in
+//! the GitHub step summary: prose and table cells ([`cell`]) escape `\`, `|`, `[`, `]`, `<`,
+//! `>`, `&` and line breaks, so `[text](url)`, `![](url)`, `<http://...>` autolinks, raw HTML
+//! and character references (`&#x202E;`) stay text; inside code spans ([`code`]) only `|`,
+//! backticks and line breaks need it; code fences are longer than any backtick run
+//! inside them. Control and bidi characters are shown as `<U+XXXX>` everywhere
+//! ([`safe`](super::safe)). Bare URLs may still be autolinked by GitHub; their text is their
+//! target. Secrets were redacted upstream.
 
 use crate::analysis::Analysis;
+use crate::render::safe::{Escaper, visible, visible_owned};
 use crate::render::view::{ReportOptions, View, build_view};
 use askama::Template;
+
+/// Where Markdown puts log text: prose and cells, code spans, code blocks.
+pub const ESCAPE: Escaper = Escaper {
+    text: cell,
+    code,
+    block: visible_owned,
+};
 
 #[derive(Template)]
 #[template(path = "report.md")]
@@ -17,7 +31,7 @@ struct Markdown<'a> {
 
 /// Renders the Markdown report.
 pub fn render(a: &Analysis, opts: &ReportOptions) -> String {
-    let view = build_view(a, opts, cell);
+    let view = build_view(a, opts, &ESCAPE);
     let out = Markdown { v: &view }
         .render()
         .expect("markdown template renders");
@@ -32,15 +46,38 @@ pub(crate) fn collapse_blank_lines(mut out: String) -> String {
     out
 }
 
-/// Escapes text for a Markdown table cell or a line of prose.
+/// Escapes text for a Markdown table cell or a line of prose: no markup, link, image,
+/// autolink, raw HTML or character reference survives.
 pub fn cell(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let text = visible(text);
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '|' => out.push_str("\\|"),
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' => out.push(' '),
+            '`' => out.push('\''),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes text for an inline code span, where Markdown, HTML and character references are
+/// inert (CommonMark shows `<` and `&` as they are) but `|` still splits a table row and a
+/// backtick would end the span.
+pub fn code(text: &str) -> String {
+    let text = visible(text);
+    let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
             '|' => out.push_str("\\|"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\n' | '\r' => out.push(' '),
+            '\n' => out.push(' '),
             '`' => out.push('\''),
             _ => out.push(c),
         }
@@ -65,6 +102,26 @@ mod tests {
     #[test]
     fn cells_cannot_break_tables_or_inject_html() {
         assert_eq!(cell("a|b\n<script>`x`"), "a\\|b &lt;script&gt;'x'");
+    }
+
+    #[test]
+    fn cells_cannot_link_embed_or_hide() {
+        assert_eq!(
+            cell("see [docs](http://evil/) ![x](http://evil/t.png)"),
+            "see \\[docs\\](http://evil/) !\\[x\\](http://evil/t.png)"
+        );
+        assert_eq!(cell("<http://evil/>"), "&lt;http://evil/&gt;");
+        assert_eq!(cell("&#x202E; \\[x]"), "&amp;#x202E; \\\\\\[x\\]");
+        assert_eq!(
+            cell("a\u{202e}b\x1b[2J"),
+            "a&lt;U+202E&gt;b&lt;U+001B&gt;\\[2J"
+        );
+    }
+
+    #[test]
+    fn code_spans_keep_brackets_but_not_pipes_or_ticks() {
+        assert_eq!(code("t[a|b]`x`"), "t[a\\|b]'x'");
+        assert_eq!(code("t[\u{202e}]<b>"), "t[<U+202E>]<b>");
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Printers: each turns an [`Analysis`](crate::analysis::Analysis) into one output format.
-//! They only format; every number they print was computed by the analysis.
+//! They only format; every number they print was computed by the analysis. Log-derived
+//! strings go through [`safe`] (and the format's own escaping) where they enter a printer.
 
 pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod probe;
+pub mod safe;
 pub mod signals;
 pub mod text;
 pub mod trend;

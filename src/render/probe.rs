@@ -1,5 +1,6 @@
 //! Printers for `rca probe`: a JSON document (schema in README.md) and terminal tables. The
-//! same target table also serves the text output of `rca analyze --probe`.
+//! same target table also serves the text output of `rca analyze --probe`. Server answers
+//! and URLs from logs reach a terminal only through [`safe`](super::safe).
 
 use super::text::table;
 use crate::probe::stats::{Latency, mix};
@@ -42,7 +43,7 @@ pub fn json(reports: &[TargetReport], cfg: &ProbeConfig) -> String {
     };
     let mut s = serde_json::to_string_pretty(&doc).expect("probe report serialises");
     s.push('\n');
-    s
+    super::safe::json(s)
 }
 
 fn latency_cell(l: Option<Latency>) -> String {
@@ -73,12 +74,12 @@ pub fn targets_table(reports: &[TargetReport], width: Option<u16>) -> Table {
             .map(|(k, n)| format!("{k} x{n}"))
             .collect();
         t.add_row(vec![
-            Cell::new(&r.url),
+            super::text::text_cell(&r.url),
             Cell::new(r.verdict.id()),
             right(r.requests_sent),
             Cell::new(if r.circuit_opened { "opened" } else { "closed" }),
             Cell::new(latency_cell(r.latency)),
-            Cell::new(outcomes.join(", ")),
+            super::text::text_cell(outcomes.join(", ")),
             Cell::new(
                 r.knee
                     .as_ref()
@@ -183,5 +184,5 @@ pub fn text(reports: &[TargetReport], cfg: &ProbeConfig, width: Option<u16>) -> 
             (None, _) => {}
         }
     }
-    out
+    super::text::terminal(out)
 }

@@ -1,8 +1,12 @@
 //! Plain-text output for terminals: outcome totals, categories and failing tests as
 //! comfy-table tables, then warnings; with `--history`, a History line first and a history
-//! column on root causes and failing tests.
+//! column on root causes and failing tests. Log text cannot drive the terminal: every string
+//! cell is a [`text_cell`] (control and bidi characters shown as `<U+XXXX>` before
+//! comfy-table measures it), and [`terminal`] passes the whole output through the same
+//! filter once more.
 
 use crate::analysis::{Analysis, TestReport};
+use crate::render::safe;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 /// Renders the analysis as text. `width` is `None` on a terminal (tables fit its width),
@@ -65,7 +69,7 @@ pub fn render(a: &Analysis, width: Option<u16>) -> String {
             out.push_str(&format!("  - {w}\n"));
         }
     }
-    out
+    terminal(out)
 }
 
 /// A table in the house style: fitted to a terminal, never wrapped when piped.
@@ -83,6 +87,19 @@ pub(crate) fn table(width: Option<u16>) -> Table {
         }
     }
     t
+}
+
+/// A table cell of log-derived text, safe for a terminal.
+pub(crate) fn text_cell(s: impl AsRef<str>) -> Cell {
+    Cell::new(safe::visible(s.as_ref()))
+}
+
+/// The last filter before a terminal: no control or bidi character leaves as itself.
+pub(crate) fn terminal(out: String) -> String {
+    match safe::visible(&out) {
+        std::borrow::Cow::Borrowed(_) => out,
+        std::borrow::Cow::Owned(safe) => safe,
+    }
 }
 
 fn num(n: u64) -> Cell {
@@ -131,12 +148,12 @@ fn categories_table(a: &Analysis, width: Option<u16>) -> Table {
             .map(|l| loc(a, l.file, l.line))
             .collect();
         t.add_row(vec![
-            Cell::new(c.id.id()),
+            text_cell(c.id.id()),
             num(c.events),
             num(c.tests),
             num(c.failed_tests),
-            Cell::new(hosts.join(", ")),
-            Cell::new(lines.join(" ")),
+            text_cell(hosts.join(", ")),
+            text_cell(lines.join(" ")),
         ]);
     }
     t
@@ -144,7 +161,7 @@ fn categories_table(a: &Analysis, width: Option<u16>) -> Table {
 
 /// The text of a `history` field, for a table cell.
 fn history_cell(h: Option<&crate::trend::recurrence::Recurrence>) -> Cell {
-    Cell::new(h.map_or("", |h| h.text.as_str()))
+    text_cell(h.map_or("", |h| h.text.as_str()))
 }
 
 fn root_causes_table(a: &Analysis, width: Option<u16>) -> Table {
@@ -167,10 +184,10 @@ fn root_causes_table(a: &Analysis, width: Option<u16>) -> Table {
             )
         };
         let mut row = vec![
-            Cell::new(&rc.id),
-            Cell::new(&rc.title),
-            Cell::new(format!("{locus} ({confidence}): {}", rc.verdict.summary)),
-            Cell::new(failed),
+            text_cell(&rc.id),
+            text_cell(&rc.title),
+            text_cell(format!("{locus} ({confidence}): {}", rc.verdict.summary)),
+            text_cell(failed),
             num(rc.events),
         ];
         if a.history.is_some() {
@@ -191,10 +208,10 @@ fn failing_table(failing: &[&TestReport], history: bool, width: Option<u16>) -> 
     for f in failing {
         let cats: Vec<&str> = f.categories.iter().map(|c| c.id()).collect();
         let mut row = vec![
-            Cell::new(&f.nodeid),
-            Cell::new(&f.outcome),
-            Cell::new(cats.join(", ")),
-            Cell::new(f.symptom.as_deref().unwrap_or("")),
+            text_cell(&f.nodeid),
+            text_cell(&f.outcome),
+            text_cell(cats.join(", ")),
+            text_cell(f.symptom.as_deref().unwrap_or("")),
         ];
         if history {
             row.push(history_cell(f.history.as_ref()));

@@ -5,11 +5,16 @@
 //! phone width). Every format opens with what changed since the previous run
 //! ([`super::trend_blocks`]). They only format what the trend computed.
 //!
-//! Test ids, titles and labels come from logs: Markdown cells go through
-//! [`markdown::cell`](super::markdown::cell), HTML through askama's escaping; no `|safe`.
+//! Test ids, titles and labels come from logs: they go through the format's
+//! [`Escaper`](super::safe::Escaper) in [`build_view`] (Markdown syntax, and control and
+//! bidi characters shown as `<U+XXXX>`), HTML also through askama's escaping (no `|safe`);
+//! the text tables take [`text_cell`](super::text::text_cell)s and the whole text passes
+//! [`terminal`](super::text::terminal); the JSON printers [`safe::json`](super::safe::json).
 
 use super::trend_blocks::{self, ChangeRow, SignatureRow, report_href};
 use crate::history::RunRecord;
+use crate::render::safe::{self, Escaper};
+use crate::render::text::{terminal, text_cell};
 use crate::trend::{Trend, rfc3339};
 use askama::Template;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
@@ -19,7 +24,7 @@ use serde::Serialize;
 pub fn json(t: &Trend) -> String {
     let mut s = serde_json::to_string_pretty(t).expect("trend serialises");
     s.push('\n');
-    s
+    safe::json(s)
 }
 
 /// A sparkline of `values`, scaled to their maximum; zero is `▁`.
@@ -66,7 +71,7 @@ pub fn text(t: &Trend, width: Option<u16>) -> String {
     let mut out = format!("rca trend: {}\n", window_text(t));
     if t.runs.is_empty() {
         out.push_str("No runs recorded in this window.\n");
-        return out;
+        return terminal(out);
     }
     out.push('\n');
     out.push_str(&trend_blocks::since_text(t));
@@ -86,12 +91,12 @@ pub fn text(t: &Trend, width: Option<u16>) -> String {
             None => (r.failed + r.errors).to_string(),
         };
         runs.add_row(vec![
-            Cell::new(&r.name),
-            Cell::new(&r.at),
+            text_cell(&r.name),
+            text_cell(&r.at),
             Cell::new(r.total).set_alignment(CellAlignment::Right),
             Cell::new(failed).set_alignment(CellAlignment::Right),
             Cell::new(pct(r.pass_rate)).set_alignment(CellAlignment::Right),
-            Cell::new(labels_text(&r.labels)),
+            text_cell(labels_text(&r.labels)),
         ]);
     }
     out.push_str(&format!("{runs}\n"));
@@ -99,8 +104,8 @@ pub fn text(t: &Trend, width: Option<u16>) -> String {
         let mut cats = table(width, vec!["category", "events per run", "total", "newest"]);
         for c in &t.categories {
             cats.add_row(vec![
-                Cell::new(&c.category),
-                Cell::new(sparkline(&c.events)),
+                text_cell(&c.category),
+                text_cell(sparkline(&c.events)),
                 Cell::new(c.total).set_alignment(CellAlignment::Right),
                 Cell::new(c.events.last().copied().unwrap_or(0))
                     .set_alignment(CellAlignment::Right),
@@ -123,10 +128,10 @@ pub fn text(t: &Trend, width: Option<u16>) -> String {
         );
         for x in shown {
             tests.add_row(vec![
-                Cell::new(x.status),
-                Cell::new(&x.nodeid),
-                Cell::new(format!("{}/{}", x.failures, x.runs)),
-                Cell::new(since_cell(x)),
+                text_cell(x.status),
+                text_cell(&x.nodeid),
+                text_cell(format!("{}/{}", x.failures, x.runs)),
+                text_cell(since_cell(x)),
                 Cell::new(format!("{:.2}", x.flip_rate)).set_alignment(CellAlignment::Right),
             ]);
         }
@@ -139,17 +144,17 @@ pub fn text(t: &Trend, width: Option<u16>) -> String {
         );
         for c in &t.root_causes {
             rcs.add_row(vec![
-                Cell::new(c.status),
-                Cell::new(&c.title),
-                Cell::new(format!("{}/{}", c.seen_in, c.of)),
-                Cell::new(&c.first_seen),
-                Cell::new(&c.last_seen),
+                text_cell(c.status),
+                text_cell(&c.title),
+                text_cell(format!("{}/{}", c.seen_in, c.of)),
+                text_cell(&c.first_seen),
+                text_cell(&c.last_seen),
             ]);
         }
         out.push_str(&format!("\nRoot causes\n{rcs}\n"));
     }
     out.push_str(&trend_blocks::signatures_text(t));
-    out
+    terminal(out)
 }
 
 /// The outage guard's reason in words.
@@ -203,15 +208,15 @@ pub fn list_text(runs: &[RunRecord]) -> String {
     );
     for r in runs {
         t.add_row(vec![
-            Cell::new(&r.id),
-            Cell::new(rfc3339(r.at)),
+            text_cell(&r.id),
+            text_cell(rfc3339(r.at)),
             Cell::new(r.counts.total).set_alignment(CellAlignment::Right),
             Cell::new(r.counts.failed).set_alignment(CellAlignment::Right),
             Cell::new(r.counts.errors).set_alignment(CellAlignment::Right),
-            Cell::new(labels_text(&r.labels)),
+            text_cell(labels_text(&r.labels)),
         ]);
     }
-    format!("{t}\n{} run(s)\n", runs.len())
+    terminal(format!("{t}\n{} run(s)\n", runs.len()))
 }
 
 /// One run of the listing in JSON.
@@ -250,7 +255,7 @@ pub fn list_json(runs: &[RunRecord]) -> String {
         .collect();
     let mut s = serde_json::to_string_pretty(&rows).expect("runs serialise");
     s.push('\n');
-    s
+    safe::json(s)
 }
 
 /// What the Markdown and HTML templates print (strings already escaped for Markdown; HTML
@@ -409,7 +414,8 @@ fn rate_label(v: f64) -> String {
     format!("{:.0}%", v * 100.0)
 }
 
-fn build_view(t: &Trend, title: Option<&str>, esc: fn(&str) -> String) -> TrendView {
+fn build_view(t: &Trend, title: Option<&str>, escaper: &Escaper) -> TrendView {
+    let (esc, code) = (escaper.text, escaper.code);
     let failed: Vec<u64> = t.runs.iter().map(|r| r.failed + r.errors).collect();
     let fills = |outage: &dyn Fn(usize) -> bool, normal: &'static str| -> Vec<&'static str> {
         (0..t.runs.len())
@@ -452,7 +458,7 @@ fn build_view(t: &Trend, title: Option<&str>, esc: fn(&str) -> String) -> TrendV
         .categories
         .iter()
         .map(|c| CategoryRow {
-            id: esc(&c.category),
+            id: code(&c.category),
             total: c.total,
             spark: sparkline(&c.events),
             chart: chart(
@@ -477,7 +483,7 @@ fn build_view(t: &Trend, title: Option<&str>, esc: fn(&str) -> String) -> TrendV
                 .iter()
                 .filter(|x| x.status == *status)
                 .map(|x| TestRow {
-                    nodeid: esc(&x.nodeid),
+                    nodeid: code(&x.nodeid),
                     failures: x.failures,
                     runs: x.runs,
                     since: since_cell(x),
@@ -500,9 +506,9 @@ fn build_view(t: &Trend, title: Option<&str>, esc: fn(&str) -> String) -> TrendV
         changes: t
             .since_previous
             .as_ref()
-            .map(|p| trend_blocks::change_rows(p, esc))
+            .map(|p| trend_blocks::change_rows(p, code))
             .unwrap_or_default(),
-        signatures: trend_blocks::signature_rows(t, esc),
+        signatures: trend_blocks::signature_rows(t, code),
         never_fired: esc(&t.signatures.never_fired.join(", ")),
         signature_runs: t.signatures.runs_with_data,
         status_counts: status_counts_text(t),
@@ -513,7 +519,7 @@ fn build_view(t: &Trend, title: Option<&str>, esc: fn(&str) -> String) -> TrendV
             .iter()
             .map(|r| RunRow {
                 id: esc(&r.id),
-                name: esc(&r.name),
+                name: code(&r.name),
                 report: r
                     .report
                     .as_deref()
@@ -537,7 +543,7 @@ fn build_view(t: &Trend, title: Option<&str>, esc: fn(&str) -> String) -> TrendV
             .map(|c| CauseRow {
                 status: c.status.to_string(),
                 title: esc(&c.title),
-                fingerprint: esc(&c.fingerprint),
+                fingerprint: code(&c.fingerprint),
                 locus: esc(&c.locus),
                 seen: format!("{}/{}", c.seen_in, c.of),
                 first_seen: c.first_seen.clone(),
@@ -564,7 +570,7 @@ struct Html<'a> {
 
 /// The trend as Markdown.
 pub fn markdown(t: &Trend, title: Option<&str>) -> String {
-    let view = build_view(t, title, super::markdown::cell);
+    let view = build_view(t, title, &super::markdown::ESCAPE);
     let out = Markdown { v: &view }
         .render()
         .expect("markdown template renders");
@@ -573,7 +579,7 @@ pub fn markdown(t: &Trend, title: Option<&str>) -> String {
 
 /// The trend as one self-contained HTML page.
 pub fn html(t: &Trend, title: Option<&str>) -> String {
-    let view = build_view(t, title, |s| s.to_string());
+    let view = build_view(t, title, &super::html::ESCAPE);
     Html { v: &view }.render().expect("html template renders")
 }
 

@@ -1,9 +1,12 @@
 //! The report's content, independent of its format: built once from an [`Analysis`] and
-//! rendered by the Markdown and HTML templates, so that both show the same things.
+//! rendered by the Markdown and HTML templates, so that both show the same things. This is
+//! where log text enters both reports: each string goes through the format's [`Escaper`]
+//! for the place it lands (prose, code span, code block), here and nowhere else.
 
 use crate::analysis::Analysis;
 use crate::i18n::{Labels, Lang, translate, word};
 use crate::render::markdown::fence;
+use crate::render::safe::Escaper;
 use std::collections::BTreeMap;
 
 /// Options for reports.
@@ -15,8 +18,8 @@ pub struct ReportOptions {
     pub lang: Lang,
 }
 
-/// Everything a report shows, already formatted; strings are escaped by the caller's
-/// `esc` function (identity for HTML, where the template engine escapes).
+/// Everything a report shows, already formatted; log-derived strings are escaped by the
+/// format's [`Escaper`] (for HTML only hidden characters, the template engine does the rest).
 pub struct View {
     pub title: String,
     pub headline: String,
@@ -315,7 +318,8 @@ fn outage_sentence(w: &crate::rootcause::OutageWindow) -> String {
 }
 
 /// One row per re-probed server; every value from the log or the network is escaped.
-fn reprobe_rows(a: &Analysis, lang: Lang, esc: fn(&str) -> String) -> Vec<ReprobeRow> {
+fn reprobe_rows(a: &Analysis, lang: Lang, esc: &Escaper) -> Vec<ReprobeRow> {
+    let (text, code) = (esc.text, esc.code);
     let Some(r) = &a.reprobe else {
         return Vec::new();
     };
@@ -324,8 +328,8 @@ fn reprobe_rows(a: &Analysis, lang: Lang, esc: fn(&str) -> String) -> Vec<Reprob
         .map(|t| {
             let p = &t.report;
             ReprobeRow {
-                logged: esc(&t.logged_url),
-                url: esc(&p.url),
+                logged: code(&t.logged_url),
+                url: code(&p.url),
                 causes: t.root_causes.join(", "),
                 verdict: word(lang, p.verdict.id()),
                 sent: p.requests_sent,
@@ -334,30 +338,32 @@ fn reprobe_rows(a: &Analysis, lang: Lang, esc: fn(&str) -> String) -> Vec<Reprob
                     .latency
                     .map(|l| format!("{:.0} / {:.0} / {:.0} ms", l.p50_ms, l.p95_ms, l.p99_ms))
                     .unwrap_or_else(|| "—".to_string()),
-                outcomes: esc(&p
-                    .outcomes
-                    .iter()
-                    .map(|(k, n)| format!("{k} ×{n}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")),
+                outcomes: text(
+                    &p.outcomes
+                        .iter()
+                        .map(|(k, n)| format!("{k} ×{n}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
                 knee: p
                     .knee
                     .as_ref()
-                    .map(|k| esc(&format!("c={} ({})", k.concurrency, k.detail)))
+                    .map(|k| text(&format!("c={} ({})", k.concurrency, k.detail)))
                     .unwrap_or_else(|| "—".to_string()),
             }
         })
         .collect()
 }
 
-/// Builds the report view; `esc` escapes every string taken from the log.
-pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -> View {
+/// Builds the report view; `escaper` escapes every string taken from the log.
+pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View {
+    let (esc, code, block) = (escaper.text, escaper.code, escaper.block);
     let s = &a.summary;
     let lang = opts.lang;
     let l = Labels::of(lang);
     // Sentences the analysis wrote, in the report's language, then escaped.
     let tr = |text: &str| esc(&translate(lang, text));
-    let inputs: Vec<String> = a.inputs.iter().map(|i| esc(&i.path)).collect();
+    let inputs: Vec<String> = a.inputs.iter().map(|i| code(&i.path)).collect();
     let title = opts.title.clone().unwrap_or_else(|| {
         let name = a.inputs.first().map_or("pytest run", |i| i.path.as_str());
         format!("RCA: {name}")
@@ -373,7 +379,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -
         .iter()
         .filter(|t| t.outcome == "failed" || t.outcome == "error")
         .map(|t| FailingRow {
-            name: esc(&t.nodeid),
+            name: code(&t.nodeid),
             outcome: word(lang, &t.outcome),
             categories: t
                 .categories
@@ -402,12 +408,12 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -
                 .filter(|f| rc.findings.contains(&f.id))
                 .flat_map(|f| f.samples.iter())
                 .take(6)
-                .map(|s| format!("L{}  ×{}  {}", s.location.line, s.count, s.text))
+                .map(|s| block(&format!("L{}  ×{}  {}", s.location.line, s.count, s.text)))
                 .collect();
             let refs: Vec<&str> = samples.iter().map(String::as_str).collect();
             let names = |v: &[String]| -> Vec<String> {
                 v.iter()
-                    .map(|t| esc(t.rsplit("::").next().unwrap_or(t)))
+                    .map(|t| code(t.rsplit("::").next().unwrap_or(t)))
                     .collect()
             };
             CauseView {
@@ -480,8 +486,8 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -
                 causes: r.root_causes.join(", "),
                 fence: fence(&[&r.before, &r.after]),
                 lang: if kind == "code" { "python" } else { "sh" }.to_string(),
-                before: r.before.clone(),
-                after: r.after.clone(),
+                before: block(&r.before),
+                after: block(&r.after),
             })
             .collect();
         if !items.is_empty() {
@@ -519,7 +525,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -
         .iter()
         .map(|f| FindingRow {
             id: f.id.clone(),
-            fingerprint: esc(&f.fingerprint),
+            fingerprint: code(&f.fingerprint),
             events: f.events,
             tests: f.tests.len(),
             lines: f
@@ -531,7 +537,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -
                 .join(", "),
         })
         .collect();
-    let reprobe = reprobe_rows(a, lang, esc);
+    let reprobe = reprobe_rows(a, lang, escaper);
     View {
         reprobe,
         history: a

@@ -96,3 +96,24 @@ pub fn comparable(mut v: Value) -> Value {
 pub fn sample_bytes(name: &str) -> Vec<u8> {
     std::fs::read(samples_dir().join(name)).expect("sample exists")
 }
+
+/// Markdown with its code blocks and inline code spans removed: where markup would be live.
+pub fn outside_code(md: &str) -> String {
+    let mut out = String::new();
+    let mut fence: Option<usize> = None;
+    for line in md.lines() {
+        let ticks = line.len() - line.trim_start_matches('`').len();
+        match fence {
+            Some(n) if ticks >= n && line.trim_matches('`').is_empty() => fence = None,
+            Some(_) => {}
+            None if ticks >= 3 => fence = Some(ticks),
+            None => {
+                for part in line.split('`').step_by(2) {
+                    out.push_str(part);
+                }
+                out.push('\n');
+            }
+        }
+    }
+    out
+}

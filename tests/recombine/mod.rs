@@ -3,8 +3,8 @@
 //! section into blocks (one test's live-log block, one `___ test_x ___` report, one summary
 //! line); a generated log keeps or drops tests, shuffles blocks, copies a test under a new name
 //! into every section, moves log records between tests and samples, and re-stamps every
-//! `YYYY-MM-DD HH:MM:SS` prefix with a random walk that is often 0 or 1 second per record.
-//! The outage-window panic of issue 10 was found this way, not by byte-level fuzzing.
+//! `YYYY-MM-DD HH:MM:SS` prefix with a random walk that is often 0 or 1 second per record
+//! (and sometimes puts a CI runner's clock before every line). The outage-window panic of issue 10 was found this way, not by byte-level fuzzing.
 //!
 //! Shared by `tests/recombined.rs` (a bounded, deterministic run in `cargo test`) and the
 //! `recombine` fuzz target (`fuzz/fuzz_targets/recombine.rs`), which include this file by
@@ -348,6 +348,32 @@ fn restamp(lines: &mut [String], c: &mut dyn Choices) {
     }
 }
 
+/// Prefixes every line with a CI runner's clock (GitHub Actions, GitLab with its stream
+/// marker, Jenkins in brackets, or a `[ 12s]` build clock), which rca keeps as the time of
+/// lines that have none of their own.
+fn ci_prefix(lines: &mut [String], c: &mut dyn Choices) {
+    let style = c.below(4);
+    let mut t = 1_795_773_000 + c.below(86_400) as i64;
+    let mut elapsed = 0;
+    for line in lines.iter_mut() {
+        let stamp = format_stamp(t, 'T');
+        let prefix = match style {
+            0 => format!("{stamp}.{:07}Z ", c.below(10_000_000)),
+            1 => format!("{stamp}.{:06}Z 00O ", c.below(1_000_000)),
+            2 => format!("[{stamp}.{:03}Z] ", c.below(1000)),
+            _ => format!("[{elapsed:>4}s] "),
+        };
+        line.insert_str(0, &prefix);
+        let step = match c.below(100) {
+            0..=69 => 0,
+            70..=94 => 1,
+            _ => c.between(2, 30),
+        };
+        t += step as i64;
+        elapsed += step;
+    }
+}
+
 /// A generated log and the extra inputs analysed with it.
 pub struct Generated {
     /// The console log.
@@ -387,6 +413,9 @@ pub fn generate(samples: &[Sample], c: &mut dyn Choices) -> Generated {
     }
     let mut lines = flatten(&doc, c);
     restamp(&mut lines, c);
+    if c.chance(15) {
+        ci_prefix(&mut lines, c);
+    }
     let crlf = c.chance(5);
     let cut_last = c.chance(5);
     let split = c.chance(10).then(|| c.below(lines.len() + 1));

@@ -2,9 +2,11 @@
 //! `samples/*.log`. A sample is split into sections (`=== FAILURES ===` and friends) and each
 //! section into blocks (one test's live-log block, one `___ test_x ___` report, one summary
 //! line); a generated log keeps or drops tests, shuffles blocks, copies a test under a new name
-//! into every section, moves log records between tests and samples, and re-stamps every
-//! `YYYY-MM-DD HH:MM:SS` prefix with a random walk that is often 0 or 1 second per record
-//! (and sometimes puts a CI runner's clock before every line). The outage-window panic of issue 10 was found this way, not by byte-level fuzzing.
+//! into every section, moves log records between tests and samples, puts numbers at the edges
+//! of the integer types into a few lines, and re-stamps every `YYYY-MM-DD HH:MM:SS` prefix with
+//! a random walk that is often 0 or 1 second per record (and sometimes puts a CI runner's
+//! clock before every line). The outage-window panic of issue 10 was found this way, not by
+//! byte-level fuzzing.
 //!
 //! Shared by `tests/recombined.rs` (a bounded, deterministic run in `cargo test`) and the
 //! `recombine` fuzz target (`fuzz/fuzz_targets/recombine.rs`), which include this file by
@@ -402,6 +404,11 @@ pub fn generate(samples: &[Sample], c: &mut dyn Choices) -> Generated {
     for _ in 0..c.below(6) {
         move_record(&mut doc, pick(samples, c), c);
     }
+    if c.chance(15) {
+        for _ in 0..c.between(1, 8) {
+            extreme_number(&mut doc, c);
+        }
+    }
     for section in &mut doc.sections {
         if c.chance(30) {
             shuffle(&mut section.blocks, c);
@@ -576,6 +583,58 @@ fn move_record(doc: &mut Sample, donor: &Sample, c: &mut dyn Choices) {
     Rc::make_mut(&mut block.lines).insert(at, record);
 }
 
+/// Numbers at the edges of the integer types, for [`extreme_number`].
+const EXTREMES: [&str; 10] = [
+    "0",
+    "00",
+    "65536",
+    "4294967295",
+    "4294967296",
+    "9223372036854775807",
+    "9223372036854775808",
+    "18446744073709551616",
+    "99999999999999999999999999",
+    "0.0000000000000000000001",
+];
+
+/// Replaces one run of digits in one line of a test's block (a port, a status, a timeout,
+/// a pool size, a `Retry-After`, a duration) by a number at the edge of the integer types:
+/// issue 10 asks for an audit of every range and slice built from log-derived numbers.
+fn extreme_number(doc: &mut Sample, c: &mut dyn Choices) {
+    let blocks: Vec<(usize, usize)> = doc
+        .sections
+        .iter()
+        .enumerate()
+        .flat_map(|(s, sec)| (0..sec.blocks.len()).map(move |b| (s, b)))
+        .collect();
+    if blocks.is_empty() {
+        return;
+    }
+    let (s, b) = blocks[c.below(blocks.len())];
+    let block = &mut doc.sections[s].blocks[b];
+    let i = c.below(block.lines.len());
+    let line = &block.lines[i];
+    // Digit runs after the timestamp, so the clock stays readable.
+    let from = stamp_at(line).map_or(0, |at| at + 19);
+    let runs: Vec<(usize, usize)> = line
+        .char_indices()
+        .filter(|&(j, ch)| {
+            j >= from && ch.is_ascii_digit() && !line[..j].ends_with(|p: char| p.is_ascii_digit())
+        })
+        .map(|(j, _)| {
+            let len = line[j..].chars().take_while(char::is_ascii_digit).count();
+            (j, j + len)
+        })
+        .collect();
+    if runs.is_empty() {
+        return;
+    }
+    let (start, end) = runs[c.below(runs.len())];
+    let mut line = line.clone();
+    line.replace_range(start..end, EXTREMES[c.below(EXTREMES.len())]);
+    Rc::make_mut(&mut block.lines)[i] = line;
+}
+
 /// The document as lines; the final counts line is kept, recounted or dropped.
 fn flatten(doc: &Sample, c: &mut dyn Choices) -> Vec<String> {
     let counts_mode = c.below(3);
@@ -660,6 +719,20 @@ mod tests {
         assert_eq!(format_stamp(1_795_773_000, ' '), "2026-11-27 09:50:00");
         assert_eq!(format_stamp(0, 'T'), "1970-01-01T00:00:00");
         assert_eq!(format_stamp(1_835_395_200, ' '), "2028-02-29 00:00:00");
+    }
+
+    #[test]
+    fn extreme_numbers_spare_the_clock() {
+        let text = "tests/a.py::test_x \n2026-11-27 09:50:00 [ERROR] port=44613\n";
+        for seed in 1..50 {
+            let mut s = parse_sample("x", text);
+            extreme_number(&mut s, &mut XorShift(seed));
+            let lines = &s.sections[0].blocks[0].lines;
+            assert!(
+                lines[1].starts_with("2026-11-27 09:50:00 [ERROR] port="),
+                "{lines:?}"
+            );
+        }
     }
 
     #[test]

@@ -52,7 +52,8 @@ pub fn samples_dir() -> PathBuf {
 }
 
 /// A directory of this process's own (in `/dev/shm` when there is one), for input files.
-/// Each fuzzing process (`-fork`, `-jobs`) gets its own.
+/// Each fuzzing process (`-fork`, `-jobs`) gets its own; libFuzzer exits without unwinding,
+/// so the directories of processes that are gone are removed here.
 pub fn scratch() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
@@ -62,8 +63,28 @@ pub fn scratch() -> &'static Path {
         } else {
             std::env::temp_dir()
         };
+        remove_stale(&base);
         let dir = base.join(format!("rca-fuzz-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("scratch directory");
         dir
     })
+}
+
+/// Removes `rca-fuzz-PID` directories in `base` whose process no longer runs.
+fn remove_stale(base: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return; // no way to tell which processes run
+    }
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("rca-fuzz-")) else {
+            continue;
+        };
+        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }

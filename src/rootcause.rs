@@ -1783,8 +1783,8 @@ mod tests {
     }
 
     /// A `Retry(total=9223372036854775807)` counter in a log overflowed the attempt count (a
-    /// panic in debug builds, a negative count in release). Found auditing the retry counters
-    /// after the `recombine` fuzz target overflowed one in `collect.rs`.
+    /// panic in debug builds, a negative count in release). Found by the `recombine` fuzz
+    /// target (`fuzz/regressions/recombine/retry-attempts-i64-max.fuzz-input`).
     #[test]
     fn retry_counters_at_the_integer_limit_do_not_overflow() {
         let mut retry = event(Category::ReadTimeout, EventKind::RetryAttempt, "test_a", 1);

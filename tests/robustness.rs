@@ -169,8 +169,8 @@ FAILED                                                                   [100%]
 
 /// Urllib3 retry counters are log text: `Retry(total=9223372036854775807)` once overflowed the
 /// attempt count in `rootcause.rs` (exit 101 in debug builds, "Retry allowed
-/// -9223372036854775807" in release). Found while auditing the counters after the
-/// `recombine` fuzz target overflowed one in `collect.rs`.
+/// -9223372036854775807" in release). Found by the `recombine` fuzz target
+/// (`fuzz/regressions/recombine/`).
 #[test]
 fn a_retry_counter_at_the_integer_limit_does_not_overflow() {
     let log = "\

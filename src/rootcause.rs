@@ -1431,7 +1431,8 @@ fn attempts_from_retry(a: &Analysis, target: Option<&str>) -> Option<i64> {
         })
         .filter_map(|e| e.retry_max_total)
         .max()
-        .map(|m| m + 2)
+        // The counter is log text: `Retry(total=9223372036854775807)` must not overflow.
+        .map(|m| m.saturating_add(2))
 }
 
 /// Elapsed time of failed requests against timeout x attempts.
@@ -1831,6 +1832,28 @@ mod tests {
         let refs: Vec<&Finding> = f.iter().collect();
         let check = retry_amplification(&a, &refs).unwrap();
         assert!(!check.statement.contains("POST"), "{}", check.statement);
+    }
+
+    /// A `Retry(total=9223372036854775807)` counter in a log overflowed the attempt count (a
+    /// panic in debug builds, a negative count in release). Found by the `recombine` fuzz
+    /// target (`fuzz/regressions/recombine/retry-attempts-i64-max.fuzz-input`).
+    #[test]
+    fn retry_counters_at_the_integer_limit_do_not_overflow() {
+        let mut retry = event(Category::ReadTimeout, EventKind::RetryAttempt, "test_a", 1);
+        retry.retry_max_total = Some(i64::MAX);
+        let last = event(Category::ReadTimeout, EventKind::Terminal, "test_a", 1);
+        let a = analysis(vec![test("test_a", "failed")], vec![retry, last]);
+        assert_eq!(attempts_from_retry(&a, None), Some(i64::MAX));
+        let f = findings_of(&a);
+        let refs: Vec<&Finding> = f.iter().collect();
+        let check = retry_amplification(&a, &refs).unwrap();
+        assert!(
+            check
+                .statement
+                .contains(&format!("(Retry allowed {})", i64::MAX)),
+            "{}",
+            check.statement
+        );
     }
 
     #[test]

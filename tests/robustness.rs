@@ -166,3 +166,30 @@ FAILED                                                                   [100%]
     assert_eq!(windows.len(), 1);
     assert_eq!(windows[0]["tests"].as_array().unwrap().len(), 2);
 }
+
+/// Urllib3 retry counters are log text: `Retry(total=9223372036854775807)` once overflowed the
+/// attempt count in `rootcause.rs` (exit 101 in debug builds, "Retry allowed
+/// -9223372036854775807" in release). Found by the `recombine` fuzz target
+/// (`fuzz/regressions/recombine/`).
+#[test]
+fn a_retry_counter_at_the_integer_limit_does_not_overflow() {
+    let log = "\
+============================= test session starts ==============================
+tests/load/test_job_capacity.py::test_single_job_baseline 
+2026-11-27 09:50:36 [WARNING] urllib3.connectionpool: Retrying (Retry(total=9223372036854775807, connect=None, read=None, redirect=None, status=None)) after connection broken by 'ConnectTimeoutError(<HTTPSConnection(host='127.0.0.1', port=54789) at 0x7f84ef669b50>, 'Connection to 127.0.0.1 timed out. (connect timeout=0.5)')': /focus-server/configure
+2026-11-27 09:50:39 [  ERROR] src.core.api_client: Request timeout after 2607.07ms for POST https://127.0.0.1:54789/focus-server/configure
+FAILED                                                                   [100%]
+============================== 1 failed in 3.00s ===============================
+";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("retry.log");
+    std::fs::write(&path, log).unwrap();
+    let a = analyze(
+        &[path.to_str().unwrap().to_string()],
+        &SignatureSet::builtin(),
+        &Options::default(),
+    )
+    .unwrap();
+    let json = rca::render::json::render(&a);
+    assert!(!json.contains("allowed -"), "{json}");
+}

@@ -200,6 +200,9 @@ pub fn analyze(
                 }
             },
         }
+        if let Some(damage) = opened.damage.get() {
+            collector.warn(format!("{}: {damage}", opened.name));
+        }
         info.digest = Some(tap.finish());
         infos.push(info);
     }

@@ -193,3 +193,78 @@ FAILED                                                                   [100%]
     let json = rca::render::json::render(&a);
     assert!(!json.contains("allowed -"), "{json}");
 }
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+fn failed_tests(v: &serde_json::Value) -> Vec<String> {
+    v["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["outcome"] == "failed")
+        .map(|t| t["nodeid"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn warnings(v: &serde_json::Value) -> String {
+    v["warnings"].to_string()
+}
+
+#[test]
+fn damaged_gzip_is_analysed_up_to_the_damage_with_a_warning() {
+    let log = sample_bytes("seed-urllib3-2.log");
+    let whole = analyze_json(&[samples_dir().join("seed-urllib3-2.log").to_str().unwrap()]);
+    let dir = tempfile::tempdir().unwrap();
+    let gz = gzip(&log);
+
+    let cut = dir.path().join("cut.log.gz");
+    std::fs::write(&cut, &gz[..gz.len() * 6 / 10]).unwrap();
+    let v = analyze_json(&[cut.to_str().unwrap()]);
+    assert!(
+        warnings(&v).contains("the gzip data is cut off"),
+        "{}",
+        warnings(&v)
+    );
+    let (part, all) = (failed_tests(&v), failed_tests(&whole));
+    assert!(!part.is_empty() && part.len() <= all.len(), "{part:?}");
+    assert!(part.iter().all(|t| all.contains(t)), "{part:?}");
+
+    let trailing = dir.path().join("trailing.log.gz");
+    let mut bytes = gz.clone();
+    bytes.extend_from_slice(b"\0\0\0\0 not gzip\n");
+    std::fs::write(&trailing, &bytes).unwrap();
+    let v = analyze_json(&[trailing.to_str().unwrap()]);
+    assert!(warnings(&v).contains("trailing bytes"), "{}", warnings(&v));
+    assert_eq!(v["summary"], whole["summary"]);
+    assert_eq!(failed_tests(&v), failed_tests(&whole));
+}
+
+#[test]
+fn a_log_with_nul_bytes_is_still_a_log_but_an_archive_is_not() {
+    let mut log = sample_bytes("seed-urllib3-2.log");
+    let whole = analyze_json(&[samples_dir().join("seed-urllib3-2.log").to_str().unwrap()]);
+    // A writer that crashed leaves a hole of NULs; one stray NUL sits inside a line.
+    let at = log.iter().position(|&b| b == b'\n').unwrap() + 1;
+    log.splice(at..at, std::iter::repeat_n(0u8, 2048));
+    log.insert(at + 2048 + 5, 0);
+    let dir = tempfile::tempdir().unwrap();
+    let holed = dir.path().join("holed.log");
+    std::fs::write(&holed, &log).unwrap();
+    let v = analyze_json(&[holed.to_str().unwrap()]);
+    assert_eq!(failed_tests(&v), failed_tests(&whole));
+
+    let zip = dir.path().join("logs.zip");
+    let mut bytes = b"PK\x03\x04\x14\x00\x00\x00\x08\x00".to_vec();
+    bytes.extend_from_slice(&log[..4096]);
+    std::fs::write(&zip, &bytes).unwrap();
+    let out = rca().arg("analyze").arg(&zip).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("zip archive data"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}

@@ -142,6 +142,8 @@ pub struct Collector<'s> {
     tests: Vec<TestRecord>,
     index: HashMap<String, u32>,
     names: HashMap<String, Vec<u32>>,
+    /// JUnit addresses of the tests whose node id was too long to keep whole.
+    long_keys: HashMap<u32, (String, String)>,
     groups: HashMap<GroupKey, EventGroup>,
     timeline: BTreeMap<(i64, Category), u64>,
     responses: BTreeMap<String, crate::responses::TargetResponses>,
@@ -239,6 +241,7 @@ impl<'s> Collector<'s> {
             tests: Vec::new(),
             index: HashMap::new(),
             names: HashMap::new(),
+            long_keys: HashMap::new(),
             groups: HashMap::new(),
             timeline: BTreeMap::new(),
             responses: BTreeMap::new(),
@@ -1129,14 +1132,16 @@ impl<'s> Collector<'s> {
         }
     }
 
-    fn test_by_nodeid(&mut self, nodeid: &str, lineno: u64) -> u32 {
+    fn test_by_nodeid(&mut self, full: &str, lineno: u64) -> u32 {
+        let nodeid = crate::bounds::cap(full, crate::bounds::MAX_ID);
+        let nodeid = nodeid.as_ref();
         if let Some(&i) = self.index.get(nodeid) {
             return i;
         }
         // A section header may have created it under its short name (e.g. with `-q`); a
         // collection error's header (`ERROR collecting tests/x.py`) under the path itself.
         let path_id = !nodeid.contains("::");
-        for short in short_names(nodeid)
+        for short in short_names(full)
             .into_iter()
             .chain(path_id.then(|| nodeid.to_string()))
         {
@@ -1147,7 +1152,8 @@ impl<'s> Collector<'s> {
                 rec.nodeid = nodeid.to_string();
                 rec.provisional = false;
                 self.index.insert(nodeid.to_string(), i);
-                self.add_names(nodeid, i);
+                self.add_names(full, i);
+                self.keep_long_key(full, i);
                 return i;
             }
         }
@@ -1160,14 +1166,25 @@ impl<'s> Collector<'s> {
             ..TestRecord::default()
         });
         self.index.insert(nodeid.to_string(), i);
-        self.add_names(nodeid, i);
+        self.add_names(full, i);
+        self.keep_long_key(full, i);
         i
+    }
+
+    /// A node id cut by [`crate::bounds::cap`] no longer gives its JUnit address: keep the
+    /// address of the whole id for the (rare) test that has one.
+    fn keep_long_key(&mut self, full: &str, i: u32) {
+        if full.len() > crate::bounds::MAX_ID {
+            self.long_keys.insert(i, crate::junit::junit_address(full));
+        }
     }
 
     fn add_names(&mut self, nodeid: &str, i: u32) {
         for short in short_names(nodeid) {
             let ids = self.names.entry(short).or_default();
-            if !ids.contains(&i) {
+            // `i` is the newest test, or a provisional one renamed: a repeat is harmless
+            // for lookups, a scan of every test sharing the name would not be.
+            if ids.last() != Some(&i) {
                 ids.push(i);
             }
         }
@@ -1176,6 +1193,8 @@ impl<'s> Collector<'s> {
     /// Finds the test a `____ name ____` header refers to, preferring one with the expected
     /// outcome that has no section yet; creates a provisional record when none is known.
     fn test_by_name(&mut self, name: &str, want: Outcome, lineno: u64) -> u32 {
+        let name = crate::bounds::cap(name, crate::bounds::MAX_ID);
+        let name = name.as_ref();
         if let Some(ids) = self.names.get(name) {
             let pick = ids
                 .iter()
@@ -1241,8 +1260,11 @@ impl<'s> Collector<'s> {
             self.console_tests = Some(self.tests.len());
             for (i, t) in self.tests.iter().enumerate() {
                 if !t.provisional {
-                    self.junit_index
-                        .insert(crate::junit::junit_address(&t.nodeid), i as u32);
+                    let key = match self.long_keys.get(&(i as u32)) {
+                        Some(key) => key.clone(),
+                        None => crate::junit::junit_address(&t.nodeid),
+                    };
+                    self.junit_index.insert(key, i as u32);
                 }
             }
         }
@@ -1267,7 +1289,8 @@ impl<'s> Collector<'s> {
         let key = (case.classname.clone(), case.name.clone());
         let found = self.junit_index.get(&key).copied().or_else(|| {
             let class = case.classname.rsplit('.').next().unwrap_or("");
-            let dotted = format!("{class}.{}", case.name);
+            let dotted =
+                crate::bounds::cap_owned(format!("{class}.{}", case.name), crate::bounds::MAX_ID);
             [case.name.as_str(), dotted.as_str()].iter().find_map(|n| {
                 self.names
                     .get(*n)?
@@ -1683,9 +1706,12 @@ fn short_names(nodeid: &str) -> Vec<String> {
     let parts: Vec<&str> = split_outside_brackets(&nodeid[first + 2..]);
     let mut out = Vec::new();
     if let Some(last) = parts.last() {
-        out.push((*last).to_string());
+        out.push(crate::bounds::cap(last, crate::bounds::MAX_ID).into_owned());
         if parts.len() > 1 {
-            out.push(parts.join("."));
+            out.push(crate::bounds::cap_owned(
+                parts.join("."),
+                crate::bounds::MAX_ID,
+            ));
         }
     }
     out

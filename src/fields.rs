@@ -178,7 +178,18 @@ pub fn extract(line: &[u8], sig: Option<&Captures<'_>>) -> Fields {
             }
         });
     }
+    bound_names(&mut f);
     f
+}
+
+/// Host, path and method as [`crate::bounds`] keeps them (a host or path that long is not
+/// one a reader needs whole, and each is copied into several report fields).
+fn bound_names(f: &mut Fields) {
+    for field in [&mut f.host, &mut f.path, &mut f.method] {
+        if let Some(v) = field.take() {
+            *field = Some(crate::bounds::cap_owned(v, crate::bounds::MAX_PATH));
+        }
+    }
 }
 
 /// urllib3's `Retry(total=2, connect=None, read=None, redirect=None, status=None)` as any

@@ -400,7 +400,12 @@ pub fn junit_address(nodeid: &str) -> (String, String) {
     }
     let mut name = names.pop().unwrap_or_default();
     name.push_str(params);
-    (names.join("."), bin_xml_escape(&name))
+    (cap_id(names.join(".")), cap_id(bin_xml_escape(&name)))
+}
+
+/// Names as [`crate::bounds`] keeps them, the same from the XML and from a node id.
+fn cap_id(s: String) -> String {
+    crate::bounds::cap_owned(s, crate::bounds::MAX_ID)
 }
 
 /// pytest's `bin_xml_escape`: characters not allowed in XML (and DEL) become `#xNN`.
@@ -522,7 +527,14 @@ pub fn parse_junit<R: BufRead>(reader: R) -> Result<JunitRun, JunitError> {
             message: "content does not start with XML markup".into(),
         });
     }
-    let mut xml = Reader::from_reader(input);
+    // Runs of data longer than anything kept are dropped before the XML reader buffers
+    // them; an attribute keeps up to a console line's length, so that a long name is cut
+    // (with its hash) the same way as in the log.
+    let bounds = crate::xmlcap::Bounds {
+        text: MAX_TEXT_BYTES + 4,
+        attribute: crate::lines::MAX_LINE,
+    };
+    let mut xml = Reader::from_reader(crate::xmlcap::CapRuns::new(input, bounds));
     {
         let cfg = xml.config_mut();
         cfg.trim_text(false);
@@ -535,21 +547,27 @@ pub fn parse_junit<R: BufRead>(reader: R) -> Result<JunitRun, JunitError> {
         ..Parser::default()
     };
     let mut buf = Vec::new();
+    let mut dropped_newlines = 0;
     loop {
+        if buf.capacity() > 4 * MAX_TEXT_BYTES {
+            buf = Vec::new(); // one big event must not keep its buffer for the rest
+        }
         buf.clear();
         let event = match xml.read_event_into(&mut buf) {
             Ok(ev) => ev,
             Err(err) => {
-                let position = base + xml.error_position();
+                let position = base + xml.error_position() + xml.get_ref().dropped_bytes();
                 return Err(parser.xml_error(err, position));
             }
         };
-        let position = base + xml.buffer_position();
+        let position = base + xml.buffer_position() + xml.get_ref().dropped_bytes();
         match event {
             Event::Eof => return parser.finish(position),
             other => parser.handle(other, position)?,
         }
-        parser.line += memchr::memchr_iter(b'\n', &buf).count() as u64;
+        let dropped = xml.get_ref().dropped_newlines();
+        parser.line += memchr::memchr_iter(b'\n', &buf).count() as u64 + dropped - dropped_newlines;
+        dropped_newlines = dropped;
     }
 }
 
@@ -1221,9 +1239,9 @@ impl Parser {
         };
         for (key, value) in self.attributes(e, position)? {
             match key.as_slice() {
-                b"classname" => b.classname = value,
-                b"name" => b.name = value,
-                b"file" => b.file = Some(value),
+                b"classname" => b.classname = cap_id(value),
+                b"name" => b.name = cap_id(value),
+                b"file" => b.file = Some(cap_id(value)),
                 b"line" => match value.trim().parse::<u32>() {
                     Ok(n) => b.line = Some(n),
                     Err(_) => self.warn(format!(
@@ -1946,6 +1964,42 @@ tests/load/test_x.py:10: ConnectionResetError</error></testcase><testcase classn
         assert_eq!(run.cases[0].details.as_deref(), Some("日本語"));
         let run2 = parse_junit(BufReader::with_capacity(2, xml.as_bytes())).unwrap();
         assert_eq!(run, run2);
+    }
+
+    #[test]
+    fn overlong_names_and_bodies_are_cut_while_reading_and_lines_stay_right() {
+        // Longer than any name kept, shorter than a console line (whose ids hash whole).
+        let name = format!("test_p[{}]", "x".repeat(512 << 10));
+        let body = "Traceback line\n".repeat(200_000);
+        let xml = format!(
+            "<testsuite>\n<testcase classname=\"tests.test_a\" name=\"{name}\">\n<failure message=\"m\">{body}</failure>\n</testcase>\n<testcase classname=\"tests.test_a\" name=\"test_after\"/>\n</testsuite>"
+        );
+        let run = parse(&xml).unwrap();
+        let (first, after) = (&run.cases[0], &run.cases[1]);
+        assert!(
+            first.name.len() <= crate::bounds::MAX_ID,
+            "{}",
+            first.name.len()
+        );
+        // The same long id from the console log gives the same address.
+        let (_, from_log) = junit_address(&format!("tests/test_a.py::{name}"));
+        assert!(
+            first.name == from_log,
+            "the XML and the log cut the name alike"
+        );
+        assert!(
+            first
+                .details
+                .as_deref()
+                .unwrap()
+                .ends_with(TRUNCATION_MARKER)
+        );
+        assert_eq!(after.name, "test_after");
+        assert_eq!(
+            after.lines.case,
+            200_000 + 5,
+            "line numbers count the dropped lines"
+        );
     }
 
     #[test]

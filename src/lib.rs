@@ -6,6 +6,7 @@
 //! command line.
 
 pub mod analysis;
+pub mod bounds;
 pub mod cli;
 pub mod client;
 pub mod collect;
@@ -30,3 +31,4 @@ pub mod rootcause;
 pub mod run;
 pub mod signatures;
 pub mod trend;
+pub mod xmlcap;

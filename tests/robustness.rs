@@ -268,3 +268,37 @@ fn a_log_with_nul_bytes_is_still_a_log_but_an_archive_is_not() {
     assert!(err.contains("zip archive data"), "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }
+
+#[test]
+fn a_test_id_too_long_to_keep_is_one_test_in_the_log_and_the_xml() {
+    let param = "p".repeat(20_000);
+    let id = format!("tests/test_a.py::test_p[{param}]");
+    let log = format!(
+        "============================= test session starts ==============================\n\
+         collected 2 items\n\n\
+         {id} FAILED                                     [ 50%]\n\
+         tests/test_a.py::test_q PASSED                                     [100%]\n\n\
+         =========================== short test summary info ============================\n\
+         FAILED {id} - requests.exceptions.ConnectTimeout: HTTPConnectionPool(host='127.0.0.1', port=9): Max retries exceeded with url: /{param} (Caused by ConnectTimeoutError(None, 'Connection to 127.0.0.1 timed out. (connect timeout=1)'))\n\
+         ========================= 1 failed, 1 passed in 1.00s ==========================\n"
+    );
+    let xml = format!(
+        "<testsuites><testsuite tests=\"2\" failures=\"1\"><testcase classname=\"tests.test_a\" name=\"test_p[{param}]\" time=\"1.0\"><failure message=\"requests.exceptions.ConnectTimeout\">boom</failure></testcase><testcase classname=\"tests.test_a\" name=\"test_q\" time=\"0.1\"/></testsuite></testsuites>"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (l, x) = (dir.path().join("run.log"), dir.path().join("run.xml"));
+    std::fs::write(&l, &log).unwrap();
+    std::fs::write(&x, &xml).unwrap();
+    let v = analyze_json(&[l.to_str().unwrap(), x.to_str().unwrap()]);
+    assert_eq!(v["summary"]["total"], 2, "{}", v["summary"]);
+    assert_eq!(v["summary"]["failed"], 1);
+    let failed = failed_tests(&v);
+    assert_eq!(failed.len(), 1);
+    assert!(failed[0].len() <= rca::bounds::MAX_ID && failed[0].contains("…#"));
+    let json = v.to_string();
+    assert!(json.len() < 200_000, "{} bytes of JSON", json.len());
+    assert!(
+        !json.contains(&param),
+        "the whole parameter is not copied into the report"
+    );
+}

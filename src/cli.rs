@@ -281,7 +281,7 @@ struct SignaturesArgs {
     window: history::WindowArgs,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Text,
     Json,
@@ -476,12 +476,19 @@ fn analyze(args: AnalyzeArgs) -> Result<i32, String> {
         lang: crate::i18n::Lang::parse(&args.lang).unwrap_or_default(),
     };
     let rendered = match format {
-        Format::Json => render::json::render(&analysis),
+        // Streamed: a large report is never held as one string.
+        Format::Json => String::new(),
         Format::Text => render::text::render(&analysis, terminal_width(to_terminal)),
         Format::Md => render::markdown::render(&analysis, &report_opts),
         Format::Html => render::html::render(&analysis, &report_opts),
     };
-    write_output(args.output.as_deref(), &rendered)?;
+    if format == Format::Json {
+        stream_output(args.output.as_deref(), |w| {
+            render::json::write(&analysis, w)
+        })?;
+    } else {
+        write_output(args.output.as_deref(), &rendered)?;
+    }
     if args.github_summary
         && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
     {
@@ -599,6 +606,29 @@ fn write_output(path: Option<&str>, text: &str) -> Result<(), String> {
             }
         }
         Some(p) => std::fs::write(p, text).map_err(|e| format!("{p}: cannot write report: {e}")),
+    }
+}
+
+/// Like [`write_output`], for a report written piece by piece as it is produced.
+fn stream_output(
+    path: Option<&str>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
+    match path {
+        None | Some("-") => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            match write(&mut out) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(format!("cannot write output: {e}")),
+            }
+        }
+        Some(p) => {
+            let file =
+                std::fs::File::create(p).map_err(|e| format!("{p}: cannot write report: {e}"))?;
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+            write(&mut out).map_err(|e| format!("{p}: cannot write report: {e}"))
+        }
     }
 }
 

@@ -13,8 +13,12 @@ use crate::fields;
 use crate::model::{Category, Outcome};
 use crate::pytest::{self, Banner, LineKind, SubSection};
 use crate::signatures::SignatureSet;
+use std::collections::BTreeMap;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, HashMap};
+
+/// The collector's maps: hashed with a fast, per-process seeded hasher (they are touched
+/// once or more per event).
+pub type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 use std::hash::{Hash, Hasher};
 
 /// Longest text kept from a log line (samples, messages).
@@ -239,19 +243,19 @@ impl<'s> Collector<'s> {
             section_part: SectionPart::Other,
             section: None,
             tests: Vec::new(),
-            index: HashMap::new(),
-            names: HashMap::new(),
-            long_keys: HashMap::new(),
-            groups: HashMap::new(),
+            index: HashMap::default(),
+            names: HashMap::default(),
+            long_keys: HashMap::default(),
+            groups: HashMap::default(),
             timeline: BTreeMap::new(),
             responses: BTreeMap::new(),
             replayed_responses: BTreeMap::new(),
-            retry_seq: HashMap::new(),
+            retry_seq: HashMap::default(),
             retry_gaps: BTreeMap::new(),
             retry_after: RetryAfterSeen::default(),
-            pending_sleeps: HashMap::new(),
+            pending_sleeps: HashMap::default(),
             retry_sleeps: BTreeMap::new(),
-            seen: HashMap::new(),
+            seen: HashMap::default(),
             session_saw_exhausted_retry: false,
             session_exhausted_cause: None,
             session_final_attempt: false,
@@ -265,7 +269,7 @@ impl<'s> Collector<'s> {
             section_indent: 0,
             native_traceback: None,
             unittest_section: false,
-            junit_index: HashMap::new(),
+            junit_index: HashMap::default(),
             junit_seen: Vec::new(),
             console_tests: None,
             header_in_banner: false,
@@ -673,7 +677,7 @@ impl<'s> Collector<'s> {
             }
             self.note_retry_sleep(text, ci_time);
             self.note_retries_used_up(text);
-        } else if memchr::memmem::find(text, b"ttempt").is_some() {
+        } else if finder!(b"ttempt").find(text).is_some() {
             self.note_retries_used_up(text);
         }
         if crate::responses::mentions_http(text)
@@ -878,7 +882,7 @@ impl<'s> Collector<'s> {
     /// 5`): the retries are used up even though the line itself matches no signature.
     fn note_retries_used_up(&mut self, text: &[u8]) {
         let test = self.current;
-        if memchr::memmem::find(text, b"Retrying (Retry(").is_some() {
+        if finder!(b"Retrying (Retry(").find(text).is_some() {
             if fields::retry_counters(text).is_some_and(|r| r.exhausted()) {
                 self.mark_retries_used_up(test, None);
             }
@@ -977,7 +981,7 @@ impl<'s> Collector<'s> {
             return;
         };
         let ctx = &mut acc.context;
-        if let Some(i) = memchr::memmem::find(text, b"<Request('") {
+        if let Some(i) = finder!(b"<Request('").find(text) {
             let rest = &text[i + 10..];
             let method_end = rest.iter().position(|b| *b == b'\'').unwrap_or(0);
             let method = String::from_utf8_lossy(&rest[..method_end]).into_owned();
@@ -990,7 +994,7 @@ impl<'s> Collector<'s> {
             if !method.is_empty() && method.bytes().all(|b| b.is_ascii_uppercase()) {
                 ctx.method = Some(method);
             }
-        } else if let Some(i) = memchr::memmem::find(text, b"method = '") {
+        } else if let Some(i) = finder!(b"method = '").find(text) {
             let rest = &text[i + 10..];
             let end = rest.iter().position(|b| *b == b'\'').unwrap_or(0);
             if end > 0 && rest[..end].iter().all(u8::is_ascii_uppercase) {
@@ -1518,17 +1522,17 @@ pub struct RetrySleeps {
 /// "Retrying (...) after ...: /p" warning (a retry after an error starts).
 fn retry_debug_line(text: &[u8]) -> Option<(String, Option<bool>)> {
     const INCREMENTED: &[u8] = b"Incremented Retry for (url='";
-    if let Some(i) = memchr::memmem::find(text, INCREMENTED) {
+    if let Some(i) = finder!(INCREMENTED).find(text) {
         let rest = &text[i + INCREMENTED.len()..];
-        let end = memchr::memmem::find(rest, b"'): ")?;
+        let end = finder!(b"'): ").find(rest)?;
         return Some((String::from_utf8_lossy(&rest[..end]).into_owned(), None));
     }
-    if let Some(i) = memchr::memmem::find(text, b"connectionpool: Retry: ") {
+    if let Some(i) = finder!(b"connectionpool: Retry: ").find(text) {
         let path = text[i + 23..].trim_ascii();
         return (!path.is_empty() && !path.contains(&b' '))
             .then(|| (String::from_utf8_lossy(path).into_owned(), Some(true)));
     }
-    if memchr::memmem::find(text, b"Retrying (Retry(").is_some() {
+    if finder!(b"Retrying (Retry(").find(text).is_some() {
         let i = memchr::memmem::rfind(text, b": ")?;
         let path = text[i + 2..].trim_ascii();
         return (path.starts_with(b"/") && !path.contains(&b' '))
@@ -1641,13 +1645,13 @@ fn maybe_bare_final(text: &[u8]) -> bool {
 /// with spaces counts only when it is absolute (`/home/a b/t.py`, `C:\Users\A B\t.py`),
 /// so that a message mentioning `x.py:3:` is not taken for a location.
 fn is_location_line(text: &[u8]) -> bool {
-    let Some(colon) = memchr::memmem::find(text, b".py:") else {
+    let Some(colon) = finder!(b".py:").find(text) else {
         return false;
     };
     let path = &text[..colon];
     let absolute = path.starts_with(b"/")
         || matches!(path, [d, b':', b'\\' | b'/', ..] if d.is_ascii_alphabetic());
-    if path.contains(&b' ') && !(absolute && memchr::memmem::find(path, b": ").is_none()) {
+    if path.contains(&b' ') && !(absolute && finder!(b": ").find(path).is_none()) {
         return false;
     }
     let rest = &text[colon + 4..];
@@ -1677,8 +1681,8 @@ fn announces_last_attempt(text: &[u8]) -> bool {
 }
 
 fn mentions_retry_exhaustion(text: &[u8]) -> bool {
-    memchr::memmem::find(text, b"Max retries exceeded").is_some()
-        || memchr::memmem::find(text, b"RetryError").is_some()
+    finder!(b"Max retries exceeded").find(text).is_some()
+        || finder!(b"RetryError").find(text).is_some()
 }
 
 fn looks_like_exception_message(msg: &str) -> bool {
@@ -1794,10 +1798,10 @@ pub fn truncate(s: &str, max: usize) -> String {
 /// continuation when a console wrapped the line) and application lines saying they will
 /// retry.
 fn is_retry_attempt(text: &[u8]) -> bool {
-    memchr::memmem::find(text, b"Retrying (").is_some()
+    finder!(b"Retrying (").find(text).is_some()
         || text.starts_with(b"after connection broken by ")
-        || memchr::memmem::find(text, b"retrying").is_some()
-        || memchr::memmem::find(text, b"will retry").is_some()
+        || finder!(b"retrying").find(text).is_some()
+        || finder!(b"will retry").find(text).is_some()
 }
 
 #[cfg(test)]

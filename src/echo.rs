@@ -96,9 +96,8 @@ fn is_continuation(line: &[u8]) -> bool {
         return false;
     };
     let identifier_start = line[0].is_ascii_alphabetic() || matches!(line[0], b'_' | b'\'' | b'(');
-    let key_value = memchr::memmem::find(line, b"\": ").is_some()
-        || memchr::memmem::find(line, b"': ").is_some();
-    let prose = memchr::memmem::find(line, b": ").is_some();
+    let key_value = finder!(b"\": ").find(line).is_some() || finder!(b"': ").find(line).is_some();
+    let prose = finder!(b": ").find(line).is_some();
     match last {
         b',' | b'(' | b'[' | b'{' | b'\\' => identifier_start && !key_value,
         b':' => identifier_start && !prose,

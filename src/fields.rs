@@ -79,10 +79,6 @@ re!(
 );
 re!(WITH_URL, r"with url: (?P<path>/[^\s?#'),]*)");
 re!(
-    RETRY_PATH,
-    r"(?:connection broken by .*': |Incremented Retry for \(url=')(?P<path>/[^\s?#']*)"
-);
-re!(
     TIMEOUT,
     r"(?:connect|read|write|pool) timeout=(?P<t>\d+(?:\.\d+)?)"
 );
@@ -96,6 +92,52 @@ re!(
     r"(?:too many (?P<a>\d{3}) error responses|\b(?P<b>\d{3}) (?:Client|Server) Error|(?:Client|Server) error '(?P<c>\d{3})|\b(?P<d>[45]\d\d) (?:Too Many Requests|Service Unavailable|Gateway Time-?out|Bad Gateway|Internal Server Error)|HTTP Error (?P<e>[45]\d\d)\b|\bassert (?P<f>[45]\d\d) ==|(?:AssertionError: |^)(?P<g>[45]\d\d) != \d{3}\b|<Response \[(?P<h>[45]\d\d)\]>|Error code: (?P<i>[45]\d\d)\b|An error occurred \((?P<j>[45]\d\d)\)|ClientResponseError: (?P<k>[45]\d\d), message=)"
 );
 const STATUS_GROUPS: [&str; 11] = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"];
+
+/// A literal every alternative of [`STATUS`] contains: lines without one (most event lines)
+/// skip the regex, whose leading `\d{3}` defeats the regex crate's own prefilter.
+static STATUS_ANCHORS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build([
+            "too many ",
+            " Error",
+            " error '",
+            "Too Many Requests",
+            "Service Unavailable",
+            "Gateway Time",
+            "Bad Gateway",
+            "HTTP Error ",
+            "assert ",
+            " != ",
+            "<Response [",
+            "Error code: ",
+            "An error occurred (",
+            "ClientResponseError: ",
+        ])
+        .expect("status anchors")
+});
+
+/// The path urllib3 names after a retried request: `... connection broken by '...': /path`
+/// (after the last `': ` of the line) or `Incremented Retry for (url='/path')`.
+fn retry_path(line: &[u8]) -> Option<String> {
+    let start = match finder!(b"connection broken by ").find(line) {
+        Some(at) => memchr::memmem::rfind(&line[at..], b"': /").map(|i| at + i + 3),
+        None => None,
+    }
+    .or_else(|| {
+        const INCREMENTED: &[u8] = b"Incremented Retry for (url='";
+        finder!(INCREMENTED)
+            .find(line)
+            .map(|i| i + INCREMENTED.len())
+            .filter(|&i| line.get(i) == Some(&b'/'))
+    })?;
+    let rest = &line[start..];
+    let end = rest
+        .iter()
+        .position(|b| b.is_ascii_whitespace() || matches!(b, b'?' | b'#' | b'\''))
+        .unwrap_or(rest.len());
+    Some(String::from_utf8_lossy(&rest[..end]).into_owned())
+}
 re!(METHOD, r"\b(?P<m>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b");
 re!(
     ELAPSED,
@@ -132,7 +174,11 @@ pub fn extract(line: &[u8], sig: Option<&Captures<'_>>) -> Fields {
         f.host = f.host.or_else(|| text(&c, "host"));
         f.port = f.port.or_else(|| number(&c, "port"));
     }
-    if let Some(c) = URL.captures(line) {
+    let wants_url = f.host.is_none() || f.port.is_none() || f.path.is_none();
+    if wants_url
+        && finder!(b"://").find(line).is_some()
+        && let Some(c) = URL.captures(line)
+    {
         let host = text(&c, "host");
         if f.host.is_none() || f.host == host {
             f.host = f.host.or(host);
@@ -147,8 +193,8 @@ pub fn extract(line: &[u8], sig: Option<&Captures<'_>>) -> Fields {
     if f.path.is_none() {
         f.path = WITH_URL
             .captures(line)
-            .or_else(|| RETRY_PATH.captures(line))
             .and_then(|c| text(&c, "path"))
+            .or_else(|| retry_path(line))
             .map(|p| strip_query(&p));
     }
     if f.host.is_none() {
@@ -160,7 +206,7 @@ pub fn extract(line: &[u8], sig: Option<&Captures<'_>>) -> Fields {
     if f.pool_size.is_none() {
         f.pool_size = POOL_SIZE.captures(line).and_then(|c| number(&c, "n"));
     }
-    if f.status.is_none() {
+    if f.status.is_none() && STATUS_ANCHORS.is_match(line) {
         f.status = STATUS
             .captures(line)
             .and_then(|c| STATUS_GROUPS.iter().find_map(|n| number::<u16>(&c, n)));
@@ -197,7 +243,7 @@ fn bound_names(f: &mut Fields) {
 /// commas, or cut short by a person (`Retry(total=2...)`). Each counter is read on its own;
 /// the first `Retry(` of the line counts.
 pub fn retry_counters(line: &[u8]) -> Option<RetryCounters> {
-    let start = memchr::memmem::find(line, b"Retry(")? + 6;
+    let start = finder!(b"Retry(").find(line)? + 6;
     let body = &line[start..];
     let end = body.iter().position(|b| *b == b')').unwrap_or(body.len());
     let mut counters = RetryCounters::default();

@@ -5,6 +5,16 @@
 //! ([`analysis`]) → output ([`render`]). [`run::analyze`] drives the pipeline; [`cli`] is the
 //! command line.
 
+/// A `memmem` finder for a constant needle, built once: `memchr::memmem::find` builds one
+/// per call, which costs more than the search on a short line.
+macro_rules! finder {
+    ($needle:expr) => {{
+        static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+            std::sync::LazyLock::new(|| memchr::memmem::Finder::new($needle));
+        &*FINDER
+    }};
+}
+
 pub mod analysis;
 pub mod bounds;
 pub mod cli;

@@ -278,9 +278,17 @@ type TestIndex<'a> = HashMap<&'a str, &'a TestReport>;
 pub fn analyse(a: &Analysis) -> RootCauseAnalysis {
     let index: TestIndex<'_> = a.tests.iter().map(|t| (t.nodeid.as_str(), t)).collect();
     let findings = findings(a, &index);
-    let observed_concurrency = observed_concurrency(&a.tests);
-    // Judged once: every root cause asks which tests are the single-request baseline.
-    let baselines: Vec<&TestReport> = a.tests.iter().filter(|t| is_baseline(t)).collect();
+    // Read once per test: the observed concurrency and the single-request baselines both
+    // ask each test's concurrency, and every root cause asks for the baselines.
+    let concurrency: Vec<Option<u32>> = a.tests.iter().map(test_concurrency).collect();
+    let observed_concurrency = concurrency.iter().flatten().copied().max();
+    let baselines: Vec<&TestReport> = a
+        .tests
+        .iter()
+        .zip(&concurrency)
+        .filter(|(t, c)| is_baseline(t, **c))
+        .map(|(t, _)| t)
+        .collect();
     let mut root_causes = cluster(a, &index, &findings);
     let mut explained = BTreeSet::new();
     for rc in &root_causes {
@@ -873,16 +881,11 @@ pub fn test_concurrency(t: &TestReport) -> Option<u32> {
     best
 }
 
-fn observed_concurrency(tests: &[TestReport]) -> Option<u32> {
-    tests.iter().filter_map(test_concurrency).max()
-}
-
-fn is_baseline(t: &TestReport) -> bool {
+/// A single-request test: named so, or run at concurrency 1 (`concurrency` is
+/// [`test_concurrency`] of `t`).
+fn is_baseline(t: &TestReport, concurrency: Option<u32>) -> bool {
     let n = t.name.to_ascii_lowercase();
-    n.contains("baseline")
-        || n.contains("single")
-        || n.contains("smoke")
-        || test_concurrency(t) == Some(1)
+    n.contains("baseline") || n.contains("single") || n.contains("smoke") || concurrency == Some(1)
 }
 
 fn first_lines(fs: &[&Finding], n: usize) -> String {

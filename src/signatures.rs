@@ -6,7 +6,7 @@
 //! line are tried, and of those that match, the highest priority wins (ties: earliest defined).
 
 use crate::model::Category;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::{Captures, Regex};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -279,8 +279,11 @@ impl SignatureSet {
             literals.push((*extra).to_string());
             owners.push(Vec::new());
         }
+        // A DFA: every candidate line is searched for overlapping matches, and the
+        // NFA's state transitions cost several times more per byte.
         let prefilter = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&literals)
             .map_err(|e| SignatureError(format!("cannot build literal prefilter: {e}")))?;
         let block_prefilter = BlockScan::new(&literals)?;
@@ -507,14 +510,31 @@ impl BlockScan {
             .map_err(|e| SignatureError(format!("cannot build block prefilter: {e}")))
     }
 
-    /// Start offsets of pattern occurrences in `block`, ascending.
+    /// Start offsets of pattern occurrences in `block`, ascending: the first of each line
+    /// (the search resumes at the next line, as a line with one hit is a candidate
+    /// whatever else it holds, and an event-dense line can hold a dozen).
     fn hits(&self, block: &[u8], out: &mut Vec<usize>) {
         out.clear();
+        let next_line =
+            |at: usize| memchr::memchr(b'\n', &block[at..]).map_or(block.len(), |i| at + i + 1);
         match self {
-            BlockScan::Regex(re) => out.extend(re.find_iter(block).map(|m| m.start())),
+            BlockScan::Regex(re) => {
+                let mut from = 0;
+                while let Some(m) = re.find_at(block, from) {
+                    out.push(m.start());
+                    from = next_line(m.start());
+                }
+            }
             BlockScan::Packed(searchers) => {
                 for s in searchers {
-                    out.extend(s.find_iter(block).map(|m| m.start()));
+                    let mut from = 0;
+                    while from < block.len()
+                        && let Some(m) =
+                            s.find_in(block, aho_corasick::Span::from(from..block.len()))
+                    {
+                        out.push(m.start());
+                        from = next_line(m.start());
+                    }
                 }
                 if searchers.len() > 1 {
                     out.sort_unstable();

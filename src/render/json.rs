@@ -3,11 +3,97 @@
 //! written as `\uXXXX` escapes ([`safe::json`](super::safe::json)), so the document itself
 //! is safe to print on a terminal and a name cannot disguise itself in an editor.
 
+//!
+//! [`write`] streams the document to a writer as it is serialised (a 100k-test report is
+//! never held as one string); [`render`] gives the same bytes as a `String`.
+
 use crate::analysis::Analysis;
+use serde::Serialize;
+use serde_json::ser::{Formatter, PrettyFormatter};
+use std::io::{self, Write};
 
 /// Pretty-printed JSON with a trailing newline.
 pub fn render(a: &Analysis) -> String {
-    let mut s = serde_json::to_string_pretty(a).expect("analysis serialises");
-    s.push('\n');
-    super::safe::json(s)
+    let mut out = Vec::new();
+    write(a, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Writes the pretty-printed document and a trailing newline to `w`.
+pub fn write<W: Write>(a: &Analysis, w: W) -> io::Result<()> {
+    to_writer(a, w)
+}
+
+/// Any serialisable value, pretty-printed with hidden characters escaped, then a newline.
+pub fn to_writer<T: Serialize, W: Write>(value: &T, mut w: W) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(&mut w, Safe(PrettyFormatter::new()));
+    value.serialize(&mut ser).map_err(io::Error::other)?;
+    w.write_all(b"\n")?;
+    w.flush()
+}
+
+/// serde_json's pretty printer, with the hidden characters serde leaves raw in strings
+/// written as `\uXXXX` escapes ([`safe::json`](super::safe::json), while streaming).
+struct Safe<'a>(PrettyFormatter<'a>);
+
+impl Formatter for Safe<'_> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        w.write_all(super::safe::json_fragment(fragment).as_bytes())
+    }
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn end_object_key<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_key(w)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streamed_output_escapes_like_the_string_sanitiser() {
+        let value = serde_json::json!({
+            "name": "test_\u{202e}gpj.exe[\u{200b}]",
+            "nested": [{"k": "a\u{1b}[31m\u{7f}b"}, 1, null],
+            "plain": "ok"
+        });
+        let mut streamed = Vec::new();
+        to_writer(&value, &mut streamed).unwrap();
+        let mut whole = serde_json::to_string_pretty(&value).unwrap();
+        whole.push('\n');
+        assert_eq!(
+            String::from_utf8(streamed).unwrap(),
+            super::super::safe::json(whole)
+        );
+    }
 }

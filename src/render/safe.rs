@@ -74,6 +74,16 @@ pub fn json(doc: String) -> String {
     out
 }
 
+/// One string fragment as serde_json writes it, with the characters [`json`] escapes
+/// escaped (for a streaming serializer).
+pub fn json_fragment(fragment: &str) -> std::borrow::Cow<'_, str> {
+    if fragment.chars().any(is_hidden_in_json) {
+        std::borrow::Cow::Owned(json(fragment.to_string()))
+    } else {
+        std::borrow::Cow::Borrowed(fragment)
+    }
+}
+
 /// Hidden characters as they can appear raw in serde's output (it escapes C0 itself; the
 /// line feeds and spaces of pretty-printing are structure).
 fn is_hidden_in_json(c: char) -> bool {

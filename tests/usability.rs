@@ -1,0 +1,790 @@
+//! The command line as a person used to ripgrep or cargo meets it (issue 14, and the
+//! terminal layout of issue 11 §4): completions and man page, `--version`, help texts,
+//! text on a pipe, colour decided by flags and environment, implicit standard input, `-o`
+//! extensions, the `--fail-on` line, the progress line, `rca.toml`, the JSON Schema, and
+//! tables that fit a terminal without breaking identifiers.
+//!
+//! A terminal is a real pseudo-terminal from util-linux `script` (as some CI wrappers use):
+//! it reports 0 columns unless `COLUMNS` says otherwise.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+const SEED: &str = "seed-urllib3-2";
+
+fn seed() -> String {
+    samples_dir()
+        .join(format!("{SEED}.log"))
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = rca().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "rca {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The `rca` binary's path.
+fn bin() -> String {
+    assert_cmd::cargo::cargo_bin!("rca")
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+/// A POSIX-shell word.
+fn sh(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// Runs `rca ARGS` on a pseudo-terminal (stdin, stdout and stderr all on it), with `env`
+/// set and `COLUMNS`, `NO_COLOR`, `CLICOLOR*` and `TERM` cleared first. Returns the exit
+/// code and what the terminal showed (CR LF made LF).
+fn on_tty(args: &[&str], env: &[(&str, &str)], cwd: Option<&Path>) -> (i32, String) {
+    let line = std::iter::once(bin())
+        .chain(args.iter().map(|a| a.to_string()))
+        .map(|a| sh(&a))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .env_remove("RUST_BACKTRACE");
+    for var in [
+        "COLUMNS",
+        "NO_COLOR",
+        "CLICOLOR",
+        "CLICOLOR_FORCE",
+        "RCA_CONFIG",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("TERM", "xterm-256color");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    if let Some(d) = cwd {
+        cmd.current_dir(d);
+    }
+    let out = cmd
+        .output()
+        .expect("util-linux `script` runs (Debian's bsdutils)");
+    let text = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
+    (out.status.code().unwrap_or(-1), text)
+}
+
+fn has_colour(s: &str) -> bool {
+    s.contains("\u{1b}[")
+}
+
+/// Every escape sequence in `s` is a colour (SGR) one: `ESC [ digits;... m`.
+fn only_colour_escapes(s: &str) -> bool {
+    s.split('\u{1b}').skip(1).all(|rest| {
+        let Some(body) = rest.strip_prefix('[') else {
+            return false;
+        };
+        let end = body.find(|c: char| !(c.is_ascii_digit() || c == ';'));
+        end.is_some_and(|i| body[i..].starts_with('m'))
+    })
+}
+
+fn strip_colour(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('\u{1b}') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i..];
+        let end = after.find('m').map_or(after.len(), |m| m + 1);
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn completions_and_the_man_page_generate() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let script = stdout_of(&["completions", shell]);
+        assert!(script.len() > 1000, "{shell}: {} bytes", script.len());
+        for word in ["analyze", "fail-on", "trend", "completions"] {
+            assert!(script.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    let out = rca().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let man = stdout_of(&["man"]);
+    assert!(man.contains(".TH rca 1"), "{}", &man[..200.min(man.len())]);
+    assert!(man.contains("analyze") && man.contains("completions"));
+}
+
+#[test]
+fn version_names_the_commit_when_built_from_git() {
+    let v = stdout_of(&["--version"]);
+    assert!(v.starts_with("rca 0.1.0"), "{v}");
+    let git = Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output();
+    if let Some(g) = git.ok().filter(|g| g.status.success()) {
+        let commit = String::from_utf8(g.stdout).unwrap();
+        assert!(v.contains(&format!("commit {}", commit.trim())), "{v}");
+        let built = v.split("built ").nth(1).expect("a build date");
+        assert_eq!(built.trim().trim_end_matches(')').len(), 10, "{v}");
+    }
+}
+
+#[test]
+fn help_texts_have_examples_and_say_the_right_thing() {
+    let top = stdout_of(&["--help"]);
+    let examples = top.split("Examples:").nth(1).expect("top-level examples");
+    assert_eq!(
+        examples
+            .lines()
+            .filter(|l| l.starts_with("  "))
+            .take_while(|l| l.contains("rca "))
+            .count(),
+        3,
+        "{top}"
+    );
+    for cmd in [
+        &["analyze"][..],
+        &["signatures"],
+        &["probe"],
+        &["record"],
+        &["trend"],
+        &["history"],
+        &["history", "list"],
+        &["history", "prune"],
+        &["completions"],
+        &["man"],
+        &["schema"],
+        &["config"],
+    ] {
+        let mut args = cmd.to_vec();
+        args.push("--help");
+        let help = stdout_of(&args);
+        assert!(
+            help.contains("Examples:"),
+            "rca {cmd:?} --help has no examples"
+        );
+    }
+    let trend = stdout_of(&["trend", "--help"]);
+    assert!(!trend.contains("root causes, recommendations"), "{trend}");
+    assert!(trend.contains("SVG charts"), "{trend}");
+    let list = stdout_of(&["history", "list", "--help"]);
+    assert!(!list.contains("trend default"), "{list}");
+    let analyze = stdout_of(&["analyze", "--help"]);
+    let title = analyze
+        .lines()
+        .skip_while(|l| !l.contains("--title"))
+        .nth(1)
+        .unwrap_or("");
+    assert!(title.contains("Markdown and HTML"), "{title}");
+    let probe = stdout_of(&["probe", "--help"]);
+    assert!(probe.contains("[possible values: get, head]"), "{probe}");
+    assert!(!probe.contains("GET, HEAD"), "{probe}");
+}
+
+#[test]
+fn text_is_the_default_on_a_pipe_and_json_is_asked_for() {
+    let log = seed();
+    let piped = stdout_of(&["analyze", &log, "-q"]);
+    assert!(
+        piped.starts_with("rca 0.1.0: 18 of 41 tests failed"),
+        "{piped}"
+    );
+    assert!(!has_colour(&piped), "no colour on a pipe");
+    let json = stdout_of(&["analyze", &log, "-q", "--format", "json"]);
+    let doc: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc["schema_version"], 1);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rca.json");
+    stdout_of(&["analyze", &log, "-q", "-o", file.to_str().unwrap()]);
+    let doc: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(doc["summary"]["failed"], 18);
+    let txt = dir.path().join("rca");
+    stdout_of(&["analyze", &log, "-q", "-o", txt.to_str().unwrap()]);
+    assert!(
+        std::fs::read_to_string(&txt)
+            .unwrap()
+            .starts_with("rca 0.1.0:")
+    );
+}
+
+#[test]
+fn colour_follows_the_flag_then_the_environment_then_the_terminal() {
+    let log = seed();
+    let piped = |extra: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = rca();
+        for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM"] {
+            cmd.env_remove(var);
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd
+            .args(["analyze", &log, "-q"])
+            .args(extra)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let plain = piped(&[], &[]);
+    assert!(!has_colour(&plain));
+    let forced = piped(&[], &[("CLICOLOR_FORCE", "1")]);
+    assert!(has_colour(&forced), "CLICOLOR_FORCE colours a pipe");
+    assert!(!has_colour(&piped(
+        &[],
+        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]
+    )));
+    let always = piped(
+        &["--color", "always"],
+        &[("NO_COLOR", "1"), ("TERM", "dumb")],
+    );
+    assert!(
+        has_colour(&always),
+        "--color always wins over the environment"
+    );
+    assert_eq!(
+        strip_colour(&always),
+        plain,
+        "colour adds nothing but colour"
+    );
+    assert!(only_colour_escapes(&always));
+    assert!(!has_colour(&piped(
+        &["--format", "json", "--color", "always"],
+        &[]
+    )));
+
+    let tty = |extra: &[&str], env: &[(&str, &str)]| {
+        let mut args = vec!["analyze", log.as_str(), "-q"];
+        args.extend_from_slice(extra);
+        let (code, out) = on_tty(&args, env, None);
+        assert_eq!(code, 0, "{out}");
+        out
+    };
+    let coloured = tty(&[], &[]);
+    assert!(has_colour(&coloured), "a terminal gets colour");
+    assert!(only_colour_escapes(&coloured));
+    assert!(
+        coloured.contains("\u{1b}[36mconnect_timeout"),
+        "category ids are coloured"
+    );
+    assert!(!has_colour(&tty(&[], &[("NO_COLOR", "1")])), "NO_COLOR");
+    assert!(!has_colour(&tty(&[], &[("TERM", "dumb")])), "TERM=dumb");
+    assert!(
+        !has_colour(&tty(&["--color", "never"], &[])),
+        "--color never"
+    );
+    assert_eq!(strip_colour(&coloured), tty(&["--color", "never"], &[]));
+}
+
+#[test]
+fn hostile_log_text_stays_inert_with_colour_on() {
+    let raw = String::from_utf8_lossy(&sample_bytes(&format!("{SEED}.log"))).into_owned();
+    let hostile = raw.replace(
+        "test_heavy_config_concurrent",
+        "test_heavy_config_concurrent\u{1b}[2J\u{1b}]8;;http://x\u{7}",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.log");
+    std::fs::write(&path, hostile).unwrap();
+    let out = stdout_of(&["analyze", path.to_str().unwrap(), "-q", "--color", "always"]);
+    assert!(has_colour(&out));
+    assert!(
+        only_colour_escapes(&out),
+        "only rca's own colour codes reach the terminal"
+    );
+}
+
+#[test]
+fn standard_input_is_read_when_no_file_is_given() {
+    let bytes = sample_bytes(&format!("{SEED}.log"));
+    let implicit = {
+        let out = rca()
+            .args(["analyze", "--format", "json", "-q"])
+            .write_stdin(bytes.clone())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let explicit = analyze_json_stdin(&["-"], Some(bytes));
+    assert_eq!(implicit, explicit);
+    assert_eq!(implicit["inputs"][0]["path"], "<stdin>");
+    // On a terminal there is nothing to read: say so instead of waiting.
+    let (code, shown) = on_tty(&["analyze"], &[], None);
+    assert_eq!(code, 2, "{shown}");
+    assert!(shown.starts_with("rca: no FILE given"), "{shown}");
+    assert_eq!(shown.trim_end().lines().count(), 1, "{shown}");
+}
+
+#[test]
+fn an_output_extension_rca_does_not_write_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = dir.path().join("report.xml");
+    let out = rca()
+        .args(["analyze", &seed(), "-q", "-o", xml.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("rca: -o "), "{err}");
+    for ext in [".json", ".md", ".html", ".txt"] {
+        assert!(err.contains(ext), "{err}");
+    }
+    assert!(!xml.exists(), "nothing written");
+    // With --format the extension is the user's business.
+    rca()
+        .args([
+            "analyze",
+            &seed(),
+            "-q",
+            "--format",
+            "json",
+            "-o",
+            xml.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    assert!(serde_json::from_slice::<Value>(&std::fs::read(&xml).unwrap()).is_ok());
+}
+
+#[test]
+fn fail_on_that_fires_says_why_in_one_line() {
+    let log = seed();
+    let doc = analyze_json(&[&log]);
+    let cat = doc["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "connect_timeout")
+        .unwrap();
+    let expected = format!(
+        "rca: --fail-on: connect_timeout ({} events in {} tests)\n",
+        cat["events"], cat["tests"]
+    );
+    let out = rca()
+        .args([
+            "analyze",
+            &log,
+            "-q",
+            "--fail-on",
+            "connect_timeout,dns_failure",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), expected);
+    let out = rca()
+        .args(["analyze", &log, "-q", "--fail-on", "dns_failure"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_progress_line_shows_on_a_terminal_only() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let gz = dir.path().join("run.log.gz");
+    let mut enc = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gz).unwrap(),
+        flate2::Compression::fast(),
+    );
+    enc.write_all(&sample_bytes(&format!("{SEED}.log")))
+        .unwrap();
+    enc.finish().unwrap();
+    let report = dir.path().join("r.json");
+    let (g, r) = (gz.to_str().unwrap(), report.to_str().unwrap());
+    let (code, shown) = on_tty(&["analyze", g, "-o", r], &[], None);
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("rca: reading"), "{shown}");
+    assert!(shown.contains("(gzip)") && shown.contains("/s"), "{shown}");
+    let (_, quiet) = on_tty(&["analyze", g, "-o", r, "-q"], &[], None);
+    assert!(!quiet.contains("rca: reading"), "{quiet}");
+    let out = rca().args(["analyze", g, "-o", r]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("reading"));
+}
+
+/// A git repository in a temp dir with `rca.toml` at its root and a subdirectory.
+fn project(config: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(dir.path().join("rca.toml"), config).unwrap();
+    let sub = dir.path().join("tests/load");
+    std::fs::create_dir_all(&sub).unwrap();
+    (dir, sub)
+}
+
+fn in_dir(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = rca();
+    cmd.current_dir(dir)
+        .env_remove("RCA_CONFIG")
+        .env_remove("RCA_HISTORY");
+    cmd
+}
+
+#[test]
+fn the_project_file_sets_defaults_and_flags_override_it() {
+    let rules = r#"
+[[signature]]
+id = "team-jobs-failed"
+category = "http_error"
+description = "a load step reported failed jobs"
+literals = ["jobs failed"]
+patterns = ['\d+/\d+ jobs failed']
+match = ["AssertionError: 10/10 jobs failed"]
+"#;
+    let (dir, sub) = project(
+        "rules = \"ci/rules.toml\"\nlang = \"he\"\nfail_on = [\"connect_timeout\"]\n\
+         history = \"h.sqlite\"\nlabels = { team = \"payments\" }\n",
+    );
+    std::fs::create_dir(dir.path().join("ci")).unwrap();
+    std::fs::write(dir.path().join("ci/rules.toml"), rules).unwrap();
+    let log = seed();
+    // fail_on from the file; a flag replaces it.
+    let out = in_dir(&sub).args(["analyze", &log, "-q"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = in_dir(&sub)
+        .args(["analyze", &log, "-q", "--fail-on", "dns_failure"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    // rules, relative to the file.
+    let out = in_dir(&sub)
+        .args([
+            "analyze",
+            &log,
+            "-q",
+            "--format",
+            "json",
+            "--fail-on",
+            "dns_failure",
+        ])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        doc["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["signature"] == "team-jobs-failed"),
+        "the file's rules are loaded"
+    );
+    // lang from the file, --lang wins.
+    let md = |extra: &[&str]| {
+        let out = in_dir(&sub)
+            .args([
+                "analyze",
+                &log,
+                "-q",
+                "--format",
+                "md",
+                "--fail-on",
+                "dns_failure",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(md(&[]).contains("## גורמי שורש"));
+    assert!(md(&["--lang", "en"]).contains("## Root causes"));
+    // The store: the file's, relative to it; RCA_HISTORY wins; labels recorded.
+    in_dir(&sub)
+        .args([
+            "analyze",
+            &log,
+            "-q",
+            "--record",
+            "--fail-on",
+            "dns_failure",
+        ])
+        .assert()
+        .success();
+    assert!(
+        dir.path().join("h.sqlite").exists(),
+        "recorded in the file's store"
+    );
+    let list = in_dir(&sub)
+        .args(["history", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    let runs: Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(runs.as_array().map(Vec::len), Some(1), "{runs}");
+    assert!(
+        runs.to_string().contains("payments"),
+        "the file's label: {runs}"
+    );
+    let other = dir.path().join("other.sqlite");
+    in_dir(&sub)
+        .env("RCA_HISTORY", &other)
+        .args([
+            "analyze",
+            &log,
+            "-q",
+            "--record",
+            "--fail-on",
+            "dns_failure",
+        ])
+        .assert()
+        .success();
+    assert!(other.exists(), "RCA_HISTORY wins over the file");
+    // rca config says where each value came from.
+    let shown = in_dir(&sub).arg("config").output().unwrap();
+    let shown = String::from_utf8(shown.stdout).unwrap();
+    let file = dir.path().join("rca.toml");
+    assert!(
+        shown.contains(&format!("config file: {}", file.display())),
+        "{shown}"
+    );
+    let row = |name: &str| {
+        shown
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(
+        row("lang").contains("he") && row("lang").contains("rca.toml"),
+        "{shown}"
+    );
+    assert!(row("health-path").ends_with("default"), "{shown}");
+    assert!(row("fail-on").contains("connect_timeout"), "{shown}");
+    // RCA_CONFIG names another file; above the git root nothing is read.
+    let elsewhere = dir.path().join("ci/other.toml");
+    std::fs::write(&elsewhere, "fail_on = [\"dns_failure\"]\n").unwrap();
+    let out = in_dir(&sub)
+        .env("RCA_CONFIG", &elsewhere)
+        .args(["analyze", &log, "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "RCA_CONFIG's file, not the found one"
+    );
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("rca.toml"), "fail_on = [\"any\"]\n").unwrap();
+    let repo = outside.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    let out = in_dir(&repo)
+        .args(["analyze", &log, "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the file above the git root is not read"
+    );
+}
+
+#[test]
+fn a_bad_project_file_is_one_line_and_exit_2() {
+    for (config, message) in [
+        ("lang = \"fr\"\n", "lang"),
+        ("fail_on = [\"nonsense\"]\n", "unknown category"),
+        ("colour = true\n", "unknown field"),
+        ("rules = [\n", "rca.toml"),
+    ] {
+        let (_dir, sub) = project(config);
+        let out = in_dir(&sub)
+            .args(["analyze", &seed(), "-q"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{config}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with("rca: ") && err.contains(message),
+            "{config}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+        // Commands the file has nothing to say to still work.
+        in_dir(&sub)
+            .args(["completions", "bash"])
+            .assert()
+            .success();
+    }
+    let out = rca()
+        .env("RCA_CONFIG", "/nonexistent/rca.toml")
+        .args(["analyze", &seed(), "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("RCA_CONFIG"));
+}
+
+/// Every object of the schema closed to fields it does not list, so that the test also
+/// catches a field rca writes but the schema leaves out.
+fn closed(mut schema: Value) -> Value {
+    fn walk(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                if map.contains_key("properties") && !map.contains_key("additionalProperties") {
+                    map.insert("additionalProperties".into(), Value::Bool(false));
+                }
+                map.values_mut().for_each(walk);
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut schema);
+    schema
+}
+
+#[test]
+fn every_sample_validates_against_rca_schema() {
+    let schema: Value = serde_json::from_str(&stdout_of(&["schema"])).unwrap();
+    assert_eq!(schema["properties"]["schema_version"]["const"], 1);
+    let open = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    let strict = jsonschema::validator_for(&closed(schema)).unwrap();
+    let mut inputs: Vec<String> = std::fs::read_dir(samples_dir())
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".log") || n.ends_with(".junit.xml"))
+        .collect();
+    inputs.sort();
+    assert!(inputs.len() >= 20, "{inputs:?}");
+    for name in &inputs {
+        let path = samples_dir().join(name);
+        let doc = analyze_json(&[path.to_str().unwrap()]);
+        let errors: Vec<String> = strict.iter_errors(&doc).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+        assert!(open.is_valid(&doc));
+    }
+    // The schema can fail: a document with a wrong type does not validate.
+    let mut bad = analyze_json(&[&seed()]);
+    bad["summary"]["failed"] = Value::String("18".into());
+    assert!(!open.is_valid(&bad));
+}
+
+/// Display width of a line (the tables hold box-drawing characters and ASCII).
+fn width(line: &str) -> usize {
+    line.chars().count()
+}
+
+#[test]
+fn terminal_tables_fit_without_breaking_identifiers() {
+    let log = seed();
+    let doc = analyze_json(&[&log]);
+    let failing: Vec<String> = doc["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["outcome"] == "failed")
+        .map(|t| t["nodeid"].as_str().unwrap().to_string())
+        .collect();
+    for columns in ["100", "80"] {
+        let (code, shown) = on_tty(&["analyze", &log, "-q"], &[("COLUMNS", columns)], None);
+        assert_eq!(code, 0, "{shown}");
+        let shown = strip_colour(&shown);
+        let limit: usize = columns.parse().unwrap();
+        let tables: Vec<&str> = shown
+            .lines()
+            .filter(|l| l.starts_with(['│', '┌', '└', '╞']))
+            .collect();
+        assert!(
+            tables.iter().all(|l| width(l) <= limit),
+            "{columns}: {shown}"
+        );
+        // Each failing test id is on one line, whole or cut at the front with an
+        // ellipsis, keeping the test's name.
+        for id in &failing {
+            let whole = shown.contains(id.as_str());
+            let cut = shown.lines().any(|l| {
+                l.split('…').nth(1).is_some_and(|rest| {
+                    let tail = rest.split(' ').next().unwrap_or("");
+                    tail.len() >= 24 && id.ends_with(tail)
+                })
+            });
+            assert!(
+                whole || cut,
+                "{columns}: {id} broken across lines:\n{shown}"
+            );
+        }
+        // host:port targets never split.
+        assert!(shown.contains("127.0.0.1:54789"), "{shown}");
+    }
+}
+
+#[test]
+fn a_terminal_reporting_zero_columns_gets_80() {
+    let (code, shown) = on_tty(&["analyze", &seed(), "-q", "--color", "never"], &[], None);
+    assert_eq!(code, 0, "{shown}");
+    let widest = shown.lines().map(width).max().unwrap();
+    assert!(
+        (70..=80).contains(&widest),
+        "widest line {widest}:\n{shown}"
+    );
+    assert!(
+        shown.contains("│ category "),
+        "headings stay whole: {shown}"
+    );
+}
+
+#[test]
+fn text_ends_with_the_top_recommendations_and_the_full_report_command() {
+    let log = seed();
+    let doc = analyze_json(&[&log]);
+    let text = stdout_of(&["analyze", &log, "-q"]);
+    let recs = doc["recommendations"].as_array().unwrap();
+    assert!(recs.len() > 3);
+    assert!(
+        text.contains(&format!("Top recommendations (3 of {})", recs.len())),
+        "{text}"
+    );
+    for (i, r) in recs.iter().take(3).enumerate() {
+        let line = format!(
+            "  {}. [{}] {}",
+            i + 1,
+            r["priority"].as_str().unwrap(),
+            r["title"].as_str().unwrap()
+        );
+        assert!(text.contains(&line), "missing {line:?}:\n{text}");
+    }
+    assert!(!text.contains(&format!("  4. [{}]", recs[3]["priority"].as_str().unwrap())));
+    assert!(
+        text.contains(&format!("full report: rca analyze {log} -o rca.md\n")),
+        "{text}"
+    );
+    let piped = {
+        let out = rca()
+            .args(["analyze", "-q"])
+            .write_stdin(sample_bytes(&format!("{SEED}.log")))
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(
+        piped.contains("full report: rca analyze FILE -o rca.md"),
+        "{piped}"
+    );
+}

@@ -788,3 +788,78 @@ fn text_ends_with_the_top_recommendations_and_the_full_report_command() {
         "{piped}"
     );
 }
+
+/// The shell of one step of the composite action (`action.yml`), by its name.
+fn action_step(name: &str) -> String {
+    let yml = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml"))
+        .expect("action.yml at the repository root");
+    let step = yml
+        .split("    - name: ")
+        .find(|s| s.starts_with(name))
+        .unwrap_or_else(|| panic!("no step {name:?}"));
+    let script = step.split("      run: |\n").nth(1).expect("a run block");
+    script
+        .lines()
+        .take_while(|l| l.starts_with("        ") || l.is_empty())
+        .map(|l| l.strip_prefix("        ").unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_composite_action_writes_summary_reports_and_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let runner = dir.path().join("runner");
+    std::fs::create_dir_all(runner.join("rca/bin")).unwrap();
+    std::os::unix::fs::symlink(bin(), runner.join("rca/bin/rca")).unwrap();
+    let summary = dir.path().join("summary.md");
+    let store = dir.path().join("h.sqlite");
+    let log = seed();
+    let xml = samples_dir().join(format!("{SEED}.junit.xml"));
+    let run = |history: &str, fail_on: &str| {
+        Command::new("bash")
+            .args(["-e", "-c", &action_step("Analyse")])
+            .current_dir(dir.path())
+            .env("RUNNER_TEMP", &runner)
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .env("RCA_LOG", format!("{log} {}", xml.display()))
+            .env("RCA_HISTORY", history)
+            .env("RCA_LABELS", "branch=main team=pay")
+            .env("RCA_FAIL_ON", fail_on)
+            .env_remove("RCA_CONFIG")
+            .output()
+            .unwrap()
+    };
+    let out = run("", "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for report in ["rca.md", "rca.html", "rca.json"] {
+        assert!(dir.path().join(report).exists(), "{report} written");
+    }
+    assert!(
+        std::fs::read_to_string(&summary)
+            .unwrap()
+            .contains("## Root causes")
+    );
+    assert!(!store.exists(), "no history asked, none written");
+    let out = run(store.to_str().unwrap(), "connect_timeout");
+    assert_eq!(out.status.code(), Some(1), "--fail-on fails the step");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rca: --fail-on: connect_timeout"));
+    let list = rca()
+        .args([
+            "history",
+            "list",
+            "--format",
+            "json",
+            "--history",
+            store.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let runs: Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(runs.as_array().map(Vec::len), Some(1), "{runs}");
+    assert!(runs.to_string().contains("\"team\":\"pay\""), "{runs}");
+}

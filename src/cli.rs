@@ -33,9 +33,9 @@ pub const EXIT_ERROR: i32 = 2;
 
 const TOP_EXAMPLES: &str = "\
 Examples:
-  rca analyze run.log                      the root causes as tables
-  pytest -v 2>&1 | tee run.log | rca analyze --fail-on any   in CI: exit 1 on any failure family
-  rca analyze run.log junit.xml -o rca.html   a self-contained HTML report to attach
+  rca analyze run.log                         the root causes, as tables
+  pytest 2>&1 | tee run.log | rca analyze --fail-on any   CI: exit 1 on any failure
+  rca analyze run.log junit.xml -o rca.html   a self-contained HTML report
 
 Set up: `rca completions SHELL`, `rca man`, a project rca.toml (`rca config --help`).
 Exit codes: 0 analysed, 1 --fail-on matched (or a probed target down), 2 usage or input error.";
@@ -50,8 +50,8 @@ Exit codes: 0 analysed, 1 --fail-on matched (or a probed target down), 2 usage o
     after_help = TOP_EXAMPLES
 )]
 pub struct Cli {
-    /// Colour in text output: auto (a terminal, unless NO_COLOR, TERM=dumb; CLICOLOR_FORCE
-    /// forces it), always or never.
+    /// When to colour text output (with auto, NO_COLOR and TERM=dumb turn it off and
+    /// CLICOLOR_FORCE=1 turns it on).
     #[arg(long, value_enum, value_name = "WHEN", global = true, default_value_t = color::ColorWhen::Auto)]
     color: color::ColorWhen,
     #[command(subcommand)]

@@ -680,6 +680,31 @@ fn every_sample_validates_against_rca_schema() {
         assert!(errors.is_empty(), "{name}: {errors:#?}");
         assert!(open.is_valid(&doc));
     }
+    // The history fields of `rca analyze --history` too.
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("h.sqlite");
+    let store = store.to_str().unwrap();
+    rca()
+        .args([
+            "analyze",
+            &seed(),
+            "-q",
+            "--record",
+            "--history",
+            store,
+            "-o",
+        ])
+        .arg(dir.path().join("r.json"))
+        .env_remove("RCA_HISTORY")
+        .assert()
+        .success();
+    let compared = analyze_json(&[&seed(), "--history", store]);
+    assert!(compared["history"].is_object(), "{}", compared["history"]);
+    let errors: Vec<String> = strict
+        .iter_errors(&compared)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "--history: {errors:#?}");
     // The schema can fail: a document with a wrong type does not validate.
     let mut bad = analyze_json(&[&seed()]);
     bad["summary"]["failed"] = Value::String("18".into());

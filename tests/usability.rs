@@ -1,14 +1,11 @@
-//! The command line as a person used to ripgrep or cargo meets it (issue 14, and the
-//! terminal layout of issue 11 §4): completions and man page, `--version`, help texts,
-//! text on a pipe, colour decided by flags and environment, implicit standard input, `-o`
-//! extensions, the `--fail-on` line, the progress line, `rca.toml`, the JSON Schema, and
-//! tables that fit a terminal without breaking identifiers.
-//!
-//! A terminal is a real pseudo-terminal from util-linux `script` (as some CI wrappers use):
-//! it reports 0 columns unless `COLUMNS` says otherwise.
+//! The command line as a person used to ripgrep or cargo meets it (issue 14):
+//! completions and man page, `--version`, help texts, text on a pipe, implicit standard
+//! input, `-o` extensions, the `--fail-on` line, `rca.toml`, the JSON Schema and the
+//! composite GitHub action. Colour, layout and progress are in `tests/terminal.rs`.
 
 mod common;
 
+use common::tty::{bin, has_colour, on_tty};
 use common::*;
 use serde_json::Value;
 use std::path::Path;
@@ -32,83 +29,6 @@ fn stdout_of(args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
-}
-
-/// The `rca` binary's path.
-fn bin() -> String {
-    assert_cmd::cargo::cargo_bin!("rca")
-        .to_str()
-        .unwrap()
-        .to_string()
-}
-
-/// A POSIX-shell word.
-fn sh(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
-}
-
-/// Runs `rca ARGS` on a pseudo-terminal (stdin, stdout and stderr all on it), with `env`
-/// set and `COLUMNS`, `NO_COLOR`, `CLICOLOR*` and `TERM` cleared first. Returns the exit
-/// code and what the terminal showed (CR LF made LF).
-fn on_tty(args: &[&str], env: &[(&str, &str)], cwd: Option<&Path>) -> (i32, String) {
-    let line = std::iter::once(bin())
-        .chain(args.iter().map(|a| a.to_string()))
-        .map(|a| sh(&a))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut cmd = Command::new("script");
-    cmd.args(["-qec", &line, "/dev/null"])
-        .stdin(std::process::Stdio::null())
-        .env_remove("RUST_BACKTRACE");
-    for var in [
-        "COLUMNS",
-        "NO_COLOR",
-        "CLICOLOR",
-        "CLICOLOR_FORCE",
-        "RCA_CONFIG",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("TERM", "xterm-256color");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    if let Some(d) = cwd {
-        cmd.current_dir(d);
-    }
-    let out = cmd
-        .output()
-        .expect("util-linux `script` runs (Debian's bsdutils)");
-    let text = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
-    (out.status.code().unwrap_or(-1), text)
-}
-
-fn has_colour(s: &str) -> bool {
-    s.contains("\u{1b}[")
-}
-
-/// Every escape sequence in `s` is a colour (SGR) one: `ESC [ digits;... m`.
-fn only_colour_escapes(s: &str) -> bool {
-    s.split('\u{1b}').skip(1).all(|rest| {
-        let Some(body) = rest.strip_prefix('[') else {
-            return false;
-        };
-        let end = body.find(|c: char| !(c.is_ascii_digit() || c == ';'));
-        end.is_some_and(|i| body[i..].starts_with('m'))
-    })
-}
-
-fn strip_colour(s: &str) -> String {
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(i) = rest.find('\u{1b}') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i..];
-        let end = after.find('m').map_or(after.len(), |m| m + 1);
-        rest = &after[end..];
-    }
-    out.push_str(rest);
-    out
 }
 
 #[test]
@@ -222,92 +142,6 @@ fn text_is_the_default_on_a_pipe_and_json_is_asked_for() {
 }
 
 #[test]
-fn colour_follows_the_flag_then_the_environment_then_the_terminal() {
-    let log = seed();
-    let piped = |extra: &[&str], env: &[(&str, &str)]| {
-        let mut cmd = rca();
-        for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM"] {
-            cmd.env_remove(var);
-        }
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let out = cmd
-            .args(["analyze", &log, "-q"])
-            .args(extra)
-            .output()
-            .unwrap();
-        String::from_utf8(out.stdout).unwrap()
-    };
-    let plain = piped(&[], &[]);
-    assert!(!has_colour(&plain));
-    let forced = piped(&[], &[("CLICOLOR_FORCE", "1")]);
-    assert!(has_colour(&forced), "CLICOLOR_FORCE colours a pipe");
-    assert!(!has_colour(&piped(
-        &[],
-        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]
-    )));
-    let always = piped(
-        &["--color", "always"],
-        &[("NO_COLOR", "1"), ("TERM", "dumb")],
-    );
-    assert!(
-        has_colour(&always),
-        "--color always wins over the environment"
-    );
-    assert_eq!(
-        strip_colour(&always),
-        plain,
-        "colour adds nothing but colour"
-    );
-    assert!(only_colour_escapes(&always));
-    assert!(!has_colour(&piped(
-        &["--format", "json", "--color", "always"],
-        &[]
-    )));
-
-    let tty = |extra: &[&str], env: &[(&str, &str)]| {
-        let mut args = vec!["analyze", log.as_str(), "-q"];
-        args.extend_from_slice(extra);
-        let (code, out) = on_tty(&args, env, None);
-        assert_eq!(code, 0, "{out}");
-        out
-    };
-    let coloured = tty(&[], &[]);
-    assert!(has_colour(&coloured), "a terminal gets colour");
-    assert!(only_colour_escapes(&coloured));
-    assert!(
-        coloured.contains("\u{1b}[36mconnect_timeout"),
-        "category ids are coloured"
-    );
-    assert!(!has_colour(&tty(&[], &[("NO_COLOR", "1")])), "NO_COLOR");
-    assert!(!has_colour(&tty(&[], &[("TERM", "dumb")])), "TERM=dumb");
-    assert!(
-        !has_colour(&tty(&["--color", "never"], &[])),
-        "--color never"
-    );
-    assert_eq!(strip_colour(&coloured), tty(&["--color", "never"], &[]));
-}
-
-#[test]
-fn hostile_log_text_stays_inert_with_colour_on() {
-    let raw = String::from_utf8_lossy(&sample_bytes(&format!("{SEED}.log"))).into_owned();
-    let hostile = raw.replace(
-        "test_heavy_config_concurrent",
-        "test_heavy_config_concurrent\u{1b}[2J\u{1b}]8;;http://x\u{7}",
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("hostile.log");
-    std::fs::write(&path, hostile).unwrap();
-    let out = stdout_of(&["analyze", path.to_str().unwrap(), "-q", "--color", "always"]);
-    assert!(has_colour(&out));
-    assert!(
-        only_colour_escapes(&out),
-        "only rca's own colour codes reach the terminal"
-    );
-}
-
-#[test]
 fn standard_input_is_read_when_no_file_is_given() {
     let bytes = sample_bytes(&format!("{SEED}.log"));
     let implicit = {
@@ -401,30 +235,6 @@ fn fail_on_that_fires_says_why_in_one_line() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-#[test]
-fn a_progress_line_shows_on_a_terminal_only() {
-    use std::io::Write;
-    let dir = tempfile::tempdir().unwrap();
-    let gz = dir.path().join("run.log.gz");
-    let mut enc = flate2::write::GzEncoder::new(
-        std::fs::File::create(&gz).unwrap(),
-        flate2::Compression::fast(),
-    );
-    enc.write_all(&sample_bytes(&format!("{SEED}.log")))
-        .unwrap();
-    enc.finish().unwrap();
-    let report = dir.path().join("r.json");
-    let (g, r) = (gz.to_str().unwrap(), report.to_str().unwrap());
-    let (code, shown) = on_tty(&["analyze", g, "-o", r], &[], None);
-    assert_eq!(code, 0, "{shown}");
-    assert!(shown.contains("rca: reading"), "{shown}");
-    assert!(shown.contains("(gzip)") && shown.contains("/s"), "{shown}");
-    let (_, quiet) = on_tty(&["analyze", g, "-o", r, "-q"], &[], None);
-    assert!(!quiet.contains("rca: reading"), "{quiet}");
-    let out = rca().args(["analyze", g, "-o", r]).output().unwrap();
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("reading"));
 }
 
 /// A git repository in a temp dir with `rca.toml` at its root and a subdirectory.
@@ -709,109 +519,6 @@ fn every_sample_validates_against_rca_schema() {
     let mut bad = analyze_json(&[&seed()]);
     bad["summary"]["failed"] = Value::String("18".into());
     assert!(!open.is_valid(&bad));
-}
-
-/// Display width of a line (the tables hold box-drawing characters and ASCII).
-fn width(line: &str) -> usize {
-    line.chars().count()
-}
-
-#[test]
-fn terminal_tables_fit_without_breaking_identifiers() {
-    let log = seed();
-    let doc = analyze_json(&[&log]);
-    let failing: Vec<String> = doc["tests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|t| t["outcome"] == "failed")
-        .map(|t| t["nodeid"].as_str().unwrap().to_string())
-        .collect();
-    for columns in ["100", "80"] {
-        let (code, shown) = on_tty(&["analyze", &log, "-q"], &[("COLUMNS", columns)], None);
-        assert_eq!(code, 0, "{shown}");
-        let shown = strip_colour(&shown);
-        let limit: usize = columns.parse().unwrap();
-        let tables: Vec<&str> = shown
-            .lines()
-            .filter(|l| l.starts_with(['│', '┌', '└', '╞']))
-            .collect();
-        assert!(
-            tables.iter().all(|l| width(l) <= limit),
-            "{columns}: {shown}"
-        );
-        // Each failing test id is on one line, whole or cut at the front with an
-        // ellipsis, keeping the test's name.
-        for id in &failing {
-            let whole = shown.contains(id.as_str());
-            let cut = shown.lines().any(|l| {
-                l.split('…').nth(1).is_some_and(|rest| {
-                    let tail = rest.split(' ').next().unwrap_or("");
-                    tail.len() >= 24 && id.ends_with(tail)
-                })
-            });
-            assert!(
-                whole || cut,
-                "{columns}: {id} broken across lines:\n{shown}"
-            );
-        }
-        // host:port targets never split.
-        assert!(shown.contains("127.0.0.1:54789"), "{shown}");
-    }
-}
-
-#[test]
-fn a_terminal_reporting_zero_columns_gets_80() {
-    let (code, shown) = on_tty(&["analyze", &seed(), "-q", "--color", "never"], &[], None);
-    assert_eq!(code, 0, "{shown}");
-    let widest = shown.lines().map(width).max().unwrap();
-    assert!(
-        (70..=80).contains(&widest),
-        "widest line {widest}:\n{shown}"
-    );
-    assert!(
-        shown.contains("│ category "),
-        "headings stay whole: {shown}"
-    );
-}
-
-#[test]
-fn text_ends_with_the_top_recommendations_and_the_full_report_command() {
-    let log = seed();
-    let doc = analyze_json(&[&log]);
-    let text = stdout_of(&["analyze", &log, "-q"]);
-    let recs = doc["recommendations"].as_array().unwrap();
-    assert!(recs.len() > 3);
-    assert!(
-        text.contains(&format!("Top recommendations (3 of {})", recs.len())),
-        "{text}"
-    );
-    for (i, r) in recs.iter().take(3).enumerate() {
-        let line = format!(
-            "  {}. [{}] {}",
-            i + 1,
-            r["priority"].as_str().unwrap(),
-            r["title"].as_str().unwrap()
-        );
-        assert!(text.contains(&line), "missing {line:?}:\n{text}");
-    }
-    assert!(!text.contains(&format!("  4. [{}]", recs[3]["priority"].as_str().unwrap())));
-    assert!(
-        text.contains(&format!("full report: rca analyze {log} -o rca.md\n")),
-        "{text}"
-    );
-    let piped = {
-        let out = rca()
-            .args(["analyze", "-q"])
-            .write_stdin(sample_bytes(&format!("{SEED}.log")))
-            .output()
-            .unwrap();
-        String::from_utf8(out.stdout).unwrap()
-    };
-    assert!(
-        piped.contains("full report: rca analyze FILE -o rca.md"),
-        "{piped}"
-    );
 }
 
 /// The shell of one step of the composite action (`action.yml`), by its name.

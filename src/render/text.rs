@@ -360,3 +360,24 @@ fn loc(a: &Analysis, file: u16, line: u64) -> String {
         format!("L{line}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_wrap_between_words_only() {
+        let text = "Retry with exponential backoff and jitter, on connect and read errors";
+        let lines = wrap(text, Some(24));
+        assert!(lines.iter().all(|l| l.chars().count() <= 24), "{lines:?}");
+        assert_eq!(lines.join(" "), text);
+        assert_eq!(wrap(text, None), [text]);
+    }
+
+    #[test]
+    fn the_full_report_command_can_be_pasted() {
+        assert_eq!(shell_word("logs/run-1.log.gz"), "logs/run-1.log.gz");
+        assert_eq!(shell_word("my run.log"), "'my run.log'");
+        assert_eq!(shell_word("it's.log"), "'it'\\''s.log'");
+    }
+}

@@ -158,9 +158,15 @@ fn shrink(need: &mut [usize], available: usize, floor: impl Fn(usize) -> Option<
     }
 }
 
-/// Display width of a string, counted in characters (the tables hold mostly ASCII).
+/// Display width of a string in terminal columns, as comfy-table measures it (a CJK
+/// character takes two).
 fn chars(s: &str) -> usize {
-    s.chars().count()
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// Display width of one character.
+fn char_width(c: char) -> usize {
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
 }
 
 /// The longest space-separated word.
@@ -187,12 +193,24 @@ fn cut_word(w: &str, limit: usize) -> String {
         return w.to_string();
     }
     let keep = limit - 1;
+    let fit = |chars: &mut dyn Iterator<Item = char>| {
+        let mut used = 0;
+        let mut out = Vec::new();
+        for c in chars {
+            used += char_width(c);
+            if used > keep {
+                break;
+            }
+            out.push(c);
+        }
+        out
+    };
     if w.contains("::") {
-        let tail: String = w.chars().skip(n - keep).collect();
-        format!("…{tail}")
+        let mut tail = fit(&mut w.chars().rev());
+        tail.reverse();
+        format!("…{}", tail.into_iter().collect::<String>())
     } else {
-        let head: String = w.chars().take(keep).collect();
-        format!("{head}…")
+        format!("{}…", fit(&mut w.chars()).into_iter().collect::<String>())
     }
 }
 
@@ -212,6 +230,9 @@ mod tests {
             "…:test_heavy"
         );
         assert_eq!(chars(&cut_words("tests/a.py::test_b[1-2]", 9)), 9);
+        let wide = cut_words("tests/t.py::test_名前付きのテスト", 12);
+        assert!(chars(&wide) <= 12, "{wide}");
+        assert!(wide.starts_with('…') && wide.ends_with("テスト"), "{wide}");
     }
 
     fn test_and(header: &str, other: &str) -> Grid {

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// A place in the inputs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct Location {
     /// Index into `inputs`.
     pub file: u16,
@@ -26,7 +26,7 @@ pub struct Location {
 }
 
 /// One input as read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct InputInfo {
     /// Path as given (`<stdin>` for `-`).
     pub path: String,
@@ -45,7 +45,7 @@ pub struct InputInfo {
 }
 
 /// Outcome totals.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     /// Sum of the outcome counts below.
     pub total: u64,
@@ -74,7 +74,7 @@ pub struct Summary {
 }
 
 /// One test in the JSON document.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TestReport {
     /// Full pytest node id, parameters included.
     pub nodeid: String,
@@ -120,7 +120,7 @@ pub struct TestReport {
 }
 
 /// Events per category over time (from log timestamps; empty when the log has none).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Timeline {
     /// First event second.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -133,7 +133,7 @@ pub struct Timeline {
 }
 
 /// One category's events over time.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Series {
     /// Category.
     pub category: Category,
@@ -142,7 +142,7 @@ pub struct Series {
 }
 
 /// Totals for one category.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CategoryReport {
     /// Stable category id.
     pub id: Category,
@@ -163,7 +163,7 @@ pub struct CategoryReport {
 }
 
 /// Events per target.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct HostCount {
     /// `host:port` (or host).
     pub host: String,
@@ -172,7 +172,7 @@ pub struct HostCount {
 }
 
 /// An aggregated group of identical events.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct EventReport {
     /// Category.
     pub category: Category,
@@ -232,7 +232,7 @@ pub struct EventReport {
 }
 
 /// The whole analysis.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Analysis {
     /// JSON schema version.
     pub schema_version: u32,
@@ -284,7 +284,7 @@ pub struct Analysis {
 
 /// The run's own description from JUnit XML (`hostname` and `timestamp` of its suites,
 /// suite-level `<property>` elements), values redacted like every printed string.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct RunMetadata {
     /// `hostname` of every suite, distinct.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -327,7 +327,7 @@ impl RunMetadata {
 }
 
 /// Tool identification.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ToolInfo {
     /// Always `rca`.
     pub name: &'static str,

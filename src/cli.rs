@@ -1,16 +1,28 @@
-//! Command-line interface: argument definitions (clap derive) and dispatch to the library.
+//! Command-line interface: argument definitions (clap derive) and dispatch to the library,
+//! one module per concern: `analyze`, `history`/`recording`/`parse` (the run history),
+//! `output` (format and where it goes), `color`, `config` (`rca.toml`), `progress`,
+//! `completions` (and the man page) and `schema`.
 //! Exit codes: 0 analysed, 1 `--fail-on` matched, 2 usage or input error.
 
 use crate::model::Category;
 use crate::render;
-use crate::run::{self, Options};
 use crate::signatures::SignatureSet;
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
+mod analyze;
+mod color;
+mod completions;
+mod config;
 mod history;
+mod output;
 mod parse;
+mod progress;
 mod recording;
+mod schema;
+
+use output::{terminal_width, write_output};
+pub use schema::analysis_schema;
 
 /// Exit code: analysis done, nothing matched `--fail-on`.
 pub const EXIT_OK: i32 = 0;
@@ -19,29 +31,29 @@ pub const EXIT_FOUND: i32 = 1;
 /// Exit code: usage or input error.
 pub const EXIT_ERROR: i32 = 2;
 
-const ANALYZE_EXAMPLES: &str = "\
+const TOP_EXAMPLES: &str = "\
 Examples:
-  rca analyze run.log                      table summary on a terminal
-  rca analyze run.log --format json -o rca.json
-  rca analyze run.log -o rca.md --title \"Nightly load run\"   Markdown RCA report
-  rca analyze run.log -o rca.html                  self-contained HTML report
-  rca analyze run.log -o rca.html --lang he        the report in Hebrew (right-to-left)
-  rca analyze run.log --format md --github-summary   also append it to $GITHUB_STEP_SUMMARY
-  rca analyze run.log.gz junit.xml         merge a console log with its JUnit XML
-  pytest -v 2>&1 | rca analyze -           read standard input
-  rca analyze run.log --fail-on connect_timeout,dns_failure   exit 1 if any are found
-  rca analyze run.log --rules team-rules.toml
-  rca analyze run.log --probe -o rca.md    re-probe the servers the root causes name
-  rca analyze run.log --probe --probe-map https://10.10.10.100:443=https://staging.internal
-  rca analyze run.log --record --label branch=main   also store the run in the history
-  rca analyze run.log --history h.sqlite   new / recurring / regressed against the history
+  rca analyze run.log                         the root causes, as tables
+  pytest 2>&1 | tee run.log | rca analyze --fail-on any   CI: exit 1 on any failure
+  rca analyze run.log junit.xml -o rca.html   a self-contained HTML report
 
-Exit codes: 0 analysed, 1 --fail-on matched, 2 usage or input error.";
+Set up: `rca completions SHELL`, `rca man`, a project rca.toml (`rca config --help`).
+Exit codes: 0 analysed, 1 --fail-on matched (or a probed target down), 2 usage or input error.";
 
 /// Turns a failed pytest/HTTP-client CI run log into a root-cause analysis.
 #[derive(Debug, Parser)]
-#[command(name = "rca", version, about, propagate_version = true)]
+#[command(
+    name = "rca",
+    version = env!("RCA_LONG_VERSION"),
+    about,
+    propagate_version = true,
+    after_help = TOP_EXAMPLES
+)]
 pub struct Cli {
+    /// When to colour text output (with auto, NO_COLOR and TERM=dumb turn it off and
+    /// CLICOLOR_FORCE=1 turns it on).
+    #[arg(long, value_enum, value_name = "WHEN", global = true, default_value_t = color::ColorWhen::Auto)]
+    color: color::ColorWhen,
     #[command(subcommand)]
     command: Command,
 }
@@ -50,8 +62,8 @@ pub struct Cli {
 enum Command {
     /// Read pytest console logs (plain or gzip) and/or JUnit XML, classify HTTP-client
     /// failures and attribute them to tests.
-    #[command(after_help = ANALYZE_EXAMPLES)]
-    Analyze(Box<AnalyzeArgs>),
+    #[command(after_help = analyze::ANALYZE_EXAMPLES)]
+    Analyze(Box<analyze::AnalyzeArgs>),
     /// List the failure signatures (built-in and from --rules).
     #[command(
         after_help = "Examples:\n  rca signatures\n  rca signatures --format json\n  rca signatures --rules team-rules.toml\n  rca signatures --rules team-rules.toml --history h.sqlite   precision from the recorded runs"
@@ -71,7 +83,37 @@ enum Command {
     /// List or prune the recorded runs.
     #[command(subcommand, after_help = history::HISTORY_EXAMPLES)]
     History(history::HistoryCommand),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff).
+    Man(completions::ManArgs),
+    /// Print the JSON Schema of the `rca analyze --format json` document.
+    Schema(schema::SchemaArgs),
+    /// Print the effective settings (rca.toml, environment, defaults) and where each came from.
+    #[command(after_help = CONFIG_HELP)]
+    Config(ConfigArgs),
 }
+
+const CONFIG_HELP: &str = "\
+rca.toml, at $RCA_CONFIG or the first one from the current directory up to the git root:
+
+  rules = \"ci/rca-rules.toml\"          # --rules (paths relative to the file)
+  history = \"postgres://rca@db/rca\"    # the store (--history / RCA_HISTORY win)
+  labels = { team = \"payments\" }       # --label, with --record or --history
+  probe_map = [\"https://10.0.0.5:443=https://staging.internal\"]
+  health_path = \"/health\"
+  lang = \"en\"
+  fail_on = [\"connect_timeout\", \"dns_failure\"]
+
+Flags override it. The file's history is where runs are stored and read; it does not
+turn on `rca analyze --history`'s comparison by itself.
+
+Examples:
+  rca config
+  RCA_CONFIG=ci/rca.toml rca config";
+
+#[derive(Debug, clap::Args)]
+struct ConfigArgs {}
 
 const PROBE_EXAMPLES: &str = "\
 Examples:
@@ -123,10 +165,10 @@ struct ProbeArgs {
     /// URLs to probe (http:// or https://); the path is what is requested.
     #[arg(required = true, value_name = "URL")]
     urls: Vec<String>,
-    /// Request method: get or head.
-    #[arg(long, value_name = "METHOD", default_value = "get", value_parser = ["get", "head", "GET", "HEAD"])]
+    /// Request method.
+    #[arg(long, value_name = "METHOD", default_value = "get", value_parser = ["get", "head"], ignore_case = true)]
     method: String,
-    /// Output format [default: text on a terminal, json otherwise].
+    /// Output format [default: from the -o extension (.json), else text].
     #[arg(short, long, value_enum)]
     format: Option<ProbeFormat>,
     /// Write the report to FILE instead of standard output.
@@ -197,71 +239,6 @@ impl ProbeLimits {
 }
 
 #[derive(Debug, clap::Args)]
-struct AnalyzeArgs {
-    /// Log files (`-` for standard input); console logs and JUnit XML of the same run.
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<String>,
-    /// Output format [default: from the -o extension (.md, .html, .json, .txt), else text on a
-    /// terminal and json otherwise].
-    #[arg(short, long, value_enum)]
-    format: Option<Format>,
-    /// Report title (Markdown).
-    #[arg(long, value_name = "TITLE")]
-    title: Option<String>,
-    /// Also append the Markdown report to the file named by $GITHUB_STEP_SUMMARY, when set.
-    #[arg(long)]
-    github_summary: bool,
-    /// Language of the Markdown and HTML reports: en, or he (Hebrew, right-to-left).
-    #[arg(long, value_name = "LANG", default_value = "en", value_parser = ["en", "he"])]
-    lang: String,
-    /// Write the report to FILE instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    output: Option<String>,
-    /// Extra signatures from a TOML file (same format as `rca signatures --format toml`).
-    #[arg(long, value_name = "FILE")]
-    rules: Option<String>,
-    /// Exit with code 1 when events of these categories are found (comma-separated ids, or `any`).
-    #[arg(long, value_name = "CATEGORIES", value_delimiter = ',')]
-    fail_on: Vec<String>,
-    /// Do not redact secrets (tokens, passwords) in the output.
-    #[arg(long)]
-    no_redact: bool,
-    /// Do not print warnings on standard error.
-    #[arg(short, long)]
-    quiet: bool,
-    /// Re-probe the servers named by the root causes (GET of --health-path on each
-    /// scheme://host:port; printed on standard error first) and fold the result into the
-    /// verdicts. Without it, rca sends no network traffic.
-    #[arg(long, help_heading = "Probe")]
-    probe: bool,
-    /// Rewrite a logged base URL for the re-probe (repeatable), e.g.
-    /// https://10.10.10.100:443=https://staging.internal.
-    #[arg(
-        long,
-        value_name = "OLD=NEW",
-        requires = "probe",
-        help_heading = "Probe"
-    )]
-    probe_map: Vec<String>,
-    /// Path requested on each server by --probe.
-    #[arg(
-        long,
-        value_name = "PATH",
-        default_value = "/",
-        requires = "probe",
-        help_heading = "Probe"
-    )]
-    health_path: String,
-    #[command(flatten)]
-    probe_limits: ProbeLimits,
-    /// Read buffer size in bytes (for testing).
-    #[arg(long, hide = true, default_value_t = crate::lines::DEFAULT_CHUNK)]
-    buffer_size: usize,
-    #[command(flatten)]
-    history: history::AnalyzeRecord,
-}
-
-#[derive(Debug, clap::Args)]
 struct SignaturesArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = SigFormat::Text)]
@@ -281,48 +258,6 @@ struct SignaturesArgs {
     window: history::WindowArgs,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    Text,
-    Json,
-    /// Markdown report (root causes, recommendations, timeline, evidence).
-    Md,
-    /// Self-contained HTML report (the Markdown report's content, inline CSS and SVG).
-    Html,
-}
-
-/// The format an output file's extension asks for.
-fn format_from_extension(path: &str) -> Result<Option<Format>, String> {
-    // Result kept for extensions that may need refusing in future formats.
-    let ext = std::path::Path::new(path)
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("json") => Ok(Some(Format::Json)),
-        Some("md") | Some("markdown") => Ok(Some(Format::Md)),
-        Some("txt") | Some("text") => Ok(Some(Format::Text)),
-        Some("html") | Some("htm") => Ok(Some(Format::Html)),
-        _ => Ok(None),
-    }
-}
-
-/// The output format: `--format`, else the `-o` file's extension, else text on a terminal
-/// and JSON otherwise; with whether the output goes to a terminal.
-fn choose_format(format: Option<Format>, output: Option<&str>) -> Result<(Format, bool), String> {
-    let to_terminal = output.is_none() && std::io::stdout().is_terminal();
-    let from_extension = match (format, output) {
-        (None, Some(path)) => format_from_extension(path)?,
-        _ => None,
-    };
-    let fallback = if to_terminal {
-        Format::Text
-    } else {
-        Format::Json
-    };
-    Ok((format.or(from_extension).unwrap_or(fallback), to_terminal))
-}
-
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum SigFormat {
     Text,
@@ -340,19 +275,31 @@ pub fn main() -> i32 {
             return code;
         }
     };
-    let result = match cli.command {
-        Command::Analyze(args) => analyze(*args),
-        Command::Signatures(args) => signatures(args),
-        Command::Probe(args) => probe(args),
-        Command::Record(args) => history::record(args),
-        Command::Trend(args) => history::trend(args),
-        Command::History(cmd) => history::history(cmd),
-    };
-    match result {
+    match dispatch(cli) {
         Ok(code) => code,
         Err(msg) => {
             eprintln!("rca: {}", render::safe::visible(&msg));
             EXIT_ERROR
+        }
+    }
+}
+
+/// Runs one command; the project file is read only by the commands it has defaults for.
+fn dispatch(cli: Cli) -> Result<i32, String> {
+    let config = config::Config::load;
+    match cli.command {
+        Command::Analyze(args) => analyze::analyze(*args, &config()?, cli.color),
+        Command::Signatures(args) => signatures(args, &config()?),
+        Command::Probe(args) => probe(args),
+        Command::Record(args) => history::record(args, &config()?),
+        Command::Trend(args) => history::trend(args, &config()?),
+        Command::History(cmd) => history::history(cmd, &config()?),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man(args) => completions::man(&args),
+        Command::Schema(args) => schema::schema(&args),
+        Command::Config(_) => {
+            write_output(None, &config::show(&config()?))?;
+            Ok(EXIT_OK)
         }
     }
 }
@@ -438,142 +385,13 @@ fn parse_fail_on(items: &[String]) -> Result<Vec<Category>, String> {
     Ok(out)
 }
 
-fn analyze(args: AnalyzeArgs) -> Result<i32, String> {
-    let fail_on = parse_fail_on(&args.fail_on)?;
-    let history_plan = recording::plan(&args.history, args.output.as_deref())?;
-    let stdin_count = args.files.iter().filter(|f| *f == "-").count();
-    if stdin_count > 1 {
-        return Err("standard input (-) can be given only once".to_string());
-    }
-    let sigs = load_signatures(args.rules.as_deref())?;
-    let opts = Options {
-        chunk: args.buffer_size.max(1),
-        redact: !args.no_redact,
-        redact_key: redact_key(),
-    };
-    let probe_setup = if args.probe {
-        let maps = args
-            .probe_map
-            .iter()
-            .map(|m| crate::probe::targets::ProbeMap::parse(m))
-            .collect::<Result<Vec<_>, _>>()?;
-        let probe_url = crate::probe::targets::join("http://127.0.0.1", &args.health_path);
-        crate::probe::validate_url(&probe_url)
-            .map_err(|_| format!("--health-path {:?}: not a valid URL path", args.health_path))?;
-        Some((args.probe_limits.config("get")?, maps))
-    } else {
-        None
-    };
-    let mut analysis = run::analyze(&args.files, &sigs, &opts).map_err(|e| e.to_string())?;
-    if let Some((cfg, maps)) = probe_setup {
-        reprobe(&mut analysis, &cfg, &maps, &args.health_path, args.quiet)?;
-    }
-    let mut history = history_plan.open(&mut analysis, args.quiet)?;
-    history.compare(&mut analysis, &args.files)?;
-    let (format, to_terminal) = choose_format(args.format, args.output.as_deref())?;
-    let report_opts = render::view::ReportOptions {
-        title: args.title.clone(),
-        lang: crate::i18n::Lang::parse(&args.lang).unwrap_or_default(),
-    };
-    let rendered = match format {
-        // Streamed: a large report is never held as one string.
-        Format::Json => String::new(),
-        Format::Text => render::text::render(&analysis, terminal_width(to_terminal)),
-        Format::Md => render::markdown::render(&analysis, &report_opts),
-        Format::Html => render::html::render(&analysis, &report_opts),
-    };
-    if format == Format::Json {
-        stream_output(args.output.as_deref(), |w| {
-            render::json::write(&analysis, w)
-        })?;
-    } else {
-        write_output(args.output.as_deref(), &rendered)?;
-    }
-    if args.github_summary
-        && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
-    {
-        let md = match format {
-            Format::Md => rendered.clone(),
-            _ => render::markdown::render(&analysis, &report_opts),
-        };
-        append_file(std::path::Path::new(&path), &md)?;
-    }
-    history.record(&analysis, &args.files, args.quiet)?;
-    if !args.quiet {
-        for w in &analysis.warnings {
-            eprintln!("rca: warning: {}", render::safe::visible(w));
-        }
-    }
-    let found = analysis.categories_present().any(|c| fail_on.contains(&c));
-    Ok(if found { EXIT_FOUND } else { EXIT_OK })
-}
-
-/// `rca analyze --probe`: names the targets on standard error, probes them and folds the
-/// result into the analysis.
-fn reprobe(
-    analysis: &mut crate::analysis::Analysis,
-    cfg: &crate::probe::ProbeConfig,
-    maps: &[crate::probe::targets::ProbeMap],
-    health_path: &str,
-    quiet: bool,
-) -> Result<(), String> {
-    use crate::probe::targets::{join, targets};
-    let found = targets(analysis, maps);
-    if found.is_empty() {
-        analysis
-            .warnings
-            .push("--probe: no root cause names a server to probe".to_string());
-        return Ok(());
-    }
-    // A target the log names oddly must not stop the others from being probed.
-    let mut found = found;
-    found.retain(|t| {
-        let url = join(&t.base_url, health_path);
-        match crate::probe::validate_url(&url) {
-            Ok(()) => true,
-            Err(e) => {
-                analysis.warnings.push(format!(
-                    "--probe: {} skipped: {e}",
-                    t.root_causes.join(", ")
-                ));
-                false
-            }
-        }
-    });
-    if found.is_empty() {
-        return Ok(());
-    }
-    let urls: Vec<String> = found
-        .iter()
-        .map(|t| join(&t.base_url, health_path))
-        .collect();
-    if !quiet {
-        for (t, u) in found.iter().zip(&urls) {
-            eprintln!(
-                "rca: probing {} ({})",
-                render::safe::visible(u),
-                t.root_causes.join(", ")
-            );
-        }
-    }
-    let reports = crate::probe::probe_all(&urls, cfg)?;
-    crate::probe::fold::apply(
-        analysis,
-        health_path,
-        found.into_iter().zip(reports).collect(),
-    );
-    Ok(())
-}
-
 fn probe(args: ProbeArgs) -> Result<i32, String> {
     let cfg = args.limits.config(&args.method)?;
     let reports = crate::probe::probe_all(&args.urls, &cfg)?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let format = args.format.unwrap_or(match args.output.as_deref() {
         Some(p) if p.ends_with(".json") => ProbeFormat::Json,
-        Some(_) => ProbeFormat::Text,
-        None if to_terminal => ProbeFormat::Text,
-        None => ProbeFormat::Json,
+        _ => ProbeFormat::Text,
     });
     let rendered = match format {
         ProbeFormat::Json => render::probe::json(&reports, &cfg),
@@ -586,65 +404,12 @@ fn probe(args: ProbeArgs) -> Result<i32, String> {
     Ok(if down { EXIT_FOUND } else { EXIT_OK })
 }
 
-fn terminal_width(to_terminal: bool) -> Option<u16> {
-    if to_terminal {
-        None // comfy-table detects the terminal width itself
-    } else {
-        Some(160)
-    }
-}
-
-fn write_output(path: Option<&str>, text: &str) -> Result<(), String> {
-    match path {
-        None | Some("-") => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-                Ok(()) => Ok(()),
-                // A closed pipe (`rca ... | head`) is not an error worth reporting.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(format!("cannot write output: {e}")),
-            }
-        }
-        Some(p) => std::fs::write(p, text).map_err(|e| format!("{p}: cannot write report: {e}")),
-    }
-}
-
-/// Like [`write_output`], for a report written piece by piece as it is produced.
-fn stream_output(
-    path: Option<&str>,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), String> {
-    match path {
-        None | Some("-") => {
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            match write(&mut out) {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(format!("cannot write output: {e}")),
-            }
-        }
-        Some(p) => {
-            let file =
-                std::fs::File::create(p).map_err(|e| format!("{p}: cannot write report: {e}"))?;
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-            write(&mut out).map_err(|e| format!("{p}: cannot write report: {e}"))
-        }
-    }
-}
-
-fn append_file(path: &std::path::Path, text: &str) -> Result<(), String> {
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| format!("{}: cannot open step summary: {e}", path.display()))?;
-    f.write_all(text.as_bytes())
-        .map_err(|e| format!("{}: cannot write step summary: {e}", path.display()))
-}
-
-fn signatures(args: SignaturesArgs) -> Result<i32, String> {
+fn signatures(mut args: SignaturesArgs, cfg: &config::Config) -> Result<i32, String> {
     if args.check {
         return check_rules(args.rules.as_deref().unwrap_or_default());
+    }
+    if args.rules.is_none() {
+        args.rules = cfg.settings.rules.clone();
     }
     let sigs = load_signatures(args.rules.as_deref())?;
     if let Some(url) = &args.history {

@@ -1476,7 +1476,7 @@ impl<'s> Collector<'s> {
 
 /// `Retry-After` values found in the log (headers printed by the application or by an
 /// HTTP library's debug output).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct RetryAfterSeen {
     /// Lines with a value.
     pub count: u64,
@@ -1509,7 +1509,7 @@ static ETRY_UPPER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"ETRY"));
 
 /// urllib3's sleeps before retrying, measured from DEBUG lines with millisecond times.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct RetrySleeps {
     /// Before status retries ("Retry: /p"): backoff, or the server's Retry-After.
     pub status: RetryGaps,
@@ -1542,7 +1542,7 @@ fn retry_debug_line(text: &[u8]) -> Option<(String, Option<bool>)> {
 }
 
 /// Gaps between consecutive retries of one request to one target.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct RetryGaps {
     /// Pairs measured.
     pub pairs: u64,

@@ -7,7 +7,9 @@ use crate::model::Category;
 use serde::Serialize;
 
 /// What role an event line plays, which decides how duplicates are recognised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// A urllib3 `Retrying (...)` warning: one attempt that failed and was retried.

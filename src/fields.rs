@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::sync::LazyLock;
 
 /// urllib3 `Retry(total=.., connect=.., read=.., redirect=.., status=..)` counters.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct RetryCounters {
     /// Remaining total retries (`None` when urllib3 printed `None`).
     pub total: Option<i64>,
@@ -32,7 +32,7 @@ impl RetryCounters {
 }
 
 /// Everything extracted from one event line.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Fields {
     /// Host name or address.
     #[serde(skip_serializing_if = "Option::is_none")]

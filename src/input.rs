@@ -16,7 +16,7 @@ use std::sync::{Arc, OnceLock};
 const SNIFF: usize = 64 * 1024;
 
 /// What an input turned out to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InputKind {
     /// Console output (pytest or an excerpt of it).

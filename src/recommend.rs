@@ -45,7 +45,7 @@ struct Catalogue {
 }
 
 /// A recommendation chosen for this run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Recommendation {
     /// Catalogue id.
     pub id: String,

@@ -132,7 +132,7 @@ pub fn retry_after(line: &[u8]) -> Option<f64> {
 }
 
 /// Responses of one target.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct TargetResponses {
     /// `host:port`.
     pub target: String,

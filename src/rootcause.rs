@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 pub const URLLIB3_DEFAULT_POOL: u32 = 10;
 
 /// Events with the same fingerprint: category x target x endpoint x status.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     /// `F1`, `F2`, ... in order of first appearance.
     pub id: String,
@@ -68,7 +68,7 @@ pub struct Finding {
 }
 
 /// A representative log line and how many events look like it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SampleLine {
     /// The line, redacted and with object addresses masked.
     pub text: String,
@@ -79,7 +79,9 @@ pub struct SampleLine {
 }
 
 /// What kind of trouble a root cause is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Family {
     /// Connections could not be made (connect timeouts, refused, DNS, TLS, deadlines).
@@ -93,7 +95,7 @@ pub enum Family {
 }
 
 /// Where the cause most likely lies. The JSON names are a contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub enum Locus {
     /// Network, firewall, server down.
     #[serde(rename = "infrastructure")]
@@ -126,7 +128,7 @@ impl Locus {
 }
 
 /// How sure the verdict is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Confidence {
     /// Several independent signals agree.
@@ -149,7 +151,7 @@ impl Confidence {
 }
 
 /// A verdict with what supports it and what speaks against it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Verdict {
     /// Where the cause most likely lies.
     pub locus: Locus,
@@ -164,7 +166,7 @@ pub struct Verdict {
 }
 
 /// A quantitative check with its numbers.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CrossCheck {
     /// Stable id, e.g. `pool_vs_concurrency`.
     pub id: &'static str,
@@ -177,7 +179,7 @@ pub struct CrossCheck {
 }
 
 /// A root cause: related findings, the failed tests they explain, a verdict.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RootCause {
     /// `RC1`, `RC2`, ... most failed tests first.
     pub id: String,
@@ -221,7 +223,7 @@ pub struct RootCause {
 }
 
 /// A time window.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
 pub struct Window {
     /// Start, epoch seconds.
     pub start_s: i64,
@@ -230,7 +232,7 @@ pub struct Window {
 }
 
 /// A stretch of time in which several tests failed of one cause together.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct OutageWindow {
     /// Start, epoch seconds (first event of the first test).
     pub start_s: i64,
@@ -245,7 +247,7 @@ pub struct OutageWindow {
 }
 
 /// Everything root-cause analysis adds to an analysis.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct RootCauseAnalysis {
     /// "18 of 41 tests failed -> 2 root causes".
     pub headline: String,

@@ -129,11 +129,49 @@ fn feed_block(
     }
 }
 
+/// Sees each input's bytes as they are read (the command line's progress line).
+pub trait ReadHook {
+    /// Wraps the reader of the (decompressed) bytes of input `name`; `size` is its size on
+    /// disk (`None` for standard input).
+    fn wrap(
+        &self,
+        name: &str,
+        gzip: bool,
+        size: Option<u64>,
+        reader: Box<dyn std::io::BufRead + Send>,
+    ) -> Box<dyn std::io::BufRead + Send>;
+}
+
+/// The hook that changes nothing.
+struct NoHook;
+
+impl ReadHook for NoHook {
+    fn wrap(
+        &self,
+        _: &str,
+        _: bool,
+        _: Option<u64>,
+        reader: Box<dyn std::io::BufRead + Send>,
+    ) -> Box<dyn std::io::BufRead + Send> {
+        reader
+    }
+}
+
 /// Analyses the given inputs (`-` is stdin) as one pytest run.
 pub fn analyze(
     paths: &[String],
     sigs: &SignatureSet,
     opts: &Options,
+) -> Result<Analysis, InputError> {
+    analyze_observed(paths, sigs, opts, &NoHook)
+}
+
+/// [`analyze`], with every input's reader passed through `hook`.
+pub fn analyze_observed(
+    paths: &[String],
+    sigs: &SignatureSet,
+    opts: &Options,
+    hook: &dyn ReadHook,
 ) -> Result<Analysis, InputError> {
     if paths.len() > u16::MAX as usize {
         return Err(InputError("too many inputs".to_string()));
@@ -144,7 +182,11 @@ pub fn analyze(
     let mut console_inputs = 0;
     for (i, path) in paths.iter().enumerate() {
         let opened = input::open(path, opts.chunk)?;
-        let (reader, tap) = digest::Hashing::new(opened.reader);
+        let size = (path != "-")
+            .then(|| std::fs::metadata(path).ok().map(|m| m.len()))
+            .flatten();
+        let observed = hook.wrap(&opened.name, opened.gzip, size, opened.reader);
+        let (reader, tap) = digest::Hashing::new(observed);
         let reader: Box<dyn std::io::BufRead + Send> = Box::new(reader);
         let mut info = InputInfo {
             path: opened.name.clone(),

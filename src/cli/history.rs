@@ -5,9 +5,10 @@
 //! [`crate::trend`], the printers [`crate::render::trend`]. Reads (`trend`, `history list`,
 //! `signatures --history`) open the store read-only and never create one.
 
+use super::config::Config;
+use super::output::{Format, choose_format, terminal_width, write_output};
 use super::parse::{parse_duration, parse_labels};
 use super::recording::{check, open_read, open_write, store_report};
-use super::{Format, choose_format, terminal_width, write_output};
 use crate::history::record::{self, ReportDoc};
 use crate::history::{Recorded, RunFilter, Target};
 use crate::render;
@@ -29,13 +30,14 @@ CI_PIPELINE_ID, BUILD_TAG, ...) and --at: recording the same run again changes n
 
 pub(super) const TREND_EXAMPLES: &str = "\
 Examples:
-  rca trend                                  the last 30 runs, as a table on a terminal
+  rca trend                                  the last 30 runs, as tables
   rca trend --since 7d --label branch=main
   rca trend --last 14 -o trend.html          self-contained HTML with SVG charts
   rca trend --format json | jq '.tests[] | select(.status==\"new_failure\") | .nodeid'
   rca trend --history postgres://rca@ci-db.internal/rca -o trend.md
   rca trend --rules team-rules.toml          also list the team's signatures that never fired
 
+Without --since or --last, the trend covers the last 30 runs.
 Statuses: tests new_failure, still_failing, flaky, fixed, not_run, passing;
 root causes new, recurring, resolved (README \"History and trend\").";
 
@@ -53,6 +55,9 @@ pub(super) struct StoreArgs {
     /// recorded there (new / recurring / regressed), with or without --record.
     #[arg(long, value_name = "URL")]
     pub(super) history: Option<String>,
+    /// The store rca.toml names (below --history and RCA_HISTORY; never a comparison).
+    #[arg(skip)]
+    pub(super) configured: Option<String>,
 }
 
 /// What `--record` stores beside the analysis.
@@ -107,7 +112,7 @@ pub(super) struct WindowArgs {
     /// Only runs within this duration before now (`90m`, `36h`, `7d`, `2w`).
     #[arg(long, value_name = "DURATION", conflicts_with = "last")]
     since: Option<String>,
-    /// Only the N most recent runs [trend default: 30].
+    /// Only the N most recent runs.
     #[arg(long, value_name = "N")]
     last: Option<usize>,
     /// Only runs with this label `key=value` (repeatable; all must match).
@@ -119,9 +124,9 @@ pub(super) struct WindowArgs {
 pub(super) struct TrendArgs {
     #[command(flatten)]
     window: WindowArgs,
-    /// Output format [default: from the -o extension, else text on a terminal, json otherwise].
+    /// Output format [default: from the -o extension (.txt, .json, .md, .html), else text].
     #[arg(short, long, value_enum)]
-    format: Option<Format>,
+    format: Option<TrendFormat>,
     /// Write the trend to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<String>,
@@ -135,11 +140,41 @@ pub(super) struct TrendArgs {
     store: StoreArgs,
 }
 
+/// Formats of `rca trend`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum TrendFormat {
+    /// Tables for a terminal (the default, also on a pipe).
+    Text,
+    /// The trend document (trend `schema_version` 1).
+    Json,
+    /// Markdown summary of the trend (what changed, pass rates, categories, tests).
+    Md,
+    /// Self-contained HTML page of the trend with SVG charts.
+    Html,
+}
+
+impl From<TrendFormat> for Format {
+    fn from(f: TrendFormat) -> Format {
+        match f {
+            TrendFormat::Text => Format::Text,
+            TrendFormat::Json => Format::Json,
+            TrendFormat::Md => Format::Md,
+            TrendFormat::Html => Format::Html,
+        }
+    }
+}
+
 #[derive(Debug, clap::Subcommand)]
 pub(super) enum HistoryCommand {
     /// List the recorded runs, oldest first.
+    #[command(
+        after_help = "Examples:\n  rca history list\n  rca history list --last 20 --label env=staging --format json\n  rca history list --history postgres://rca@ci-db.internal/rca"
+    )]
     List(ListArgs),
     /// Delete runs older than a duration.
+    #[command(
+        after_help = "Examples:\n  rca history prune --older-than 90d\n  rca history prune --older-than 12w --history h.sqlite"
+    )]
     Prune(PruneArgs),
 }
 
@@ -179,7 +214,7 @@ impl WindowArgs {
 /// Where the history is: `--history`, else `RCA_HISTORY`, else the default file.
 pub(super) fn target(store: &StoreArgs) -> Result<Target, String> {
     let env = std::env::var("RCA_HISTORY").ok().filter(|s| !s.is_empty());
-    if let Some(url) = store.history.clone().or(env) {
+    if let Some(url) = store.history.clone().or(env).or(store.configured.clone()) {
         if url.trim().is_empty() {
             return Err("--history: empty".to_string());
         }
@@ -192,7 +227,8 @@ pub(super) fn target(store: &StoreArgs) -> Result<Target, String> {
 }
 
 /// `rca record REPORT...`.
-pub(super) fn record(args: RecordArgs) -> Result<i32, String> {
+pub(super) fn record(mut args: RecordArgs, cfg: &Config) -> Result<i32, String> {
+    args.meta.store.configured = cfg.settings.history.clone();
     let checked = check(&args.meta)?;
     if args.reports.len() > 1 && (args.meta.run_id.is_some() || args.meta.report_url.is_some()) {
         return Err("--run-id and --report-url apply to one report; give one report".to_string());
@@ -283,9 +319,14 @@ fn catalogue(sigs: &SignatureSet) -> Vec<String> {
 }
 
 /// `rca trend`.
-pub(super) fn trend(args: TrendArgs) -> Result<i32, String> {
+pub(super) fn trend(mut args: TrendArgs, cfg: &Config) -> Result<i32, String> {
+    args.store.configured = cfg.settings.history.clone();
+    if args.rules.is_none() {
+        args.rules = cfg.settings.rules.clone();
+    }
     let filter = filter(&args.window, Some(DEFAULT_TREND_RUNS))?;
-    let (format, to_terminal) = choose_format(args.format, args.output.as_deref())?;
+    let (format, to_terminal) =
+        choose_format(args.format.map(Format::from), args.output.as_deref())?;
     let sigs = super::load_signatures(args.rules.as_deref())?;
     let (mut history, _) = open_read(&args.store)?;
     let mut runs = history.load(&filter).map_err(|e| format!("history: {e}"))?;
@@ -299,7 +340,8 @@ pub(super) fn trend(args: TrendArgs) -> Result<i32, String> {
     let title = args.title.as_deref();
     let text = match format {
         Format::Json => render::trend::json(&trend),
-        Format::Text => render::trend::text(&trend, terminal_width(to_terminal)),
+        // Piped, the trend's tables keep their 160-column layout.
+        Format::Text => render::trend::text(&trend, terminal_width(to_terminal).or(Some(160))),
         Format::Md => render::trend::markdown(&trend, title),
         Format::Html => render::trend::html(&trend, title),
     };
@@ -316,6 +358,7 @@ pub(super) fn signature_trend(
     let filter = filter(window, Some(DEFAULT_TREND_RUNS))?;
     let store = StoreArgs {
         history: Some(url.to_string()),
+        configured: None,
     };
     let (mut history, _) = open_read(&store)?;
     let runs = history.load(&filter).map_err(|e| format!("history: {e}"))?;
@@ -326,10 +369,17 @@ pub(super) fn signature_trend(
 }
 
 /// `rca history ...`.
-pub(super) fn history(cmd: HistoryCommand) -> Result<i32, String> {
+pub(super) fn history(cmd: HistoryCommand, cfg: &Config) -> Result<i32, String> {
+    let configured = cfg.settings.history.clone();
     match cmd {
-        HistoryCommand::List(args) => list(args),
-        HistoryCommand::Prune(args) => prune(args),
+        HistoryCommand::List(mut args) => {
+            args.store.configured = configured;
+            list(args)
+        }
+        HistoryCommand::Prune(mut args) => {
+            args.store.configured = configured;
+            prune(args)
+        }
     }
 }
 

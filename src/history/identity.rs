@@ -9,7 +9,7 @@ use super::record::ReportDoc;
 use serde::{Deserialize, Serialize};
 
 /// A CI provider's run, as its environment names it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CiRun {
     /// `github`, `gitlab`, `jenkins`, `buildkite`, `circleci`, `azure` or `travis`.
     pub provider: String,

@@ -12,7 +12,7 @@ use crate::rootcause::{Confidence, Locus, Verdict};
 use serde::Serialize;
 
 /// The re-probe section of an analysis.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Reprobe {
     /// Path requested on every target.
     pub health_path: String,
@@ -21,7 +21,7 @@ pub struct Reprobe {
 }
 
 /// One probed server.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ReprobedTarget {
     /// `scheme://host:port` as the log named it.
     pub logged_url: String,
@@ -33,7 +33,7 @@ pub struct ReprobedTarget {
 }
 
 /// A root cause's conclusion from the re-probe.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CauseReprobe {
     /// The URL probed.
     pub url: String,

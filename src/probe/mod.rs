@@ -83,7 +83,7 @@ impl Default for ProbeConfig {
 }
 
 /// DNS and TCP connect times measured by the preflight (one connection, no request).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Timings {
     /// Name lookup; `None` when it failed or timed out.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -103,7 +103,7 @@ pub struct Timings {
 }
 
 /// A breaker state change, for the report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BreakerChange {
     /// Milliseconds since the target's probe started.
     pub at_ms: u64,
@@ -116,7 +116,7 @@ pub struct BreakerChange {
 }
 
 /// The result of probing one URL.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TargetReport {
     /// The URL probed.
     pub url: String,

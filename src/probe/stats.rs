@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// Latency percentiles in milliseconds, over attempts that got a response.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Latency {
     /// Median.
     pub p50_ms: f64,
@@ -83,7 +83,7 @@ pub fn answered_key(key: &str) -> bool {
 }
 
 /// The health verdict of a target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Health {
     /// Every attempt answered, quickly enough.
@@ -121,7 +121,7 @@ pub fn health(attempts: &[&Attempt], circuit_opened: bool, slow_ms: f64) -> Heal
 }
 
 /// One step of a concurrency ramp, as measured.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Step {
     /// Concurrency asked for (workers).
     pub concurrency: u32,
@@ -164,7 +164,7 @@ impl Default for KneeRule {
 }
 
 /// Where the server stops keeping up.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Knee {
     /// Concurrency of the first step past the knee.
     pub concurrency: u32,

@@ -2,9 +2,11 @@
 //! They only format; every number they print was computed by the analysis. Log-derived
 //! strings go through [`safe`] (and the format's own escaping) where they enter a printer.
 
+pub mod grid;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod paint;
 pub mod probe;
 pub mod safe;
 pub mod signals;

@@ -1,17 +1,45 @@
-//! Plain-text output for terminals: outcome totals, categories and failing tests as
-//! comfy-table tables, then warnings; with `--history`, a History line first and a history
-//! column on root causes and failing tests. Log text cannot drive the terminal: every string
-//! cell is a [`text_cell`] (control and bidi characters shown as `<U+XXXX>` before
-//! comfy-table measures it), and [`terminal`] passes the whole output through the same
-//! filter once more.
+//! Plain-text output for terminals: outcome totals, categories, root causes and failing
+//! tests as comfy-table tables, the top recommendations and the command for the full
+//! report, then warnings; with `--history`, a History line first and a history column on
+//! root causes and failing tests. On a terminal the tables fit its width without breaking a
+//! word ([`super::grid`]); colour ([`super::paint`]) is optional. Log text cannot drive the
+//! terminal: every string cell is a [`text_cell`] (control and bidi characters shown as
+//! `<U+XXXX>` before comfy-table measures it), every table and line passes [`terminal`]
+//! once more, and colour is added only after that.
 
 use crate::analysis::{Analysis, TestReport};
+use crate::render::grid::{Grid, GridCell};
+use crate::render::paint::Paint;
 use crate::render::safe;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
-/// Renders the analysis as text. `width` is `None` on a terminal (tables fit its width),
-/// `Some(_)` when the output goes to a pipe or file (tables are not wrapped).
+/// How the text is laid out and coloured.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextOptions {
+    /// Terminal columns to fit the tables to; `None` when the output goes to a pipe or file
+    /// (tables are not wrapped, nothing is cut).
+    pub width: Option<u16>,
+    /// Colour, or plain text.
+    pub paint: Paint,
+}
+
+/// Recommendations listed after the tables.
+const TOP_RECOMMENDATIONS: usize = 3;
+
+/// Renders the analysis as plain text, fitted to `width` columns (`None`: unwrapped).
 pub fn render(a: &Analysis, width: Option<u16>) -> String {
+    render_with(
+        a,
+        &TextOptions {
+            width,
+            paint: Paint::default(),
+        },
+    )
+}
+
+/// Renders the analysis as text with `opts`.
+pub fn render_with(a: &Analysis, opts: &TextOptions) -> String {
+    let (width, paint) = (opts.width, opts.paint);
     let mut out = String::new();
     let s = &a.summary;
     let pct = |n: u64| {
@@ -21,36 +49,42 @@ pub fn render(a: &Analysis, width: Option<u16>) -> String {
             n as f64 * 100.0 / s.total as f64
         }
     };
-    out.push_str(&format!(
-        "rca {}: {} of {} tests failed ({:.0}%), {} error(s)\n\n",
+    out.push_str(&paint.heading(&format!(
+        "rca {}: {} of {} tests failed ({:.0}%), {} error(s)",
         a.tool.version,
         s.failed,
         s.total,
         pct(s.failed),
         s.errors
-    ));
+    )));
+    out.push_str("\n\n");
     if let Some(h) = &a.history {
-        out.push_str(&format!("History: {}\n\n", h.summary));
+        out.push_str(&format!("History: {}\n\n", safe::visible(&h.summary)));
     }
-    out.push_str(&outcomes_table(a, width).to_string());
+    out.push_str(&terminal(outcomes_table(a, width).to_string()));
     out.push('\n');
     if a.categories.is_empty() {
         out.push_str("\nNo HTTP-client failure events found.\n");
     } else {
-        out.push_str("\nFailure categories\n");
-        out.push_str(&categories_table(a, width).to_string());
+        out.push_str(&format!("\n{}\n", paint.heading("Failure categories")));
+        let t = terminal(categories_table(a, width).to_string());
+        out.push_str(&paint.column(&t, 0, |c| paint.category(c)));
         out.push('\n');
     }
     if !a.rca.root_causes.is_empty() {
-        out.push_str(&format!("\nRoot causes: {}\n", a.rca.headline));
-        out.push_str(&root_causes_table(a, width).to_string());
+        let head = format!("Root causes: {}", safe::visible(&a.rca.headline));
+        out.push_str(&format!("\n{}\n", paint.heading(&head)));
+        let t = terminal(root_causes_table(a, width).to_string());
+        out.push_str(&paint.column(&t, 2, |v| paint.verdict(v)));
         out.push('\n');
     }
     if let Some(r) = &a.reprobe {
         let reports: Vec<crate::probe::TargetReport> =
             r.targets.iter().map(|t| t.report.clone()).collect();
-        out.push_str("\nRe-probe (now)\n");
-        out.push_str(&crate::render::probe::targets_table(&reports, width).to_string());
+        out.push_str(&format!("\n{}\n", paint.heading("Re-probe (now)")));
+        out.push_str(&terminal(
+            crate::render::probe::targets_table(&reports, width).to_string(),
+        ));
         out.push('\n');
     }
     let failing: Vec<&TestReport> = a
@@ -59,30 +93,130 @@ pub fn render(a: &Analysis, width: Option<u16>) -> String {
         .filter(|t| t.outcome == "failed" || t.outcome == "error")
         .collect();
     if !failing.is_empty() {
-        out.push_str(&format!("\nFailing tests ({})\n", failing.len()));
-        out.push_str(&failing_table(&failing, a.history.is_some(), width).to_string());
+        let head = format!("Failing tests ({})", failing.len());
+        out.push_str(&format!("\n{}\n", paint.heading(&head)));
+        let t = terminal(failing_table(&failing, a.history.is_some(), width).to_string());
+        let t = paint.column(&t, 1, |o| paint.outcome(o));
+        out.push_str(&paint.column(&t, 2, |c| paint.categories(c)));
         out.push('\n');
     }
+    out.push_str(&recommendations(a, paint, width));
     if !a.warnings.is_empty() {
         out.push_str("\nWarnings\n");
         for w in &a.warnings {
-            out.push_str(&format!("  - {w}\n"));
+            out.push_str(&format!("  - {}\n", safe::visible(w)));
         }
     }
-    terminal(out)
+    out
 }
 
-/// A table in the house style: fitted to a terminal, never wrapped when piped.
+/// The most urgent recommendations (titles and priorities), then where the full report is.
+fn recommendations(a: &Analysis, paint: Paint, width: Option<u16>) -> String {
+    let mut out = String::new();
+    if !a.recommendations.is_empty() {
+        let shown = a.recommendations.len().min(TOP_RECOMMENDATIONS);
+        let head = format!(
+            "Top recommendations ({shown} of {})",
+            a.recommendations.len()
+        );
+        out.push_str(&format!("\n{}\n", paint.heading(&head)));
+        for (i, r) in a
+            .recommendations
+            .iter()
+            .take(TOP_RECOMMENDATIONS)
+            .enumerate()
+        {
+            let causes = if r.root_causes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", r.root_causes.join(", "))
+            };
+            let priority = safe::visible(&r.priority);
+            let lead = format!("  {}. [{priority}] ", i + 1);
+            let text = format!("{}{}", safe::visible(&r.title), safe::visible(&causes));
+            let body = wrap(
+                &text,
+                width.map(|w| usize::from(w).saturating_sub(lead.len())),
+            );
+            let painted = format!("  {}. [{}] ", i + 1, paint.priority(&priority));
+            out.push_str(&painted);
+            out.push_str(&body.join(&format!("\n{}", " ".repeat(lead.len()))));
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!(
+        "\nfull report: rca analyze {} -o rca.md\n",
+        safe::visible(&inputs_argument(a))
+    ));
+    out
+}
+
+/// `s` in lines of at most `width` characters, broken between words only (`None`: one
+/// line).
+fn wrap(s: &str, width: Option<usize>) -> Vec<String> {
+    let Some(width) = width.filter(|w| *w >= 20) else {
+        return vec![s.to_string()];
+    };
+    let mut lines = vec![String::new()];
+    for word in s.split(' ') {
+        let line = lines.last_mut().expect("one line");
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
+}
+
+/// The inputs as a shell argument list (`FILE` for standard input, which cannot be read
+/// twice).
+fn inputs_argument(a: &Analysis) -> String {
+    let args: Vec<String> = a
+        .inputs
+        .iter()
+        .map(|i| {
+            if i.path == "<stdin>" {
+                "FILE".to_string()
+            } else {
+                shell_word(&i.path)
+            }
+        })
+        .collect();
+    if args.is_empty() {
+        "FILE".to_string()
+    } else {
+        args.join(" ")
+    }
+}
+
+/// `s` quoted for a POSIX shell when it holds anything but plain path characters.
+fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+:,=@%".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// A table in the house style: fitted to a terminal of `width` columns, never wrapped
+/// when piped (`None`).
 pub(crate) fn table(width: Option<u16>) -> Table {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED);
     match width {
-        // On a terminal, fit the tables to its width.
-        None => {
+        // On a terminal, fit the tables to its width (the command line works it out: a
+        // terminal that reports 0 columns gets 80).
+        Some(w) => {
             t.set_content_arrangement(ContentArrangement::Dynamic);
+            t.set_width(w);
         }
         // Piped or written to a file: never wrap, so that lines stay greppable.
-        Some(_) => {
+        None => {
             t.set_content_arrangement(ContentArrangement::Disabled);
         }
     }
@@ -125,8 +259,7 @@ fn outcomes_table(a: &Analysis, width: Option<u16>) -> Table {
 }
 
 fn categories_table(a: &Analysis, width: Option<u16>) -> Table {
-    let mut t = table(width);
-    t.set_header(vec![
+    let mut g = Grid::new(&[
         "category",
         "events",
         "tests",
@@ -147,30 +280,29 @@ fn categories_table(a: &Analysis, width: Option<u16>) -> Table {
             .take(4)
             .map(|l| loc(a, l.file, l.line))
             .collect();
-        t.add_row(vec![
-            text_cell(c.id.id()),
-            num(c.events),
-            num(c.tests),
-            num(c.failed_tests),
-            text_cell(hosts.join(", ")),
-            text_cell(lines.join(" ")),
+        g.row(vec![
+            GridCell::text(c.id.id()),
+            GridCell::num(c.events),
+            GridCell::num(c.tests),
+            GridCell::num(c.failed_tests),
+            GridCell::text(hosts.join(", ")),
+            GridCell::text(lines.join(" ")),
         ]);
     }
-    t
+    g.table(width)
 }
 
 /// The text of a `history` field, for a table cell.
-fn history_cell(h: Option<&crate::trend::recurrence::Recurrence>) -> Cell {
-    text_cell(h.map_or("", |h| h.text.as_str()))
+fn history_cell(h: Option<&crate::trend::recurrence::Recurrence>) -> GridCell {
+    GridCell::text(h.map_or("", |h| h.text.as_str()))
 }
 
 fn root_causes_table(a: &Analysis, width: Option<u16>) -> Table {
-    let mut t = table(width);
     let mut header = vec!["id", "root cause", "verdict", "failed tests", "events"];
     if a.history.is_some() {
         header.push("history");
     }
-    t.set_header(header);
+    let mut g = Grid::new(&header).prose(&[1, 2, 5]);
     for rc in &a.rca.root_causes {
         let locus = rc.verdict.locus.id().to_string();
         let confidence = rc.verdict.confidence.id().to_string();
@@ -184,41 +316,40 @@ fn root_causes_table(a: &Analysis, width: Option<u16>) -> Table {
             )
         };
         let mut row = vec![
-            text_cell(&rc.id),
-            text_cell(&rc.title),
-            text_cell(format!("{locus} ({confidence}): {}", rc.verdict.summary)),
-            text_cell(failed),
-            num(rc.events),
+            GridCell::text(&rc.id),
+            GridCell::text(&rc.title),
+            GridCell::text(format!("{locus} ({confidence}): {}", rc.verdict.summary)),
+            GridCell::text(failed),
+            GridCell::num(rc.events),
         ];
         if a.history.is_some() {
             row.push(history_cell(rc.history.as_ref()));
         }
-        t.add_row(row);
+        g.row(row);
     }
-    t
+    g.table(width)
 }
 
 fn failing_table(failing: &[&TestReport], history: bool, width: Option<u16>) -> Table {
-    let mut t = table(width);
     let mut header = vec!["test", "outcome", "categories", "symptom"];
     if history {
         header.push("history");
     }
-    t.set_header(header);
+    let mut g = Grid::new(&header).prose(&[3, 4]);
     for f in failing {
         let cats: Vec<&str> = f.categories.iter().map(|c| c.id()).collect();
         let mut row = vec![
-            text_cell(&f.nodeid),
-            text_cell(&f.outcome),
-            text_cell(cats.join(", ")),
-            text_cell(f.symptom.as_deref().unwrap_or("")),
+            GridCell::text(&f.nodeid),
+            GridCell::text(&f.outcome),
+            GridCell::text(cats.join(", ")),
+            GridCell::text(f.symptom.as_deref().unwrap_or("")),
         ];
         if history {
             row.push(history_cell(f.history.as_ref()));
         }
-        t.add_row(row);
+        g.row(row);
     }
-    t
+    g.table(width)
 }
 
 fn loc(a: &Analysis, file: u16, line: u64) -> String {
@@ -227,5 +358,26 @@ fn loc(a: &Analysis, file: u16, line: u64) -> String {
         format!("{name}:{line}")
     } else {
         format!("L{line}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_wrap_between_words_only() {
+        let text = "Retry with exponential backoff and jitter, on connect and read errors";
+        let lines = wrap(text, Some(24));
+        assert!(lines.iter().all(|l| l.chars().count() <= 24), "{lines:?}");
+        assert_eq!(lines.join(" "), text);
+        assert_eq!(wrap(text, None), [text]);
+    }
+
+    #[test]
+    fn the_full_report_command_can_be_pasted() {
+        assert_eq!(shell_word("logs/run-1.log.gz"), "logs/run-1.log.gz");
+        assert_eq!(shell_word("my run.log"), "'my run.log'");
+        assert_eq!(shell_word("it's.log"), "'it'\\''s.log'");
     }
 }

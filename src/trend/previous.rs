@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The newest run against the previous one.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SincePrevious {
     /// The newest run's name ([`super::run_names`]).
     pub run: String,
@@ -33,7 +33,7 @@ pub struct SincePrevious {
 }
 
 /// A root cause, as the block names it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CauseRef {
     /// Its fingerprint in the run that has it.
     pub fingerprint: String,

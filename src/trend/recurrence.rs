@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// How a root cause or a failing test of this run stands against the runs before it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Recurrence {
     /// `new`, `recurring` or `regressed`.
     pub status: &'static str,
@@ -36,7 +36,7 @@ pub struct Recurrence {
 }
 
 /// The history a run was compared with, and the summary line.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RunHistory {
     /// The store (a PostgreSQL password hidden).
     pub store: String,

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: run the real `rca` binary and read samples.
 #![allow(dead_code)]
 
+pub mod tty;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

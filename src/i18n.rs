@@ -431,6 +431,22 @@ const HE: &[(&str, &str)] = &[
         "טסט baseline של בקשה בודדת מול עומס",
     ),
     (r"^status retries$", "ניסיונות חוזרים על קודי סטטוס"),
+    (
+        r"^no single-request baseline test was found, so down cannot be told from overloaded$",
+        "לא נמצא טסט baseline של בקשה בודדת, כך שאי אפשר להבדיל בין שרת למטה לשרת עמוס",
+    ),
+    (
+        r"^baseline tests are found by the words baseline, single or smoke in their names \(or a concurrency of 1\)$",
+        "טסטי baseline מזוהים לפי המילים baseline, single או smoke בשמם (או מקביליות 1)",
+    ),
+    (
+        r"^--baseline-tests REGEX names them$",
+        "--baseline-tests REGEX מגדיר אותם במפורש",
+    ),
+    (
+        r"^baseline tests are the tests matching --baseline-tests '(?P<x>.*)'$",
+        "טסטי ה-baseline הם הטסטים שתואמים את --baseline-tests '{x}'",
+    ),
     // cross-check statements
     (
         r"^pool size (?P<s>\d+) < observed concurrency (?P<c>\d+): up to (?P<n>\d+) connections per burst are opened and then discarded \((?P<w>\d+) pool-full warnings\)$",

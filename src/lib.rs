@@ -6,6 +6,7 @@
 //! command line.
 
 pub mod analysis;
+pub mod baseline;
 pub mod cli;
 pub mod client;
 pub mod collect;

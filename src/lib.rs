@@ -7,8 +7,10 @@
 
 pub mod analysis;
 pub mod baseline;
+pub mod checklist;
 pub mod cli;
 pub mod client;
+pub mod client_config;
 pub mod collect;
 pub mod digest;
 pub mod echo;

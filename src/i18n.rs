@@ -118,6 +118,16 @@ pub struct Labels {
     pub now: &'static str,
     pub next: &'static str,
     pub later: &'static str,
+    pub setting: &'static str,
+    pub this_run: &'static str,
+    pub recommended: &'static str,
+    pub reason: &'static str,
+    pub config_parts: &'static str,
+    pub checklist: &'static str,
+    pub client_code: &'static str,
+    pub platform_team: &'static str,
+    pub priority: &'static str,
+    pub timeline_chart: &'static str,
 }
 
 impl Labels {
@@ -196,6 +206,16 @@ impl Labels {
                 now: "now",
                 next: "next",
                 later: "later",
+                setting: "setting",
+                this_run: "this run (inferred)",
+                recommended: "recommended",
+                reason: "why",
+                config_parts: "What the block answers",
+                checklist: "Checklist",
+                client_code: "Client code",
+                platform_team: "Platform team",
+                priority: "priority",
+                timeline_chart: "events per category over time",
             },
             Lang::He => Labels {
                 summary: "תקציר",
@@ -269,6 +289,16 @@ impl Labels {
                 now: "מיידי",
                 next: "בהמשך",
                 later: "בהמשך הדרך",
+                setting: "הגדרה",
+                this_run: "בריצה הזו (הוסק מהלוג)",
+                recommended: "מומלץ",
+                reason: "למה",
+                config_parts: "על מה הבלוק עונה",
+                checklist: "רשימת משימות",
+                client_code: "קוד הלקוח",
+                platform_team: "צוות הפלטפורמה",
+                priority: "עדיפות",
+                timeline_chart: "אירועים לפי קטגוריה לאורך זמן",
             },
         }
     }
@@ -768,6 +798,8 @@ pub fn word(lang: Lang, w: &str) -> String {
         "degraded" => "ירוד",
         "down" => "למטה",
         "error" => "שגיאה",
+        "opened" => "נפתח",
+        "closed" => "סגור",
         other => other,
     }
     .to_string()

@@ -283,7 +283,7 @@ pub fn build(o: &Observed, causes: &Causes, concurrency: Option<u32>) -> Config 
             ),
             (Some(p), _) => format!("{}: pool-full warnings at this size", p.from),
             (None, Some(c)) => {
-                format!("no pool-full warning; sized for the {c} concurrent requests the tests run")
+                format!("no pool-full warning, sized for the {c} concurrent requests the tests run")
             }
             (None, None) => {
                 "no pool evidence in this run: the requests default, kept explicit".to_string()
@@ -334,7 +334,7 @@ pub fn build(o: &Observed, causes: &Causes, concurrency: Option<u32>) -> Config 
         "backoff_jitter / backoff_max",
         None,
         "0.5 / 30".to_string(),
-        "spread the retries of parallel workers so they do not return in lockstep (urllib3 >= 2; drop on 1.26)".to_string(),
+        "spread the retries of parallel workers so they do not return in lockstep (urllib3 >= 2, drop on 1.26)".to_string(),
         &causes.retried,
     );
     push(
@@ -411,7 +411,7 @@ pub fn build(o: &Observed, causes: &Causes, concurrency: Option<u32>) -> Config 
 fn timeout_reason(o: &Observed, connect_after: f64) -> String {
     let connect = match &o.connect_timeout {
         Some(t) if t.value >= 10.0 => format!(
-            "{}: each unreachable attempt cost {} s; {} s is plenty on a LAN",
+            "{}: each unreachable attempt cost {} s, {} s is plenty on a LAN",
             t.from,
             trim_float(t.value),
             trim_float(connect_after)

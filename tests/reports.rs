@@ -307,6 +307,15 @@ fn hebrew_html_translates_its_strings_and_uses_no_emoji() {
         assert!(!html.contains(english), "untranslated: {english}");
     }
     assert!(html.contains("<span class=\"chip\"></span>"));
+    // The reasons of the client configuration are translated too.
+    for english in [
+        "connections for up to",
+        "the run's total kept",
+        "so backoff_factor was about",
+        "): kept",
+    ] {
+        assert!(!html.contains(english), "untranslated reason: {english}");
+    }
     assert!(html.contains("רשימת משימות"));
 }
 

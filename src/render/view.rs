@@ -450,7 +450,7 @@ fn rec_groups(a: &Analysis, lang: Lang, l: &Labels, escaper: &Escaper) -> Vec<Re
                             .as_deref()
                             .map_or_else(|| "—".to_string(), |b| (escaper.span_in_cell)(b)),
                         after: (escaper.span_in_cell)(&s.after),
-                        reason: esc(&s.reason),
+                        reason: esc(&translate(lang, &s.reason)),
                         causes: s.root_causes.join(", "),
                     })
                     .collect();

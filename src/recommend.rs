@@ -407,6 +407,7 @@ pub fn in_flight_limit(a: &Analysis, rcs: &[String]) -> Option<(u32, String)> {
         .reprobe
         .iter()
         .flat_map(|r| r.targets.iter())
+        .filter(|t| t.root_causes.iter().any(|rc| rcs.contains(rc)))
         .find_map(|t| {
             let k = t.report.knee.as_ref()?;
             Some((t.report.url.as_str(), k))

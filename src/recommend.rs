@@ -322,6 +322,18 @@ pub fn facts(rca: &RootCauseAnalysis) -> Facts {
             "WORKERS".to_string(),
         ),
     };
+    let (phrase_he, cap_he) = match concurrency {
+        Some(c) => (
+            format!("עד {c} בקשות בו-זמנית"),
+            format!("; מגבלה של {c} ומעלה לא משנה דבר"),
+        ),
+        None => (
+            "בקשות רבות בו-זמנית (הלוג לא מראה כמה)".to_string(),
+            String::new(),
+        ),
+    };
+    f.values.insert("concurrency_phrase_he", phrase_he);
+    f.values.insert("cap_note_he", cap_he);
     f.values.insert("concurrency_phrase", phrase);
     f.values.insert("cap_note", cap);
     f.values.insert("workers", workers);
@@ -474,6 +486,10 @@ fn in_flight_values(a: &Analysis, rcs: &[String], values: &mut BTreeMap<&'static
                 "max_in_flight_why",
                 format!("A limit of {n} in flight: {why}."),
             );
+            values.insert(
+                "max_in_flight_why_he",
+                format!("מגבלה של {n} בקשות בדרך ({why})."),
+            );
         }
         None => {
             values.insert(
@@ -482,6 +498,10 @@ fn in_flight_values(a: &Analysis, rcs: &[String], values: &mut BTreeMap<&'static
                  #   rca probe URL --ramp 1,2,5,10,20,50 --rate 500\n\
                  MAX_IN_FLIGHT = int(os.environ[\"MAX_IN_FLIGHT\"])"
                     .to_string(),
+            );
+            values.insert(
+                "max_in_flight_why_he",
+                "בלוג אין ראיות לקיבולת (אין נקודת שבירה מבדיקה חוזרת ואין רמת עומס שעברה): יש למצוא את הגבול עם ramp (rca probe URL --ramp 1,2,5,10,20,50) ולהשתמש בשלב האחרון ללא שגיאות.".to_string(),
             );
             values.insert(
                 "max_in_flight_why",

@@ -118,6 +118,16 @@ pub struct Labels {
     pub now: &'static str,
     pub next: &'static str,
     pub later: &'static str,
+    pub setting: &'static str,
+    pub this_run: &'static str,
+    pub recommended: &'static str,
+    pub reason: &'static str,
+    pub config_parts: &'static str,
+    pub checklist: &'static str,
+    pub client_code: &'static str,
+    pub platform_team: &'static str,
+    pub priority: &'static str,
+    pub timeline_chart: &'static str,
 }
 
 impl Labels {
@@ -196,6 +206,16 @@ impl Labels {
                 now: "now",
                 next: "next",
                 later: "later",
+                setting: "setting",
+                this_run: "this run (inferred)",
+                recommended: "recommended",
+                reason: "why",
+                config_parts: "What the block answers",
+                checklist: "Checklist",
+                client_code: "Client code",
+                platform_team: "Platform team",
+                priority: "priority",
+                timeline_chart: "events per category over time",
             },
             Lang::He => Labels {
                 summary: "תקציר",
@@ -269,6 +289,16 @@ impl Labels {
                 now: "מיידי",
                 next: "בהמשך",
                 later: "בהמשך הדרך",
+                setting: "הגדרה",
+                this_run: "בריצה הזו (הוסק מהלוג)",
+                recommended: "מומלץ",
+                reason: "למה",
+                config_parts: "על מה הבלוק עונה",
+                checklist: "רשימת משימות",
+                client_code: "קוד הלקוח",
+                platform_team: "צוות הפלטפורמה",
+                priority: "עדיפות",
+                timeline_chart: "אירועים לפי קטגוריה לאורך זמן",
             },
         }
     }
@@ -431,6 +461,22 @@ const HE: &[(&str, &str)] = &[
         "טסט baseline של בקשה בודדת מול עומס",
     ),
     (r"^status retries$", "ניסיונות חוזרים על קודי סטטוס"),
+    (
+        r"^no single-request baseline test was found, so down cannot be told from overloaded$",
+        "לא נמצא טסט baseline של בקשה בודדת, כך שאי אפשר להבדיל בין שרת למטה לשרת עמוס",
+    ),
+    (
+        r"^baseline tests are found by the words baseline, single or smoke in their names \(or a concurrency of 1\)$",
+        "טסטי baseline מזוהים לפי המילים baseline, single או smoke בשמם (או מקביליות 1)",
+    ),
+    (
+        r"^--baseline-tests REGEX names them$",
+        "--baseline-tests REGEX מגדיר אותם במפורש",
+    ),
+    (
+        r"^baseline tests are the tests matching --baseline-tests '(?P<x>.*)'$",
+        "טסטי ה-baseline הם הטסטים שתואמים את --baseline-tests '{x}'",
+    ),
     // cross-check statements
     (
         r"^pool size (?P<s>\d+) < observed concurrency (?P<c>\d+): up to (?P<n>\d+) connections per burst are opened and then discarded \((?P<w>\d+) pool-full warnings\)$",
@@ -508,6 +554,107 @@ const HE: &[(&str, &str)] = &[
     (
         r"^POST was retried on status \((?P<e>.+)\): the server saw every attempt, so a retry can repeat a side effect$",
         "POST נשלח שוב בגלל קוד סטטוס ({e}): השרת ראה כל ניסיון, כך שניסיון חוזר עלול לחזור על תופעת לוואי",
+    ),
+    // the client configuration's reasons per setting (src/client_config.rs)
+    (
+        r#"^"Connection pool size: (?P<s>\d+)" \(L(?P<l>\d+)\): (?P<n>\d+) connections for up to (?P<c>\d+) concurrent requests, so up to (?P<w>\d+) per burst are opened and discarded$"#,
+        "\"Connection pool size: {s}\" (שורה {l}): {n} חיבורים לעד {c} בקשות מקבילות, כך שעד {w} חיבורים בכל פרץ נפתחים ונזרקים",
+    ),
+    (
+        r#"^"Connection pool size: (?P<s>\d+)" \(L(?P<l>\d+)\): pool-full warnings at this size$"#,
+        "\"Connection pool size: {s}\" (שורה {l}): אזהרות pool-full בגודל הזה",
+    ),
+    (
+        r"^no pool-full warning, sized for the (?P<c>\d+) concurrent requests the tests run$",
+        "אין אזהרות pool-full; בגודל של {c} הבקשות המקבילות שהטסטים מריצים",
+    ),
+    (
+        r"^no pool evidence in this run: the requests default, kept explicit$",
+        "אין בריצה ראיות על ה-pool: ברירת המחדל של requests, במפורש",
+    ),
+    (
+        r"^wait for a free connection instead of opening one the pool will throw away$",
+        "להמתין לחיבור פנוי במקום לפתוח חיבור שה-pool יזרוק",
+    ),
+    (
+        r"^the first Retrying line of a request shows total=(?P<n>\d+) \(L(?P<l>\d+)\): the run's total kept$",
+        "שורת ה-Retrying הראשונה של בקשה מראה total={n} (שורה {l}): ה-total של הריצה נשמר",
+    ),
+    (
+        r"^connect and status errors counted on their own, fewer read retries \(a read timeout may have been executed\)$",
+        "שגיאות התחברות וקודי סטטוס נספרים בנפרד, פחות ניסיונות חוזרים על קריאה (בקשה שה-read timeout שלה פג אולי כבר בוצעה)",
+    ),
+    (
+        r"^no Retrying line in the log: a bounded default$",
+        "אין בלוג שורת Retrying: ברירת מחדל מוגבלת",
+    ),
+    (
+        r"^retries of one request were (?P<m>[\d.]+) s apart with a (?P<o>[\d.]+) s timeout: about (?P<b>[\d.]+) s of backoff per retry, from 1 s timestamps, so backoff_factor was about (?P<f>[\d.]+): retries came back before an overloaded server recovered$",
+        "ניסיונות חוזרים של אותה בקשה היו במרחק {m} שניות עם timeout של {o} שניות: כ-{b} שניות backoff לכל ניסיון (מחותמות זמן של שנייה), כלומר backoff_factor של כ-{f}: הניסיונות חזרו לפני ששרת עמוס התאושש",
+    ),
+    (
+        r"^retries of one request were (?P<m>[\d.]+) s apart with a (?P<o>[\d.]+) s timeout: about (?P<b>[\d.]+) s of backoff per retry, so backoff_factor was about (?P<f>[\d.]+): retries came back before an overloaded server recovered$",
+        "ניסיונות חוזרים של אותה בקשה היו במרחק {m} שניות עם timeout של {o} שניות: כ-{b} שניות backoff לכל ניסיון, כלומר backoff_factor של כ-{f}: הניסיונות חזרו לפני ששרת עמוס התאושש",
+    ),
+    (
+        r"^urllib3 slept at most (?P<a>[\d.]+) s before a retry \(DEBUG lines\) over (?P<n>\d+) retries, so backoff_factor was about (?P<f>[\d.]+): retries came back before an overloaded server recovered$",
+        "urllib3 המתין לכל היותר {a} שניות לפני ניסיון חוזר (שורות DEBUG) לאורך {n} ניסיונות, כלומר backoff_factor של כ-{f}: הניסיונות חזרו לפני ששרת עמוס התאושש",
+    ),
+    (
+        r"^(?P<f>[\d.]+) waits 0, (?P<a>[\d.]+), (?P<b>[\d.]+) s$",
+        "{f} ממתין 0, {a}, {b} שניות",
+    ),
+    (
+        r"^the log shows no measurable wait between retries$",
+        "הלוג לא מראה המתנה מדידה בין ניסיונות חוזרים",
+    ),
+    (
+        r"^spread the retries of parallel workers so they do not return in lockstep \(urllib3 >= 2, drop on 1\.26\)$",
+        "לפזר את הניסיונות החוזרים של workers מקבילים כדי שלא יחזרו יחד (urllib3 >= 2, להסיר ב-1.26)",
+    ),
+    (
+        r#"^retry only statuses that mean "come back later", when the server says$"#,
+        "לנסות שוב רק על קודים שפירושם \"חזור מאוחר יותר\", כשהשרת אומר מתי",
+    ),
+    (
+        r"^status retries ran out on 429/503 without waiting as long as the server may have asked$",
+        "הניסיונות החוזרים על 429/503 מוצו בלי להמתין כפי שהשרת אולי ביקש",
+    ),
+    (
+        r"^read and status retries only for idempotent methods$",
+        "ניסיונות חוזרים על קריאה וקודי סטטוס רק למתודות אידמפוטנטיות",
+    ),
+    (
+        r"^connect errors are still retried for every method$",
+        "שגיאות התחברות עדיין נשלחות שוב בכל מתודה",
+    ),
+    (
+        r"^POST was retried after the server had seen it: a retry can repeat a side effect$",
+        "POST נשלח שוב אחרי שהשרת כבר ראה אותו: ניסיון חוזר עלול לחזור על תופעת לוואי",
+    ),
+    (
+        r"^connect errors are still retried \(the server never saw those\)$",
+        "שגיאות התחברות עדיין נשלחות שוב (השרת לא ראה אותן)",
+    ),
+    (
+        r"^(?P<k>connect|read) timeout=(?P<o>[\d.]+) \(L(?P<l>\d+)\): kept$",
+        "{k} timeout={o} (שורה {l}): נשמר",
+    ),
+    (
+        r"^connect timeout=(?P<o>[\d.]+) \(L(?P<l>\d+)\): each unreachable attempt cost (?P<a>[\d.]+) s, (?P<b>[\d.]+) s is plenty on a LAN$",
+        "connect timeout={o} (שורה {l}): כל ניסיון ליעד לא נגיש עלה {a} שניות, {b} שניות מספיקות ברשת מקומית",
+    ),
+    (
+        r"^connect timeout not in the log: a short default$",
+        "ה-connect timeout לא מופיע בלוג: ברירת מחדל קצרה",
+    ),
+    (
+        r"^read timeout not in the log: set it above the slowest expected answer$",
+        "ה-read timeout לא מופיע בלוג: לקבוע אותו מעל התשובה האיטית ביותר הצפויה",
+    ),
+    (
+        r"^a timeout on every call, never none$",
+        "timeout בכל קריאה, אף פעם לא בלי",
     ),
     // Retry-After
     (
@@ -704,7 +851,7 @@ fn clause_he(clause: &str) -> Option<String> {
                 let value = match name {
                     "rest" => clause_he(value).unwrap_or_else(|| he_words(value)),
                     "c" | "l" | "e" | "s" | "n" | "w" | "p" | "r" | "f" | "x" | "o" | "b" | "u"
-                    | "m" | "a" => value.to_string(),
+                    | "m" | "a" | "k" => value.to_string(),
                     _ => he_words(value),
                 };
                 out = out.replace(&format!("{{{name}}}"), &value);
@@ -752,6 +899,8 @@ pub fn word(lang: Lang, w: &str) -> String {
         "degraded" => "ירוד",
         "down" => "למטה",
         "error" => "שגיאה",
+        "opened" => "נפתח",
+        "closed" => "סגור",
         other => other,
     }
     .to_string()

@@ -16,9 +16,12 @@ macro_rules! finder {
 }
 
 pub mod analysis;
+pub mod baseline;
 pub mod bounds;
+pub mod checklist;
 pub mod cli;
 pub mod client;
+pub mod client_config;
 pub mod collect;
 pub mod digest;
 pub mod echo;

@@ -1,10 +1,15 @@
 //! Recommendations: a catalogue of remediations (data, in `src/recommendations.toml`), each
 //! with a trigger that must fire on the run's evidence before it is shown, and text and
 //! before/after code whose values (pool size, concurrency, timeouts) come from that evidence.
+//! Entries about one client setting (`part_of_config`) are folded into one consolidated
+//! client configuration ([`client_config`](crate::client_config)), so every setting has one
+//! value in one place; endpoints, service names and URLs come from the run, else neutral
+//! placeholders. The load tests' in-flight limit comes from the capacity evidence.
 
 use crate::analysis::{Analysis, trim_float};
+use crate::client_config::{self, Setting};
 use crate::model::Category;
-use crate::rootcause::{Family, Locus, RootCauseAnalysis, URLLIB3_DEFAULT_POOL};
+use crate::rootcause::{Family, Locus, RootCauseAnalysis, URLLIB3_DEFAULT_POOL, test_concurrency};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -37,7 +42,13 @@ pub struct Entry {
     /// Hebrew explanation (placeholders).
     #[serde(default)]
     pub why_he: String,
+    /// A setting of the client configuration: folded into [`CLIENT_CONFIG_ID`].
+    #[serde(default)]
+    pub part_of_config: bool,
 }
+
+/// Id of the consolidated client configuration.
+pub const CLIENT_CONFIG_ID: &str = "client-configuration";
 
 #[derive(Deserialize)]
 struct Catalogue {
@@ -69,6 +80,12 @@ pub struct Recommendation {
     /// Hebrew explanation.
     #[serde(skip)]
     pub why_he: String,
+    /// The consolidated configuration this setting is part of ([`CLIENT_CONFIG_ID`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part_of: Option<String>,
+    /// For the consolidated configuration: each setting, the run's value and the reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<Setting>,
 }
 
 /// Parses the built-in catalogue.
@@ -123,6 +140,26 @@ pub fn facts(rca: &RootCauseAnalysis) -> Facts {
             };
             mine.insert("host", host);
             mine.insert("port", port);
+            let lines: Vec<&str> = fs
+                .iter()
+                .flat_map(|x| x.samples.iter().map(|s| s.text.as_str()))
+                .collect();
+            let scheme = crate::probe::targets::scheme_of(&target, &lines);
+            mine.insert("base_url", format!("{scheme}://{target}"));
+        }
+        if let Some((method, path)) = fs
+            .iter()
+            .find_map(|x| x.endpoint.as_deref()?.split_once(' '))
+        {
+            mine.insert("method", method.to_ascii_lowercase());
+            mine.insert("path", path.to_string());
+            if let Some(service) = service_of(path) {
+                mine.insert("service", service.to_string());
+                mine.insert(
+                    "service_from",
+                    format!("inferred from the logged path {path}; use the service's own label"),
+                );
+            }
         }
         let pool = fs.iter().flat_map(|x| x.pool_sizes.iter().copied()).max();
         let connect_timeout = fs
@@ -256,17 +293,55 @@ pub fn facts(rca: &RootCauseAnalysis) -> Facts {
         .entry("host")
         .or_insert_with(|| "the server".to_string());
     f.values.entry("port").or_insert_with(|| "443".to_string());
+    for (k, v) in [
+        ("base_url", "https://SERVER"),
+        ("method", "post"),
+        ("path", "/ENDPOINT"),
+        ("service", "SERVICE"),
+        ("service_from", "the label of the service (not in the log)"),
+    ] {
+        f.values.entry(k).or_insert_with(|| v.to_string());
+    }
     f.values
         .entry("status")
         .or_insert_with(|| "503".to_string());
     f.values
         .entry("timeout")
         .or_insert_with(|| "60".to_string());
+    // Without a concurrency in the log no number is made up: prose says so, code gets a
+    // placeholder.
+    let (phrase, cap, workers) = match concurrency {
+        Some(c) => (
+            format!("up to {c} requests at a time"),
+            format!("; a cap at or above {c} changes nothing"),
+            c.to_string(),
+        ),
+        None => (
+            "many requests at a time (the log does not show how many)".to_string(),
+            String::new(),
+            "WORKERS".to_string(),
+        ),
+    };
+    let (phrase_he, cap_he) = match concurrency {
+        Some(c) => (
+            format!("עד {c} בקשות בו-זמנית"),
+            format!("; מגבלה של {c} ומעלה לא משנה דבר"),
+        ),
+        None => (
+            "בקשות רבות בו-זמנית (הלוג לא מראה כמה)".to_string(),
+            String::new(),
+        ),
+    };
+    f.values.insert("concurrency_phrase_he", phrase_he);
+    f.values.insert("cap_note_he", cap_he);
+    f.values.insert("concurrency_phrase", phrase);
+    f.values.insert("cap_note", cap);
+    f.values.insert("workers", workers);
     let suggested = f
         .values
         .get("concurrency")
         .cloned()
-        .unwrap_or_else(|| "50".to_string());
+        .unwrap_or_else(|| "N".to_string());
     f.values
         .entry("suggested_pool")
         .or_insert(suggested.clone());
@@ -275,6 +350,20 @@ pub fn facts(rca: &RootCauseAnalysis) -> Facts {
         .entry("pool_size")
         .or_insert_with(|| URLLIB3_DEFAULT_POOL.to_string());
     f
+}
+
+/// The service a logged path names by its first segment (`/focus-server/configure` ->
+/// `focus-server`), unless that segment is a generic API prefix or an id.
+fn service_of(path: &str) -> Option<&str> {
+    let first = path.trim_start_matches('/').split(['/', '?']).next()?;
+    let generic = ["api", "rest", "v1", "v2", "v3", "internal", "public", ""];
+    let named = first.len() >= 3
+        && first.bytes().any(|b| b.is_ascii_alphabetic())
+        && first
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && !first.contains('{');
+    (named && !generic.contains(&first.to_ascii_lowercase().as_str())).then_some(first)
 }
 
 /// The "N attempts per failed request" figure of a retry-amplification statement, rounded.
@@ -319,9 +408,151 @@ fn values_for(facts: &Facts, rcs: &[String]) -> BTreeMap<&'static str, String> {
     values
 }
 
-/// Recommendations whose triggers fired, by priority (now, next, later), code first.
-pub fn recommend(_a: &Analysis, rca: &RootCauseAnalysis) -> Vec<Recommendation> {
-    let facts = facts(rca);
+/// The in-flight limit for the load tests and how it was found: the re-probe's last good
+/// step before the knee, else the highest level that passed below the one where errors
+/// started (else half of that), always below the observed concurrency; `None` when the run
+/// shows no capacity evidence.
+pub fn in_flight_limit(a: &Analysis, rcs: &[String]) -> Option<(u32, String)> {
+    let observed = a.rca.observed_concurrency;
+    let below = |n: u32| observed.map_or(n, |c| n.min(c.saturating_sub(1))).max(1);
+    if let Some((url, k)) = a
+        .reprobe
+        .iter()
+        .flat_map(|r| r.targets.iter())
+        .filter(|t| t.root_causes.iter().any(|rc| rcs.contains(rc)))
+        .find_map(|t| {
+            let k = t.report.knee.as_ref()?;
+            Some((t.report.url.as_str(), k))
+        })
+    {
+        let good = k
+            .last_good
+            .unwrap_or(k.concurrency.saturating_sub(1).max(1));
+        return Some((
+            below(good),
+            format!(
+                "the re-probe of {url} failed from concurrency {} ({}); the last good step was {good}",
+                k.concurrency, k.detail
+            ),
+        ));
+    }
+    let hit: Vec<&String> = a
+        .rca
+        .root_causes
+        .iter()
+        .filter(|rc| rcs.contains(&rc.id))
+        .flat_map(|rc| rc.failed_tests.iter().chain(&rc.contributing_to))
+        .collect();
+    let failing = a
+        .tests
+        .iter()
+        .filter(|t| hit.contains(&&t.nodeid))
+        .filter_map(|t| test_concurrency(t).map(|c| (c, t)))
+        .min_by_key(|(c, _)| *c)?;
+    let passed_below = a
+        .tests
+        .iter()
+        .filter(|t| t.outcome == "passed")
+        .filter_map(|t| test_concurrency(t).map(|c| (c, t)))
+        .filter(|(c, _)| *c < failing.0)
+        .max_by_key(|(c, _)| *c);
+    Some(match passed_below {
+        Some((c, t)) => (
+            below(c),
+            format!(
+                "errors started at concurrency {} ({}); {} passed at {c}",
+                failing.0, failing.1.name, t.name
+            ),
+        ),
+        None => (
+            below((failing.0 / 2).max(1)),
+            format!(
+                "errors started at concurrency {} ({}) and no lower level passed: half of it, then raise it while the errors stay away",
+                failing.0, failing.1.name
+            ),
+        ),
+    })
+}
+
+/// `{max_in_flight_line}` and `{max_in_flight_why}` of the rate-limit entry.
+fn in_flight_values(a: &Analysis, rcs: &[String], values: &mut BTreeMap<&'static str, String>) {
+    match in_flight_limit(a, rcs) {
+        Some((n, why)) => {
+            values.insert(
+                "max_in_flight_line",
+                format!("MAX_IN_FLIGHT = {n}  # {why}"),
+            );
+            values.insert(
+                "max_in_flight_why",
+                format!("A limit of {n} in flight: {why}."),
+            );
+            values.insert(
+                "max_in_flight_why_he",
+                format!("מגבלה של {n} בקשות בדרך ({why})."),
+            );
+        }
+        None => {
+            values.insert(
+                "max_in_flight_line",
+                "# Unknown from this log: the last error-free step of\n\
+                 #   rca probe URL --ramp 1,2,5,10,20,50 --rate 500\n\
+                 MAX_IN_FLIGHT = int(os.environ[\"MAX_IN_FLIGHT\"])"
+                    .to_string(),
+            );
+            values.insert(
+                "max_in_flight_why_he",
+                "בלוג אין ראיות לקיבולת (אין נקודת שבירה מבדיקה חוזרת ואין רמת עומס שעברה): יש למצוא את הגבול עם ramp (rca probe URL --ramp 1,2,5,10,20,50) ולהשתמש בשלב האחרון ללא שגיאות.".to_string(),
+            );
+            values.insert(
+                "max_in_flight_why",
+                "This log shows no capacity evidence (no re-probe knee, no load level that passed): find the limit with a ramp (rca probe URL --ramp 1,2,5,10,20,50) and use its last error-free step.".to_string(),
+            );
+        }
+    }
+}
+
+/// The consolidated client configuration: one entry standing for the settings entries.
+fn consolidated(parts: &[&Recommendation], cfg: client_config::Config) -> Recommendation {
+    let mut rcs: Vec<String> = Vec::new();
+    for p in parts {
+        for rc in &p.root_causes {
+            if !rcs.contains(rc) {
+                rcs.push(rc.clone());
+            }
+        }
+    }
+    rcs.sort_by_key(|r| {
+        r.trim_start_matches("RC")
+            .parse::<u32>()
+            .unwrap_or(u32::MAX)
+    });
+    Recommendation {
+        id: CLIENT_CONFIG_ID.to_string(),
+        kind: "code".to_string(),
+        priority: "now".to_string(),
+        title: "One client configuration for every session: pool, retries, backoff, timeouts".to_string(),
+        why: "One block for every session the tests build (the API client and helpers such as auth or token sessions). Each setting answers a finding of this run (the table below); the \"this run\" values are inferred from the log, not read from the code.".to_string(),
+        before: cfg.before,
+        after: cfg.after,
+        root_causes: rcs,
+        title_he: "תצורת לקוח אחת לכל session: pool, ניסיונות חוזרים, backoff, timeouts".to_string(),
+        why_he: "בלוק אחד לכל session שהטסטים בונים (לקוח ה-API ולקוחות עזר כמו session של אימות או טוקנים). כל הגדרה עונה על ממצא של הריצה הזו (הטבלה שלהלן); ערכי \"הריצה הזו\" הוסקו מהלוג ולא נקראו מהקוד.".to_string(),
+        part_of: None,
+        settings: cfg.settings,
+    }
+}
+
+/// Recommendations whose triggers fired, by priority (now, next, later), code first; the
+/// consolidated client configuration first when any of its settings is recommended.
+pub fn recommend(a: &Analysis, rca: &RootCauseAnalysis) -> Vec<Recommendation> {
+    let mut facts = facts(rca);
+    let observed = client_config::observe(a, rca);
+    let fired = |t: &str| facts.fired.get(t).cloned().unwrap_or_default();
+    let causes = client_config::causes(rca, &fired);
+    let cfg = client_config::build(&observed, &causes, rca.observed_concurrency);
+    for (k, v) in &cfg.values {
+        facts.values.insert(k, v.clone());
+    }
     let rank = |p: &str| match p {
         "now" => 0,
         "next" => 1,
@@ -331,7 +562,15 @@ pub fn recommend(_a: &Analysis, rca: &RootCauseAnalysis) -> Vec<Recommendation> 
         .into_iter()
         .filter_map(|e| {
             let rcs = facts.fired.get(e.trigger.as_str())?;
-            let values = values_for(&facts, rcs);
+            let mut values = values_for(&facts, rcs);
+            let health = match values.get("service").filter(|s| *s != "SERVICE") {
+                Some(s) => format!("/{s}/health"),
+                None => "/health".to_string(),
+            };
+            values.insert("health_path", health);
+            if e.id == "rate-limit-load-tests" {
+                in_flight_values(a, rcs, &mut values);
+            }
             Some(Recommendation {
                 id: e.id.clone(),
                 kind: e.kind.clone(),
@@ -343,10 +582,17 @@ pub fn recommend(_a: &Analysis, rca: &RootCauseAnalysis) -> Vec<Recommendation> 
                 root_causes: rcs.clone(),
                 title_he: fill(&e.title_he, &values),
                 why_he: fill(&e.why_he, &values),
+                part_of: e.part_of_config.then(|| CLIENT_CONFIG_ID.to_string()),
+                settings: Vec::new(),
             })
         })
         .collect();
     out.sort_by_key(|r| (rank(&r.priority), r.kind != "code"));
+    let parts: Vec<&Recommendation> = out.iter().filter(|r| r.part_of.is_some()).collect();
+    if !parts.is_empty() {
+        let whole = consolidated(&parts, cfg);
+        out.insert(0, whole);
+    }
     out
 }
 
@@ -496,6 +742,26 @@ mod tests {
             !f.contains(&"pool_too_small") && !f.contains(&"default_pool_session"),
             "{f:?}"
         );
+    }
+
+    #[test]
+    fn an_unknown_concurrency_is_never_a_made_up_number() {
+        let mut pool = finding("F1", Category::PoolFull, None);
+        pool.pool_sizes = vec![10];
+        let rc = cause("RC1", Family::ClientPool, Locus::ClientCode, &[&pool], 0);
+        let rca = RootCauseAnalysis {
+            findings: vec![pool.clone()],
+            root_causes: vec![rc],
+            observed_concurrency: None,
+            ..RootCauseAnalysis::default()
+        };
+        let f = facts(&rca);
+        assert!(f.values["concurrency_phrase"].contains("does not show"));
+        assert_eq!(f.values["workers"], "WORKERS");
+        assert!(f.values.values().all(|v| v != "50"), "{:?}", f.values);
+        assert_eq!(service_of("/focus-server/configure"), Some("focus-server"));
+        assert_eq!(service_of("/api/v1/jobs"), None);
+        assert_eq!(service_of("/{id}/x"), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! would do by hand. Independent of any output format.
 
 use crate::analysis::{Analysis, EventReport, Location, TestReport, trim_float};
+use crate::baseline::BaselineRule;
 use crate::event::EventKind;
 use crate::model::{Category, Outcome};
 use regex::Regex;
@@ -276,21 +277,18 @@ static MASK_TIME: LazyLock<Regex> = LazyLock::new(|| {
 /// Tests by node id (lookups happen per event and per test on runs of thousands of tests).
 type TestIndex<'a> = HashMap<&'a str, &'a TestReport>;
 
-/// Runs root-cause analysis.
+/// Runs root-cause analysis, finding baseline tests by their names.
 pub fn analyse(a: &Analysis) -> RootCauseAnalysis {
+    analyse_with(a, &BaselineRule::default())
+}
+
+/// Runs root-cause analysis with a project's own rule for its baseline tests.
+pub fn analyse_with(a: &Analysis, rule: &BaselineRule) -> RootCauseAnalysis {
     let index: TestIndex<'_> = a.tests.iter().map(|t| (t.nodeid.as_str(), t)).collect();
     let findings = findings(a, &index);
-    // Read once per test: the observed concurrency and the single-request baselines both
-    // ask each test's concurrency, and every root cause asks for the baselines.
-    let concurrency: Vec<Option<u32>> = a.tests.iter().map(test_concurrency).collect();
-    let observed_concurrency = concurrency.iter().flatten().copied().max();
-    let baselines: Vec<&TestReport> = a
-        .tests
-        .iter()
-        .zip(&concurrency)
-        .filter(|(t, c)| is_baseline(t, **c))
-        .map(|(t, _)| t)
-        .collect();
+    let observed_concurrency = observed_concurrency(&a.tests);
+    // Judged once: every root cause asks which tests are the single-request baseline.
+    let baselines: Vec<&TestReport> = a.tests.iter().filter(|t| rule.matches(t)).collect();
     let mut root_causes = cluster(a, &index, &findings);
     let mut explained = BTreeSet::new();
     for rc in &root_causes {
@@ -299,6 +297,13 @@ pub fn analyse(a: &Analysis) -> RootCauseAnalysis {
     for rc in &mut root_causes {
         rc.verdict = verdict(a, rc, &findings, &baselines);
         rc.cross_checks = cross_checks(a, rc, &findings, observed_concurrency, &baselines);
+        if let Some(c) = rc
+            .cross_checks
+            .iter_mut()
+            .find(|c| c.id == "baseline_vs_load")
+        {
+            c.statement = format!("{}; {}", c.statement, rule.describe());
+        }
     }
     let unexplained_failures: Vec<String> = a
         .tests
@@ -883,11 +888,8 @@ pub fn test_concurrency(t: &TestReport) -> Option<u32> {
     best
 }
 
-/// A single-request test: named so, or run at concurrency 1 (`concurrency` is
-/// [`test_concurrency`] of `t`).
-fn is_baseline(t: &TestReport, concurrency: Option<u32>) -> bool {
-    let n = t.name.to_ascii_lowercase();
-    n.contains("baseline") || n.contains("single") || n.contains("smoke") || concurrency == Some(1)
+fn observed_concurrency(tests: &[TestReport]) -> Option<u32> {
+    tests.iter().filter_map(test_concurrency).max()
 }
 
 fn first_lines(fs: &[&Finding], n: usize) -> String {
@@ -1583,7 +1585,14 @@ pub fn baseline_vs_load(rc: &RootCause, baselines: &[&TestReport]) -> Option<Cro
         return None;
     }
     if baselines.is_empty() {
-        return None;
+        return Some(CrossCheck {
+            id: "baseline_vs_load",
+            title: "single-request baseline vs load".to_string(),
+            statement:
+                "no single-request baseline test was found, so down cannot be told from overloaded"
+                    .to_string(),
+            locations: Vec::new(),
+        });
     }
     let hit: HashSet<&str> = rc
         .failed_tests

@@ -22,6 +22,9 @@ pub struct Options {
     pub redact: bool,
     /// The masking key (`RCA_REDACT_KEY`, else the built-in one).
     pub redact_key: Key,
+    /// How the single-request baseline tests are found (`--baseline-tests REGEX`; default:
+    /// the words baseline, single, smoke in test names).
+    pub baseline: crate::baseline::BaselineRule,
 }
 
 impl Default for Options {
@@ -30,6 +33,7 @@ impl Default for Options {
             chunk: lines::DEFAULT_CHUNK,
             redact: true,
             redact_key: Key::builtin(),
+            baseline: Default::default(),
         }
     }
 }
@@ -280,11 +284,17 @@ pub fn analyze_observed(
                 .to_string(),
         );
     }
-    Ok(analysis::build(
+    let mut analysis = analysis::build(
         collected,
         junit_runs,
         infos,
         sigs,
         Redactor::new(opts.redact, opts.redact_key),
-    ))
+    );
+    if opts.baseline.pattern.is_some() {
+        // The project names its baseline tests: judge the root causes again with its rule.
+        analysis.rca = crate::rootcause::analyse_with(&analysis, &opts.baseline);
+        analysis.recommendations = crate::recommend::recommend(&analysis, &analysis.rca);
+    }
+    Ok(analysis)
 }

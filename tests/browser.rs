@@ -907,3 +907,67 @@ fn harness_catches_a_live_page() {
         run.stderr
     );
 }
+
+/// Measures the timeline's row labels of `html` in chromium: a copy of the page without its
+/// Content-Security-Policy gets a script that writes each label's text and whether its box
+/// lies inside the chart into a `data-labels` attribute of `<body>`.
+fn measured_labels(chromium: &Path, html: &str, dir: &Path) -> Vec<(String, bool)> {
+    let csp_start = html
+        .find("<meta http-equiv=\"Content-Security-Policy\"")
+        .expect("the report declares a CSP");
+    let csp_end = csp_start + html[csp_start..].find('>').unwrap() + 1;
+    let script = "<script>const svg=document.querySelector('svg');const box=svg.getBoundingClientRect();\
+        const labels=[...svg.querySelectorAll('text')].filter(t=>t.getAttribute('x')==='0').map(t=>{\
+        const b=t.getBoundingClientRect();return [t.textContent,b.width>0&&b.left>=box.left-1&&b.right<=box.right+1];});\
+        document.body.setAttribute('data-labels',JSON.stringify(labels));</script>";
+    let page = format!(
+        "{}{}",
+        &html[..csp_start],
+        html[csp_end..].replace("</body>", &format!("{script}</body>"))
+    );
+    let path = dir.join("measure.html");
+    std::fs::write(&path, page).unwrap();
+    let run = dump_dom(chromium, &path);
+    let at = run
+        .stdout
+        .find("data-labels=\"")
+        .unwrap_or_else(|| panic!("the measuring script did not run:\n{}", run.stderr));
+    let rest = &run.stdout[at + "data-labels=\"".len()..];
+    let raw = decode_entities(&rest[..rest.find('"').unwrap()]);
+    serde_json::from_str::<Vec<(String, bool)>>(&raw).expect("labels as JSON")
+}
+
+/// In the Hebrew (right-to-left) report the timeline keeps its row labels: each category's
+/// label is drawn inside the chart, as in the English one.
+#[test]
+fn hebrew_timeline_keeps_its_row_labels() {
+    let Some(chromium) = chromium() else { return };
+    let scratch = tempfile::tempdir().unwrap();
+    let log = samples_dir().join(format!("{SEED}.log"));
+    let categories: Vec<String> = analyze_json(&[&log.to_string_lossy()])["timeline"]["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["category"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!categories.is_empty(), "the seed sample has a timeline");
+    for lang in ["he", "en"] {
+        let out = rca()
+            .arg("analyze")
+            .arg(&log)
+            .args(["-f", "html", "--lang", lang, "-q"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let html = String::from_utf8(out.stdout).unwrap();
+        let labels = measured_labels(&chromium, &html, scratch.path());
+        let texts: Vec<&str> = labels.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(texts, categories, "{lang}: the row labels");
+        for (text, inside) in &labels {
+            assert!(
+                inside,
+                "{lang}: the label {text:?} is drawn outside the chart"
+            );
+        }
+    }
+}

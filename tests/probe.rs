@@ -318,6 +318,63 @@ fn analyze_probe_folds_the_reprobe_into_the_verdicts() {
     assert!(evidence.contains("re-probe now:"), "{evidence}");
 }
 
+/// The load tests' in-flight limit follows the re-probe's capacity knee.
+#[test]
+fn analyze_probe_ramp_sets_the_in_flight_limit_from_the_knee() {
+    // 503 when more than 5 requests are in flight.
+    let server = TestServer::overloaded(5, Duration::from_millis(100));
+    let dead = refused_addr();
+    let log = common::samples_dir().join("seed-urllib3-2.log");
+    let out = rca()
+        .args([
+            "analyze",
+            log.to_str().unwrap(),
+            "--format",
+            "json",
+            "--probe",
+            "-q",
+        ])
+        .args([
+            "--probe-map",
+            &format!("https://127.0.0.1:54789=http://{dead}"),
+            "--probe-map",
+            &format!("https://127.0.0.1:36367={}", server.base_url()),
+            "--probe-map",
+            &format!("https://127.0.0.1:33939=http://{dead}"),
+            "--ramp",
+            "1,2,5,10,20",
+            "--requests",
+            "40",
+            "--rate",
+            "400",
+            "--max-requests",
+            "250",
+        ])
+        .timeout(Duration::from_secs(90))
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    let knee = doc["reprobe"]["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|t| t["knee"].as_object())
+        .expect("the overloaded server has a knee");
+    let good = knee["last_good"].as_u64().expect("a last good step");
+    let rate = doc["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "rate-limit-load-tests")
+        .expect("the rate-limit recommendation");
+    let after = rate["after"].as_str().unwrap();
+    assert!(
+        after.contains(&format!("MAX_IN_FLIGHT = {good}  # the re-probe of")),
+        "the limit is the last good step {good}: {after}"
+    );
+}
+
 #[test]
 fn a_bad_health_path_is_a_usage_error() {
     let log = common::samples_dir().join("seed-urllib3-2.log");

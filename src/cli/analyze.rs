@@ -59,6 +59,10 @@ pub(super) struct AnalyzeArgs {
     /// Extra signatures from a TOML file (same format as `rca signatures --format toml`).
     #[arg(long, value_name = "FILE")]
     rules: Option<String>,
+    /// The run's single-request baseline tests: a regex over node ids (default: test names
+    /// with the words baseline, single or smoke, or a concurrency of 1).
+    #[arg(long, value_name = "REGEX")]
+    baseline_tests: Option<String>,
     /// Exit with code 1 when events of these categories are found (comma-separated ids, or `any`).
     #[arg(long, value_name = "CATEGORIES", value_delimiter = ',')]
     fail_on: Vec<String>,
@@ -152,6 +156,10 @@ pub(super) fn analyze(args: AnalyzeArgs, cfg: &Config, color: ColorWhen) -> Resu
         chunk: args.buffer_size.max(1),
         redact: !args.no_redact,
         redact_key: super::redact_key(),
+        baseline: match &args.baseline_tests {
+            Some(p) => crate::baseline::BaselineRule::from_pattern(p)?,
+            None => Default::default(),
+        },
     };
     let health_path = args.health_path.clone().unwrap_or_else(|| "/".to_string());
     let probe_setup = if args.probe {

@@ -167,6 +167,8 @@ pub fn apply(a: &mut Analysis, health_path: &str, probed: Vec<(ProbeTarget, Targ
             })
             .collect(),
     });
+    // The knee is capacity evidence: the load tests' in-flight limit follows it.
+    a.recommendations = crate::recommend::recommend(a, &a.rca);
 }
 
 #[cfg(test)]

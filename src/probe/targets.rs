@@ -55,7 +55,7 @@ impl ProbeMap {
 /// The scheme a target was reached with, read from the lines of its findings:
 /// `https://host...` or urllib3's `HTTPSConnectionPool(host='host', ...)` mean https. Without
 /// a hint, port 443 means https and anything else http.
-fn scheme_of(target: &str, lines: &[&str]) -> &'static str {
+pub fn scheme_of(target: &str, lines: &[&str]) -> &'static str {
     let host = target.rsplit_once(':').map_or(target, |(h, _)| h);
     for line in lines {
         if line.contains(&format!("https://{host}"))

@@ -15,6 +15,8 @@ use askama::Template;
 pub const ESCAPE: Escaper = Escaper {
     text: visible_owned,
     code: visible_owned,
+    span: visible_owned,
+    span_in_cell: visible_owned,
     block: visible_owned,
 };
 

@@ -8,6 +8,7 @@
 //! never held as one string); [`render`] gives the same bytes as a `String`.
 
 use crate::analysis::Analysis;
+use crate::checklist::{self, Item};
 use serde::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};
 use std::io::{self, Write};
@@ -19,9 +20,22 @@ pub fn render(a: &Analysis) -> String {
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
+/// The document: the analysis and, derived from its recommendations, the closing
+/// `checklist`.
+#[derive(Serialize)]
+struct Document<'a> {
+    #[serde(flatten)]
+    analysis: &'a Analysis,
+    checklist: Vec<Item>,
+}
+
 /// Writes the pretty-printed document and a trailing newline to `w`.
 pub fn write<W: Write>(a: &Analysis, w: W) -> io::Result<()> {
-    to_writer(a, w)
+    let doc = Document {
+        analysis: a,
+        checklist: checklist::build(&a.recommendations),
+    };
+    to_writer(&doc, w)
 }
 
 /// Any serialisable value, pretty-printed with hidden characters escaped, then a newline.

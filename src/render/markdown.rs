@@ -20,6 +20,8 @@ use askama::Template;
 pub const ESCAPE: Escaper = Escaper {
     text: cell,
     code,
+    span,
+    span_in_cell,
     block: visible_owned,
 };
 
@@ -35,7 +37,16 @@ pub fn render(a: &Analysis, opts: &ReportOptions) -> String {
     let out = Markdown { v: &view }
         .render()
         .expect("markdown template renders");
-    collapse_blank_lines(out)
+    rtl_wrapped(collapse_blank_lines(out), view.dir)
+}
+
+/// A right-to-left report inside `<div dir="rtl">`, with blank lines around the content so
+/// that GitHub still renders the Markdown inside the HTML block.
+fn rtl_wrapped(out: String, dir: &str) -> String {
+    if dir != "rtl" {
+        return out;
+    }
+    format!("<div dir=\"rtl\">\n\n{}\n\n</div>\n", out.trim_end())
 }
 
 /// Collapses the blank-line runs that template control flow leaves behind.
@@ -85,6 +96,39 @@ pub fn code(text: &str) -> String {
     out
 }
 
+/// A whole code span in prose: the text as it is (hidden characters shown, line breaks as
+/// spaces) between backtick fences longer than any backtick run in it.
+pub fn span(text: &str) -> String {
+    code_span(text, false)
+}
+
+/// A whole code span in a table cell: as [`span`], with `|` written `\|` (GFM splits cells
+/// before it reads code spans, and drops the backslash inside them).
+pub fn span_in_cell(text: &str) -> String {
+    code_span(text, true)
+}
+
+fn code_span(text: &str, in_cell: bool) -> String {
+    let text = visible(text).replace('\n', " ");
+    let text = if in_cell {
+        text.replace('|', "\\|")
+    } else {
+        text
+    };
+    if text.is_empty() {
+        return String::new();
+    }
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let ticks = "`".repeat(longest + 1);
+    // A span that starts or ends with a backtick, or with a space at both ends, is padded:
+    // CommonMark strips one space from each side of such content.
+    let pad = text.starts_with('`')
+        || text.ends_with('`')
+        || (text.starts_with(' ') && text.ends_with(' ') && text.trim() != "");
+    let pad = if pad { " " } else { "" };
+    format!("{ticks}{pad}{text}{pad}{ticks}")
+}
+
 /// A code fence longer than any run of backticks in `texts`.
 pub fn fence(texts: &[&str]) -> String {
     let longest = texts
@@ -122,6 +166,16 @@ mod tests {
     fn code_spans_keep_brackets_but_not_pipes_or_ticks() {
         assert_eq!(code("t[a|b]`x`"), "t[a\\|b]'x'");
         assert_eq!(code("t[\u{202e}]<b>"), "t[<U+202E>]<b>");
+    }
+
+    #[test]
+    fn spans_keep_the_text_and_outgrow_its_backticks() {
+        assert_eq!(span("t[a|b]<x>&amp;"), "`t[a|b]<x>&amp;`");
+        assert_eq!(span_in_cell("a|b"), "`a\\|b`");
+        assert_eq!(span("a`b"), "``a`b``");
+        assert_eq!(span("`x``"), "``` `x`` ```");
+        assert_eq!(span("two\nlines\u{202e}"), "`two lines<U+202E>`");
+        assert_eq!(span(""), "");
     }
 
     #[test]

@@ -95,8 +95,14 @@ fn is_hidden_in_json(c: char) -> bool {
 pub struct Escaper {
     /// Prose and table cells.
     pub text: fn(&str) -> String,
-    /// Inside an inline code span (test names, fingerprints, URLs).
+    /// Inside an inline code span whose delimiters the template writes.
     pub code: fn(&str) -> String,
+    /// A whole inline code span in prose (test names, URLs), delimiters included: for
+    /// Markdown a backtick fence longer than any backtick run inside, so the text is kept
+    /// as it is (no entity, no substitution).
+    pub span: fn(&str) -> String,
+    /// A whole inline code span in a table cell, where `|` must be written `\|`.
+    pub span_in_cell: fn(&str) -> String,
     /// Inside a code block or `<pre>` (sample lines, code snippets).
     pub block: fn(&str) -> String,
 }

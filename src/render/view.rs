@@ -7,7 +7,9 @@ use crate::analysis::Analysis;
 use crate::i18n::{Labels, Lang, translate, word};
 use crate::render::markdown::fence;
 use crate::render::safe::Escaper;
+use regex::Regex;
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 /// Options for reports.
 #[derive(Debug, Clone, Default)]
@@ -38,6 +40,8 @@ pub struct View {
     pub failing: Vec<FailingRow>,
     pub causes: Vec<CauseView>,
     pub rec_groups: Vec<RecGroup>,
+    /// The closing checklist, by owner.
+    pub checklist: Vec<ChecklistGroup>,
     pub timeline: Vec<TimelineRow>,
     pub findings: Vec<FindingRow>,
     pub warnings: Vec<String>,
@@ -167,10 +171,48 @@ pub struct OutageView {
     pub tests: Vec<String>,
 }
 
+/// One setting of the consolidated client configuration.
+pub struct SettingRow {
+    pub name: String,
+    pub before: String,
+    pub after: String,
+    pub reason: String,
+    pub causes: String,
+}
+
+/// A recommendation folded into the client configuration: its title and explanation.
+pub struct PartNote {
+    pub title: String,
+    pub why: String,
+    pub causes: String,
+}
+
+/// One owner's lines of the checklist.
+pub struct ChecklistGroup {
+    pub heading: String,
+    pub items: Vec<ChecklistRow>,
+}
+
+/// One line of the checklist.
+pub struct ChecklistRow {
+    pub priority: String,
+    pub priority_mark: String,
+    pub priority_word: String,
+    pub text: String,
+    pub causes: String,
+}
+
 /// A row of the report.
 pub struct RecView {
     pub priority: String,
+    /// Coloured mark and word, for Markdown (emoji render on GitHub).
     pub priority_mark: String,
+    /// The word alone, for HTML (a CSS chip carries the colour: no emoji font needed).
+    pub priority_word: String,
+    /// The consolidated client configuration's settings; empty for other entries.
+    pub settings: Vec<SettingRow>,
+    /// The entries folded into the client configuration.
+    pub parts: Vec<PartNote>,
     pub title: String,
     pub why: String,
     pub causes: String,
@@ -221,7 +263,7 @@ fn color(c: crate::model::Category) -> &'static str {
 }
 
 /// Buckets the per-second timeline into at most 60 columns per category.
-fn svg_timeline(a: &Analysis) -> SvgTimeline {
+fn svg_timeline(a: &Analysis, events_word: &str) -> SvgTimeline {
     let (Some(start), Some(end)) = (a.timeline.start_s, a.timeline.end_s) else {
         return SvgTimeline::default();
     };
@@ -258,9 +300,10 @@ fn svg_timeline(a: &Analysis) -> SvgTimeline {
                 w: cell_w.saturating_sub(1).max(1),
                 opacity: format!("{:.2}", 0.2 + 0.8 * (*n as f64 / max as f64)),
                 title: format!(
-                    "{}: {} event(s) from {}",
+                    "{}: {} {}, {}",
                     series.category.id(),
                     n,
+                    events_word,
                     when(start + k as i64 * per)
                 ),
             })
@@ -319,7 +362,7 @@ fn outage_sentence(w: &crate::rootcause::OutageWindow) -> String {
 
 /// One row per re-probed server; every value from the log or the network is escaped.
 fn reprobe_rows(a: &Analysis, lang: Lang, esc: &Escaper) -> Vec<ReprobeRow> {
-    let (text, code) = (esc.text, esc.code);
+    let (text, code) = (esc.text, esc.span_in_cell);
     let Some(r) = &a.reprobe else {
         return Vec::new();
     };
@@ -333,7 +376,7 @@ fn reprobe_rows(a: &Analysis, lang: Lang, esc: &Escaper) -> Vec<ReprobeRow> {
                 causes: t.root_causes.join(", "),
                 verdict: word(lang, p.verdict.id()),
                 sent: p.requests_sent,
-                breaker: if p.circuit_opened { "opened" } else { "closed" }.to_string(),
+                breaker: word(lang, if p.circuit_opened { "opened" } else { "closed" }),
                 latency: p
                     .latency
                     .map(|l| format!("{:.0} / {:.0} / {:.0} ms", l.p50_ms, l.p95_ms, l.p99_ms))
@@ -355,15 +398,179 @@ fn reprobe_rows(a: &Analysis, lang: Lang, esc: &Escaper) -> Vec<ReprobeRow> {
         .collect()
 }
 
+/// The coloured mark (Markdown) and the word of a priority.
+fn priority_words(l: &Labels, priority: &str) -> (String, String) {
+    let (mark, word) = match priority {
+        "now" => ("🔴", l.now),
+        "next" => ("🟠", l.next),
+        _ => ("🟡", l.later),
+    };
+    (format!("{mark} {word} ·"), word.to_string())
+}
+
+/// A recommendation's text in the report's language.
+fn localised<'r>(lang: Lang, en: &'r str, he: &'r str) -> &'r str {
+    if lang == Lang::He && !he.is_empty() {
+        he
+    } else {
+        en
+    }
+}
+
+/// Code changes and infrastructure checks; the settings entries are folded into the
+/// client configuration, whose table says what each line answers.
+fn rec_groups(a: &Analysis, lang: Lang, l: &Labels, escaper: &Escaper) -> Vec<RecGroup> {
+    let (esc, block) = (escaper.text, escaper.block);
+    let parts: Vec<PartNote> = a
+        .recommendations
+        .iter()
+        .filter(|r| r.part_of.is_some())
+        .map(|r| PartNote {
+            title: esc(localised(lang, &r.title, &r.title_he)),
+            why: esc(localised(lang, &r.why, &r.why_he)),
+            causes: r.root_causes.join(", "),
+        })
+        .collect();
+    let mut parts = Some(parts);
+    let mut groups: Vec<RecGroup> = Vec::new();
+    for (kind, heading) in [("code", l.code_changes), ("infrastructure", l.infra_checks)] {
+        let items: Vec<RecView> = a
+            .recommendations
+            .iter()
+            .filter(|r| r.kind == kind && r.part_of.is_none())
+            .map(|r| {
+                let (priority_mark, priority_word) = priority_words(l, &r.priority);
+                let settings: Vec<SettingRow> = r
+                    .settings
+                    .iter()
+                    .map(|s| SettingRow {
+                        name: (escaper.span_in_cell)(&s.name),
+                        before: s
+                            .before
+                            .as_deref()
+                            .map_or_else(|| "—".to_string(), |b| (escaper.span_in_cell)(b)),
+                        after: (escaper.span_in_cell)(&s.after),
+                        reason: esc(&translate(lang, &s.reason)),
+                        causes: s.root_causes.join(", "),
+                    })
+                    .collect();
+                let folded = if settings.is_empty() {
+                    Vec::new()
+                } else {
+                    parts.take().unwrap_or_default()
+                };
+                RecView {
+                    priority: r.priority.clone(),
+                    priority_mark,
+                    priority_word,
+                    title: esc(localised(lang, &r.title, &r.title_he)),
+                    why: esc(localised(lang, &r.why, &r.why_he)),
+                    causes: r.root_causes.join(", "),
+                    fence: fence(&[&r.before, &r.after]),
+                    lang: if kind == "code" { "python" } else { "sh" }.to_string(),
+                    before: block(&r.before),
+                    after: block(&r.after),
+                    settings,
+                    parts: folded,
+                }
+            })
+            .collect();
+        if !items.is_empty() {
+            groups.push(RecGroup {
+                heading: heading.to_string(),
+                items,
+            });
+        }
+    }
+    groups
+}
+
+/// The closing checklist: client code, then the platform team.
+fn checklist_groups(
+    a: &Analysis,
+    lang: Lang,
+    l: &Labels,
+    escaper: &Escaper,
+) -> Vec<ChecklistGroup> {
+    let items = crate::checklist::build(&a.recommendations);
+    [
+        ("client_code", l.client_code),
+        ("platform_team", l.platform_team),
+    ]
+    .into_iter()
+    .filter_map(|(owner, heading)| {
+        let rows: Vec<ChecklistRow> = items
+            .iter()
+            .filter(|i| i.owner == owner)
+            .map(|i| {
+                let (priority_mark, priority_word) = priority_words(l, &i.priority);
+                ChecklistRow {
+                    priority: i.priority.clone(),
+                    priority_mark,
+                    priority_word,
+                    text: (escaper.text)(localised(lang, &i.text, &i.text_he)),
+                    causes: i.root_causes.join(", "),
+                }
+            })
+            .collect();
+        (!rows.is_empty()).then(|| ChecklistGroup {
+            heading: heading.to_string(),
+            items: rows,
+        })
+    })
+    .collect()
+}
+
+/// Evidence lines longer than this are cut ([`cut_evidence`]).
+pub const EVIDENCE_WIDTH: usize = 160;
+
+/// Where the part of a log line that matters starts: urllib3's `(Caused by ...)`, else the
+/// first exception name.
+static EXCEPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\(Caused by |\b[A-Z][A-Za-z0-9]*(?:Error|Exception|Timeout)\b")
+        .expect("exception pattern")
+});
+
+/// A long evidence line cut at the part that matters: the exception (from `Caused by`, else
+/// the first exception name) is kept whole as far as `max` allows, the prefix (timestamp,
+/// logger, URL) is shortened first; a line without an exception keeps its start.
+pub fn cut_evidence(text: &str, max: usize) -> String {
+    let len = text.chars().count();
+    if len <= max {
+        return text.to_string();
+    }
+    let anchor = text
+        .find("(Caused by ")
+        .or_else(|| EXCEPTION.find(text).map(|m| m.start()));
+    let Some(at) = anchor else {
+        return format!("{}…", text.chars().take(max - 1).collect::<String>());
+    };
+    let (head, tail) = text.split_at(at);
+    let tail_len = tail.chars().count();
+    if tail_len + 24 >= max {
+        let kept: String = tail.chars().take(max - 2).collect();
+        let more = if tail_len > max - 2 { "…" } else { "" };
+        return format!("…{kept}{more}");
+    }
+    let head_room = max - tail_len - 2;
+    let head: String = head.chars().take(head_room).collect();
+    format!("{head}…{tail}")
+}
+
 /// Builds the report view; `escaper` escapes every string taken from the log.
 pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View {
-    let (esc, code, block) = (escaper.text, escaper.code, escaper.block);
+    let (esc, span, cell_span, block) = (
+        escaper.text,
+        escaper.span,
+        escaper.span_in_cell,
+        escaper.block,
+    );
     let s = &a.summary;
     let lang = opts.lang;
     let l = Labels::of(lang);
     // Sentences the analysis wrote, in the report's language, then escaped.
     let tr = |text: &str| esc(&translate(lang, text));
-    let inputs: Vec<String> = a.inputs.iter().map(|i| code(&i.path)).collect();
+    let inputs: Vec<String> = a.inputs.iter().map(|i| span(&i.path)).collect();
     let title = opts.title.clone().unwrap_or_else(|| {
         let name = a.inputs.first().map_or("pytest run", |i| i.path.as_str());
         format!("RCA: {name}")
@@ -379,7 +586,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
         .iter()
         .filter(|t| t.outcome == "failed" || t.outcome == "error")
         .map(|t| FailingRow {
-            name: code(&t.nodeid),
+            name: cell_span(&t.nodeid),
             outcome: word(lang, &t.outcome),
             categories: t
                 .categories
@@ -408,12 +615,19 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
                 .filter(|f| rc.findings.contains(&f.id))
                 .flat_map(|f| f.samples.iter())
                 .take(6)
-                .map(|s| block(&format!("L{}  ×{}  {}", s.location.line, s.count, s.text)))
+                .map(|s| {
+                    block(&format!(
+                        "L{}  ×{}  {}",
+                        s.location.line,
+                        s.count,
+                        cut_evidence(&s.text, EVIDENCE_WIDTH)
+                    ))
+                })
                 .collect();
             let refs: Vec<&str> = samples.iter().map(String::as_str).collect();
             let names = |v: &[String]| -> Vec<String> {
                 v.iter()
-                    .map(|t| code(t.rsplit("::").next().unwrap_or(t)))
+                    .map(|t| span(t.rsplit("::").next().unwrap_or(t)))
                     .collect()
             };
             CauseView {
@@ -460,43 +674,8 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
             }
         })
         .collect();
-    let mut groups: Vec<RecGroup> = Vec::new();
-    for (kind, heading) in [("code", l.code_changes), ("infrastructure", l.infra_checks)] {
-        let items: Vec<RecView> = a
-            .recommendations
-            .iter()
-            .filter(|r| r.kind == kind)
-            .map(|r| RecView {
-                priority: r.priority.clone(),
-                priority_mark: match r.priority.as_str() {
-                    "now" => format!("🔴 {} ·", l.now),
-                    "next" => format!("🟠 {} ·", l.next),
-                    _ => format!("🟡 {} ·", l.later),
-                },
-                title: esc(if lang == Lang::He && !r.title_he.is_empty() {
-                    &r.title_he
-                } else {
-                    &r.title
-                }),
-                why: esc(if lang == Lang::He && !r.why_he.is_empty() {
-                    &r.why_he
-                } else {
-                    &r.why
-                }),
-                causes: r.root_causes.join(", "),
-                fence: fence(&[&r.before, &r.after]),
-                lang: if kind == "code" { "python" } else { "sh" }.to_string(),
-                before: block(&r.before),
-                after: block(&r.after),
-            })
-            .collect();
-        if !items.is_empty() {
-            groups.push(RecGroup {
-                heading: heading.to_string(),
-                items,
-            });
-        }
-    }
+    let groups = rec_groups(a, lang, &l, escaper);
+    let checklist = checklist_groups(a, lang, &l, escaper);
     let timeline = a
         .timeline
         .series
@@ -515,7 +694,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
                 first: when(first),
                 last: when(last),
                 events: series.points.iter().map(|p| p[1]).sum(),
-                peak: format!("{} ({} events)", when(peak[0]), peak[1]),
+                peak: format!("{} ({} {})", when(peak[0]), peak[1], l.events_word),
             }
         })
         .collect();
@@ -525,7 +704,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
         .iter()
         .map(|f| FindingRow {
             id: f.id.clone(),
-            fingerprint: code(&f.fingerprint),
+            fingerprint: cell_span(&f.fingerprint),
             events: f.events,
             tests: f.tests.len(),
             lines: f
@@ -582,12 +761,39 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
         failing,
         causes,
         rec_groups: groups,
+        checklist,
         timeline,
         findings,
         warnings: a.warnings.iter().map(|w| esc(w)).collect(),
-        svg: svg_timeline(a),
+        svg: svg_timeline(a, l.events_word),
         lang: lang.code(),
         dir: lang.dir(),
         l,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_evidence_keeps_the_exception_not_the_prefix() {
+        let line = format!(
+            "[  ERROR] src.core.api_client: Request failed after 894.25ms for POST https://127.0.0.1:36367/{}: HTTPSConnectionPool(host='127.0.0.1', port=36367): Max retries exceeded with url: /x (Caused by ResponseError('too many 503 error responses'))",
+            "p/".repeat(30)
+        );
+        let cut = cut_evidence(&line, 160);
+        assert!(cut.chars().count() <= 160, "{cut}");
+        assert!(
+            cut.ends_with("(Caused by ResponseError('too many 503 error responses'))"),
+            "{cut}"
+        );
+        assert!(cut.starts_with("[  ERROR] src.core"), "{cut}");
+        let retrying = "[WARNING] urllib3.connectionpool: Retrying (Retry(total=2, connect=None, read=None, redirect=None, status=None)) after connection broken by 'ConnectTimeoutError(<HTTPSConnection(host='127.0.0.1', port=54789) at 0x…>, 'Connection to 127.0.0.1 timed out. (connect timeout=0.5)')': /focus-server/configure";
+        let cut = cut_evidence(retrying, 160);
+        assert!(cut.contains("ConnectTimeoutError("), "{cut}");
+        assert!(cut.contains("timed out. (connect timeout=0.5)"), "{cut}");
+        assert_eq!(cut_evidence("short", 160), "short");
+        assert_eq!(cut_evidence(&"x".repeat(200), 160).chars().count(), 160);
     }
 }

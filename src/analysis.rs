@@ -187,6 +187,9 @@ pub struct EventReport {
     pub signature: String,
     /// Number of events.
     pub count: u64,
+    /// Log lines behind those events: more than `count` when loggers re-logged a failure
+    /// (the client and the job runner each print it; see README, *Counting*).
+    pub lines: u64,
     /// Host.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
@@ -639,7 +642,7 @@ fn test_reports(
                 outcome: t
                     .outcome
                     .map_or("unknown".to_string(), |o| o.id().to_string()),
-                categories: per_test[i].keys().copied().collect(),
+                categories: test_categories(&per_test[i], &t.folded_categories),
                 events: events[i],
                 category_events: per_test[i].clone(),
                 count: t.multiplicity.max(1),
@@ -658,6 +661,15 @@ fn test_reports(
             }
         })
         .collect()
+}
+
+/// A test's categories: those its events count for, and those named by its lines that
+/// were folded into another event (a re-log, the traceback of a live failure).
+fn test_categories(counted: &BTreeMap<Category, u64>, folded: &[Category]) -> Vec<Category> {
+    let mut all: Vec<Category> = counted.keys().chain(folded).copied().collect();
+    all.sort();
+    all.dedup();
+    all
 }
 
 /// The categories a group's events count for: its own and, for retry exhaustion, the
@@ -842,6 +854,7 @@ fn event_report(
         test: k.test.map(|t| tests[t as usize].nodeid.clone()),
         signature: sigs.signatures()[k.signature].spec.id.clone(),
         count: g.count,
+        lines: g.log_lines,
         host: k.host.clone(),
         port: k.port,
         method: k.method.clone(),

@@ -1489,18 +1489,9 @@ pub fn elapsed_vs_timeout(a: &Analysis, fs: &[&Finding]) -> Option<CrossCheck> {
 /// Retry attempts per failed request, and whether POST was retried.
 pub fn retry_amplification(a: &Analysis, fs: &[&Finding]) -> Option<CrossCheck> {
     let retries: u64 = fs.iter().map(|f| f.retry_attempts).sum();
-    // An application deadline record and the exception of the same request are two
-    // lines for one failure: count requests by the exceptions when there are any.
-    let exceptions: u64 = fs
-        .iter()
-        .filter(|f| f.category != Category::RequestTimeout)
-        .map(|f| f.terminal_events)
-        .sum();
-    let terminal = if exceptions > 0 {
-        exceptions
-    } else {
-        fs.iter().map(|f| f.terminal_events).sum()
-    };
+    // The collector counts a request once even when the application's deadline record
+    // and the exception are both logged (see `relog.rs`): every final failure is one request.
+    let terminal: u64 = fs.iter().map(|f| f.terminal_events).sum();
     if retries == 0 || terminal == 0 {
         return None;
     }
@@ -1695,6 +1686,7 @@ mod tests {
             test: Some(format!("tests/t.py::{test}")),
             signature: "x".to_string(),
             count,
+            lines: count,
             host: Some("10.10.10.100".to_string()),
             port: Some(443),
             method: None,

@@ -1,0 +1,147 @@
+//! Counting on the real samples and on small logs written for one rule each: a failure that
+//! two loggers print is one event with two lines, two workers failing alike are two events,
+//! the headline counts what the root-cause list shows.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+fn seed() -> Value {
+    analyze_json(&[samples_dir().join("seed-urllib3-2.log").to_str().unwrap()])
+}
+
+fn category_events(v: &Value, id: &str) -> u64 {
+    v["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .map_or(0, |c| c["events"].as_u64().unwrap())
+}
+
+/// Terminal events and the log lines behind them for one port.
+fn finals(v: &Value, port: u64) -> (u64, u64) {
+    v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "terminal" && e["port"] == port)
+        .fold((0, 0), |(c, l), e| {
+            (
+                c + e["count"].as_u64().unwrap(),
+                l + e["lines"].as_u64().unwrap(),
+            )
+        })
+}
+
+/// `grep -c` over the live part of the seed log (before the FAILURES banner): 58 client
+/// "Request failed" records for :36367, each repeated by a runner "job N failed:
+/// RetryError" record; 70 of each for :33939; 94 "Request timeout" records for :54789, 87
+/// of them followed by the runner's "ConnectTimeout ... Max retries exceeded".
+#[test]
+fn a_failure_logged_by_client_and_runner_is_one_event() {
+    let v = seed();
+    assert_eq!(finals(&v, 36367), (58, 116));
+    assert_eq!(finals(&v, 33939), (70, 140));
+    assert_eq!(finals(&v, 54789), (94, 181));
+    assert_eq!(category_events(&v, "retry_exhausted"), 87 + 58 + 70);
+    assert_eq!(category_events(&v, "request_timeout"), 7);
+    // 282 retried attempts plus the 87 final failures they ended in.
+    assert_eq!(category_events(&v, "connect_timeout"), 282 + 87);
+    let rc1 = &v["root_causes"][0];
+    assert_eq!(rc1["target"], "127.0.0.1:54789");
+    assert_eq!(rc1["events"], 282 + 94);
+}
+
+fn analyze_text_log(log: &str) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.log");
+    std::fs::write(&path, log).unwrap();
+    analyze_json(&[path.to_str().unwrap()])
+}
+
+const HEADER: &str = "============================= test session starts ==============================\n\
+platform linux -- Python 3.11.7, pytest-8.3.0, pluggy-1.5.0\n\
+collected 1 item\n\n\
+tests/test_load.py::test_burst \n\
+-------------------------------- live log call ---------------------------------\n";
+
+const FOOTER: &str = "FAILED                                                                   [100%]\n\
+=========================== short test summary info ============================\n\
+FAILED tests/test_load.py::test_burst - AssertionError: jobs failed\n\
+============================== 1 failed in 1.00s ===============================\n";
+
+fn line(at: &str, logger: &str, msg: &str) -> String {
+    format!("2026-11-27 09:50:{at} [  ERROR] {logger}: {msg}\n")
+}
+
+const EXC: &str = "HTTPSConnectionPool(host='10.0.0.5', port=443): Max retries exceeded with url: /api/jobs (Caused by ResponseError('too many 503 error responses'))";
+
+#[test]
+fn concurrent_workers_failing_alike_stay_distinct_and_their_relogs_fold() {
+    let client = |at: &str, ms: &str| {
+        line(
+            at,
+            "app.http",
+            &format!("Request failed after {ms}ms for POST https://10.0.0.5/api/jobs: {EXC}"),
+        )
+    };
+    let runner = |at: &str, job: u32| {
+        line(
+            at,
+            "app.jobs",
+            &format!("job {job} failed: RetryError: {EXC}"),
+        )
+    };
+    // Two workers, interleaved: client A, client B, runner A, runner B; then a third
+    // failure the runner alone reports, two seconds later (no client record to repeat).
+    let log = format!(
+        "{HEADER}{}{}{}{}{}{FOOTER}",
+        client("01", "812.50"),
+        client("01", "820.10"),
+        runner("01", 0),
+        runner("02", 1),
+        runner("04", 2),
+    );
+    let v = analyze_text_log(&log);
+    let t = &v["events"].as_array().unwrap();
+    let count: u64 = t.iter().map(|e| e["count"].as_u64().unwrap()).sum();
+    let lines: u64 = t.iter().map(|e| e["lines"].as_u64().unwrap()).sum();
+    assert_eq!((count, lines), (3, 5), "{t:?}");
+
+    // The same logger printing the same exception twice in one second: two failures.
+    let log = format!(
+        "{HEADER}{}{}{FOOTER}",
+        client("01", "812.50"),
+        client("01", "812.50")
+    );
+    let v = analyze_text_log(&log);
+    let t = &v["events"].as_array().unwrap();
+    let count: u64 = t.iter().map(|e| e["count"].as_u64().unwrap()).sum();
+    assert_eq!(count, 2, "{t:?}");
+}
+
+#[test]
+fn a_deadline_and_the_exhaustion_it_ended_in_are_one_failure() {
+    let log = format!(
+        "{HEADER}{}{}{FOOTER}",
+        line(
+            "01",
+            "app.http",
+            "Request timeout after 2607.93ms for POST https://10.0.0.5/api/jobs"
+        ),
+        line(
+            "01",
+            "app.jobs",
+            "job 0 failed: ConnectTimeout: HTTPSConnectionPool(host='10.0.0.5', port=443): Max retries exceeded with url: /api/jobs (Caused by ConnectTimeoutError(<HTTPSConnection(host='10.0.0.5', port=443) at 0x7f84ef650150>, 'Connection to 10.0.0.5 timed out. (connect timeout=0.5)'))"
+        ),
+    );
+    let v = analyze_text_log(&log);
+    let t = &v["events"].as_array().unwrap();
+    let count: u64 = t.iter().map(|e| e["count"].as_u64().unwrap()).sum();
+    assert_eq!(count, 1, "{t:?}");
+    assert_eq!(t[0]["lines"], 2);
+    assert_eq!(t[0]["category"], "connect_timeout");
+    assert_eq!(t[0]["max_elapsed_ms"], 2607.93);
+}

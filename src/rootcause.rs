@@ -247,7 +247,9 @@ pub struct OutageWindow {
 /// Everything root-cause analysis adds to an analysis.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RootCauseAnalysis {
-    /// "18 of 41 tests failed -> 2 root causes".
+    /// "18 of 41 tests failed -> 3 root causes (+1 contributing)": the causes that are some
+    /// failed test's main failure, then those that only contributed, so that the headline
+    /// counts every cause the list shows.
     pub headline: String,
     /// Findings in order of first appearance.
     pub findings: Vec<Finding>,
@@ -310,10 +312,16 @@ pub fn analyse(a: &Analysis) -> RootCauseAnalysis {
             root_causes.iter().map(|r| r.events).sum::<u64>()
         )
     } else {
+        let contributing = root_causes.len() - primary;
         format!(
-            "{failed} of {} tests failed -> {primary} root cause{}{}",
+            "{failed} of {} tests failed -> {primary} root cause{}{}{}",
             a.summary.total,
             if primary == 1 { "" } else { "s" },
+            if contributing == 0 {
+                String::new()
+            } else {
+                format!(" (+{contributing} contributing)")
+            },
             if unexplained_failures.is_empty() {
                 String::new()
             } else {
@@ -2146,7 +2154,10 @@ mod tests {
         a.summary.failed = 2;
         a.summary.total = 3;
         let r = analyse(&a);
-        assert_eq!(r.headline, "2 of 3 tests failed -> 2 root causes");
+        assert_eq!(
+            r.headline,
+            "2 of 3 tests failed -> 2 root causes (+1 contributing)"
+        );
         let pool_rc = r
             .root_causes
             .iter()

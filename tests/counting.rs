@@ -145,3 +145,60 @@ fn a_deadline_and_the_exhaustion_it_ended_in_are_one_failure() {
     assert_eq!(t[0]["category"], "connect_timeout");
     assert_eq!(t[0]["max_elapsed_ms"], 2607.93);
 }
+
+/// The causes the headline names: "-> N root causes (+M contributing)".
+fn headline_causes(h: &str) -> usize {
+    let after = h.split("-> ").nth(1).unwrap_or("");
+    let n: usize = after.split(' ').next().unwrap().parse().unwrap();
+    let m = after
+        .split(" (+")
+        .nth(1)
+        .filter(|s| s.contains("contributing"))
+        .map_or(0, |s| s.split(' ').next().unwrap().parse().unwrap());
+    n + m
+}
+
+#[test]
+fn the_headline_counts_every_cause_the_list_shows() {
+    for name in sample_names() {
+        let log = samples_dir().join(sample_input(&name));
+        let v = analyze_json(&[log.to_str().unwrap()]);
+        let h = v["headline"].as_str().unwrap();
+        let listed = v["root_causes"].as_array().unwrap();
+        assert_eq!(headline_causes(h), listed.len(), "{name}: {h}");
+        let contributing_only = listed
+            .iter()
+            .filter(|rc| rc["failed_tests"].as_array().unwrap().is_empty())
+            .count();
+        assert_eq!(
+            h.contains(&format!("(+{contributing_only} contributing)")),
+            contributing_only > 0,
+            "{name}: {h}"
+        );
+    }
+    let v = seed();
+    assert_eq!(
+        v["headline"],
+        "18 of 41 tests failed -> 3 root causes (+1 contributing)"
+    );
+    let text = rca()
+        .args(["analyze", "--format", "text"])
+        .arg(samples_dir().join("seed-urllib3-2.log"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("Root causes: 18 of 41 tests failed -> 3 root causes (+1 contributing)"),
+        "{text}"
+    );
+    let md = rca()
+        .args(["analyze", "--format", "md"])
+        .arg(samples_dir().join("seed-urllib3-2.log"))
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(
+        md.contains("18 of 41 tests failed → 3 root causes (+1 contributing)"),
+        "{md}"
+    );
+}

@@ -623,6 +623,10 @@ const HE: &[(&str, &str)] = &[
         "{f} מתוך {t} טסטים נכשלו ← {r} גורמי שורש{rest}",
     ),
     (
+        r"^ \(\+(?P<n>\d+) contributing\)(?P<rest>.*)$",
+        " (+{n} תורמים){rest}",
+    ),
+    (
         r"^ \(\+(?P<n>\d+) failure\(s\) without an HTTP-client cause\)$",
         " (+{n} כשלים ללא גורם של לקוח HTTP)",
     ),

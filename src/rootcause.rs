@@ -537,6 +537,26 @@ pub fn family(category: Category, cause: Option<Category>, status: Option<u16>) 
     }
 }
 
+/// Targets that answered in this run: HTTP responses in the log, error statuses, or
+/// read timeouts and resets (the connection was accepted). Such a server was reachable, so
+/// none of its failures may be called "unreachable".
+fn answered_targets(a: &Analysis, findings: &[Finding]) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = a
+        .responses
+        .iter()
+        .filter(|r| r.ok + r.errors > 0)
+        .map(|r| r.target.clone())
+        .collect();
+    for f in findings {
+        let fam = family(f.category, f.cause, f.status);
+        let spoke = f.status.is_some() || fam == Family::SlowOrDropping;
+        if spoke && let Some(t) = f.target.as_deref() {
+            out.insert(t.to_string());
+        }
+    }
+    out
+}
+
 /// The host part of a target (`host:port` -> `host`).
 fn host_of(target: &str) -> &str {
     match target.rsplit_once(':') {
@@ -547,22 +567,35 @@ fn host_of(target: &str) -> &str {
 
 fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<RootCause> {
     // Application deadlines join the connect-failure cluster of their target when there is
-    // one (a deadline hit because connects kept timing out), else the slow-server cluster.
+    // one (a deadline hit because connects kept timing out or were refused and retried),
+    // else the slow-server cluster: a TLS or DNS error fails fast and explains no deadline.
+    let spoke = answered_targets(a, findings);
     let unreachable_targets: BTreeSet<&str> = findings
         .iter()
         .filter(|f| {
-            f.category != Category::RequestTimeout
-                && family(f.category, f.cause, f.status) == Family::Unreachable
+            matches!(
+                f.cause.unwrap_or(f.category),
+                Category::ConnectTimeout | Category::ConnectionRefused
+            )
         })
         .filter_map(|f| f.target.as_deref())
         .collect();
+    // urllib3 1.26 and bare "Connection to host timed out" lines name no port: such a
+    // target stands for every port of its host, and a port-less deadline for any of them.
     let unreachable_hosts: BTreeSet<&str> =
         unreachable_targets.iter().map(|t| host_of(t)).collect();
+    let portless_unreachable: BTreeSet<&str> = unreachable_targets
+        .iter()
+        .copied()
+        .filter(|t| host_of(t) == *t)
+        .collect();
     let family_of = |f: &Finding| {
         let fam = family(f.category, f.cause, f.status);
         if f.category == Category::RequestTimeout
             && !f.target.as_deref().is_some_and(|t| {
-                unreachable_targets.contains(t) || unreachable_hosts.contains(host_of(t))
+                unreachable_targets.contains(t)
+                    || portless_unreachable.contains(host_of(t))
+                    || (host_of(t) == t && unreachable_hosts.contains(t))
             })
         {
             Family::SlowOrDropping
@@ -687,7 +720,12 @@ fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<Roo
             let collateral = outages.iter().flat_map(|w| w.tests.clone()).collect();
             RootCause {
                 id: String::new(),
-                title: title(fam, target.as_deref(), &fs),
+                title: title(
+                    fam,
+                    target.as_deref(),
+                    &fs,
+                    target.as_deref().is_some_and(|t| spoke.contains(t)),
+                ),
                 family: fam,
                 target,
                 findings: fs.iter().map(|f| f.id.clone()).collect(),
@@ -724,7 +762,9 @@ fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<Roo
     out
 }
 
-fn title(fam: Family, target: Option<&str>, fs: &[&Finding]) -> String {
+/// A cause's title; `answered`: the target answered other requests in this run, so its
+/// connection failures are not called "unreachable".
+fn title(fam: Family, target: Option<&str>, fs: &[&Finding], answered: bool) -> String {
     let target = target.unwrap_or("unknown target");
     let cats: BTreeSet<&str> = fs
         .iter()
@@ -732,6 +772,10 @@ fn title(fam: Family, target: Option<&str>, fs: &[&Finding]) -> String {
         .collect();
     let cats: Vec<&str> = cats.into_iter().collect();
     match fam {
+        Family::Unreachable if answered => format!(
+            "{target} connection failures although it answered other requests: {}",
+            cats.join(", ")
+        ),
         Family::Unreachable => format!("{target} unreachable: {}", cats.join(", ")),
         Family::ErrorResponses => {
             let status = fs.iter().find_map(|f| f.status);
@@ -932,7 +976,6 @@ fn verdict(a: &Analysis, rc: &RootCause, all: &[Finding], baselines: &[&TestRepo
         first_lines(&fs, 3)
     )];
     let mut counter = Vec::new();
-    let passed_total = a.summary.passed;
     let touched: HashSet<&str> = fs
         .iter()
         .flat_map(|f| f.tests.iter().map(String::as_str))
@@ -958,9 +1001,6 @@ fn verdict(a: &Analysis, rc: &RootCause, all: &[Finding], baselines: &[&TestRepo
             rc.passed_tests_affected.len()
         ));
     }
-    if passed_total > 0 {
-        counter.push(format!("{passed_total} test(s) passed in the same run"));
-    }
     // Successful responses from the same target while it was failing.
     let answered = rc.target.as_deref().and_then(|t| {
         let r = a.responses.iter().find(|r| r.target == t)?;
@@ -977,7 +1017,22 @@ fn verdict(a: &Analysis, rc: &RootCause, all: &[Finding], baselines: &[&TestRepo
             "{target} answered {ok} request(s) successfully {scope} ({errors} error response(s) in all)"
         ));
     }
+    let spoke = rc
+        .target
+        .as_deref()
+        .is_some_and(|t| answered_targets(a, all).contains(t));
     let (locus, confidence, summary) = match rc.family {
+        Family::Unreachable if answered.is_none() && spoke => {
+            let cats: Vec<&str> = rc.categories.iter().map(|c| c.id()).collect();
+            (
+                Locus::Unknown,
+                Confidence::Low,
+                format!(
+                    "connections to {target} failed ({}) although it answered other requests in this run (error statuses or slow answers): a scheme, TLS or port mismatch on these requests, or an intermittent network fault, not a server that is down",
+                    cats.join(", ")
+                ),
+            )
+        }
         Family::Unreachable if answered.is_some() => {
             let ok = answered.map_or(0, |a| a.0);
             (

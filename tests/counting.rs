@@ -202,3 +202,47 @@ fn the_headline_counts_every_cause_the_list_shows() {
         "{md}"
     );
 }
+
+/// errors-urllib3-2: 127.0.0.1:34193 answered 429, 500, 503 and 504 and timed out reading
+/// (the connection was accepted): its TLS wrong-version error and its deadline are not
+/// "unreachable", and the deadline joins the slow-server cause.
+#[test]
+fn a_server_that_answered_is_never_called_unreachable() {
+    let v = analyze_json(&[samples_dir().join("errors-urllib3-2.log").to_str().unwrap()]);
+    let causes = v["root_causes"].as_array().unwrap();
+    for rc in causes.iter().filter(|rc| rc["target"] == "127.0.0.1:34193") {
+        let title = rc["title"].as_str().unwrap();
+        assert!(!title.contains("unreachable"), "{title}");
+        let summary = rc["verdict"]["summary"].as_str().unwrap_or("");
+        assert!(!summary.contains("could not be reached"), "{summary}");
+    }
+    let slow = causes
+        .iter()
+        .find(|rc| rc["target"] == "127.0.0.1:34193" && rc["family"] == "slow_or_dropping")
+        .unwrap();
+    assert!(
+        slow["categories"]
+            .as_array()
+            .unwrap()
+            .contains(&"request_timeout".into()),
+        "{slow}"
+    );
+    // A target that never answered keeps the name.
+    assert!(causes.iter().any(|rc| rc["target"] == "127.0.0.1:57313"
+        && rc["title"].as_str().unwrap().contains("unreachable")));
+}
+
+/// Counter-evidence is about the cause's own target: the run-wide pass count is not
+/// repeated under every cause.
+#[test]
+fn counter_evidence_is_about_the_causes_own_target() {
+    for name in ["seed-urllib3-2", "errors-urllib3-2"] {
+        let v = analyze_json(&[samples_dir().join(format!("{name}.log")).to_str().unwrap()]);
+        for rc in v["root_causes"].as_array().unwrap() {
+            for c in rc["verdict"]["counter_evidence"].as_array().unwrap() {
+                let c = c.as_str().unwrap();
+                assert!(!c.contains("passed in the same run"), "{name}: {c}");
+            }
+        }
+    }
+}

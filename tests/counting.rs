@@ -246,3 +246,57 @@ fn counter_evidence_is_about_the_causes_own_target() {
         }
     }
 }
+
+/// The Markdown table rows under a `## heading`, split into cells.
+fn md_rows(md: &str, heading: &str) -> Vec<Vec<String>> {
+    md.split(&format!("## {heading}\n"))
+        .nth(1)
+        .unwrap_or("")
+        .split("\n## ")
+        .next()
+        .unwrap_or("")
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .skip(2)
+        .map(|l| l.split('|').map(|c| c.trim().to_string()).collect())
+        .collect()
+}
+
+/// Impact's events per category equal Timeline's timed events plus those it says have no
+/// time, in every sample with timestamps.
+#[test]
+fn impact_and_timeline_count_the_same_events() {
+    for name in sample_names() {
+        let log = samples_dir().join(sample_input(&name));
+        let out = rca()
+            .args(["analyze", "--format", "md"])
+            .arg(&log)
+            .output()
+            .unwrap();
+        let md = String::from_utf8_lossy(&out.stdout);
+        let timeline = md_rows(&md, "Timeline");
+        if timeline.is_empty() {
+            continue;
+        }
+        let v = analyze_json(&[log.to_str().unwrap()]);
+        for c in v["categories"].as_array().unwrap() {
+            let id = format!("`{}`", c["id"].as_str().unwrap());
+            let row = timeline
+                .iter()
+                .find(|r| r[1] == id)
+                .unwrap_or_else(|| panic!("{name}: {id} missing from the timeline"));
+            let cell = &row[4];
+            let timed: u64 = cell.split(' ').next().unwrap().parse().unwrap();
+            let untimed: u64 = cell
+                .split("(+")
+                .nth(1)
+                .map_or(0, |s| s.split(' ').next().unwrap().parse().unwrap());
+            assert_eq!(
+                timed + untimed,
+                c["events"].as_u64().unwrap(),
+                "{name}: {id} {cell}"
+            );
+        }
+    }
+}

@@ -191,7 +191,9 @@ pub struct TimelineRow {
     pub category: String,
     pub first: String,
     pub last: String,
-    pub events: i64,
+    /// Timed events, with the category's events that have no time beside them ("208 (+7
+    /// without a time)"), so that the row agrees with Impact.
+    pub events: String,
     pub peak: String,
 }
 
@@ -218,6 +220,38 @@ fn color(c: crate::model::Category) -> &'static str {
         .position(|x| *x == c)
         .unwrap_or(0);
     PALETTE[i]
+}
+
+/// One row per category of Impact: its timed events from the timeline, and how many of
+/// its events have no time (traceback, summary and JUnit lines carry none). A category
+/// with no timed event still gets its row, so Impact and Timeline count the same events.
+fn timeline_rows(a: &Analysis, lang: Lang) -> Vec<TimelineRow> {
+    if a.timeline.series.is_empty() {
+        return Vec::new();
+    }
+    let mut rows: Vec<TimelineRow> = Vec::new();
+    for c in &a.categories {
+        let series = a.timeline.series.iter().find(|s| s.category == c.id);
+        let points = series.map_or(&[][..], |s| &s.points[..]);
+        let timed: i64 = points.iter().map(|p| p[1]).sum();
+        let untimed = i64::try_from(c.events).unwrap_or(i64::MAX) - timed;
+        let events = if untimed > 0 {
+            translate(lang, &format!("{timed} (+{untimed} without a time)"))
+        } else {
+            timed.to_string()
+        };
+        let peak = points.iter().max_by_key(|p| (p[1], -p[0])).copied();
+        rows.push(TimelineRow {
+            category: c.id.id().to_string(),
+            first: points.first().map_or("—".to_string(), |p| when(p[0])),
+            last: points.last().map_or("—".to_string(), |p| when(p[0])),
+            events,
+            peak: peak.map_or("—".to_string(), |p| {
+                translate(lang, &format!("{} ({} events)", when(p[0]), p[1]))
+            }),
+        });
+    }
+    rows
 }
 
 /// Buckets the per-second timeline into at most 60 columns per category.
@@ -497,28 +531,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
             });
         }
     }
-    let timeline = a
-        .timeline
-        .series
-        .iter()
-        .map(|series| {
-            let first = series.points.first().map_or(0, |p| p[0]);
-            let last = series.points.last().map_or(0, |p| p[0]);
-            let peak = series
-                .points
-                .iter()
-                .max_by_key(|p| (p[1], -p[0]))
-                .copied()
-                .unwrap_or([0, 0]);
-            TimelineRow {
-                category: series.category.id().to_string(),
-                first: when(first),
-                last: when(last),
-                events: series.points.iter().map(|p| p[1]).sum(),
-                peak: format!("{} ({} events)", when(peak[0]), peak[1]),
-            }
-        })
-        .collect();
+    let timeline = timeline_rows(a, lang);
     let findings = a
         .rca
         .findings

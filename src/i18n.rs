@@ -625,6 +625,22 @@ const HE: &[(&str, &str)] = &[
         r"^connections to (?P<t>\S+) failed \((?P<c>[^)]+)\) although it answered other requests in this run \(error statuses or slow answers\): a scheme, TLS or port mismatch on these requests, or an intermittent network fault, not a server that is down$",
         "החיבורים ל-{t} נכשלו ({c}) אף שהשרת ענה לבקשות אחרות בריצה הזו (סטטוסי שגיאה או תשובות איטיות): אי-התאמה של scheme, TLS או port בבקשות האלה, או תקלת רשת לסירוגין, לא שרת שנפל",
     ),
+    (
+        r"^(?P<t>\S+) gives no HTTP answer now \((?P<m>[^)]*)\): down now, an outage still going on$",
+        "{t} לא מחזיר עכשיו שום תשובת HTTP ({m}): השרת למטה עכשיו, התקלה נמשכת",
+    ),
+    (
+        r"^healthy now \(re-probe\): the run's failures were transient or load-related$",
+        "תקין עכשיו (בדיקה חוזרת): הכשלים בריצה היו חולפים או קשורים לעומס",
+    ),
+    (
+        r"^still failing now \(re-probe: (?P<m>[^)]*)\)$",
+        "עדיין נכשל עכשיו (בדיקה חוזרת: {m})",
+    ),
+    (
+        r"^degraded now \(re-probe: (?P<m>[^)]*)\)$",
+        "פגום חלקית עכשיו (בדיקה חוזרת: {m})",
+    ),
     // headline
     (
         r"^(?P<f>\d+) of (?P<t>\d+) tests failed -> (?P<r>\d+) root causes?(?P<rest>.*)$",

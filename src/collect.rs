@@ -1119,16 +1119,19 @@ impl<'s> Collector<'s> {
             .map(|(_, c)| *c)
             .max()
             .unwrap_or(0);
-        if counts[s] <= others {
+        let repeat = counts[s] <= others;
+        if event.kind == EventKind::Terminal {
+            // This source showed the test's final failure, counted or not: a summary or
+            // JUnit message repeating it is a duplicate.
+            terminal_sources(&mut self.seen, test_key, source);
+        }
+        if repeat {
             self.stats.duplicates += 1;
             self.note_folded(test, Some(event.category));
             self.note_folded(test, event.also.or(event.cause));
             return;
         }
         self.note_folded(test, event.also);
-        if event.kind == EventKind::Terminal {
-            terminal_sources(&mut self.seen, test_key, source);
-        }
         self.stats.events += 1;
         if let Some(at) = event
             .timestamp

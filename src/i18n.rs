@@ -641,6 +641,12 @@ const HE: &[(&str, &str)] = &[
         r"^degraded now \(re-probe: (?P<m>[^)]*)\)$",
         "פגום חלקית עכשיו (בדיקה חוזרת: {m})",
     ),
+    (r"^Run: (?P<d>.+) UTC$", "ריצה: {d} UTC"),
+    (
+        r"^servers named in the log: (?P<s>.+)$",
+        "שרתים שהלוג מזכיר: {s}",
+    ),
+    (r"^rca (?P<v>[0-9][0-9.]*)$", "rca {v}"),
     // headline
     (
         r"^(?P<f>\d+) of (?P<t>\d+) tests failed -> (?P<r>\d+) root causes?(?P<rest>.*)$",

@@ -300,3 +300,42 @@ fn impact_and_timeline_count_the_same_events() {
         }
     }
 }
+
+/// The header names the run's date and window (the seed log's first and last timed lines
+/// are 09:50:36 and 09:51:29), the servers the log names, the tool and the inputs; the
+/// default title says what the run was instead of repeating the path.
+#[test]
+fn the_header_says_when_what_and_against_which_servers() {
+    let log = samples_dir().join("seed-urllib3-2.log");
+    for (format, title) in [
+        ("md", "# RCA: pytest run 2026-11-27, 18/41 failed\n"),
+        ("html", "<h1>RCA: pytest run 2026-11-27, 18/41 failed</h1>"),
+    ] {
+        let out = rca()
+            .args(["analyze", "--format", format])
+            .arg(&log)
+            .output()
+            .unwrap();
+        let doc = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            doc.contains(title),
+            "{format}: {}",
+            &doc[..400.min(doc.len())]
+        );
+        let version = format!("rca {}", env!("CARGO_PKG_VERSION"));
+        for want in [
+            "Run: 2026-11-27 09:50:36 – 09:51:29 UTC",
+            "servers named in the log: https://127.0.0.1:54789, https://127.0.0.1:36367, https://127.0.0.1:33939",
+            version.as_str(),
+            "seed-urllib3-2.log",
+        ] {
+            assert!(doc.contains(want), "{format}: {want} missing");
+        }
+    }
+    let out = rca()
+        .args(["analyze", "--format", "md", "--title", "Nightly load run"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("# Nightly load run\n"));
+}

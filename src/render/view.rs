@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 /// Options for reports.
 #[derive(Debug, Clone, Default)]
 pub struct ReportOptions {
-    /// Report title (default: "RCA: <input name>").
+    /// Report title (default: "RCA: pytest run <date>, <failed>/<total> failed").
     pub title: Option<String>,
     /// Report language.
     pub lang: Lang,
@@ -25,6 +25,8 @@ pub struct View {
     pub headline: String,
     pub version: String,
     pub inputs: Vec<String>,
+    /// When the run happened, the servers the log names, the tool (translated, escaped).
+    pub run_line: String,
     pub total: u64,
     pub passed: u64,
     pub failed: u64,
@@ -398,10 +400,10 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
     // Sentences the analysis wrote, in the report's language, then escaped.
     let tr = |text: &str| esc(&translate(lang, text));
     let inputs: Vec<String> = a.inputs.iter().map(|i| code(&i.path)).collect();
-    let title = opts.title.clone().unwrap_or_else(|| {
-        let name = a.inputs.first().map_or("pytest run", |i| i.path.as_str());
-        format!("RCA: {name}")
-    });
+    let title = opts
+        .title
+        .clone()
+        .unwrap_or_else(|| super::header::default_title(a));
     let mut primary: BTreeMap<&str, &str> = BTreeMap::new();
     for rc in &a.rca.root_causes {
         for t in &rc.failed_tests {
@@ -562,6 +564,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
         headline: esc(&translate(lang, &a.rca.headline).replace("->", "→")),
         version: a.tool.version.to_string(),
         inputs,
+        run_line: tr(&super::header::run_line(a)),
         total: s.total,
         passed: s.passed,
         failed: s.failed,

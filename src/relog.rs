@@ -425,4 +425,71 @@ mod tests {
                 .is_none()
         );
     }
+
+    fn record(line: u64, at: Option<&str>, text: &str) -> Event {
+        Event {
+            file: 0,
+            line,
+            category: Category::RetryExhausted,
+            cause: None,
+            signature: 0,
+            kind: EventKind::Terminal,
+            fields: crate::fields::Fields::default(),
+            timestamp: at.map(str::to_string),
+            text: text.to_string(),
+            mentions_exhaustion: true,
+            lines: 1,
+            also: None,
+            identity: identity(text.as_bytes()),
+        }
+    }
+
+    /// Offers records to one slot and drains: (events, lines) decided.
+    fn decide(records: Vec<Event>) -> Vec<(u64, u64)> {
+        let mut r = Relogs::default();
+        let mut out = Vec::new();
+        for e in records {
+            let key = slot_key(Some(0), Source::Live, &e, None);
+            out.extend(r.offer(key, e));
+        }
+        out.extend(r.drain());
+        out.into_iter().map(|(_, _, e)| (e.line, e.lines)).collect()
+    }
+
+    #[test]
+    fn interleaved_workers_pair_oldest_first_and_only_across_emitters() {
+        let runner = |job: &str| RUNNER.replace("job 9", job);
+        let at = Some("2026-11-27T09:50:46");
+        let got = decide(vec![
+            record(1, at, CLIENT),
+            record(2, at, CLIENT),
+            record(3, at, &runner("job 1")),
+            record(4, at, &runner("job 2")),
+        ]);
+        // Each pair keeps the client's record (the earlier) with both lines.
+        assert_eq!(got, vec![(1, 2), (2, 2)]);
+        // One emitter twice: two failures, nothing pairs.
+        let got = decide(vec![record(1, at, CLIENT), record(2, at, CLIENT)]);
+        assert_eq!(got, vec![(1, 1), (2, 1)]);
+        // Two seconds apart: no longer the same failure.
+        let got = decide(vec![
+            record(1, at, CLIENT),
+            record(2, Some("2026-11-27T09:50:48"), RUNNER),
+        ]);
+        assert_eq!(got, vec![(1, 1), (2, 1)]);
+    }
+
+    #[test]
+    fn without_times_the_window_is_a_few_records() {
+        let mut records = vec![record(1, None, CLIENT)];
+        for n in 0..WINDOW_RECORDS {
+            records.push(record(2 + n, None, &CLIENT.replace("894.25", "1.5")));
+        }
+        records.push(record(100, None, RUNNER));
+        let got = decide(records);
+        // The first client record expired; the runner pairs with the oldest still waiting.
+        assert!(got.contains(&(1, 1)), "{got:?}");
+        assert!(got.contains(&(2, 2)), "{got:?}");
+        assert_eq!(got.len(), 1 + WINDOW_RECORDS as usize);
+    }
 }

@@ -437,12 +437,18 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
         .root_causes
         .iter()
         .map(|rc| {
-            let samples: Vec<String> = a
+            // The cause's most frequent lines across its findings, so that a finding listed
+            // late (the runner's re-logged exhaustions) is not hidden by one with many rare lines.
+            let mut all: Vec<&crate::rootcause::SampleLine> = a
                 .rca
                 .findings
                 .iter()
                 .filter(|f| rc.findings.contains(&f.id))
                 .flat_map(|f| f.samples.iter())
+                .collect();
+            all.sort_by(|x, y| y.count.cmp(&x.count).then(x.location.cmp(&y.location)));
+            let samples: Vec<String> = all
+                .into_iter()
                 .take(6)
                 .map(|s| block(&format!("L{}  ×{}  {}", s.location.line, s.count, s.text)))
                 .collect();

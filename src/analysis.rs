@@ -150,7 +150,8 @@ pub struct CategoryReport {
     pub description: &'static str,
     /// Events, session-level ones included.
     pub events: u64,
-    /// Tests with at least one event of this category.
+    /// Tests whose lines show this category: with an event of it, or with a line of it
+    /// folded into another event (a re-log); the same tests list it in `categories`.
     pub tests: u64,
     /// Of those, tests that failed or errored.
     pub failed_tests: u64,
@@ -800,7 +801,17 @@ fn category_reports(
                 .filter(|(k, _)| k.test.is_none())
                 .map(|(_, g)| g.count)
                 .sum();
-            let test_set: BTreeSet<u32> = mine.iter().filter_map(|(k, _)| k.test).collect();
+            // Tests whose lines show the category, also when those lines were folded into
+            // another event (the runner's re-logged exhaustion of the client's deadline): the
+            // same set as the tests' own `categories`.
+            let mut test_set: BTreeSet<u32> = mine.iter().filter_map(|(k, _)| k.test).collect();
+            test_set.extend(
+                tests
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| t.folded_categories.contains(&cat))
+                    .filter_map(|(i, _)| u32::try_from(i).ok()),
+            );
             let failed_tests = test_set
                 .iter()
                 .filter(|&&t| tests[t as usize].outcome.is_some_and(Outcome::is_failure))

@@ -49,6 +49,16 @@ fn a_failure_logged_by_client_and_runner_is_one_event() {
     assert_eq!(category_events(&v, "request_timeout"), 7);
     // 282 retried attempts plus the 87 final failures they ended in.
     assert_eq!(category_events(&v, "connect_timeout"), 282 + 87);
+    // The Impact table's tests per category are the tests that list the category.
+    for c in v["categories"].as_array().unwrap() {
+        let listing = v["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["categories"].as_array().unwrap().contains(&c["id"]))
+            .count() as u64;
+        assert_eq!(c["tests"].as_u64().unwrap(), listing, "{}", c["id"]);
+    }
     let rc1 = &v["root_causes"][0];
     assert_eq!(rc1["target"], "127.0.0.1:54789");
     assert_eq!(rc1["events"], 282 + 94);

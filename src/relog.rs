@@ -167,7 +167,8 @@ fn plain_hash(b: &[u8]) -> u64 {
 /// Hash with runs of digits masked (`all_digits`), else only object addresses (`0x7f..`)
 /// and decimals (`894.25ms`): exception texts keep their integers (ports, statuses, errno).
 fn masked_hash(b: &[u8], exception: bool) -> u64 {
-    let mut h = DefaultHasher::new();
+    // Masked bytes go to a buffer hashed once: one hasher call per line, not per byte.
+    let mut out: Vec<u8> = Vec::with_capacity(b.len().min(512));
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -177,7 +178,7 @@ fn masked_hash(b: &[u8], exception: bool) -> u64 {
                 .take_while(|c| c.is_ascii_hexdigit())
                 .count();
             if n > 0 {
-                h.write_u8(b'@');
+                out.push(b'@');
                 i += 2 + n;
                 continue;
             }
@@ -189,17 +190,17 @@ fn masked_hash(b: &[u8], exception: bool) -> u64 {
                 .count();
             let run = &b[i..i + n];
             if !exception || run.contains(&b'.') {
-                h.write_u8(b'#');
+                out.push(b'#');
             } else {
-                h.write(run);
+                out.extend_from_slice(run);
             }
             i += n;
             continue;
         }
-        h.write_u8(c);
+        out.push(c);
         i += 1;
     }
-    h.finish()
+    plain_hash(&out)
 }
 
 /// A final failure waiting for its re-log.

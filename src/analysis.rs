@@ -150,7 +150,8 @@ pub struct CategoryReport {
     pub description: &'static str,
     /// Events, session-level ones included.
     pub events: u64,
-    /// Tests with at least one event of this category.
+    /// Tests whose lines show this category: with an event of it, or with a line of it
+    /// folded into another event (a re-log); the same tests list it in `categories`.
     pub tests: u64,
     /// Of those, tests that failed or errored.
     pub failed_tests: u64,
@@ -187,6 +188,9 @@ pub struct EventReport {
     pub signature: String,
     /// Number of events.
     pub count: u64,
+    /// Log lines behind those events: more than `count` when loggers re-logged a failure
+    /// (the client and the job runner each print it; see README, *Counting*).
+    pub lines: u64,
     /// Host.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
@@ -639,7 +643,7 @@ fn test_reports(
                 outcome: t
                     .outcome
                     .map_or("unknown".to_string(), |o| o.id().to_string()),
-                categories: per_test[i].keys().copied().collect(),
+                categories: test_categories(&per_test[i], &t.folded_categories),
                 events: events[i],
                 category_events: per_test[i].clone(),
                 count: t.multiplicity.max(1),
@@ -658,6 +662,15 @@ fn test_reports(
             }
         })
         .collect()
+}
+
+/// A test's categories: those its events count for, and those named by its lines that
+/// were folded into another event (a re-log, the traceback of a live failure).
+fn test_categories(counted: &BTreeMap<Category, u64>, folded: &[Category]) -> Vec<Category> {
+    let mut all: Vec<Category> = counted.keys().chain(folded).copied().collect();
+    all.sort();
+    all.dedup();
+    all
 }
 
 /// The categories a group's events count for: its own and, for retry exhaustion, the
@@ -788,7 +801,17 @@ fn category_reports(
                 .filter(|(k, _)| k.test.is_none())
                 .map(|(_, g)| g.count)
                 .sum();
-            let test_set: BTreeSet<u32> = mine.iter().filter_map(|(k, _)| k.test).collect();
+            // Tests whose lines show the category, also when those lines were folded into
+            // another event (the runner's re-logged exhaustion of the client's deadline): the
+            // same set as the tests' own `categories`.
+            let mut test_set: BTreeSet<u32> = mine.iter().filter_map(|(k, _)| k.test).collect();
+            test_set.extend(
+                tests
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| t.folded_categories.contains(&cat))
+                    .filter_map(|(i, _)| u32::try_from(i).ok()),
+            );
             let failed_tests = test_set
                 .iter()
                 .filter(|&&t| tests[t as usize].outcome.is_some_and(Outcome::is_failure))
@@ -842,6 +865,7 @@ fn event_report(
         test: k.test.map(|t| tests[t as usize].nodeid.clone()),
         signature: sigs.signatures()[k.signature].spec.id.clone(),
         count: g.count,
+        lines: g.log_lines,
         host: k.host.clone(),
         port: k.port,
         method: k.method.clone(),

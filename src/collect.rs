@@ -6,7 +6,11 @@
 //! Duplicate rule: the same failure is often printed several times (live log, then the
 //! `Captured log` replay; the traceback chain; the short summary line). Events are keyed by
 //! (test, role, category, host, port, path template, status) and counted per [`Source`];
-//! the number of events for a key is the largest count seen in any one source.
+//! the number of events for a key is the largest count seen in any one source. An
+//! application deadline and the retry exhaustion of a timeout are one key there: the
+//! traceback's `ConnectTimeout` is the request the live log called "Request timeout".
+//! Within one source, a record that another logger repeats (the client, then the job
+//! runner that called it) is one event of two lines: see `relog.rs`.
 
 use crate::event::{Event, EventGroup, EventKind, GroupKey, SOURCES, Source, path_template};
 use crate::fields;
@@ -58,6 +62,9 @@ pub struct TestRecord {
     pub in_failed_order: bool,
     /// How many tests this record stands for (a folded `SKIPPED [3] path:line` is three).
     pub multiplicity: u64,
+    /// Categories named by this test's lines that were folded into another event (a
+    /// re-log, a traceback repeating the live log): the test saw them, they count no event.
+    pub folded_categories: Vec<Category>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,6 +168,8 @@ pub struct Collector<'s> {
     pending_sleeps: HashMap<(u32, String), (i64, u32)>,
     retry_sleeps: BTreeMap<String, RetrySleeps>,
     seen: HashMap<(u32, u64), [u32; SOURCES]>,
+    /// Final failures waiting for a re-log by another logger.
+    relogs: crate::relog::Relogs,
     session_saw_exhausted_retry: bool,
     session_exhausted_cause: Option<Category>,
     session_final_attempt: bool,
@@ -256,6 +265,7 @@ impl<'s> Collector<'s> {
             pending_sleeps: HashMap::default(),
             retry_sleeps: BTreeMap::new(),
             seen: HashMap::default(),
+            relogs: crate::relog::Relogs::default(),
             session_saw_exhausted_retry: false,
             session_exhausted_cause: None,
             session_final_attempt: false,
@@ -774,6 +784,13 @@ impl<'s> Collector<'s> {
             timestamp: timestamp_of(ci_time, text),
             text: truncate(&String::from_utf8_lossy(text), MAX_TEXT),
             mentions_exhaustion: mentions_retry_exhaustion(text),
+            lines: 1,
+            also: None,
+            identity: if kind == EventKind::Terminal {
+                crate::relog::identity(text)
+            } else {
+                crate::relog::Identity::default()
+            },
         };
         if source == Source::Traceback {
             self.note_traceback_message(text);
@@ -804,7 +821,7 @@ impl<'s> Collector<'s> {
             _ => (false, p),
         };
         let (mut kept, other) = if keep_new { (event, old) } else { (old, event) };
-        merge_fields(&mut kept.fields, &other.fields);
+        fields::merge_missing(&mut kept.fields, &other.fields);
         kept.mentions_exhaustion |= other.mentions_exhaustion;
         if is_wrapper(kept.category) && !is_wrapper(other.category) {
             kept.cause = kept.cause.or(Some(other.category));
@@ -821,7 +838,7 @@ impl<'s> Collector<'s> {
             // Only borrow a request's identity when it does not contradict the exception's.
             let ctx = &acc.context;
             if event.fields.host.is_none() || event.fields.host == ctx.host {
-                merge_fields(&mut event.fields, ctx);
+                fields::merge_missing(&mut event.fields, ctx);
             } else if event.fields.method.is_none() {
                 event.fields.method = ctx.method.clone();
             }
@@ -897,12 +914,10 @@ impl<'s> Collector<'s> {
 
     /// Ends the block of the current test: held-back exhaustion events are decided now.
     fn end_block(&mut self) {
-        if self.pending_exhaustion.is_empty() {
-            return;
-        }
         for (test, source, event) in std::mem::take(&mut self.pending_exhaustion) {
             self.emit_now(event, source, test);
         }
+        self.flush_relogs();
     }
 
     /// Measures the time between two consecutive `Retrying` warnings of one request: the
@@ -1028,7 +1043,6 @@ impl<'s> Collector<'s> {
     }
 
     fn emit_now(&mut self, mut event: Event, source: Source, test: Option<u32>) {
-        let test_key = test.unwrap_or(SESSION);
         // A final failure after a `Retrying (...)` warning with a counter at zero means the
         // retries ran out: that is retry exhaustion, caused by the original category. So is
         // the failure that follows an application's "last attempt" line.
@@ -1053,12 +1067,48 @@ impl<'s> Collector<'s> {
             self.stats.duplicates += 1;
             return;
         }
+        if event.kind == EventKind::Terminal && may_relog(source) {
+            let path = event.fields.path.as_deref().map(path_template);
+            let key = crate::relog::slot_key(test, source, &event, path.as_deref());
+            for (test, source, event) in self.relogs.offer(key, event) {
+                self.count_event(event, source, test);
+            }
+            return;
+        }
+        self.count_event(event, source, test);
+    }
+
+    /// Remembers a category a test's folded lines named.
+    fn note_folded(&mut self, test: Option<u32>, category: Option<Category>) {
+        if let (Some(t), Some(c)) = (test, category)
+            && let Some(rec) = self.tests.get_mut(t as usize)
+            && !rec.folded_categories.contains(&c)
+        {
+            rec.folded_categories.push(c);
+        }
+    }
+
+    /// Final failures whose re-logs were waited for are counted now (the block ended).
+    fn flush_relogs(&mut self) {
+        if self.relogs.is_empty() {
+            return;
+        }
+        for (test, source, event) in self.relogs.drain() {
+            self.count_event(event, source, test);
+        }
+    }
+
+    /// Counts an event unless another source already counted as many of its kind.
+    fn count_event(&mut self, event: Event, source: Source, test: Option<u32>) {
+        let test_key = test.unwrap_or(SESSION);
         let path = event.fields.path.as_deref().map(path_template);
+        if event.lines > 1 {
+            self.stats.duplicates += event.lines - 1;
+        }
         let mut h = DefaultHasher::new();
         (
             event.kind,
-            event.category,
-            event.cause,
+            crate::relog::dedupe_class(event.category, event.cause),
             &event.fields.host,
             event.fields.port,
             &path,
@@ -1076,13 +1126,19 @@ impl<'s> Collector<'s> {
             .map(|(_, c)| *c)
             .max()
             .unwrap_or(0);
-        if counts[s] <= others {
-            self.stats.duplicates += 1;
-            return;
-        }
+        let repeat = counts[s] <= others;
         if event.kind == EventKind::Terminal {
+            // This source showed the test's final failure, counted or not: a summary or
+            // JUnit message repeating it is a duplicate.
             terminal_sources(&mut self.seen, test_key, source);
         }
+        if repeat {
+            self.stats.duplicates += 1;
+            self.note_folded(test, Some(event.category));
+            self.note_folded(test, event.also.or(event.cause));
+            return;
+        }
+        self.note_folded(test, event.also);
         self.stats.events += 1;
         if let Some(at) = event
             .timestamp
@@ -1607,16 +1663,6 @@ fn terminal_sources(seen: &mut HashMap<(u32, u64), [u32; SOURCES]>, test: u32, s
     seen.entry((test, TERMINAL_MARK)).or_insert([0; SOURCES])[source as usize] += 1;
 }
 
-/// Fills fields missing in `into` from `from`.
-fn merge_fields(into: &mut fields::Fields, from: &fields::Fields) {
-    macro_rules! fill {
-        ($($f:ident),*) => { $( if into.$f.is_none() { into.$f = from.$f.clone(); } )* };
-    }
-    fill!(
-        host, port, method, path, timeout_s, pool_size, status, retry, elapsed_ms
-    );
-}
-
 /// In a traceback, exception lines count (`E   ...`, unindented `pkg.Error: ...`);
 /// `name = value` argument displays and location lines do not.
 fn is_traceback_event_line(text: &[u8]) -> bool {
@@ -1661,6 +1707,19 @@ fn is_location_line(text: &[u8]) -> bool {
 
 /// Categories that wrap another failure: the retries ran out, or an application deadline
 /// expired. In one traceback chain the wrapper is the event and the wrapped failure its cause.
+/// Sources where several loggers print one failure (a traceback or summary line is
+/// pytest's own, once per test).
+fn may_relog(source: Source) -> bool {
+    matches!(
+        source,
+        Source::Live
+            | Source::CapturedLog
+            | Source::CapturedStdout
+            | Source::CapturedStderr
+            | Source::JunitCaptured
+    )
+}
+
 fn is_wrapper(c: Category) -> bool {
     matches!(c, Category::RetryExhausted | Category::RequestTimeout)
 }

@@ -21,7 +21,7 @@ pub enum EventKind {
 }
 
 /// Where in the log an event line was read; the same failure may appear in several sources.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Source {
     /// Output while the test ran (live log, printed output).
     Live = 0,
@@ -67,6 +67,14 @@ pub struct Event {
     pub text: String,
     /// The line says retries ran out ("Max retries exceeded", `RetryError`).
     pub mentions_exhaustion: bool,
+    /// Log lines this event stands for: a failure logged by the client and again by its
+    /// caller is one event of two lines (see `relog.rs`).
+    pub lines: u64,
+    /// The category of a re-log folded into this event, when it named another one (the
+    /// client's "Request timeout" folded into the runner's retry exhaustion).
+    pub also: Option<Category>,
+    /// Who printed the line and what exception it names, to recognise re-logs.
+    pub identity: crate::relog::Identity,
 }
 
 /// Identity of an aggregated group of events.
@@ -102,6 +110,8 @@ pub const MAX_LINES_PER_GROUP: usize = 20;
 pub struct EventGroup {
     /// Number of events.
     pub count: u64,
+    /// Number of log lines behind them (a re-logged failure is one event, two lines).
+    pub log_lines: u64,
     /// The first [`MAX_LINES_PER_GROUP`] event locations (file, line).
     pub lines: Vec<(u16, u64)>,
     /// Location of the last event.
@@ -131,6 +141,7 @@ impl EventGroup {
     pub fn new(e: &Event) -> EventGroup {
         let mut g = EventGroup {
             count: 0,
+            log_lines: 0,
             lines: Vec::new(),
             last: (e.file, e.line),
             sample: e.text.clone(),
@@ -150,6 +161,7 @@ impl EventGroup {
     /// Adds one more event.
     pub fn add(&mut self, e: &Event) {
         self.count += 1;
+        self.log_lines += e.lines.max(1);
         if self.lines.len() < MAX_LINES_PER_GROUP {
             self.lines.push((e.file, e.line));
         }

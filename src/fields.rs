@@ -288,6 +288,16 @@ fn strip_query(path: &str) -> String {
     }
 }
 
+/// Fills the fields `into` lacks from `from` (two lines about one failure).
+pub fn merge_missing(into: &mut Fields, from: &Fields) {
+    macro_rules! fill {
+        ($($f:ident),*) => { $( if into.$f.is_none() { into.$f = from.$f.clone(); } )* };
+    }
+    fill!(
+        host, port, method, path, timeout_s, pool_size, status, retry, elapsed_ms
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -764,10 +764,48 @@ const HE: &[(&str, &str)] = &[
         r"^the target answered (?P<n>\d+) request\(s\) successfully in that time$",
         "השרת ענה בהצלחה ל-{n} בקשות בזמן הזה",
     ),
+    (
+        r"^(?P<t>\S+) connection failures although it answered other requests: (?P<c>.+)$",
+        "{t}: כשלי התחברות אף שהשרת ענה לבקשות אחרות: {c}",
+    ),
+    (
+        r"^connections to (?P<t>\S+) failed \((?P<c>[^)]+)\) although it answered other requests in this run \(error statuses or slow answers\): a scheme, TLS or port mismatch on these requests, or an intermittent network fault, not a server that is down$",
+        "החיבורים ל-{t} נכשלו ({c}) אף שהשרת ענה לבקשות אחרות בריצה הזו (סטטוסי שגיאה או תשובות איטיות): אי-התאמה של scheme, TLS או port בבקשות האלה, או תקלת רשת לסירוגין, לא שרת שנפל",
+    ),
+    (
+        r"^(?P<t>\S+) gives no HTTP answer now \((?P<m>[^)]*)\): down now, an outage still going on$",
+        "{t} לא מחזיר עכשיו שום תשובת HTTP ({m}): השרת למטה עכשיו, התקלה נמשכת",
+    ),
+    (
+        r"^healthy now \(re-probe\): the run's failures were transient or load-related$",
+        "תקין עכשיו (בדיקה חוזרת): הכשלים בריצה היו חולפים או קשורים לעומס",
+    ),
+    (
+        r"^still failing now \(re-probe: (?P<m>[^)]*)\)$",
+        "עדיין נכשל עכשיו (בדיקה חוזרת: {m})",
+    ),
+    (
+        r"^degraded now \(re-probe: (?P<m>[^)]*)\)$",
+        "פגום חלקית עכשיו (בדיקה חוזרת: {m})",
+    ),
+    (r"^Run: (?P<d>.+) UTC$", "ריצה: {d} UTC"),
+    (
+        r"^servers named in the log: (?P<s>.+)$",
+        "שרתים שהלוג מזכיר: {s}",
+    ),
+    (r"^rca (?P<v>[0-9][0-9.]*)$", "rca {v}"),
     // headline
     (
         r"^(?P<f>\d+) of (?P<t>\d+) tests failed -> (?P<r>\d+) root causes?(?P<rest>.*)$",
         "{f} מתוך {t} טסטים נכשלו ← {r} גורמי שורש{rest}",
+    ),
+    (
+        r"^(?P<a>\d+) \(\+(?P<n>\d+) without a time\)$",
+        "{a} (+{n} ללא זמן)",
+    ),
+    (
+        r"^ \(\+(?P<n>\d+) contributing\)(?P<rest>.*)$",
+        " (+{n} תורמים){rest}",
     ),
     (
         r"^ \(\+(?P<n>\d+) failure\(s\) without an HTTP-client cause\)$",

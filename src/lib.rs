@@ -38,6 +38,7 @@ pub mod probe;
 pub mod pytest;
 pub mod recommend;
 pub mod redact;
+pub mod relog;
 pub mod render;
 pub mod responses;
 pub mod rootcause;

@@ -250,7 +250,9 @@ pub struct OutageWindow {
 /// Everything root-cause analysis adds to an analysis.
 #[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct RootCauseAnalysis {
-    /// "18 of 41 tests failed -> 2 root causes".
+    /// "18 of 41 tests failed -> 3 root causes (+1 contributing)": the causes that are some
+    /// failed test's main failure, then those that only contributed, so that the headline
+    /// counts every cause the list shows.
     pub headline: String,
     /// Findings in order of first appearance.
     pub findings: Vec<Finding>,
@@ -325,10 +327,16 @@ pub fn analyse_with(a: &Analysis, rule: &BaselineRule) -> RootCauseAnalysis {
             root_causes.iter().map(|r| r.events).sum::<u64>()
         )
     } else {
+        let contributing = root_causes.len() - primary;
         format!(
-            "{failed} of {} tests failed -> {primary} root cause{}{}",
+            "{failed} of {} tests failed -> {primary} root cause{}{}{}",
             a.summary.total,
             if primary == 1 { "" } else { "s" },
+            if contributing == 0 {
+                String::new()
+            } else {
+                format!(" (+{contributing} contributing)")
+            },
             if unexplained_failures.is_empty() {
                 String::new()
             } else {
@@ -544,6 +552,26 @@ pub fn family(category: Category, cause: Option<Category>, status: Option<u16>) 
     }
 }
 
+/// Targets that answered in this run: HTTP responses in the log, error statuses, or
+/// read timeouts and resets (the connection was accepted). Such a server was reachable, so
+/// none of its failures may be called "unreachable".
+fn answered_targets(a: &Analysis, findings: &[Finding]) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = a
+        .responses
+        .iter()
+        .filter(|r| r.ok + r.errors > 0)
+        .map(|r| r.target.clone())
+        .collect();
+    for f in findings {
+        let fam = family(f.category, f.cause, f.status);
+        let spoke = f.status.is_some() || fam == Family::SlowOrDropping;
+        if spoke && let Some(t) = f.target.as_deref() {
+            out.insert(t.to_string());
+        }
+    }
+    out
+}
+
 /// The host part of a target (`host:port` -> `host`).
 fn host_of(target: &str) -> &str {
     match target.rsplit_once(':') {
@@ -554,22 +582,35 @@ fn host_of(target: &str) -> &str {
 
 fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<RootCause> {
     // Application deadlines join the connect-failure cluster of their target when there is
-    // one (a deadline hit because connects kept timing out), else the slow-server cluster.
+    // one (a deadline hit because connects kept timing out or were refused and retried),
+    // else the slow-server cluster: a TLS or DNS error fails fast and explains no deadline.
+    let spoke = answered_targets(a, findings);
     let unreachable_targets: BTreeSet<&str> = findings
         .iter()
         .filter(|f| {
-            f.category != Category::RequestTimeout
-                && family(f.category, f.cause, f.status) == Family::Unreachable
+            matches!(
+                f.cause.unwrap_or(f.category),
+                Category::ConnectTimeout | Category::ConnectionRefused
+            )
         })
         .filter_map(|f| f.target.as_deref())
         .collect();
+    // urllib3 1.26 and bare "Connection to host timed out" lines name no port: such a
+    // target stands for every port of its host, and a port-less deadline for any of them.
     let unreachable_hosts: BTreeSet<&str> =
         unreachable_targets.iter().map(|t| host_of(t)).collect();
+    let portless_unreachable: BTreeSet<&str> = unreachable_targets
+        .iter()
+        .copied()
+        .filter(|t| host_of(t) == *t)
+        .collect();
     let family_of = |f: &Finding| {
         let fam = family(f.category, f.cause, f.status);
         if f.category == Category::RequestTimeout
             && !f.target.as_deref().is_some_and(|t| {
-                unreachable_targets.contains(t) || unreachable_hosts.contains(host_of(t))
+                unreachable_targets.contains(t)
+                    || portless_unreachable.contains(host_of(t))
+                    || (host_of(t) == t && unreachable_hosts.contains(t))
             })
         {
             Family::SlowOrDropping
@@ -694,7 +735,12 @@ fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<Roo
             let collateral = outages.iter().flat_map(|w| w.tests.clone()).collect();
             RootCause {
                 id: String::new(),
-                title: title(fam, target.as_deref(), &fs),
+                title: title(
+                    fam,
+                    target.as_deref(),
+                    &fs,
+                    target.as_deref().is_some_and(|t| spoke.contains(t)),
+                ),
                 family: fam,
                 target,
                 findings: fs.iter().map(|f| f.id.clone()).collect(),
@@ -731,7 +777,9 @@ fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<Roo
     out
 }
 
-fn title(fam: Family, target: Option<&str>, fs: &[&Finding]) -> String {
+/// A cause's title; `answered`: the target answered other requests in this run, so its
+/// connection failures are not called "unreachable".
+fn title(fam: Family, target: Option<&str>, fs: &[&Finding], answered: bool) -> String {
     let target = target.unwrap_or("unknown target");
     let cats: BTreeSet<&str> = fs
         .iter()
@@ -739,6 +787,10 @@ fn title(fam: Family, target: Option<&str>, fs: &[&Finding]) -> String {
         .collect();
     let cats: Vec<&str> = cats.into_iter().collect();
     match fam {
+        Family::Unreachable if answered => format!(
+            "{target} connection failures although it answered other requests: {}",
+            cats.join(", ")
+        ),
         Family::Unreachable => format!("{target} unreachable: {}", cats.join(", ")),
         Family::ErrorResponses => {
             let status = fs.iter().find_map(|f| f.status);
@@ -931,7 +983,6 @@ fn verdict(a: &Analysis, rc: &RootCause, all: &[Finding], baselines: &[&TestRepo
         first_lines(&fs, 3)
     )];
     let mut counter = Vec::new();
-    let passed_total = a.summary.passed;
     let touched: HashSet<&str> = fs
         .iter()
         .flat_map(|f| f.tests.iter().map(String::as_str))
@@ -957,9 +1008,6 @@ fn verdict(a: &Analysis, rc: &RootCause, all: &[Finding], baselines: &[&TestRepo
             rc.passed_tests_affected.len()
         ));
     }
-    if passed_total > 0 {
-        counter.push(format!("{passed_total} test(s) passed in the same run"));
-    }
     // Successful responses from the same target while it was failing.
     let answered = rc.target.as_deref().and_then(|t| {
         let r = a.responses.iter().find(|r| r.target == t)?;
@@ -976,7 +1024,22 @@ fn verdict(a: &Analysis, rc: &RootCause, all: &[Finding], baselines: &[&TestRepo
             "{target} answered {ok} request(s) successfully {scope} ({errors} error response(s) in all)"
         ));
     }
+    let spoke = rc
+        .target
+        .as_deref()
+        .is_some_and(|t| answered_targets(a, all).contains(t));
     let (locus, confidence, summary) = match rc.family {
+        Family::Unreachable if answered.is_none() && spoke => {
+            let cats: Vec<&str> = rc.categories.iter().map(|c| c.id()).collect();
+            (
+                Locus::Unknown,
+                Confidence::Low,
+                format!(
+                    "connections to {target} failed ({}) although it answered other requests in this run (error statuses or slow answers): a scheme, TLS or port mismatch on these requests, or an intermittent network fault, not a server that is down",
+                    cats.join(", ")
+                ),
+            )
+        }
         Family::Unreachable if answered.is_some() => {
             let ok = answered.map_or(0, |a| a.0);
             (
@@ -1496,18 +1559,9 @@ pub fn elapsed_vs_timeout(a: &Analysis, fs: &[&Finding]) -> Option<CrossCheck> {
 /// Retry attempts per failed request, and whether POST was retried.
 pub fn retry_amplification(a: &Analysis, fs: &[&Finding]) -> Option<CrossCheck> {
     let retries: u64 = fs.iter().map(|f| f.retry_attempts).sum();
-    // An application deadline record and the exception of the same request are two
-    // lines for one failure: count requests by the exceptions when there are any.
-    let exceptions: u64 = fs
-        .iter()
-        .filter(|f| f.category != Category::RequestTimeout)
-        .map(|f| f.terminal_events)
-        .sum();
-    let terminal = if exceptions > 0 {
-        exceptions
-    } else {
-        fs.iter().map(|f| f.terminal_events).sum()
-    };
+    // The collector counts a request once even when the application's deadline record
+    // and the exception are both logged (see `relog.rs`): every final failure is one request.
+    let terminal: u64 = fs.iter().map(|f| f.terminal_events).sum();
     if retries == 0 || terminal == 0 {
         return None;
     }
@@ -1709,6 +1763,7 @@ mod tests {
             test: Some(format!("tests/t.py::{test}")),
             signature: "x".to_string(),
             count,
+            lines: count,
             host: Some("10.10.10.100".to_string()),
             port: Some(443),
             method: None,
@@ -2168,7 +2223,10 @@ mod tests {
         a.summary.failed = 2;
         a.summary.total = 3;
         let r = analyse(&a);
-        assert_eq!(r.headline, "2 of 3 tests failed -> 2 root causes");
+        assert_eq!(
+            r.headline,
+            "2 of 3 tests failed -> 2 root causes (+1 contributing)"
+        );
         let pool_rc = r
             .root_causes
             .iter()

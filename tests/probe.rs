@@ -316,6 +316,64 @@ fn analyze_probe_folds_the_reprobe_into_the_verdicts() {
     assert_eq!(healthy.requests(), 5);
     let evidence = rcs[0]["verdict"]["evidence"].to_string();
     assert!(evidence.contains("re-probe now:"), "{evidence}");
+    // The summary follows the probe: healthy now is said there, and a server that refuses
+    // connections now is not "up but refuses work with HTTP 503".
+    let summary = |id: &str| {
+        rcs.iter().find(|r| r["id"] == id).unwrap()["verdict"]["summary"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let rc1 = summary("RC1");
+    assert!(rc1.contains("; healthy now (re-probe)"), "{rc1}");
+    for id in ["RC2", "RC3"] {
+        let s = summary(id);
+        assert!(!s.contains("is up"), "{id}: {s}");
+        assert!(
+            s.contains("gives no HTTP answer now (connection_refused"),
+            "{id}: {s}"
+        );
+        let locus = &rcs.iter().find(|r| r["id"] == id).unwrap()["verdict"]["locus"];
+        assert_eq!(locus, "infrastructure", "{id}");
+    }
+    let text = rca()
+        .args([
+            "analyze",
+            log.to_str().unwrap(),
+            "--format",
+            "md",
+            "--probe",
+            "-q",
+        ])
+        .args([
+            "--probe-map",
+            &format!("https://127.0.0.1:54789={}", healthy.base_url()),
+            "--probe-map",
+            &format!("https://127.0.0.1:36367=http://{dead}"),
+            "--probe-map",
+            &format!("https://127.0.0.1:33939=http://{dead}"),
+            "--health-path",
+            "/health",
+        ])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&text.stdout);
+    let summary_section = md
+        .split("## Summary")
+        .nth(1)
+        .unwrap()
+        .split("\n## ")
+        .next()
+        .unwrap();
+    assert!(
+        summary_section.contains("healthy now (re-probe)"),
+        "{summary_section}"
+    );
+    assert!(
+        !summary_section.contains("is up but refuses work"),
+        "{summary_section}"
+    );
 }
 
 /// The load tests' in-flight limit follows the re-probe's capacity knee.

@@ -46,6 +46,12 @@ pub struct CauseReprobe {
     /// Concurrency of the capacity knee, when the ramp found one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub knee_at: Option<u32>,
+    /// Health attempts that got an HTTP answer (any status).
+    #[serde(skip)]
+    pub answered_any: u64,
+    /// What the attempts ended in (`connection_refused x5`).
+    #[serde(skip)]
+    pub mix: String,
 }
 
 /// What the probe of `r` says about a cause seen at `observed` concurrency.
@@ -118,16 +124,42 @@ pub fn conclude(r: &TargetReport, observed: Option<u32>) -> CauseReprobe {
         conclusion,
         statement,
         knee_at: r.knee.as_ref().map(|k| k.concurrency),
+        answered_any: r
+            .outcomes
+            .iter()
+            .filter(|(k, _)| k.bytes().all(|b| b.is_ascii_digit()))
+            .map(|(_, n)| n)
+            .sum(),
+        mix: super::stats::mix(&r.outcomes),
     }
 }
 
 /// What the probe settles: a server still down now makes an outage verdict certain; a knee
-/// below the run's concurrency makes it a capacity problem. A healthy server now changes
-/// nothing but the evidence (the run's failures may still have been an outage that ended).
-fn sharpen(v: &mut Verdict, c: &CauseReprobe, observed: Option<u32>) {
+/// below the run's concurrency makes it a capacity problem. The summary never contradicts
+/// the probe: a server that gives no HTTP answer now is not "up but refusing work", and a
+/// healthy or degraded server now is said so in the summary, not only in the evidence.
+fn sharpen(v: &mut Verdict, c: &CauseReprobe, observed: Option<u32>, target: &str) {
     match c.conclusion {
-        "persistent_outage" if matches!(v.locus, Locus::Infrastructure | Locus::ServerCapacity) => {
+        "persistent_outage" if c.answered_any == 0 => {
+            v.summary = format!(
+                "{target} gives no HTTP answer now ({}): down now, an outage still going on",
+                c.mix
+            );
+            v.locus = Locus::Infrastructure;
             v.confidence = Confidence::High;
+        }
+        "persistent_outage" if matches!(v.locus, Locus::Infrastructure | Locus::ServerCapacity) => {
+            v.summary = format!("{}; still failing now (re-probe: {})", v.summary, c.mix);
+            v.confidence = Confidence::High;
+        }
+        "transient_or_load" => {
+            v.summary = format!(
+                "{}; healthy now (re-probe): the run's failures were transient or load-related",
+                v.summary
+            );
+        }
+        "degraded_now" => {
+            v.summary = format!("{}; degraded now (re-probe: {})", v.summary, c.mix);
         }
         "capacity_knee"
             if c.knee_at.is_some_and(|k| observed.is_some_and(|o| o >= k))
@@ -152,7 +184,8 @@ pub fn apply(a: &mut Analysis, health_path: &str, probed: Vec<(ProbeTarget, Targ
             .filter(|rc| target.root_causes.contains(&rc.id))
         {
             rc.verdict.evidence.push(c.statement.clone());
-            sharpen(&mut rc.verdict, &c, observed);
+            let name = rc.target.clone().unwrap_or_else(|| report.url.clone());
+            sharpen(&mut rc.verdict, &c, observed, &name);
             rc.reprobe = Some(c.clone());
         }
     }
@@ -248,18 +281,18 @@ mod tests {
             evidence: Vec::new(),
             counter_evidence: Vec::new(),
         };
-        sharpen(&mut v, &down, Some(50));
+        sharpen(&mut v, &down, Some(50), "t");
         assert_eq!(v.confidence, Confidence::High, "still down now: certain");
         let mut v2 = v.clone();
         v2.confidence = Confidence::Medium;
-        sharpen(&mut v2, &k, Some(50));
+        sharpen(&mut v2, &k, Some(50), "t");
         assert_eq!(
             (v2.locus, v2.confidence),
             (Locus::ServerCapacity, Confidence::High)
         );
         let mut v3 = v.clone();
         v3.confidence = Confidence::Medium;
-        sharpen(&mut v3, &below, Some(4));
+        sharpen(&mut v3, &below, Some(4), "t");
         assert_eq!(
             (v3.locus, v3.confidence),
             (Locus::Infrastructure, Confidence::Medium)

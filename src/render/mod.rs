@@ -3,6 +3,7 @@
 //! strings go through [`safe`] (and the format's own escaping) where they enter a printer.
 
 pub mod grid;
+pub mod header;
 pub mod html;
 pub mod json;
 pub mod markdown;

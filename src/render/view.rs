@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 /// Options for reports.
 #[derive(Debug, Clone, Default)]
 pub struct ReportOptions {
-    /// Report title (default: "RCA: <input name>").
+    /// Report title (default: "RCA: pytest run <date>, <failed>/<total> failed").
     pub title: Option<String>,
     /// Report language.
     pub lang: Lang,
@@ -27,6 +27,8 @@ pub struct View {
     pub headline: String,
     pub version: String,
     pub inputs: Vec<String>,
+    /// When the run happened, the servers the log names, the tool (translated, escaped).
+    pub run_line: String,
     pub total: u64,
     pub passed: u64,
     pub failed: u64,
@@ -233,7 +235,9 @@ pub struct TimelineRow {
     pub category: String,
     pub first: String,
     pub last: String,
-    pub events: i64,
+    /// Timed events, with the category's events that have no time beside them ("208 (+7
+    /// without a time)"), so that the row agrees with Impact.
+    pub events: String,
     pub peak: String,
 }
 
@@ -260,6 +264,38 @@ fn color(c: crate::model::Category) -> &'static str {
         .position(|x| *x == c)
         .unwrap_or(0);
     PALETTE[i]
+}
+
+/// One row per category of Impact: its timed events from the timeline, and how many of
+/// its events have no time (traceback, summary and JUnit lines carry none). A category
+/// with no timed event still gets its row, so Impact and Timeline count the same events.
+fn timeline_rows(a: &Analysis, lang: Lang) -> Vec<TimelineRow> {
+    if a.timeline.series.is_empty() {
+        return Vec::new();
+    }
+    let mut rows: Vec<TimelineRow> = Vec::new();
+    for c in &a.categories {
+        let series = a.timeline.series.iter().find(|s| s.category == c.id);
+        let points = series.map_or(&[][..], |s| &s.points[..]);
+        let timed: i64 = points.iter().map(|p| p[1]).sum();
+        let untimed = i64::try_from(c.events).unwrap_or(i64::MAX) - timed;
+        let events = if untimed > 0 {
+            translate(lang, &format!("{timed} (+{untimed} without a time)"))
+        } else {
+            timed.to_string()
+        };
+        let peak = points.iter().max_by_key(|p| (p[1], -p[0])).copied();
+        rows.push(TimelineRow {
+            category: c.id.id().to_string(),
+            first: points.first().map_or("—".to_string(), |p| when(p[0])),
+            last: points.last().map_or("—".to_string(), |p| when(p[0])),
+            events,
+            peak: peak.map_or("—".to_string(), |p| {
+                translate(lang, &format!("{} ({} events)", when(p[0]), p[1]))
+            }),
+        });
+    }
+    rows
 }
 
 /// Buckets the per-second timeline into at most 60 columns per category.
@@ -571,10 +607,10 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
     // Sentences the analysis wrote, in the report's language, then escaped.
     let tr = |text: &str| esc(&translate(lang, text));
     let inputs: Vec<String> = a.inputs.iter().map(|i| span(&i.path)).collect();
-    let title = opts.title.clone().unwrap_or_else(|| {
-        let name = a.inputs.first().map_or("pytest run", |i| i.path.as_str());
-        format!("RCA: {name}")
-    });
+    let title = opts
+        .title
+        .clone()
+        .unwrap_or_else(|| super::header::default_title(a));
     let mut primary: BTreeMap<&str, &str> = BTreeMap::new();
     for rc in &a.rca.root_causes {
         for t in &rc.failed_tests {
@@ -608,12 +644,18 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
         .root_causes
         .iter()
         .map(|rc| {
-            let samples: Vec<String> = a
+            // The cause's most frequent lines across its findings, so that a finding listed
+            // late (the runner's re-logged exhaustions) is not hidden by one with many rare lines.
+            let mut all: Vec<&crate::rootcause::SampleLine> = a
                 .rca
                 .findings
                 .iter()
                 .filter(|f| rc.findings.contains(&f.id))
                 .flat_map(|f| f.samples.iter())
+                .collect();
+            all.sort_by(|x, y| y.count.cmp(&x.count).then(x.location.cmp(&y.location)));
+            let samples: Vec<String> = all
+                .into_iter()
                 .take(6)
                 .map(|s| {
                     block(&format!(
@@ -676,28 +718,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
         .collect();
     let groups = rec_groups(a, lang, &l, escaper);
     let checklist = checklist_groups(a, lang, &l, escaper);
-    let timeline = a
-        .timeline
-        .series
-        .iter()
-        .map(|series| {
-            let first = series.points.first().map_or(0, |p| p[0]);
-            let last = series.points.last().map_or(0, |p| p[0]);
-            let peak = series
-                .points
-                .iter()
-                .max_by_key(|p| (p[1], -p[0]))
-                .copied()
-                .unwrap_or([0, 0]);
-            TimelineRow {
-                category: series.category.id().to_string(),
-                first: when(first),
-                last: when(last),
-                events: series.points.iter().map(|p| p[1]).sum(),
-                peak: format!("{} ({} {})", when(peak[0]), peak[1], l.events_word),
-            }
-        })
-        .collect();
+    let timeline = timeline_rows(a, lang);
     let findings = a
         .rca
         .findings
@@ -728,6 +749,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
         headline: esc(&translate(lang, &a.rca.headline).replace("->", "→")),
         version: a.tool.version.to_string(),
         inputs,
+        run_line: tr(&super::header::run_line(a)),
         total: s.total,
         passed: s.passed,
         failed: s.failed,

@@ -352,6 +352,10 @@ const HE: &[(&str, &str)] = &[
         "{t} אינו נגיש: {c}",
     ),
     (
+        r"^(?P<t>.+) failed the TLS handshake: tls_error$",
+        "{t} נכשל בלחיצת היד של TLS: tls_error",
+    ),
+    (
         r"^(?P<t>.+) answered HTTP (?P<s>\d{3})$",
         "{t} החזיר HTTP {s}",
     ),

@@ -791,6 +791,10 @@ fn title(fam: Family, target: Option<&str>, fs: &[&Finding], answered: bool) -> 
             "{target} connection failures although it answered other requests: {}",
             cats.join(", ")
         ),
+        // A TLS handshake needs a TCP connection: such a server was reached.
+        Family::Unreachable if cats == ["tls_error"] => {
+            format!("{target} failed the TLS handshake: tls_error")
+        }
         Family::Unreachable => format!("{target} unreachable: {}", cats.join(", ")),
         Family::ErrorResponses => {
             let status = fs.iter().find_map(|f| f.status);

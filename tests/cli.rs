@@ -58,6 +58,9 @@ fn bad_inputs_get_one_line_errors_and_exit_2() {
     let mut bytes = b"\x7fELF\x02\x01\x01\x00".to_vec();
     bytes.extend((0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 24) as u8));
     std::fs::write(&binary, &bytes).unwrap();
+    // The same bytes without a magic number: judged by their share of odd bytes.
+    let noise = dir.path().join("noise.dat");
+    std::fs::write(&noise, &bytes[8..]).unwrap();
     let prose = dir.path().join("notes.txt");
     std::fs::write(
         &prose,
@@ -66,7 +69,8 @@ fn bad_inputs_get_one_line_errors_and_exit_2() {
     .unwrap();
     let p = |x: &std::path::Path| x.to_str().unwrap().to_string();
     expect_input_error(&["analyze", &p(&empty)], None, "empty input");
-    expect_input_error(&["analyze", &p(&binary)], None, "binary data");
+    expect_input_error(&["analyze", &p(&binary)], None, "ELF executable data");
+    expect_input_error(&["analyze", &p(&noise)], None, "binary data");
     expect_input_error(&["analyze", &p(&prose)], None, "not a pytest log");
     expect_input_error(&["analyze", &p(dir.path())], None, "is a directory");
     expect_input_error(&["analyze", "/nonexistent/run.log"], None, "no such file");

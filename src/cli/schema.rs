@@ -3,7 +3,7 @@
 //! (schemars), so it cannot drift from what rca writes. Fields only ever get added within
 //! a schema version, so the schema leaves room for fields it does not list.
 
-use crate::analysis::{Analysis, SCHEMA_VERSION};
+use crate::analysis::SCHEMA_VERSION;
 
 /// `rca schema`.
 #[derive(Debug, clap::Args)]
@@ -17,7 +17,7 @@ pub fn analysis_schema() -> serde_json::Value {
     let generator = schemars::generate::SchemaSettings::draft2020_12()
         .for_serialize()
         .into_generator();
-    let mut schema = generator.into_root_schema_for::<Analysis>();
+    let mut schema = generator.into_root_schema_for::<crate::render::json::Document<'static>>();
     schema.insert(
         "title".to_string(),
         format!("rca analyze --format json, schema_version {SCHEMA_VERSION}").into(),

@@ -21,9 +21,9 @@ pub fn render(a: &Analysis) -> String {
 }
 
 /// The document: the analysis and, derived from its recommendations, the closing
-/// `checklist`.
-#[derive(Serialize)]
-struct Document<'a> {
+/// `checklist` (its schema is what `rca schema` prints).
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Document<'a> {
     #[serde(flatten)]
     analysis: &'a Analysis,
     checklist: Vec<Item>,

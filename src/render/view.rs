@@ -291,7 +291,7 @@ fn timeline_rows(a: &Analysis, lang: Lang) -> Vec<TimelineRow> {
             last: points.last().map_or("—".to_string(), |p| when(p[0])),
             events,
             peak: peak.map_or("—".to_string(), |p| {
-                translate(lang, &format!("{} ({} events)", when(p[0]), p[1]))
+                format!("{} ({} {})", when(p[0]), p[1], Labels::of(lang).events_word)
             }),
         });
     }

@@ -1394,11 +1394,7 @@ impl<R: BufRead> LossyUtf8<R> {
 
 impl<R: BufRead> Read for LossyUtf8<R> {
     fn read(&mut self, dst: &mut [u8]) -> io::Result<usize> {
-        let src = self.fill_buf()?;
-        let n = src.len().min(dst.len());
-        dst[..n].copy_from_slice(&src[..n]);
-        self.consume(n);
-        Ok(n)
+        crate::xmlcap::read_buffered(self, dst)
     }
 }
 

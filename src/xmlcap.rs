@@ -265,12 +265,18 @@ fn bang(n: u8, cdata: bool, b: u8) -> (State, bool) {
 
 impl<R: BufRead> Read for CapRuns<R> {
     fn read(&mut self, dst: &mut [u8]) -> io::Result<usize> {
-        let src = self.fill_buf()?;
-        let n = src.len().min(dst.len());
-        dst[..n].copy_from_slice(&src[..n]);
-        self.consume(n);
-        Ok(n)
+        read_buffered(self, dst)
     }
+}
+
+/// `Read::read` for a `BufRead` adapter whose buffer is its output: copies from
+/// `fill_buf` and consumes what was copied.
+pub(crate) fn read_buffered<R: BufRead>(r: &mut R, dst: &mut [u8]) -> io::Result<usize> {
+    let src = r.fill_buf()?;
+    let n = src.len().min(dst.len());
+    dst[..n].copy_from_slice(&src[..n]);
+    r.consume(n);
+    Ok(n)
 }
 
 impl<R: BufRead> BufRead for CapRuns<R> {

@@ -9,26 +9,6 @@ mod common;
 use common::tty::*;
 use common::*;
 
-const SEED: &str = "seed-urllib3-2";
-
-fn seed() -> String {
-    samples_dir()
-        .join(format!("{SEED}.log"))
-        .to_str()
-        .unwrap()
-        .to_string()
-}
-
-fn stdout_of(args: &[&str]) -> String {
-    let out = rca().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "rca {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[test]
 fn colour_follows_the_flag_then_the_environment_then_the_terminal() {
     let log = seed();

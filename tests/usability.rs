@@ -11,26 +11,6 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
 
-const SEED: &str = "seed-urllib3-2";
-
-fn seed() -> String {
-    samples_dir()
-        .join(format!("{SEED}.log"))
-        .to_str()
-        .unwrap()
-        .to_string()
-}
-
-fn stdout_of(args: &[&str]) -> String {
-    let out = rca().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "rca {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[test]
 fn completions_and_the_man_page_generate() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {

@@ -119,3 +119,26 @@ pub fn outside_code(md: &str) -> String {
     }
     out
 }
+
+/// The seed sample, the one the README's examples use.
+pub const SEED: &str = "seed-urllib3-2";
+
+/// The path of the seed sample's console log.
+pub fn seed() -> String {
+    samples_dir()
+        .join(format!("{SEED}.log"))
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Runs `rca ARGS`, asserts success and returns standard output.
+pub fn stdout_of(args: &[&str]) -> String {
+    let out = rca().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "rca {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}

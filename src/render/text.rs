@@ -113,19 +113,18 @@ pub fn render_with(a: &Analysis, opts: &TextOptions) -> String {
 /// The most urgent recommendations (titles and priorities), then where the full report is.
 fn recommendations(a: &Analysis, paint: Paint, width: Option<u16>) -> String {
     let mut out = String::new();
-    if !a.recommendations.is_empty() {
-        let shown = a.recommendations.len().min(TOP_RECOMMENDATIONS);
-        let head = format!(
-            "Top recommendations ({shown} of {})",
-            a.recommendations.len()
-        );
+    // A setting folded into the consolidated client configuration is that block's line,
+    // not a change of its own: one fix per setting.
+    let own: Vec<_> = a
+        .recommendations
+        .iter()
+        .filter(|r| r.part_of.is_none())
+        .collect();
+    if !own.is_empty() {
+        let shown = own.len().min(TOP_RECOMMENDATIONS);
+        let head = format!("Top recommendations ({shown} of {})", own.len());
         out.push_str(&format!("\n{}\n", paint.heading(&head)));
-        for (i, r) in a
-            .recommendations
-            .iter()
-            .take(TOP_RECOMMENDATIONS)
-            .enumerate()
-        {
+        for (i, r) in own.iter().take(TOP_RECOMMENDATIONS).enumerate() {
             let causes = if r.root_causes.is_empty() {
                 String::new()
             } else {

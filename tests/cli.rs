@@ -6,33 +6,11 @@ mod common;
 use common::*;
 use predicates::prelude::*;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 const SEED: &str = "seed-urllib3-2";
 
 fn sample_path(file: &str) -> String {
     samples_dir().join(file).to_str().unwrap().to_string()
-}
-
-/// nodeid -> (outcome, categories) of an analysis.
-fn outcomes(v: &Value) -> BTreeMap<String, (String, Vec<String>)> {
-    v["tests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| {
-            let cats = t["categories"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|c| c.as_str().unwrap().to_string())
-                .collect();
-            (
-                t["nodeid"].as_str().unwrap().to_string(),
-                (t["outcome"].as_str().unwrap().to_string(), cats),
-            )
-        })
-        .collect()
 }
 
 fn expect_input_error(args: &[&str], stdin: Option<&[u8]>, message: &str) {

@@ -14,23 +14,7 @@ use std::collections::BTreeMap;
 /// Analyses `log` given on stdin; returns (nodeid -> (outcome, categories)) and the report.
 fn read(log: &str) -> (BTreeMap<String, (String, Vec<String>)>, Value) {
     let v = analyze_json_stdin(&["-"], Some(log.as_bytes().to_vec()));
-    let tests = v["tests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| {
-            let cats = t["categories"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|c| c.as_str().unwrap().to_string())
-                .collect();
-            (
-                t["nodeid"].as_str().unwrap().to_string(),
-                (t["outcome"].as_str().unwrap().to_string(), cats),
-            )
-        })
-        .collect();
+    let tests = outcomes(&v);
     (tests, v)
 }
 

@@ -142,3 +142,24 @@ pub fn stdout_of(args: &[&str]) -> String {
     );
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// nodeid -> (outcome, categories) of an analysis.
+pub fn outcomes(v: &Value) -> std::collections::BTreeMap<String, (String, Vec<String>)> {
+    v["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let cats = t["categories"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap().to_string())
+                .collect();
+            (
+                t["nodeid"].as_str().unwrap().to_string(),
+                (t["outcome"].as_str().unwrap().to_string(), cats),
+            )
+        })
+        .collect()
+}

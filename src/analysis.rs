@@ -364,6 +364,7 @@ pub fn build(
     inputs: Vec<InputInfo>,
     sigs: &SignatureSet,
     redactor: Redactor,
+    baseline: &crate::baseline::BaselineRule,
 ) -> Analysis {
     let mut warnings = std::mem::take(&mut collected.warnings);
     let junit_summary = junit_summary(&junit);
@@ -422,7 +423,7 @@ pub fn build(
         recommendations: Vec::new(),
         warnings,
     };
-    analysis.rca = crate::rootcause::analyse(&analysis);
+    analysis.rca = crate::rootcause::analyse_with(&analysis, baseline);
     analysis.recommendations = crate::recommend::recommend(&analysis, &analysis.rca);
     analysis
 }

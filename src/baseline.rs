@@ -34,11 +34,16 @@ impl BaselineRule {
 
     /// True for a single-request baseline test.
     pub fn matches(&self, t: &TestReport) -> bool {
+        self.matches_at(t, || test_concurrency(t))
+    }
+
+    /// [`matches`](Self::matches) for a caller that already knows the test's concurrency.
+    pub fn matches_at(&self, t: &TestReport, concurrency: impl FnOnce() -> Option<u32>) -> bool {
         match &self.pattern {
             Some(re) => re.is_match(&t.nodeid),
             None => {
                 let n = t.name.to_ascii_lowercase();
-                DEFAULT_WORDS.iter().any(|w| n.contains(w)) || test_concurrency(t) == Some(1)
+                DEFAULT_WORDS.iter().any(|w| n.contains(w)) || concurrency() == Some(1)
             }
         }
     }

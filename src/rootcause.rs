@@ -288,9 +288,17 @@ pub fn analyse(a: &Analysis) -> RootCauseAnalysis {
 pub fn analyse_with(a: &Analysis, rule: &BaselineRule) -> RootCauseAnalysis {
     let index: TestIndex<'_> = a.tests.iter().map(|t| (t.nodeid.as_str(), t)).collect();
     let findings = findings(a, &index);
-    let observed_concurrency = observed_concurrency(&a.tests);
-    // Judged once: every root cause asks which tests are the single-request baseline.
-    let baselines: Vec<&TestReport> = a.tests.iter().filter(|t| rule.matches(t)).collect();
+    // Each test's concurrency read once: the observed concurrency and the default
+    // baseline rule both ask it; every root cause asks for the baselines.
+    let concurrency: Vec<Option<u32>> = a.tests.iter().map(test_concurrency).collect();
+    let observed_concurrency = concurrency.iter().flatten().copied().max();
+    let baselines: Vec<&TestReport> = a
+        .tests
+        .iter()
+        .zip(&concurrency)
+        .filter(|(t, c)| rule.matches_at(t, || **c))
+        .map(|(t, _)| t)
+        .collect();
     let mut root_causes = cluster(a, &index, &findings);
     let mut explained = BTreeSet::new();
     for rc in &root_causes {
@@ -942,10 +950,6 @@ pub fn test_concurrency(t: &TestReport) -> Option<u32> {
         }
     }
     best
-}
-
-fn observed_concurrency(tests: &[TestReport]) -> Option<u32> {
-    tests.iter().filter_map(test_concurrency).max()
 }
 
 fn first_lines(fs: &[&Finding], n: usize) -> String {

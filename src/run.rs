@@ -284,17 +284,12 @@ pub fn analyze_observed(
                 .to_string(),
         );
     }
-    let mut analysis = analysis::build(
+    Ok(analysis::build(
         collected,
         junit_runs,
         infos,
         sigs,
         Redactor::new(opts.redact, opts.redact_key),
-    );
-    if opts.baseline.pattern.is_some() {
-        // The project names its baseline tests: judge the root causes again with its rule.
-        analysis.rca = crate::rootcause::analyse_with(&analysis, &opts.baseline);
-        analysis.recommendations = crate::recommend::recommend(&analysis, &analysis.rca);
-    }
-    Ok(analysis)
+        &opts.baseline,
+    ))
 }

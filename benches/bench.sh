@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Throughput and memory of `rca analyze` beside ripgrep on the same big synthetic log.
 #
-#   benches/bench.sh [SIZE_MB ...]      default: 100 1024
+#   benches/bench.sh [SIZE_MB | denseSIZE_MB ...]      default: 100 1024
+#   benches/bench.sh dense50 1024       the event-dense log beside the sparse one
 #
 # For each size it generates (once) a deterministic log with ../shared/bench/gen_log.py
-# (seed 7) under target/bench/, warms the page cache, then alternates runs of
+# (seed 7; a sparse log, about 2% of its lines failures) or, for `denseN`, with
+# benches/dense_log.py (nearly every line a failure rca counts) under target/bench/,
+# warms the page cache, then alternates runs of
 #   rca analyze LOG --format json -o /dev/null
 #   rg -c -f ../shared/bench/signatures-12.txt LOG      (the 12-regex reference)
 # and prints the best wall time of each, MB/s, peak RSS and the rca/rg ratio.
@@ -33,10 +36,16 @@ measure() { # prints "seconds max_rss_kb"
   cat target/bench/time.out
 }
 
-printf '%-8s %-6s %9s %9s %10s\n' size tool best_s MB/s rss_MiB
+printf '%-11s %-6s %9s %9s %10s\n' size tool best_s MB/s rss_MiB
 for mb in "${sizes[@]}"; do
-  log="target/bench/gen-${mb}mb-seed7.log"
-  [ -f "$log" ] || python3 "$gen" --size-mb "$mb" --seed 7 -o "$log"
+  case "$mb" in
+    dense*)
+      log="target/bench/dense-${mb#dense}mb-seed7.log"
+      [ -f "$log" ] || python3 benches/dense_log.py --size-mb "${mb#dense}" --seed 7 -o "$log" ;;
+    *)
+      log="target/bench/gen-${mb}mb-seed7.log"
+      [ -f "$log" ] || python3 "$gen" --size-mb "$mb" --seed 7 -o "$log" ;;
+  esac
   bytes=$(stat -L -c %s "$log")
   cat "$log" >/dev/null
   best_rca=999999; best_rg=999999; rss_rca=0; rss_rg=0
@@ -50,7 +59,7 @@ for mb in "${sizes[@]}"; do
 import sys
 mb, size, t1, m1, t2, m2 = sys.argv[1], int(sys.argv[2]), *map(float, sys.argv[3:])
 for tool, t, m in (("rca", t1, m1), ("rg", t2, m2)):
-    print(f"{mb+'MiB':<8} {tool:<6} {t:9.2f} {size/1e6/max(t,1e-9):9.0f} {m/1024:10.1f}")
-print(f"{mb+'MiB':<8} ratio rca/rg = {t1/max(t2,1e-9):.2f}")
+    print(f"{mb+'MiB':<11} {tool:<6} {t:9.2f} {size/1e6/max(t,1e-9):9.0f} {m/1024:10.1f}")
+print(f"{mb+'MiB':<11} ratio rca/rg = {t1/max(t2,1e-9):.2f}")
 PY
 done

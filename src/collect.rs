@@ -18,12 +18,11 @@ use crate::model::{Category, Outcome};
 use crate::pytest::{self, Banner, LineKind, SubSection};
 use crate::signatures::SignatureSet;
 use std::collections::BTreeMap;
-use std::collections::hash_map::DefaultHasher;
 
 /// The collector's maps: hashed with a fast, per-process seeded hasher (they are touched
 /// once or more per event).
 pub type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher;
 
 /// Longest text kept from a log line (samples, messages).
 pub const MAX_TEXT: usize = 400;
@@ -208,6 +207,8 @@ pub struct Collector<'s> {
     warnings: Vec<String>,
     stats: CollectStats,
     scratch: Vec<usize>,
+    /// The facts of recent distinct event lines.
+    memo: crate::line_facts::FactsMemo,
 }
 
 /// What the collector hands to the analysis stage.
@@ -290,6 +291,7 @@ impl<'s> Collector<'s> {
             warnings: Vec::new(),
             stats: CollectStats::default(),
             scratch: Vec::new(),
+            memo: Default::default(),
         }
     }
 
@@ -321,6 +323,7 @@ impl<'s> Collector<'s> {
         let first = text.first().copied().unwrap_or(b' ');
         let in_source = self.echo_base().is_some_and(|base| indent > base);
         let structural = !in_source
+            && !is_live_log_record(text)
             && (matches!(
                 first,
                 b'=' | b'_' | b'-' | b'[' | b'P' | b'F' | b'E' | b'S' | b'X' | b'.'
@@ -329,7 +332,7 @@ impl<'s> Collector<'s> {
                 || (first.is_ascii_digit() && maybe_bare_final(text)));
         if structural {
             self.stats.structural_lines += 1;
-            let s = String::from_utf8_lossy(text);
+            let s = crate::lossy(text);
             let kind = pytest::classify(&s, self.state == State::Summary);
             if self.structure(lineno, indent, &kind) {
                 return;
@@ -603,7 +606,7 @@ impl<'s> Collector<'s> {
     ) {
         let first = text.first().copied().unwrap_or(b' ');
         if matches!(first, b'=' | b'_' | b'-') {
-            let s = String::from_utf8_lossy(text);
+            let s = crate::lossy(text);
             let kind = pytest::classify(&s, false);
             if matches!(kind, LineKind::SectionHeader(_)) {
                 // Not `--tb=line` after all: leave the headerless mode.
@@ -619,8 +622,7 @@ impl<'s> Collector<'s> {
         let is_location = is_location_line(text);
         let opens_entry = is_e
             || is_location
-            || (first.is_ascii_alphabetic()
-                && looks_like_exception_message(&String::from_utf8_lossy(text)));
+            || (first.is_ascii_alphabetic() && looks_like_exception_message(&crate::lossy(text)));
         if opens_entry && (self.section.is_none() || self.entry_located) {
             self.flush_section();
             let entry = self.tb_line_cursor;
@@ -742,31 +744,25 @@ impl<'s> Collector<'s> {
         source: Source,
         test: Option<u32>,
     ) {
-        let hit = self
-            .sigs
-            .classify(text, &mut self.scratch)
-            .filter(|hit| self.condition_holds(hit.signature, test));
-        let Some(hit) = hit else {
+        let facts = self
+            .memo
+            .facts(self.sigs, text, &mut self.scratch)
+            .filter(|facts| self.condition_holds(facts.signature, test));
+        let Some(facts) = facts else {
             if source == Source::Traceback {
                 self.note_traceback_message(text);
             }
             return;
         };
-        let sig = &self.sigs.signatures()[hit.signature];
+        let sig = &self.sigs.signatures()[facts.signature];
         let priority = sig.spec.priority;
         let category = sig.category;
-        let mut cause = hit.cause;
+        let mut cause = facts.cause;
         if sig.requires == Some(crate::signatures::Requirement::ExhaustedRetry) {
             cause = self.block_retry_state(test).1;
         }
-        let fields = fields::extract(text, Some(&hit.captures));
-        let kind = if is_retry_attempt(text) {
-            EventKind::RetryAttempt
-        } else if category == Category::PoolFull {
-            EventKind::PoolWarning
-        } else {
-            EventKind::Terminal
-        };
+        let kind = facts.kind;
+        let fields = facts.fields;
         if kind == EventKind::RetryAttempt && source == Source::Live {
             self.note_retry_gap(test, &fields, ci_time, text);
         }
@@ -778,19 +774,15 @@ impl<'s> Collector<'s> {
             line: lineno,
             category,
             cause,
-            signature: hit.signature,
+            signature: facts.signature,
             kind,
             fields,
             timestamp: timestamp_of(ci_time, text),
-            text: truncate(&String::from_utf8_lossy(text), MAX_TEXT),
-            mentions_exhaustion: mentions_retry_exhaustion(text),
+            text: event_text(text),
+            mentions_exhaustion: facts.mentions_exhaustion,
             lines: 1,
             also: None,
-            identity: if kind == EventKind::Terminal {
-                crate::relog::identity(text)
-            } else {
-                crate::relog::Identity::default()
-            },
+            identity: facts.identity,
         };
         if source == Source::Traceback {
             self.note_traceback_message(text);
@@ -999,7 +991,7 @@ impl<'s> Collector<'s> {
         if let Some(i) = finder!(b"<Request('").find(text) {
             let rest = &text[i + 10..];
             let method_end = rest.iter().position(|b| *b == b'\'').unwrap_or(0);
-            let method = String::from_utf8_lossy(&rest[..method_end]).into_owned();
+            let method = crate::lossy(&rest[..method_end]).into_owned();
             let f = fields::extract(rest, None);
             if f.host.is_some() {
                 ctx.host = f.host;
@@ -1013,7 +1005,7 @@ impl<'s> Collector<'s> {
             let rest = &text[i + 10..];
             let end = rest.iter().position(|b| *b == b'\'').unwrap_or(0);
             if end > 0 && rest[..end].iter().all(u8::is_ascii_uppercase) {
-                ctx.method = Some(String::from_utf8_lossy(&rest[..end]).into_owned());
+                ctx.method = Some(crate::lossy(&rest[..end]).into_owned());
             }
         }
     }
@@ -1105,17 +1097,14 @@ impl<'s> Collector<'s> {
         if event.lines > 1 {
             self.stats.duplicates += event.lines - 1;
         }
-        let mut h = DefaultHasher::new();
-        (
+        let key = foldhash::fast::FixedState::with_seed(0).hash_one((
             event.kind,
             crate::relog::dedupe_class(event.category, event.cause),
             &event.fields.host,
             event.fields.port,
             &path,
             event.fields.status,
-        )
-            .hash(&mut h);
-        let key = h.finish();
+        ));
         let counts = self.seen.entry((test_key, key)).or_insert([0; SOURCES]);
         let s = source as usize;
         counts[s] += 1;
@@ -1185,7 +1174,7 @@ impl<'s> Collector<'s> {
         let Some(rest) = text.strip_prefix(b"E") else {
             return;
         };
-        let msg = String::from_utf8_lossy(rest);
+        let msg = crate::lossy(rest);
         let msg = msg.trim();
         if looks_like_exception_message(msg) {
             self.tests[t as usize].traceback_message = Some(truncate(msg, MAX_TEXT));
@@ -1581,18 +1570,18 @@ fn retry_debug_line(text: &[u8]) -> Option<(String, Option<bool>)> {
     if let Some(i) = finder!(INCREMENTED).find(text) {
         let rest = &text[i + INCREMENTED.len()..];
         let end = finder!(b"'): ").find(rest)?;
-        return Some((String::from_utf8_lossy(&rest[..end]).into_owned(), None));
+        return Some((crate::lossy(&rest[..end]).into_owned(), None));
     }
     if let Some(i) = finder!(b"connectionpool: Retry: ").find(text) {
         let path = text[i + 23..].trim_ascii();
         return (!path.is_empty() && !path.contains(&b' '))
-            .then(|| (String::from_utf8_lossy(path).into_owned(), Some(true)));
+            .then(|| (crate::lossy(path).into_owned(), Some(true)));
     }
     if finder!(b"Retrying (Retry(").find(text).is_some() {
         let i = memchr::memmem::rfind(text, b": ")?;
         let path = text[i + 2..].trim_ascii();
         return (path.starts_with(b"/") && !path.contains(&b' '))
-            .then(|| (String::from_utf8_lossy(path).into_owned(), Some(false)));
+            .then(|| (crate::lossy(path).into_owned(), Some(false)));
     }
     None
 }
@@ -1678,6 +1667,14 @@ fn is_traceback_event_line(text: &[u8]) -> bool {
 
 /// A cheap test for `-q`'s undecorated final line (`3 failed, 1 passed in 0.52s`).
 /// Must stay cheap: every timestamped log record also starts with a digit.
+/// pytest's live-log and captured-log records (`WARNING  urllib3.connectionpool:...`): the
+/// level padded to eight columns by its `%(levelname)-8s` format. Never a report line of
+/// pytest's own, which puts one space after `ERROR` (`ERROR tests/t.py::t - ...`).
+fn is_live_log_record(text: &[u8]) -> bool {
+    const LEVELS: [&[u8]; 4] = [b"DEBUG    ", b"INFO     ", b"WARNING  ", b"ERROR    "];
+    LEVELS.iter().any(|level| text.starts_with(level))
+}
+
 fn maybe_bare_final(text: &[u8]) -> bool {
     let digits = text.iter().take_while(|b| b.is_ascii_digit()).count();
     digits > 0
@@ -1737,11 +1734,6 @@ fn announces_last_attempt(text: &[u8]) -> bool {
         let n = |i| std::str::from_utf8(&c[i]).ok()?.parse::<u32>().ok();
         matches!((n(1), n(2)), (Some(a), Some(b)) if a == b && b > 0)
     })
-}
-
-fn mentions_retry_exhaustion(text: &[u8]) -> bool {
-    finder!(b"Max retries exceeded").find(text).is_some()
-        || finder!(b"RetryError").find(text).is_some()
 }
 
 fn looks_like_exception_message(msg: &str) -> bool {
@@ -1841,6 +1833,14 @@ fn timestamp_of(ci_time: Option<&[u8]>, text: &[u8]) -> Option<String> {
     Some(out)
 }
 
+/// The text an event keeps of its line: at most [`MAX_TEXT`] bytes. Only the head of a long
+/// line is decoded (the first `MAX_TEXT` bytes of the decoded text never depend on more than
+/// `MAX_TEXT + 3` bytes of the line, and a sequence cut at the end decodes past them).
+fn event_text(line: &[u8]) -> String {
+    let head = &line[..line.len().min(MAX_TEXT + 4)];
+    truncate(&crate::lossy(head), MAX_TEXT)
+}
+
 /// Cuts `s` to at most `max` bytes on a character boundary, marking the cut.
 pub fn truncate(s: &str, max: usize) -> String {
     if s.len() <= max {
@@ -1851,16 +1851,6 @@ pub fn truncate(s: &str, max: usize) -> String {
         end -= 1;
     }
     format!("{}…", &s[..end])
-}
-
-/// urllib3's `Retrying (...)` warnings (also their ` after connection broken by '...'`
-/// continuation when a console wrapped the line) and application lines saying they will
-/// retry.
-fn is_retry_attempt(text: &[u8]) -> bool {
-    finder!(b"Retrying (").find(text).is_some()
-        || text.starts_with(b"after connection broken by ")
-        || finder!(b"retrying").find(text).is_some()
-        || finder!(b"will retry").find(text).is_some()
 }
 
 #[cfg(test)]

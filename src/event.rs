@@ -266,6 +266,10 @@ fn epoch_seconds_fast(b: &[u8]) -> Option<i64> {
 /// Masks dynamic parts of a URL path so that `/jobs/8123/status` and `/jobs/77/status`
 /// share one template (`/jobs/{id}/status`): numbers, UUIDs and long hex ids.
 pub fn path_template(path: &str) -> String {
+    // Every masked part has a digit: a path without one is its own template.
+    if !path.bytes().any(|b| b.is_ascii_digit()) {
+        return path.to_owned();
+    }
     let mut out = String::with_capacity(path.len());
     for (i, seg) in path.split('/').enumerate() {
         if i > 0 {

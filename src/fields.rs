@@ -136,7 +136,7 @@ fn retry_path(line: &[u8]) -> Option<String> {
         .iter()
         .position(|b| b.is_ascii_whitespace() || matches!(b, b'?' | b'#' | b'\''))
         .unwrap_or(rest.len());
-    Some(String::from_utf8_lossy(&rest[..end]).into_owned())
+    Some(crate::lossy(&rest[..end]).into_owned())
 }
 re!(METHOD, r"\b(?P<m>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b");
 re!(
@@ -146,7 +146,7 @@ re!(
 
 fn text(c: &Captures<'_>, name: &str) -> Option<String> {
     c.name(name)
-        .map(|m| String::from_utf8_lossy(m.as_bytes()).into_owned())
+        .map(|m| crate::lossy(m.as_bytes()).into_owned())
 }
 
 fn number<T: std::str::FromStr>(c: &Captures<'_>, name: &str) -> Option<T> {

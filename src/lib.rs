@@ -31,6 +31,7 @@ pub mod history;
 pub mod i18n;
 pub mod input;
 pub mod junit;
+pub mod line_facts;
 pub mod lines;
 pub mod model;
 pub mod prefix;
@@ -46,3 +47,13 @@ pub mod run;
 pub mod signatures;
 pub mod trend;
 pub mod xmlcap;
+
+/// `bytes` as text, invalid UTF-8 replaced by U+FFFD: [`String::from_utf8_lossy`], with the
+/// fast validation of [`std::str::from_utf8`] first (log lines are almost always valid, and
+/// the lossy decoder walks them several times slower).
+pub fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}

@@ -21,8 +21,7 @@ fn good() -> String {
 
 /// Node ids with `outcome` in a sample's oracle.
 fn oracle(name: &str, pick: impl Fn(&str) -> bool) -> BTreeSet<String> {
-    let v: Value =
-        serde_json::from_slice(&sample_bytes(&format!("{name}.expected.json"))).unwrap();
+    let v: Value = serde_json::from_slice(&sample_bytes(&format!("{name}.expected.json"))).unwrap();
     v["tests"]
         .as_object()
         .unwrap()
@@ -64,12 +63,16 @@ fn the_seed_run_against_its_good_night_in_json() {
         .map(|s| s["signature"].as_str().unwrap())
         .collect();
     assert!(
-        new.iter().any(|s| s.starts_with("connect_timeout|127.0.0.1|")),
+        new.iter()
+            .any(|s| s.starts_with("connect_timeout|127.0.0.1|")),
         "{new:?}"
     );
     assert!(!new.iter().any(|s| s.starts_with("pool_full")), "{new:?}");
     let cats = b["categories"].as_array().unwrap();
-    let ct = cats.iter().find(|c| c["what"] == "connect_timeout").unwrap();
+    let ct = cats
+        .iter()
+        .find(|c| c["what"] == "connect_timeout")
+        .unwrap();
     assert_eq!(ct["baseline"], 0);
     assert_eq!(ct["beyond_noise"], true);
     // The configure endpoint answered on the good night and failed requests tonight.
@@ -116,21 +119,47 @@ fn the_seed_run_against_its_good_night_in_json() {
 }
 
 #[test]
+fn the_baseline_object_is_in_the_schema() {
+    let schema: Value = serde_json::from_str(&stdout_of(&["schema"])).unwrap();
+    let strict = jsonschema::validator_for(&closed(schema)).unwrap();
+    let doc = analyze_json(&[&seed(), "--baseline", &good()]);
+    let errors: Vec<String> = strict.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // A wrong type in it does not validate.
+    let mut bad = doc.clone();
+    bad["baseline"]["regressed_count"] = Value::String("18".into());
+    assert!(!strict.is_valid(&bad));
+}
+
+#[test]
 fn a_baseline_section_in_every_format() {
     let (f, g) = (seed(), good());
     let text = stdout_of(&["analyze", &f, "--baseline", &g, "-q"]);
     assert!(text.contains("Baseline run: baseline run "), "{text}");
     assert!(text.contains("18 tests regressed"), "{text}");
-    assert!(text.contains("failure signatures new in this run"), "{text}");
+    assert!(
+        text.contains("failure signatures new in this run"),
+        "{text}"
+    );
     let md = stdout_of(&["analyze", &f, "--baseline", &g, "--format", "md", "-q"]);
     assert!(md.contains("\n## Baseline run\n"), "{md}");
     assert!(md.contains("**Regressed tests (passed in the baseline run):**"));
     assert!(md.contains("| `POST /focus-server/configure` |"));
     let html = stdout_of(&["analyze", &f, "--baseline", &g, "--format", "html", "-q"]);
     assert!(html.contains(r#"<h2 id="baseline-run">Baseline run</h2>"#));
-    assert!(html.contains("<code>tests/load/test_job_capacity.py::test_single_job_baseline</code>"));
+    assert!(
+        html.contains("<code>tests/load/test_job_capacity.py::test_single_job_baseline</code>")
+    );
     let he = stdout_of(&[
-        "analyze", &f, "--baseline", &g, "--format", "md", "--lang", "he", "-q",
+        "analyze",
+        &f,
+        "--baseline",
+        &g,
+        "--format",
+        "md",
+        "--lang",
+        "he",
+        "-q",
     ]);
     assert!(he.contains("## ריצת בסיס"), "{he}");
     assert!(he.contains("18 טסטים נסוגו"), "{he}");
@@ -178,13 +207,25 @@ fn a_missing_baseline_is_one_line_and_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("--baseline /nonexistent/good.log: no such file"), "{err}");
+    assert!(
+        err.contains("--baseline /nonexistent/good.log: no such file"),
+        "{err}"
+    );
     assert!(out.stdout.is_empty());
 }
 
 fn record(history: &str, log: &str, run_id: &str) {
     let out = rca()
-        .args(["analyze", log, "--record", "--history", history, "--run-id", run_id, "-q"])
+        .args([
+            "analyze",
+            log,
+            "--record",
+            "--history",
+            history,
+            "--run-id",
+            run_id,
+            "-q",
+        ])
         .args(["-o", "/dev/null"])
         .output()
         .unwrap();
@@ -207,13 +248,12 @@ fn the_last_passing_run_of_the_history() {
     assert_eq!(b["source"], "history:good-night");
     assert_eq!(b["regressed_count"], 18);
     assert_eq!(b["shared_tests"], 41);
-    assert!(
-        b["new_signatures"]
-            .as_array()
+    assert!(b["new_signatures"].as_array().unwrap().iter().any(|s| {
+        s["signature"]
+            .as_str()
             .unwrap()
-            .iter()
-            .any(|s| s["signature"].as_str().unwrap().starts_with("connect_timeout|"))
-    );
+            .starts_with("connect_timeout|")
+    }));
     assert!(b["endpoints"].as_array().unwrap().is_empty());
     assert!(
         b["notes"][0]
@@ -221,6 +261,10 @@ fn the_last_passing_run_of_the_history() {
             .unwrap()
             .starts_with("the history keeps no requests per endpoint")
     );
+    let schema: Value = serde_json::from_str(&stdout_of(&["schema"])).unwrap();
+    let strict = jsonschema::validator_for(&closed(schema)).unwrap();
+    let errors: Vec<String> = strict.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
     // By id, the same run.
     let by_id = analyze_json(&[&seed(), "--baseline", "history:good-night", "--history", h]);
     assert_eq!(by_id["baseline"]["regressed"], b["regressed"]);
@@ -233,8 +277,14 @@ fn a_history_without_a_passing_run_or_with_another_id() {
     let h = h.to_str().unwrap();
     record(h, &seed(), "bad-night");
     for (arg, want) in [
-        ("history:last-pass", "has no passing run (1 run(s) recorded)"),
-        ("history:no-such-run", "--baseline history:no-such-run: no run with this id"),
+        (
+            "history:last-pass",
+            "has no passing run (1 run(s) recorded)",
+        ),
+        (
+            "history:no-such-run",
+            "--baseline history:no-such-run: no run with this id",
+        ),
     ] {
         let out = rca()
             .args(["analyze", &seed(), "--baseline", arg, "--history", h])
@@ -245,4 +295,50 @@ fn a_history_without_a_passing_run_or_with_another_id() {
         assert_eq!(err.lines().count(), 1, "{err}");
         assert!(err.contains(want), "{err}");
     }
+}
+
+#[test]
+fn every_baseline_sentence_has_a_hebrew_rendering() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = dir.path().join("h.sqlite");
+    let h = h.to_str().unwrap();
+    record(h, &good(), "good-night");
+    let other = samples_dir().join("errors-urllib3-2.log");
+    let docs = [
+        analyze_json(&[&seed(), "--baseline", &good()]),
+        analyze_json(&[&good(), "--baseline", &seed()]),
+        analyze_json(&[&seed(), "--baseline", other.to_str().unwrap()]),
+        analyze_json(&[&seed(), "--baseline", &seed()]),
+        analyze_json(&[&seed(), "--baseline", "history:last-pass", "--history", h]),
+    ];
+    let mut missing = Vec::new();
+    for doc in &docs {
+        let b = &doc["baseline"];
+        let mut sentences = vec![b["summary"].as_str().unwrap().to_string()];
+        let strs = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        sentences.extend(strs(&b["notes"]));
+        for e in b["endpoints"].as_array().unwrap() {
+            sentences.extend(strs(&e["changes"]));
+        }
+        for rc in doc["root_causes"].as_array().unwrap() {
+            sentences.extend(strs(&rc["verdict"]["evidence"]));
+            sentences.extend(strs(&rc["verdict"]["counter_evidence"]));
+        }
+        for s in sentences {
+            if !rca::i18n::fully_translated(&s) {
+                missing.push(s);
+            }
+        }
+    }
+    missing.sort();
+    missing.dedup();
+    assert!(missing.is_empty(), "untranslated:\n{}", missing.join("\n"));
 }

@@ -27,9 +27,7 @@ impl Source {
     pub(super) fn parse(arg: &str) -> Result<Source, String> {
         match arg.strip_prefix("history:") {
             Some("last-pass") => Ok(Source::LastPass),
-            Some("") => Err(
-                "--baseline history:: name a run id, or history:last-pass".to_string(),
-            ),
+            Some("") => Err("--baseline history:: name a run id, or history:last-pass".to_string()),
             Some(id) => Ok(Source::Run(id.to_string())),
             None if arg.is_empty() => Err("--baseline: empty".to_string()),
             None if arg != "-" && !std::path::Path::new(arg).is_file() => {

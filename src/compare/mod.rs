@@ -288,7 +288,11 @@ fn only_in(
 }
 
 fn category_changes(now: &Side<'_>, base: &Side<'_>) -> Vec<CountChange> {
-    let ids: BTreeSet<&String> = now.categories.keys().chain(base.categories.keys()).collect();
+    let ids: BTreeSet<&String> = now
+        .categories
+        .keys()
+        .chain(base.categories.keys())
+        .collect();
     ids.into_iter()
         .filter_map(|id| {
             let a = base.categories.get(id).copied().unwrap_or(0);
@@ -352,7 +356,11 @@ fn summary(c: &BaselineComparison) -> String {
 /// Adds to each root cause's verdict what the baseline run says about it: its signatures
 /// new or also seen there, and how its endpoints fared there.
 pub fn fold(a: &mut Analysis, c: &BaselineComparison, base: &Side<'_>) {
-    let new: BTreeSet<&str> = c.new_signatures.iter().map(|s| s.signature.as_str()).collect();
+    let new: BTreeSet<&str> = c
+        .new_signatures
+        .iter()
+        .map(|s| s.signature.as_str())
+        .collect();
     let findings: BTreeMap<&str, &crate::rootcause::Finding> =
         a.rca.findings.iter().map(|f| (f.id.as_str(), f)).collect();
     let mut lines: Vec<(Vec<String>, Vec<String>)> = Vec::new();

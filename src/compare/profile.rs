@@ -12,6 +12,7 @@
 //! spent (`Request timeout after 2607.07ms for POST https://h/x`).
 
 use crate::redact::Redactor;
+use memchr::memmem::Finder;
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
@@ -48,11 +49,14 @@ static APP_FAIL: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("application failure pattern")
 });
-/// A masked address (kept) or a run of digits (masked).
-static NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"0x…|\d+").expect("number mask"));
-
-const LEVELS: [&[u8]; 5] = [b"DEBUG", b"INFO", b"WARNING", b"ERROR", b"CRITICAL"];
+/// Searchers built once: they run on every line of the two logs.
+static LEVELS: LazyLock<[Finder<'static>; 5]> = LazyLock::new(|| {
+    let names: [&'static [u8]; 5] = [b"DEBUG", b"INFO", b"WARNING", b"ERROR", b"CRITICAL"];
+    names.map(Finder::new)
+});
+static HTTP: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"HTTP"));
+static ARROW: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b" -> "));
+static AFTER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"s for "));
 
 /// Requests to one endpoint as the log shows them.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -173,7 +177,13 @@ impl RunProfile {
             Some(seen) => seen.count += 1,
             None if full => self.templates_dropped += 1,
             None => {
-                self.templates.insert(t, TemplateSeen { count: 1, first: at });
+                self.templates.insert(
+                    t,
+                    TemplateSeen {
+                        count: 1,
+                        first: at,
+                    },
+                );
             }
         }
     }
@@ -199,26 +209,20 @@ fn millis(value: &str, unit: &str) -> Option<f64> {
 fn request_of(text: &str) -> Option<(String, Seen)> {
     // One cheap test before any pattern: every form has one of these.
     let b = text.as_bytes();
-    let http = memchr::memmem::find(b, b"HTTP").is_some();
-    let arrow = memchr::memmem::find(b, b" -> ").is_some();
-    let after = memchr::memmem::find(b, b"s for ").is_some();
+    let http = HTTP.find(b).is_some();
+    let arrow = ARROW.find(b).is_some();
+    let after = AFTER.find(b).is_some();
     if !(http || arrow || after) {
         return None;
     }
     if http {
         if let Some(c) = HTTPX.captures(text) {
             let status = c[3].parse().ok()?;
-            return Some((
-                endpoint(&c[1], &c[2]),
-                Seen::Response { status, ms: None },
-            ));
+            return Some((endpoint(&c[1], &c[2]), Seen::Response { status, ms: None }));
         }
         if let Some(c) = URLLIB3.captures(text) {
             let status = c[3].parse().ok()?;
-            return Some((
-                endpoint(&c[1], &c[2]),
-                Seen::Response { status, ms: None },
-            ));
+            return Some((endpoint(&c[1], &c[2]), Seen::Response { status, ms: None }));
         }
     }
     if arrow && let Some(c) = APP_OK.captures(text) {
@@ -236,20 +240,43 @@ fn request_of(text: &str) -> Option<(String, Seen)> {
 /// [   INFO] name: ...`, pytest's `WARNING  name:file.py:870 ...`).
 fn is_log_record(b: &[u8]) -> bool {
     let head = &b[..b.len().min(48)];
-    LEVELS
-        .iter()
-        .any(|l| memchr::memmem::find(head, l).is_some())
+    LEVELS.iter().any(|l| l.find(head).is_some())
 }
 
-/// The line's template: [`crate::rootcause::mask_line`] (timestamp, object addresses,
-/// local ports), then every number as `{n}`.
+/// The line's template: what [`crate::rootcause::mask_line`] masks (a leading timestamp
+/// dropped, object addresses as `0x…`, local ports), and every other run of digits as `{n}`
+/// (local ports included). One pass after the timestamp: this runs on every log record.
 pub fn template(text: &str) -> String {
-    let masked = crate::rootcause::mask_line(text.trim_end());
-    NUMBER
-        .replace_all(&masked, |c: &regex::Captures<'_>| {
-            if &c[0] == "0x…" { "0x…" } else { "{n}" }
-        })
-        .into_owned()
+    let t = crate::rootcause::strip_time(text.trim_end());
+    let b = t.as_bytes();
+    let mut out = String::with_capacity(t.len());
+    let (mut i, mut copied) = (0, 0);
+    while i < b.len() {
+        let c = b[i];
+        if !c.is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        out.push_str(&t[copied..i]);
+        let hex = c == b'0'
+            && b.get(i + 1) == Some(&b'x')
+            && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+        if hex {
+            i += 2;
+            while i < b.len() && b[i].is_ascii_hexdigit() {
+                i += 1;
+            }
+            out.push_str("0x…");
+        } else {
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            out.push_str("{n}");
+        }
+        copied = i;
+    }
+    out.push_str(&t[copied..]);
+    out
 }
 
 #[cfg(test)]
@@ -273,7 +300,9 @@ mod tests {
             ))
         );
         assert_eq!(
-            req(r#"INFO httpx: HTTP Request: GET http://127.0.0.1:8000/health?x=1 "HTTP/1.1 200 OK""#),
+            req(
+                r#"INFO httpx: HTTP Request: GET http://127.0.0.1:8000/health?x=1 "HTTP/1.1 200 OK""#
+            ),
             Some((
                 "GET /health".into(),
                 Seen::Response {
@@ -283,7 +312,9 @@ mod tests {
             ))
         );
         assert_eq!(
-            req("[   INFO] src.core.api_client: POST https://127.0.0.1:33939/focus-server/configure -> 200 in 183.2ms"),
+            req(
+                "[   INFO] src.core.api_client: POST https://127.0.0.1:33939/focus-server/configure -> 200 in 183.2ms"
+            ),
             Some((
                 "POST /focus-server/configure".into(),
                 Seen::Response {
@@ -293,7 +324,9 @@ mod tests {
             ))
         );
         assert_eq!(
-            req("[  ERROR] src.core.api_client: Request timeout after 2607.07ms for POST https://127.0.0.1:54789/focus-server/configure"),
+            req(
+                "[  ERROR] src.core.api_client: Request timeout after 2607.07ms for POST https://127.0.0.1:54789/focus-server/configure"
+            ),
             Some(("POST /focus-server/configure".into(), Seen::Failure))
         );
         assert_eq!(req("collected 41 items"), None);
@@ -302,15 +335,23 @@ mod tests {
 
     #[test]
     fn templates_mask_times_addresses_and_numbers() {
-        let a = template("2026-11-27 09:50:36 [   INFO] runner: job 3 failed at 0x7f84ef669b50 host=127.0.0.1 port=54789 after 2607.07ms");
-        let b = template("2026-11-28 10:00:01 [   INFO] runner: job 17 failed at 0x7f0000000000 host=127.0.0.1 port=33939 after 12.5ms");
+        let a = template(
+            "2026-11-27 09:50:36 [   INFO] runner: job 3 failed at 0x7f84ef669b50 host=127.0.0.1 port=54789 after 2607.07ms",
+        );
+        let b = template(
+            "2026-11-28 10:00:01 [   INFO] runner: job 17 failed at 0x7f0000000000 host=127.0.0.1 port=33939 after 12.5ms",
+        );
         assert_eq!(a, b);
         assert_eq!(
             a,
             "[   INFO] runner: job {n} failed at 0x… host={n}.{n}.{n}.{n} port={n} after {n}.{n}ms"
         );
-        assert!(is_log_record(b"2026-11-27 09:50:36 [WARNING] urllib3.connectionpool: x"));
-        assert!(is_log_record(b"WARNING  urllib3.connectionpool:connectionpool.py:870 x"));
+        assert!(is_log_record(
+            b"2026-11-27 09:50:36 [WARNING] urllib3.connectionpool: x"
+        ));
+        assert!(is_log_record(
+            b"WARNING  urllib3.connectionpool:connectionpool.py:870 x"
+        ));
         assert!(!is_log_record(b"tests/load/test_x.py::test_y PASSED"));
     }
 

@@ -295,7 +295,10 @@ pub fn verdict_lines(
             continue;
         };
         let st = stats(&seen);
-        let p50 = st.p50_ms.map(|p| format!(", p50 {p} ms")).unwrap_or_default();
+        let p50 = st
+            .p50_ms
+            .map(|p| format!(", p50 {p} ms"))
+            .unwrap_or_default();
         let at = match (base.concurrency, now_concurrency) {
             (Some(b), Some(n)) if b == n => format!(" at the same concurrency (up to {b})"),
             (Some(b), Some(n)) => format!(" at concurrency up to {b} (this run: {n})"),

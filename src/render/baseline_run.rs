@@ -116,9 +116,7 @@ pub fn view(a: &Analysis, lang: Lang, escaper: &Escaper) -> BaselineView {
                 endpoint: (escaper.span_in_cell)(&e.endpoint),
                 baseline: stats_cell(&e.baseline),
                 now: stats_cell(&e.now),
-                changes: (escaper.text)(
-                    &translate(lang, &e.changes.join("; ")).replace("->", "→"),
-                ),
+                changes: (escaper.text)(&translate(lang, &e.changes.join("; ")).replace("->", "→")),
             })
             .collect(),
         templates: c
@@ -199,8 +197,11 @@ pub fn text(c: &BaselineComparison) -> String {
             .collect(),
         0,
     );
-    let moved: Vec<&crate::compare::EndpointChange> =
-        c.endpoints.iter().filter(|e| !e.changes.is_empty()).collect();
+    let moved: Vec<&crate::compare::EndpointChange> = c
+        .endpoints
+        .iter()
+        .filter(|e| !e.changes.is_empty())
+        .collect();
     list(
         &mut out,
         "endpoints changed beyond noise (baseline run | this run)",

@@ -276,6 +276,13 @@ pub struct Analysis {
     /// This run against the recorded history (`rca analyze --history`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<crate::trend::recurrence::RunHistory>,
+    /// This run against a baseline run of the same suite (`rca analyze --baseline`; not the
+    /// baseline *tests* of this run, see `baseline_vs_load`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::compare::BaselineComparison>,
+    /// Requests per endpoint and log templates, read only for `--baseline`.
+    #[serde(skip)]
+    pub profile: Option<crate::compare::profile::RunProfile>,
     /// Findings, root causes with verdicts and cross-checks (`headline`, `findings`,
     /// `root_causes`, `unexplained_failures`, `observed_concurrency` at the top level).
     #[serde(flatten)]
@@ -419,6 +426,8 @@ pub fn build(
         ci: None,
         metadata: RunMetadata::from_junit(&junit, redactor),
         history: None,
+        baseline: None,
+        profile: collected.profile.take().map(|p| p.finish(redactor)),
         rca: Default::default(),
         recommendations: Vec::new(),
         warnings,

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 
 mod analyze;
+mod baseline_run;
 mod color;
 mod completions;
 mod config;

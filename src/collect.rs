@@ -206,6 +206,7 @@ pub struct Collector<'s> {
     verbose_results: bool,
     warnings: Vec<String>,
     stats: CollectStats,
+    profile: Option<crate::compare::profile::Profiler>,
     scratch: Vec<usize>,
     /// The facts of recent distinct event lines.
     memo: crate::line_facts::FactsMemo,
@@ -237,6 +238,8 @@ pub struct Collected {
     pub warnings: Vec<String>,
     /// Work counters.
     pub stats: CollectStats,
+    /// Requests per endpoint and log templates (only with [`Collector::profile`]).
+    pub profile: Option<crate::compare::profile::Profiler>,
 }
 
 const SESSION: u32 = u32::MAX;
@@ -290,9 +293,15 @@ impl<'s> Collector<'s> {
             verbose_results: false,
             warnings: Vec::new(),
             stats: CollectStats::default(),
+            profile: None,
             scratch: Vec::new(),
             memo: Default::default(),
         }
+    }
+
+    /// Also reads every line's requests per endpoint and log template (for `--baseline`).
+    pub fn profile(&mut self) {
+        self.profile = Some(Default::default());
     }
 
     /// Starts reading input file number `file` (line numbers restart).
@@ -314,6 +323,10 @@ impl<'s> Collector<'s> {
             .take_while(|b| matches!(b, b' ' | b'\t'))
             .count();
         let text = &line.text[indent..];
+        if let Some(p) = &mut self.profile {
+            let replay = matches!(self.state, State::Sections(_));
+            p.line(self.file, lineno, text, replay);
+        }
         let ci_time = line.ci_time;
         self.follow_native_traceback(indent, text);
         if self.state == State::Sections(Banner::Failures) && !self.header_in_banner {
@@ -1515,6 +1528,7 @@ impl<'s> Collector<'s> {
             verbose_results: self.verbose_results,
             warnings: self.warnings,
             stats: self.stats,
+            profile: self.profile,
         }
     }
 }

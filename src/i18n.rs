@@ -128,6 +128,21 @@ pub struct Labels {
     pub platform_team: &'static str,
     pub priority: &'static str,
     pub timeline_chart: &'static str,
+    pub baseline_run: &'static str,
+    pub baseline_intro: &'static str,
+    pub regressed_tests: &'static str,
+    pub fixed_tests: &'static str,
+    pub new_signatures: &'static str,
+    pub vanished_signatures: &'static str,
+    pub signature: &'static str,
+    pub in_baseline_run: &'static str,
+    pub in_this_run: &'static str,
+    pub endpoint: &'static str,
+    pub beyond_noise: &'static str,
+    pub templates_only: &'static str,
+    pub template: &'static str,
+    pub lines_word: &'static str,
+    pub and_more: &'static str,
 }
 
 impl Labels {
@@ -216,6 +231,21 @@ impl Labels {
                 platform_team: "Platform team",
                 priority: "priority",
                 timeline_chart: "events per category over time",
+                baseline_run: "Baseline run",
+                baseline_intro: "This run against a run of the same suite that passed (a baseline run, not the baseline tests of this run). Counts and durations change beyond noise when they move by at least 5 and by a factor of 1.5 (durations: 20 ms and 1.5×, with 5 timed requests on each side).",
+                regressed_tests: "Regressed tests (passed in the baseline run)",
+                fixed_tests: "Fixed tests (failed in the baseline run)",
+                new_signatures: "Failure signatures new in this run",
+                vanished_signatures: "Failure signatures that vanished",
+                signature: "signature",
+                in_baseline_run: "baseline run",
+                in_this_run: "this run",
+                endpoint: "endpoint",
+                beyond_noise: "beyond noise",
+                templates_only: "Log templates only in this run",
+                template: "template",
+                lines_word: "lines",
+                and_more: "and more",
             },
             Lang::He => Labels {
                 summary: "תקציר",
@@ -299,6 +329,21 @@ impl Labels {
                 platform_team: "צוות הפלטפורמה",
                 priority: "עדיפות",
                 timeline_chart: "אירועים לפי קטגוריה לאורך זמן",
+                baseline_run: "ריצת בסיס",
+                baseline_intro: "הריצה הזו מול ריצה של אותה חבילת טסטים שעברה (ריצת בסיס, לא טסטי הבסיס של הריצה הזו). ספירות וזמנים משתנים מעבר לרעש כשהם זזים לפחות ב-5 ובפקטור 1.5 (זמנים: 20 ms ו-1.5×, עם 5 בקשות מתוזמנות בכל צד).",
+                regressed_tests: "טסטים שנסוגו (עברו בריצת הבסיס)",
+                fixed_tests: "טסטים שתוקנו (נכשלו בריצת הבסיס)",
+                new_signatures: "חתימות כשל חדשות בריצה הזו",
+                vanished_signatures: "חתימות כשל שנעלמו",
+                signature: "חתימה",
+                in_baseline_run: "ריצת הבסיס",
+                in_this_run: "הריצה הזו",
+                endpoint: "נקודת קצה",
+                beyond_noise: "מעבר לרעש",
+                templates_only: "תבניות לוג רק בריצה הזו",
+                template: "תבנית",
+                lines_word: "שורות",
+                and_more: "ועוד",
             },
         }
     }
@@ -306,6 +351,67 @@ impl Labels {
 
 /// English clause patterns and their Hebrew renderings (`{name}` = named capture).
 const HE: &[(&str, &str)] = &[
+    // the run against a baseline run (`rca analyze --baseline`)
+    (
+        r"^baseline run (?P<s>.+): (?P<p>\d+) passed, (?P<f>\d+) failed of (?P<a>\d+)$",
+        "ריצת בסיס {s}: {p} עברו, {f} נכשלו מתוך {a}",
+    ),
+    (r"^no change$", "אין שינוי"),
+    (r"^(?P<n>\d+) tests? regressed$", "{n} טסטים נסוגו"),
+    (r"^(?P<n>\d+) fixed$", "{n} תוקנו"),
+    (
+        r"^(?P<n>\d+) new failure signatures?$",
+        "{n} חתימות כשל חדשות",
+    ),
+    (r"^(?P<n>\d+) vanished$", "{n} נעלמו"),
+    (
+        r"^(?P<n>\d+) endpoints? changed beyond noise$",
+        "{n} נקודות קצה השתנו מעבר לרעש",
+    ),
+    (
+        r"^(?P<n>\d+) log templates? only in this run$",
+        "{n} תבניות לוג רק בריצה הזו",
+    ),
+    (
+        r"^new against the baseline run: none of its (?P<n>\d+) failure signatures? occurred in (?P<s>.+)$",
+        "חדש מול ריצת הבסיס: אף אחת מ-{n} חתימות הכשל שלו לא הופיעה ב-{s}",
+    ),
+    (
+        r"^the baseline run (?P<s>.+) showed (?P<k>\d+) of its (?P<n>\d+) failure signatures? too \((?P<e>\d+) events\), with (?P<f>\d+) failed tests?$",
+        "ריצת הבסיס {s} הראתה גם היא {k} מתוך {n} חתימות הכשל שלו ({e} אירועים), עם {f} טסטים שנכשלו",
+    ),
+    (
+        r"^in the baseline run the same endpoint (?P<u>.+) answered (?P<n>\d+) times? \((?P<f>\d+) failed requests?(?P<x>, p50 [\d.]+ ms)?\)$",
+        "בריצת הבסיס אותה נקודת קצה {u} ענתה {n} פעמים ({f} בקשות נכשלו{x})",
+    ),
+    (
+        r"^in the baseline run the same endpoint (?P<u>.+) answered (?P<n>\d+) times? \((?P<f>\d+) failed requests?(?P<x>, p50 [\d.]+ ms)?\) at the same concurrency \(up to (?P<c>\d+)\)$",
+        "בריצת הבסיס אותה נקודת קצה {u} ענתה {n} פעמים ({f} בקשות נכשלו{x}) באותה מקביליות (עד {c})",
+    ),
+    (
+        r"^in the baseline run the same endpoint (?P<u>.+) answered (?P<n>\d+) times? \((?P<f>\d+) failed requests?(?P<x>, p50 [\d.]+ ms)?\) at concurrency up to (?P<c>\d+)$",
+        "בריצת הבסיס אותה נקודת קצה {u} ענתה {n} פעמים ({f} בקשות נכשלו{x}) במקביליות של עד {c}",
+    ),
+    (
+        r"^in the baseline run the same endpoint (?P<u>.+) answered (?P<n>\d+) times? \((?P<f>\d+) failed requests?(?P<x>, p50 [\d.]+ ms)?\) at concurrency up to (?P<c>\d+) \(this run: (?P<m>\d+)\)$",
+        "בריצת הבסיס אותה נקודת קצה {u} ענתה {n} פעמים ({f} בקשות נכשלו{x}) במקביליות של עד {c} (בריצה הזו: {m})",
+    ),
+    (
+        r"^(?P<w>responses|error responses|failed requests) (?P<a>\d+) -> (?P<b>\d+)$",
+        "{w} {a} ← {b}",
+    ),
+    (
+        r"^(?P<w>p50|p95) (?P<a>[\d.]+) -> (?P<b>[\d.]+) ms$",
+        "{w} {a} ← {b} ms",
+    ),
+    (
+        r"^the history keeps no requests per endpoint and no log templates: give the baseline run's log to compare them$",
+        "ההיסטוריה אינה שומרת בקשות לפי נקודת קצה ותבניות לוג: תן את הלוג של ריצת הבסיס כדי להשוות אותן",
+    ),
+    (
+        r"^templates beyond the first (?P<n>\d+) distinct ones per run were not compared$",
+        "תבניות מעבר ל-{n} הראשונות בכל ריצה לא הושוו",
+    ),
     // the run against its history (`rca analyze --history`)
     (
         r"^(?P<n>\d+) of (?P<a>\d+) root causes? (?:are|is) new(?P<rest>.*)$",

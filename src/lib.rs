@@ -23,6 +23,7 @@ pub mod cli;
 pub mod client;
 pub mod client_config;
 pub mod collect;
+pub mod compare;
 pub mod digest;
 pub mod echo;
 pub mod event;

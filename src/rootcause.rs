@@ -383,6 +383,11 @@ fn endpoint_of(e: &EventReport) -> Option<String> {
     }
 }
 
+/// The text without a leading timestamp (`2026-11-27 09:50:36 `), as [`mask_line`] drops it.
+pub fn strip_time(text: &str) -> std::borrow::Cow<'_, str> {
+    MASK_TIME.replace(text, "")
+}
+
 /// Masks object addresses and a leading timestamp so that lines of one kind group together.
 pub fn mask_line(text: &str) -> String {
     let t = MASK_TIME.replace(text, "");
@@ -1722,6 +1727,8 @@ mod tests {
             ci: None,
             metadata: Default::default(),
             history: None,
+            baseline: None,
+            profile: None,
             rca: RootCauseAnalysis::default(),
             recommendations: Vec::new(),
             warnings: Vec::new(),

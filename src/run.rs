@@ -25,6 +25,9 @@ pub struct Options {
     /// How the single-request baseline tests are found (`--baseline-tests REGEX`; default:
     /// the words baseline, single, smoke in test names).
     pub baseline: crate::baseline::BaselineRule,
+    /// Also read requests per endpoint and log templates ([`crate::compare::profile`]),
+    /// for a comparison with a baseline run (`--baseline`).
+    pub profile: bool,
 }
 
 impl Default for Options {
@@ -34,6 +37,7 @@ impl Default for Options {
             redact: true,
             redact_key: Key::builtin(),
             baseline: Default::default(),
+            profile: false,
         }
     }
 }
@@ -181,6 +185,9 @@ pub fn analyze_observed(
         return Err(InputError("too many inputs".to_string()));
     }
     let mut collector = Collector::new(sigs);
+    if opts.profile {
+        collector.profile();
+    }
     let mut junit_runs: Vec<(u16, JunitRun)> = Vec::new();
     let mut infos = Vec::new();
     let mut console_inputs = 0;

@@ -431,25 +431,6 @@ fn a_bad_project_file_is_one_line_and_exit_2() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("RCA_CONFIG"));
 }
 
-/// Every object of the schema closed to fields it does not list, so that the test also
-/// catches a field rca writes but the schema leaves out.
-fn closed(mut schema: Value) -> Value {
-    fn walk(v: &mut Value) {
-        match v {
-            Value::Object(map) => {
-                if map.contains_key("properties") && !map.contains_key("additionalProperties") {
-                    map.insert("additionalProperties".into(), Value::Bool(false));
-                }
-                map.values_mut().for_each(walk);
-            }
-            Value::Array(items) => items.iter_mut().for_each(walk),
-            _ => {}
-        }
-    }
-    walk(&mut schema);
-    schema
-}
-
 #[test]
 fn every_sample_validates_against_rca_schema() {
     let schema: Value = serde_json::from_str(&stdout_of(&["schema"])).unwrap();

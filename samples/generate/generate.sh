@@ -76,11 +76,15 @@ rederive() {
 #   --junit   also write NAME.junit.xml and cross-check outcomes against it
 #   --netns   run inside the loopback-only namespace with the stub resolver
 #   --interrupted  pytest stops after collection errors: designed tests may not have run
+#   --design FILE  the suite's design file other than design.json (a variant of the suite)
+#   --env VAR=VALUE  set for the pytest run (repeatable; a variant's switch)
 run() {
     name="$1"; suite="$2"; py="$3"; shift 3
-    strict=""; junit=""; prefix=""
+    strict=""; junit=""; prefix=""; design="design.json"; envs=""
     while [ "$1" != "--" ]; do
         case "$1" in
+            --design) shift; design="$1" ;;
+            --env) shift; envs="$envs $1" ;;
             --strict) strict="--strict" ;;
             --interrupted) strict="--interrupted" ;;
             --junit) junit="$OUT/$name.junit.xml" ;;
@@ -99,11 +103,11 @@ run() {
         if [ -n "$junit" ]; then set -- "$@" "--junitxml=$junit"; fi
         start=$(date +%s)
         ( cd "$GEN/suites/$suite" && RCA_ORACLE_OUT="$WORK/$name.oracle.json" \
-            timeout 300 $prefix "$py" -m pytest "$@" ) > "$OUT/$name.log" 2>&1 || true
+            env $envs timeout 300 $prefix "$py" -m pytest "$@" ) > "$OUT/$name.log" 2>&1 || true
         echo "generate:   $(( $(date +%s) - start ))s, $(wc -c < "$OUT/$name.log") bytes" >&2
     fi
     python3 "$GEN/make_expected.py" --log "$OUT/$name.log" --oracle "$WORK/$name.oracle.json" \
-        --design "$GEN/suites/$suite/design.json" --out "$OUT/$name.expected.json" \
+        --design "$GEN/suites/$suite/$design" --out "$OUT/$name.expected.json" \
         $strict ${junit:+--junit "$junit"} || STATUS=1
 }
 
@@ -180,6 +184,10 @@ LIVE="-v --log-cli-level=INFO"
 # 1, 2: the seed-shaped load suite (41 tests, 18 failures)
 run seed-urllib3-2     seed "$B" --strict --junit -- $LIVE
 run seed-urllib3-1.26  seed "$A" --strict --junit -- $LIVE
+#    and the same suite on a good night (healthy servers, capacity above every load level): the
+#    passing baseline run `rca analyze --baseline` compares seed-urllib3-2 with
+run seed-baseline-urllib3-2 seed "$B" --strict --design design-healthy.json \
+    --env RCA_SEED_HEALTHY=1 --env RCA_CAPACITY_LOAD_LEVEL=1000 -- $LIVE
 # 3: httpx
 run httpx              httpx "$C" --strict --junit -- $LIVE
 # 4: one test per failure class

@@ -29,6 +29,8 @@ Examples:
   rca analyze run.log --probe --probe-map https://10.10.10.100:443=https://staging.internal
   rca analyze run.log --record --label branch=main   also store the run in the history
   rca analyze run.log --history h.sqlite   new / recurring / regressed against the history
+  rca analyze run.log --baseline good.log  compare with a passing run of the same suite
+  rca analyze run.log --baseline history:last-pass   ... with the newest passing run recorded
 
 Defaults for --rules, --history, --label, --probe-map, --health-path, --lang and --fail-on
 can come from rca.toml (see `rca config --help`).
@@ -63,6 +65,11 @@ pub(super) struct AnalyzeArgs {
     /// with the words baseline, single or smoke, or a concurrency of 1).
     #[arg(long, value_name = "REGEX")]
     baseline_tests: Option<String>,
+    /// Compare with a baseline run of the same suite (a passing or less failing run): its
+    /// log, or a run of the history, `history:last-pass` (the newest run without failures)
+    /// or `history:RUN_ID`. Not the same as --baseline-tests.
+    #[arg(long, value_name = "LOG|history:ID")]
+    baseline: Option<String>,
     /// Exit with code 1 when events of these categories are found (comma-separated ids, or `any`).
     #[arg(long, value_name = "CATEGORIES", value_delimiter = ',')]
     fail_on: Vec<String>,
@@ -152,6 +159,11 @@ pub(super) fn analyze(args: AnalyzeArgs, cfg: &Config, color: ColorWhen) -> Resu
     let history_plan = recording::plan(&args.history, args.output.as_deref())?;
     let files = inputs(args.files.clone())?;
     let sigs = super::load_signatures(args.rules.as_deref())?;
+    let baseline_run = args
+        .baseline
+        .as_deref()
+        .map(super::baseline_run::Source::parse)
+        .transpose()?;
     let opts = Options {
         chunk: args.buffer_size.max(1),
         redact: !args.no_redact,
@@ -160,6 +172,7 @@ pub(super) fn analyze(args: AnalyzeArgs, cfg: &Config, color: ColorWhen) -> Resu
             Some(p) => crate::baseline::BaselineRule::from_pattern(p)?,
             None => Default::default(),
         },
+        profile: baseline_run.as_ref().is_some_and(|b| b.is_log()),
     };
     let health_path = args.health_path.clone().unwrap_or_else(|| "/".to_string());
     let probe_setup = if args.probe {
@@ -170,6 +183,9 @@ pub(super) fn analyze(args: AnalyzeArgs, cfg: &Config, color: ColorWhen) -> Resu
     let progress = super::progress::Progress::new(args.quiet);
     let mut analysis =
         run::analyze_observed(&files, &sigs, &opts, &progress).map_err(|e| e.to_string())?;
+    if let Some(b) = &baseline_run {
+        super::baseline_run::apply(&mut analysis, b, &sigs, &opts, &args.history.meta.store)?;
+    }
     if let Some((cfg, maps)) = probe_setup {
         reprobe(&mut analysis, &cfg, &maps, &health_path, args.quiet)?;
     }

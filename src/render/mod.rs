@@ -2,6 +2,7 @@
 //! They only format; every number they print was computed by the analysis. Log-derived
 //! strings go through [`safe`] (and the format's own escaping) where they enter a printer.
 
+pub mod baseline_run;
 pub mod grid;
 pub mod header;
 pub mod html;

@@ -87,6 +87,10 @@ pub fn render_with(a: &Analysis, opts: &TextOptions) -> String {
         ));
         out.push('\n');
     }
+    if let Some(c) = &a.baseline {
+        out.push('\n');
+        out.push_str(&terminal(super::baseline_run::text(c)));
+    }
     let failing: Vec<&TestReport> = a
         .tests
         .iter()

@@ -52,6 +52,8 @@ pub struct View {
     pub reprobe: Vec<ReprobeRow>,
     /// The run against its history (`rca analyze --history`); empty without it.
     pub history: String,
+    /// The run against a baseline run (`rca analyze --baseline`); not shown without it.
+    pub baseline: super::baseline_run::BaselineView,
     /// Fixed wording in the report's language.
     pub l: Labels,
     /// `en` / `he`.
@@ -740,6 +742,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
     let reprobe = reprobe_rows(a, lang, escaper);
     View {
         reprobe,
+        baseline: super::baseline_run::view(a, lang, escaper),
         history: a
             .history
             .as_ref()

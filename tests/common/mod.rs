@@ -163,3 +163,22 @@ pub fn outcomes(v: &Value) -> std::collections::BTreeMap<String, (String, Vec<St
         })
         .collect()
 }
+
+/// Every object of the schema closed to fields it does not list, so that the test also
+/// catches a field rca writes but the schema leaves out.
+pub fn closed(mut schema: Value) -> Value {
+    fn walk(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                if map.contains_key("properties") && !map.contains_key("additionalProperties") {
+                    map.insert("additionalProperties".into(), Value::Bool(false));
+                }
+                map.values_mut().for_each(walk);
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut schema);
+    schema
+}

@@ -46,8 +46,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 SLOW_SECONDS = 2.0
 HOLD_SECONDS = 1.0
 TOKEN_HOLD_SECONDS = 0.15
-# POST /focus-server/configure payloads declaring a load_level above this get 503 (capacity).
-CAPACITY_LOAD_LEVEL = 15
+# POST /focus-server/configure payloads declaring a load_level above this get 503 (capacity);
+# $RCA_CAPACITY_LOAD_LEVEL raises it (the seed suite's healthy baseline run).
+CAPACITY_LOAD_LEVEL = int(os.environ.get("RCA_CAPACITY_LOAD_LEVEL") or 15)
 
 
 _access_lock = threading.Lock()

@@ -1,5 +1,10 @@
 """Session fixtures: a healthy focus server, a degraded one (503 on everything) and a stalled
-one (full accept backlog -> connect timeouts). All on 127.0.0.1 with kernel-chosen ports."""
+one (full accept backlog -> connect timeouts). All on 127.0.0.1 with kernel-chosen ports.
+
+With RCA_SEED_HEALTHY=1 the same suite runs against servers that behave (the "good night" a
+failed run is compared with, `rca analyze --baseline`): the degraded and the stalled server are
+healthy focus servers too, and the configure endpoint's capacity is above the suite's highest
+load level (rca_servers reads RCA_CAPACITY_LOAD_LEVEL)."""
 import os
 
 import pytest
@@ -21,16 +26,33 @@ def focus_server(tls_files):
     srv.close()
 
 
+HEALTHY = os.environ.get("RCA_SEED_HEALTHY") == "1"
+
+
+class _HealthyListener:
+    """A healthy server in place of the stalled listener (same base_url(scheme) call)."""
+
+    def __init__(self, tls_files):
+        self._srv = HttpServer(tls_cert=tls_files[0], tls_key=tls_files[1])
+
+    def base_url(self, scheme="https"):
+        return self._srv.base_url
+
+    def close(self):
+        self._srv.close()
+
+
 @pytest.fixture(scope="session")
 def degraded_server(tls_files):
-    srv = HttpServer(mode="unavailable", tls_cert=tls_files[0], tls_key=tls_files[1])
+    mode = "normal" if HEALTHY else "unavailable"
+    srv = HttpServer(mode=mode, tls_cert=tls_files[0], tls_key=tls_files[1])
     yield srv
     srv.close()
 
 
 @pytest.fixture(scope="session")
-def stalled_server():
-    srv = BacklogListener()
+def stalled_server(tls_files):
+    srv = _HealthyListener(tls_files) if HEALTHY else BacklogListener()
     yield srv
     srv.close()
 

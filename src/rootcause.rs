@@ -263,6 +263,10 @@ pub struct RootCauseAnalysis {
     /// Highest concurrency the run shows (test parameters, "N/N jobs" messages).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub observed_concurrency: Option<u32>,
+    /// The capacity knee estimated from the load levels the log shows (`capacity` at the
+    /// top level of the JSON); absent when no test shows a level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<crate::capacity::CapacityEstimate>,
 }
 
 static MASK_ADDR: LazyLock<Regex> =
@@ -299,6 +303,7 @@ pub fn analyse_with(a: &Analysis, rule: &BaselineRule) -> RootCauseAnalysis {
         .filter(|(t, c)| rule.matches_at(t, || **c))
         .map(|(t, _)| t)
         .collect();
+    let capacity = crate::capacity::estimate(a);
     let mut root_causes = cluster(a, &index, &findings);
     let mut explained = BTreeSet::new();
     for rc in &root_causes {
@@ -306,6 +311,9 @@ pub fn analyse_with(a: &Analysis, rule: &BaselineRule) -> RootCauseAnalysis {
     }
     for rc in &mut root_causes {
         rc.verdict = verdict(a, rc, &findings, &baselines);
+        if let Some(e) = &capacity {
+            weigh_capacity(rc, e);
+        }
         rc.cross_checks = cross_checks(a, rc, &findings, observed_concurrency, &baselines);
         if let Some(c) = rc
             .cross_checks
@@ -361,6 +369,51 @@ pub fn analyse_with(a: &Analysis, rule: &BaselineRule) -> RootCauseAnalysis {
         root_causes,
         unexplained_failures,
         observed_concurrency,
+        capacity,
+    }
+}
+
+/// The log's capacity estimate in the verdict of a cause whose failures are the load
+/// levels at or above the knee: evidence always; and where nothing else told down from
+/// overloaded, levels that passed below the knee say overloaded (the server answered them).
+fn weigh_capacity(rc: &mut RootCause, e: &crate::capacity::CapacityEstimate) {
+    let knee_tests: HashSet<&str> = e.failing_tests.iter().map(String::as_str).collect();
+    let touches = rc
+        .failed_tests
+        .iter()
+        .chain(&rc.contributing_to)
+        .any(|t| knee_tests.contains(t.as_str()));
+    if !touches {
+        return;
+    }
+    let v = &mut rc.verdict;
+    v.evidence.push(format!(
+        "the log's load levels: {} ({} confidence)",
+        e.statement,
+        e.confidence.id()
+    ));
+    let target = rc.target.as_deref().unwrap_or("the target");
+    if let (Some(k), Some(g)) = (e.knee, e.last_good)
+        && rc.family == Family::Unreachable
+        && v.locus == Locus::Infrastructure
+        && v.confidence == Confidence::Low
+        && e.confidence != Confidence::Low
+    {
+        v.locus = Locus::ServerCapacity;
+        v.confidence = Confidence::Medium;
+        v.summary = format!(
+            "{target} kept up with the load levels up to {g} and failed from {k}: overloaded, not down"
+        );
+    } else if let (Some(k), Some(g)) = (e.knee, e.last_good)
+        && v.locus == Locus::ServerCapacity
+        && v.confidence == Confidence::Medium
+        && e.confidence == Confidence::High
+    {
+        v.confidence = Confidence::High;
+        v.summary = format!(
+            "{}; the log's load levels passed up to {g} and failed from {k}: a capacity limit, not an outage",
+            v.summary
+        );
     }
 }
 
@@ -904,6 +957,23 @@ static N_OF_N: LazyLock<Regex> = LazyLock::new(|| {
 /// The concurrency a test ran at, from its parameters (`[50]`, `[concurrency-200]`) or
 /// its failure message ("10/10 jobs failed").
 pub fn test_concurrency(t: &TestReport) -> Option<u32> {
+    let mut best = param_concurrency(t);
+    for text in [t.message.as_deref(), t.symptom.as_deref()]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(c) = N_OF_N.captures(text)
+            && let Some(n) = c.get(2).and_then(|m| m.as_str().parse::<u32>().ok())
+        {
+            best = best.max(Some(n));
+        }
+    }
+    best
+}
+
+/// The concurrency a test's parameters name (`[50]` in a test about load,
+/// `[concurrency-200]`, `[workers=8]`).
+pub fn param_concurrency(t: &TestReport) -> Option<u32> {
     let mut best = None;
     let lower = t.name.to_ascii_lowercase();
     // A bare number (`[50]`) is a load level only in a test about load.
@@ -937,16 +1007,6 @@ pub fn test_concurrency(t: &TestReport) -> Option<u32> {
             if let Some(n) = c.get(1).and_then(|m| m.as_str().parse::<u32>().ok()) {
                 best = best.max(Some(n));
             }
-        }
-    }
-    for text in [t.message.as_deref(), t.symptom.as_deref()]
-        .into_iter()
-        .flatten()
-    {
-        if let Some(c) = N_OF_N.captures(text)
-            && let Some(n) = c.get(2).and_then(|m| m.as_str().parse::<u32>().ok())
-        {
-            best = best.max(Some(n));
         }
     }
     best

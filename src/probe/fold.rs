@@ -189,6 +189,14 @@ pub fn apply(a: &mut Analysis, health_path: &str, probed: Vec<(ProbeTarget, Targ
             rc.reprobe = Some(c.clone());
         }
     }
+    // The log's capacity estimate against the first ramp that ran.
+    if let Some(e) = a.rca.capacity.as_mut()
+        && let Some((_, r)) = probed.iter().find(|(_, r)| !r.steps.is_empty())
+    {
+        let highest = r.steps.iter().map(|s| s.concurrency).max().unwrap_or(0);
+        let knee = r.knee.as_ref().map(|k| (k.concurrency, k.last_good));
+        e.reprobe = Some(e.compare_reprobe(&r.url, knee, highest));
+    }
     a.reprobe = Some(Reprobe {
         health_path: health_path.to_string(),
         targets: probed

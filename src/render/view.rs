@@ -50,6 +50,8 @@ pub struct View {
     pub svg: SvgTimeline,
     /// Re-probe rows (`rca analyze --probe`); empty without it.
     pub reprobe: Vec<ReprobeRow>,
+    /// The capacity estimate from the log's load levels; `None` when no test shows a level.
+    pub capacity: Option<CapacityView>,
     /// The run against its history (`rca analyze --history`); empty without it.
     pub history: String,
     /// Fixed wording in the report's language.
@@ -154,7 +156,30 @@ pub struct CauseView {
     pub history: String,
 }
 
+/// The capacity knee estimated from the log.
+#[derive(Debug, Clone)]
+pub struct CapacityView {
+    /// The estimate in one sentence, with its confidence.
+    pub statement: String,
+    /// How it was derived.
+    pub how: String,
+    /// The estimate against the re-probe; empty without one.
+    pub reprobe: String,
+    /// One row per level, lowest first.
+    pub rows: Vec<CapacityRow>,
+}
+
+/// One load level of the capacity section.
+#[derive(Debug, Clone)]
+pub struct CapacityRow {
+    pub level: u32,
+    pub passed: u32,
+    pub failed: u32,
+    pub tests: String,
+}
+
 /// A re-probed server.
+#[derive(Debug, Clone)]
 pub struct ReprobeRow {
     pub logged: String,
     pub url: String,
@@ -394,6 +419,32 @@ fn outage_sentence(w: &crate::rootcause::OutageWindow) -> String {
         None => {}
     }
     text
+}
+
+/// The capacity section: sentences translated, test names escaped.
+fn capacity_view(a: &Analysis, lang: Lang, esc: &Escaper) -> Option<CapacityView> {
+    let e = a.rca.capacity.as_ref()?;
+    let tr = |text: &str| (esc.text)(&translate(lang, text));
+    Some(CapacityView {
+        statement: format!(
+            "{} ({} {})",
+            tr(&e.statement),
+            Labels::of(lang).confidence,
+            word(lang, e.confidence.id())
+        ),
+        how: tr(&e.derived_from),
+        reprobe: e.reprobe.as_deref().map(tr).unwrap_or_default(),
+        rows: e
+            .levels
+            .iter()
+            .map(|r| CapacityRow {
+                level: r.concurrency,
+                passed: r.passed,
+                failed: r.failed,
+                tests: (esc.span_in_cell)(&r.tests.join(", ")),
+            })
+            .collect(),
+    })
 }
 
 /// One row per re-probed server; every value from the log or the network is escaped.
@@ -740,6 +791,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
     let reprobe = reprobe_rows(a, lang, escaper);
     View {
         reprobe,
+        capacity: capacity_view(a, lang, escaper),
         history: a
             .history
             .as_ref()

@@ -809,6 +809,14 @@ const HE: &[(&str, &str)] = &[
         "לא הורץ ramp לבדיקת עומס (--ramp)",
     ),
     (
+        r"^but at most (?P<n>\d+) request\(s\) were on the wire at once: the ramp was capped below its steps$",
+        "אך לכל היותר {n} בקשות היו בדרך בו-זמנית: הרמפה הוגבלה מתחת לשלביה",
+    ),
+    (
+        r"^re-probe now: (?P<u>\S+) answered 404 to every health request: the server is up, its health unknown \(set --health-path\)$",
+        "בדיקה חוזרת עכשיו: {u} החזיר 404 לכל בקשות הבריאות: השרת פעיל אך מצבו לא ידוע (יש להגדיר --health-path)",
+    ),
+    (
         r"^it kept up at every ramp step up to concurrency (?P<n>\d+)$",
         "השרת עמד בכל שלבי ה-ramp עד מקביליות {n}",
     ),

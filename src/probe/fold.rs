@@ -106,9 +106,22 @@ pub fn conclude(r: &TargetReport, observed: Option<u32>) -> CauseReprobe {
                     "; it kept up at every ramp step up to concurrency {}",
                     last.concurrency
                 ));
+                if r.steps.iter().any(|s| s.capped_by.is_some()) {
+                    let reached = r.steps.iter().map(|s| s.peak_in_flight).max().unwrap_or(0);
+                    s.push_str(&format!(
+                        "; but at most {reached} request(s) were on the wire at once: the ramp was capped below its steps"
+                    ));
+                }
             }
             ("transient_or_load", s)
         }
+        (Health::Degraded, None) if super::stats::health_path_missing_key(&r.outcomes) => (
+            "degraded_now",
+            format!(
+                "re-probe now: {} answered 404 to every health request: the server is up, its health unknown (set --health-path)",
+                r.url
+            ),
+        ),
         (Health::Degraded, None) => (
             "degraded_now",
             format!(
@@ -189,6 +202,11 @@ pub fn apply(a: &mut Analysis, health_path: &str, probed: Vec<(ProbeTarget, Targ
             rc.reprobe = Some(c.clone());
         }
     }
+    for (_, r) in &probed {
+        for w in &r.warnings {
+            a.warnings.push(format!("re-probe of {}: {w}", r.url));
+        }
+    }
     // The log's capacity estimate against the first ramp that ran.
     if let Some(e) = a.rca.capacity.as_mut()
         && let Some((_, r)) = probed.iter().find(|(_, r)| !r.steps.is_empty())
@@ -241,6 +259,8 @@ mod tests {
             stopped_by: None,
             retry_after_s: None,
             breaker_transitions: Vec::new(),
+            suggested_rate: None,
+            warnings: Vec::new(),
         }
     }
 
@@ -304,6 +324,15 @@ mod tests {
         assert_eq!(
             (v3.locus, v3.confidence),
             (Locus::Infrastructure, Confidence::Medium)
+        );
+        let missing = conclude(&report(Health::Degraded, &[("404", 5)], None), None);
+        assert!(
+            missing
+                .statement
+                .contains("answered 404 to every health request")
+                && missing.statement.contains("--health-path"),
+            "{}",
+            missing.statement
         );
         let degraded = conclude(
             &report(Health::Degraded, &[("200", 3), ("503", 2)], None),

@@ -2047,6 +2047,57 @@ mod tests {
     }
 
     #[test]
+    fn load_levels_that_passed_below_the_knee_say_overloaded_not_down() {
+        let ramp = |outcomes: [&str; 4]| {
+            let tests: Vec<TestReport> = [5, 10, 20, 50]
+                .iter()
+                .zip(outcomes)
+                .map(|(c, o)| test(&format!("test_load[{c}]"), o))
+                .collect();
+            let events = tests
+                .iter()
+                .filter(|t| t.outcome == "failed")
+                .map(|t| event(Category::ConnectTimeout, EventKind::Terminal, &t.name, 5))
+                .collect();
+            analyse(&analysis(tests, events))
+        };
+        // No baseline test: only the levels tell down from overloaded.
+        let r = ramp(["passed", "passed", "failed", "failed"]);
+        let v = &r.root_causes[0].verdict;
+        assert_eq!(
+            (v.locus, v.confidence),
+            (Locus::ServerCapacity, Confidence::Medium)
+        );
+        assert!(
+            v.summary
+                .contains("kept up with the load levels up to 10 and failed from 20"),
+            "{}",
+            v.summary
+        );
+        assert!(
+            v.evidence
+                .iter()
+                .any(|e| e.starts_with("the log's load levels: "))
+        );
+        // Every level failing is no evidence of overload: the verdict stays, the estimate
+        // is cited.
+        let r = ramp(["failed", "failed", "failed", "failed"]);
+        let v = &r.root_causes[0].verdict;
+        assert_eq!(
+            (v.locus, v.confidence),
+            (Locus::Infrastructure, Confidence::Low)
+        );
+        assert!(
+            v.evidence
+                .iter()
+                .any(|e| e.contains("every load level failed")),
+            "{:?}",
+            v.evidence
+        );
+        assert_eq!(r.capacity.as_ref().and_then(|c| c.last_good), None);
+    }
+
+    #[test]
     fn successful_responses_turn_down_into_overloaded() {
         let tests = vec![
             test("test_single_job_baseline", "failed"),

@@ -10,12 +10,14 @@
 //! number of tests.
 
 use crate::analysis::{Analysis, TestReport};
-use crate::rootcause::{Confidence, param_concurrency, test_concurrency};
+use crate::rootcause::{Confidence, param_concurrency};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 /// Test names listed per level.
 const NAMES_PER_LEVEL: usize = 3;
+/// Levels named in `derived_from` before the middle ones are elided.
+const LISTED_LEVELS: usize = 12;
 /// A level's duration this many times the lowest level's marks a latency knee...
 const LATENCY_FACTOR: f64 = 3.0;
 /// ...when it also grew by at least this many seconds.
@@ -86,8 +88,9 @@ struct Point<'a> {
     failed: bool,
 }
 
-/// Estimates the knee from the run's tests; `None` when no test shows a load level.
-pub fn estimate(a: &Analysis) -> Option<CapacityEstimate> {
+/// Estimates the knee from the run's tests, `concurrency` holding each test's
+/// [`test_concurrency`](crate::rootcause::test_concurrency) (read once by the caller); `None` when no test shows a load level.
+pub fn estimate(a: &Analysis, concurrency: &[Option<u32>]) -> Option<CapacityEstimate> {
     let decided = |t: &&TestReport| matches!(t.outcome.as_str(), "passed" | "failed" | "error");
     // The parametrised series with the most levels, first in the log on a tie.
     let mut series: HashMap<&str, (usize, Vec<Point<'_>>)> = HashMap::new();
@@ -119,8 +122,9 @@ pub fn estimate(a: &Analysis) -> Option<CapacityEstimate> {
             let pts: Vec<Point<'_>> = a
                 .tests
                 .iter()
-                .filter(decided)
-                .filter_map(|t| test_concurrency(t).map(|c| point(c, t)))
+                .zip(concurrency)
+                .filter(|(t, _)| decided(t))
+                .filter_map(|(t, c)| c.map(|c| point(c, t)))
                 .collect();
             if pts.is_empty() {
                 return None;
@@ -164,11 +168,22 @@ fn distinct_levels(points: &[Point<'_>]) -> usize {
     v.len()
 }
 
+/// The distinct levels, lowest first; past [`LISTED_LEVELS`] the middle ones are elided
+/// ("1, 2, 3, 4, 5, 6, …, 98, 99, 100 (100 levels)").
 fn level_list(points: &[Point<'_>]) -> String {
     let mut v: Vec<u32> = points.iter().map(|p| p.level).collect();
     v.sort_unstable();
     v.dedup();
-    v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+    let words: Vec<String> = v.iter().map(u32::to_string).collect();
+    if words.len() <= LISTED_LEVELS {
+        return words.join(", ");
+    }
+    format!(
+        "{}, …, {} ({} levels)",
+        words[..6].join(", "),
+        words[words.len() - 3..].join(", "),
+        words.len()
+    )
 }
 
 /// The per-level table, lowest level first.
@@ -357,8 +372,8 @@ impl CapacityEstimate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::Location;
-    use crate::analysis::{Summary, Timeline, ToolInfo};
+    use crate::analysis::{Location, Summary, Timeline, ToolInfo};
+    use crate::rootcause::test_concurrency;
 
     fn test(name: &str, outcome: &str) -> TestReport {
         TestReport {
@@ -406,7 +421,8 @@ mod tests {
             recommendations: Vec::new(),
             warnings: Vec::new(),
         };
-        estimate(&a)
+        let concurrency: Vec<Option<u32>> = a.tests.iter().map(test_concurrency).collect();
+        estimate(&a, &concurrency)
     }
 
     fn ramp(outcomes: &[(u32, &str)]) -> Vec<TestReport> {
@@ -521,6 +537,19 @@ mod tests {
         let e = run(tests).unwrap();
         assert_eq!((e.knee, e.last_good), (Some(20), Some(10)));
         assert!(e.derived_from.contains("test_load_levels (1, 10, 20)"));
+    }
+
+    #[test]
+    fn many_levels_are_listed_with_the_middle_elided() {
+        let outcomes: Vec<(u32, &str)> = (1..=100).map(|c| (c, "passed")).collect();
+        let e = run(ramp(&outcomes)).unwrap();
+        assert!(
+            e.derived_from
+                .ends_with("(1, 2, 3, 4, 5, 6, …, 98, 99, 100 (100 levels))"),
+            "{}",
+            e.derived_from
+        );
+        assert_eq!(e.levels.len(), 100, "the JSON keeps every level");
     }
 
     #[test]

@@ -397,11 +397,11 @@ const HE: &[(&str, &str)] = &[
         "רמות העומס בלוג עברו עד {a} ונכשלו מ-{k}: מגבלת קיבולת, לא נפילה",
     ),
     (
-        r"^the parametrised levels of (?P<x>\S+) \((?P<l>[\d, ]+)\)$",
+        r"^the parametrised levels of (?P<x>\S+) \((?P<l>[\d, …]+(?: \(\d+ levels\))?)\)$",
         "רמות הפרמטרים של {x} ({l})",
     ),
     (
-        r#"^the load levels of (?P<n>\d+) test\(s\) \((?P<l>[\d, ]+)\), from their parameters and "N/N jobs" messages$"#,
+        r#"^the load levels of (?P<n>\d+) test\(s\) \((?P<l>[\d, …]+(?: \(\d+ levels\))?)\), from their parameters and "N/N jobs" messages$"#,
         "רמות העומס של {n} טסטים ({l}), מהפרמטרים שלהם ומהודעות \"N/N jobs\"",
     ),
     (

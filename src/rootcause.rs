@@ -303,7 +303,7 @@ pub fn analyse_with(a: &Analysis, rule: &BaselineRule) -> RootCauseAnalysis {
         .filter(|(t, c)| rule.matches_at(t, || **c))
         .map(|(t, _)| t)
         .collect();
-    let capacity = crate::capacity::estimate(a);
+    let capacity = crate::capacity::estimate(a, &concurrency);
     let mut root_causes = cluster(a, &index, &findings);
     let mut explained = BTreeSet::new();
     for rc in &root_causes {
@@ -974,6 +974,10 @@ pub fn test_concurrency(t: &TestReport) -> Option<u32> {
 /// The concurrency a test's parameters name (`[50]` in a test about load,
 /// `[concurrency-200]`, `[workers=8]`).
 pub fn param_concurrency(t: &TestReport) -> Option<u32> {
+    // Most tests have no parameters: nothing to read.
+    if !t.name.ends_with(']') {
+        return None;
+    }
     let mut best = None;
     let lower = t.name.to_ascii_lowercase();
     // A bare number (`[50]`) is a load level only in a test about load.

@@ -127,9 +127,16 @@ fn capacity_lines(e: &crate::capacity::CapacityEstimate, width: Option<u16>) -> 
             (p, f) => format!("{} {p} passed/{f} failed", r.concurrency),
         })
         .collect();
+    // Beyond a line's worth of levels, the counts (the statement names the knee).
+    let levels = if levels.len() <= 12 {
+        levels.join(", ")
+    } else {
+        let failing = e.levels.iter().filter(|r| r.failed > 0).count();
+        format!("{} levels, {failing} with failures", e.levels.len())
+    };
     let mut lines = vec![
         format!("{} ({} confidence)", e.statement, e.confidence.id()),
-        format!("derived from {}: {}", e.derived_from, levels.join(", ")),
+        format!("derived from {}: {levels}", e.derived_from),
     ];
     lines.extend(e.reprobe.clone());
     let mut out = String::new();

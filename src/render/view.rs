@@ -172,9 +172,9 @@ pub struct CapacityView {
 /// One load level of the capacity section.
 #[derive(Debug, Clone)]
 pub struct CapacityRow {
-    pub level: u32,
-    pub passed: u32,
-    pub failed: u32,
+    pub level: String,
+    pub passed: String,
+    pub failed: String,
     pub tests: String,
 }
 
@@ -434,18 +434,52 @@ fn capacity_view(a: &Analysis, lang: Lang, esc: &Escaper) -> Option<CapacityView
         ),
         how: tr(&e.derived_from),
         reprobe: e.reprobe.as_deref().map(tr).unwrap_or_default(),
-        rows: e
-            .levels
-            .iter()
-            .map(|r| CapacityRow {
-                level: r.concurrency,
-                passed: r.passed,
-                failed: r.failed,
-                tests: (esc.span_in_cell)(&r.tests.join(", ")),
+        rows: shown_levels(e)
+            .into_iter()
+            .map(|r| match r {
+                Some(r) => CapacityRow {
+                    level: r.concurrency.to_string(),
+                    passed: r.passed.to_string(),
+                    failed: r.failed.to_string(),
+                    tests: (esc.span_in_cell)(&r.tests.join(", ")),
+                },
+                None => CapacityRow {
+                    level: "…".to_string(),
+                    passed: String::new(),
+                    failed: String::new(),
+                    tests: String::new(),
+                },
             })
             .collect(),
     })
 }
+
+/// The levels a report table shows: all of them up to [`CAPACITY_ROWS`], else the first
+/// and last few and those around the knee, `None` marking the gaps.
+fn shown_levels(e: &crate::capacity::CapacityEstimate) -> Vec<Option<&crate::capacity::LevelRow>> {
+    let n = e.levels.len();
+    if n <= CAPACITY_ROWS {
+        return e.levels.iter().map(Some).collect();
+    }
+    let knee = e
+        .levels
+        .iter()
+        .position(|r| Some(r.concurrency) == e.knee)
+        .unwrap_or(0);
+    let keep = |i: usize| i < 5 || i + 5 >= n || i.abs_diff(knee) <= 5;
+    let mut out = Vec::new();
+    for (i, r) in e.levels.iter().enumerate() {
+        if keep(i) {
+            out.push(Some(r));
+        } else if out.last().is_some_and(Option::is_some) {
+            out.push(None);
+        }
+    }
+    out
+}
+
+/// Level rows of the capacity table before it is shortened.
+const CAPACITY_ROWS: usize = 30;
 
 /// One row per re-probed server; every value from the log or the network is escaped.
 fn reprobe_rows(a: &Analysis, lang: Lang, esc: &Escaper) -> Vec<ReprobeRow> {

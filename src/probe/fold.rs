@@ -10,6 +10,7 @@ use super::targets::ProbeTarget;
 use crate::analysis::Analysis;
 use crate::rootcause::{Confidence, Locus, Verdict};
 use serde::Serialize;
+use std::collections::HashSet;
 
 /// The re-probe section of an analysis.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -207,9 +208,24 @@ pub fn apply(a: &mut Analysis, health_path: &str, probed: Vec<(ProbeTarget, Targ
             a.warnings.push(format!("re-probe of {}: {w}", r.url));
         }
     }
-    // The log's capacity estimate against the first ramp that ran.
+    // The log's capacity estimate against the ramp of the server its failing levels
+    // belong to, else the first ramp that ran.
+    let knee_causes: HashSet<String> = a.rca.capacity.as_ref().map_or_else(HashSet::new, |e| {
+        let failing: HashSet<&str> = e.failing_tests.iter().map(String::as_str).collect();
+        a.rca
+            .root_causes
+            .iter()
+            .filter(|rc| rc.failed_tests.iter().any(|t| failing.contains(t.as_str())))
+            .map(|rc| rc.id.clone())
+            .collect()
+    });
+    // The first ramp of a knee cause's server, else the first ramp.
+    let ramp = probed
+        .iter()
+        .filter(|(_, r)| !r.steps.is_empty())
+        .min_by_key(|(t, _)| !t.root_causes.iter().any(|rc| knee_causes.contains(rc)));
     if let Some(e) = a.rca.capacity.as_mut()
-        && let Some((_, r)) = probed.iter().find(|(_, r)| !r.steps.is_empty())
+        && let Some((_, r)) = ramp
     {
         let highest = r.steps.iter().map(|s| s.concurrency).max().unwrap_or(0);
         let knee = r.knee.as_ref().map(|k| (k.concurrency, k.last_good));

@@ -309,10 +309,15 @@ pub fn analyse_with(a: &Analysis, rule: &BaselineRule) -> RootCauseAnalysis {
     for rc in &root_causes {
         explained.extend(rc.failed_tests.iter().cloned());
     }
+    // The tests at or above the log's knee, once for every cause.
+    let knee_tests: HashSet<&str> = capacity
+        .iter()
+        .flat_map(|e| e.failing_tests.iter().map(String::as_str))
+        .collect();
     for rc in &mut root_causes {
         rc.verdict = verdict(a, rc, &findings, &baselines);
         if let Some(e) = &capacity {
-            weigh_capacity(rc, e);
+            weigh_capacity(rc, e, &knee_tests);
         }
         rc.cross_checks = cross_checks(a, rc, &findings, observed_concurrency, &baselines);
         if let Some(c) = rc
@@ -376,8 +381,11 @@ pub fn analyse_with(a: &Analysis, rule: &BaselineRule) -> RootCauseAnalysis {
 /// The log's capacity estimate in the verdict of a cause whose failures are the load
 /// levels at or above the knee: evidence always; and where nothing else told down from
 /// overloaded, levels that passed below the knee say overloaded (the server answered them).
-fn weigh_capacity(rc: &mut RootCause, e: &crate::capacity::CapacityEstimate) {
-    let knee_tests: HashSet<&str> = e.failing_tests.iter().map(String::as_str).collect();
+fn weigh_capacity(
+    rc: &mut RootCause,
+    e: &crate::capacity::CapacityEstimate,
+    knee_tests: &HashSet<&str>,
+) {
     let touches = rc
         .failed_tests
         .iter()

@@ -143,6 +143,9 @@ pub struct Labels {
     pub template: &'static str,
     pub lines_word: &'static str,
     pub and_more: &'static str,
+    pub capacity: &'static str,
+    pub capacity_how: &'static str,
+    pub level: &'static str,
 }
 
 impl Labels {
@@ -207,6 +210,9 @@ impl Labels {
                 sent: "attempts",
                 breaker: "breaker",
                 knee: "capacity knee",
+                capacity: "Capacity (from the log)",
+                capacity_how: "derived from",
+                level: "concurrency",
                 outcomes: "outcomes",
                 no_timestamps: "The log has no timestamps; events are ordered by line only.",
                 first: "first",
@@ -305,6 +311,9 @@ impl Labels {
                 sent: "ניסיונות",
                 breaker: "breaker",
                 knee: "נקודת שבירה",
+                capacity: "קיבולת (מהלוג)",
+                capacity_how: "נגזר מ",
+                level: "מקביליות",
                 outcomes: "תוצאות",
                 no_timestamps: "אין בלוג חותמות זמן; האירועים מסודרים לפי מספר שורה בלבד.",
                 first: "ראשון",
@@ -451,6 +460,79 @@ const HE: &[(&str, &str)] = &[
     (
         r"^regressed after (?P<n>\d+) passing runs? \(last (?:seen|failed) (?P<b>[\d-]+)\)$",
         "חזר לאחר {n} ריצות תקינות (הופיע לאחרונה ב-{b})",
+    ),
+    // the capacity estimate from the log's load levels (crate::capacity)
+    (
+        r"^the log's load levels: (?P<rest>.+) \((?P<conf>high|medium|low) confidence\)$",
+        "רמות העומס בלוג: {rest} (ביטחון {conf})",
+    ),
+    (
+        r"^errors start between concurrency (?P<a>\d+) and (?P<k>\d+): (?P<subj>.+) passed up to (?P<b>\d+) and failed from (?P<n>\d+)$",
+        "השגיאות מתחילות בין מקביליות {a} ל-{k}: {subj} עברו עד {b} ונכשלו מ-{n}",
+    ),
+    (
+        r"^errors first at concurrency (?P<k>\d+) but (?P<subj>.+) passed at (?P<n>\d+) above it: the knee is uncertain \(intermittent errors or another cause\)$",
+        "שגיאות לראשונה במקביליות {k} אך {subj} עברו ב-{n} מעליה: נקודת השבירה אינה ודאית (שגיאות לסירוגין או סיבה אחרת)",
+    ),
+    (
+        r"^latency climbs between concurrency (?P<a>\d+) and (?P<k>\d+): (?P<subj>.+) passed at every level but took (?P<n>\S+) times as long at (?P<b>\d+) as at (?P<m>\d+)$",
+        "זמן התגובה מטפס בין מקביליות {a} ל-{k}: {subj} עברו בכל הרמות אך ארכו פי {n} ב-{b} מאשר ב-{m}",
+    ),
+    (
+        r"^(?P<subj>.+) failed at concurrency (?P<k>\d+), the only level: the capacity is below (?P<n>\d+) or the server is down$",
+        "{subj} נכשלו במקביליות {k}, הרמה היחידה: הקיבולת נמוכה מ-{n} או שהשרת למטה",
+    ),
+    (
+        r"^every load level failed, the lowest at concurrency (?P<k>\d+): the capacity is below (?P<n>\d+) or the server is down$",
+        "כל רמות העומס נכשלו, הנמוכה במקביליות {k}: הקיבולת נמוכה מ-{n} או שהשרת למטה",
+    ),
+    (
+        r"^(?P<subj>.+) passed at concurrency (?P<k>\d+), the only level: no knee up to (?P<n>\d+)$",
+        "{subj} עברו במקביליות {k}, הרמה היחידה: אין נקודת שבירה עד {n}",
+    ),
+    (
+        r"^no knee up to concurrency (?P<k>\d+): every load level passed$",
+        "אין נקודת שבירה עד מקביליות {k}: כל רמות העומס עברו",
+    ),
+    (
+        r"^(?P<t>.+) kept up with the load levels up to (?P<a>\d+) and failed from (?P<k>\d+): overloaded, not down$",
+        "{t} עמד ברמות העומס עד {a} ונכשל מ-{k}: עומס יתר, לא נפילה",
+    ),
+    (
+        r"^the log's load levels passed up to (?P<a>\d+) and failed from (?P<k>\d+): a capacity limit, not an outage$",
+        "רמות העומס בלוג עברו עד {a} ונכשלו מ-{k}: מגבלת קיבולת, לא נפילה",
+    ),
+    (
+        r"^the parametrised levels of (?P<x>\S+) \((?P<l>[\d, …]+(?: \(\d+ levels\))?)\)$",
+        "רמות הפרמטרים של {x} ({l})",
+    ),
+    (
+        r#"^the load levels of (?P<n>\d+) test\(s\) \((?P<l>[\d, …]+(?: \(\d+ levels\))?)\), from their parameters and "N/N jobs" messages$"#,
+        "רמות העומס של {n} טסטים ({l}), מהפרמטרים שלהם ומהודעות \"N/N jobs\"",
+    ),
+    (
+        r"^the re-probe of (?P<u>\S+) fails from concurrency (?P<k>\d+), the log from (?P<n>\d+): agrees with the log$",
+        "הבדיקה החוזרת של {u} נכשלת ממקביליות {k}, הלוג מ-{n}: תואם את הלוג",
+    ),
+    (
+        r"^the re-probe of (?P<u>\S+) fails from concurrency (?P<k>\d+), the log from (?P<n>\d+): lower than the log shows: the server has less capacity now$",
+        "הבדיקה החוזרת של {u} נכשלת ממקביליות {k}, הלוג מ-{n}: נמוך ממה שהלוג מראה: לשרת יש כעת פחות קיבולת",
+    ),
+    (
+        r"^the re-probe of (?P<u>\S+) fails from concurrency (?P<k>\d+), the log from (?P<n>\d+): higher than the log shows: the run's failures were not only capacity$",
+        "הבדיקה החוזרת של {u} נכשלת ממקביליות {k}, הלוג מ-{n}: גבוה ממה שהלוג מראה: הכשלים בריצה לא נבעו רק מקיבולת",
+    ),
+    (
+        r"^the re-probe of (?P<u>\S+) kept up to concurrency (?P<k>\d+), the log failed from (?P<n>\d+): the server copes better now, or the run's load was not what the levels say$",
+        "הבדיקה החוזרת של {u} עמדה בעומס עד מקביליות {k}, הלוג נכשל מ-{n}: השרת מתמודד טוב יותר כעת, או שהעומס בריצה לא היה כפי שהרמות אומרות",
+    ),
+    (
+        r"^the re-probe of (?P<u>\S+) fails from concurrency (?P<k>\d+): the log shows no knee$",
+        "הבדיקה החוזרת של {u} נכשלת ממקביליות {k}: בלוג אין נקודת שבירה",
+    ),
+    (
+        r"^the re-probe of (?P<u>\S+) kept up to concurrency (?P<k>\d+): the log shows no knee either$",
+        "הבדיקה החוזרת של {u} עמדה בעומס עד מקביליות {k}: גם בלוג אין נקודת שבירה",
     ),
     // root-cause titles
     (
@@ -833,6 +915,14 @@ const HE: &[(&str, &str)] = &[
         "לא הורץ ramp לבדיקת עומס (--ramp)",
     ),
     (
+        r"^but at most (?P<n>\d+) request\(s\) were on the wire at once: the ramp was capped below its steps$",
+        "אך לכל היותר {n} בקשות היו בדרך בו-זמנית: הרמפה הוגבלה מתחת לשלביה",
+    ),
+    (
+        r"^re-probe now: (?P<u>\S+) answered 404 to every health request: the server is up, its health unknown \(set --health-path\)$",
+        "בדיקה חוזרת עכשיו: {u} החזיר 404 לכל בקשות הבריאות: השרת פעיל אך מצבו לא ידוע (יש להגדיר --health-path)",
+    ),
+    (
         r"^it kept up at every ramp step up to concurrency (?P<n>\d+)$",
         "השרת עמד בכל שלבי ה-ramp עד מקביליות {n}",
     ),
@@ -980,7 +1070,8 @@ static HE_TABLE: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
 
 /// Words inside captured arguments that are English prose, not data.
 fn he_words(arg: &str) -> String {
-    arg.replace("unknown target", "יעד לא ידוע")
+    arg.replace("the tests with a load level", "הטסטים עם רמת עומס")
+        .replace("unknown target", "יעד לא ידוע")
         .replace("the target", "היעד")
         .replace("the server", "השרת")
         .replace(" on ", " ב-")
@@ -998,6 +1089,7 @@ fn clause_he(clause: &str) -> Option<String> {
                 let value = c.name(name).map_or("", |m| m.as_str());
                 let value = match name {
                     "rest" => clause_he(value).unwrap_or_else(|| he_words(value)),
+                    "conf" => word(Lang::He, value),
                     "c" | "l" | "e" | "s" | "n" | "w" | "p" | "r" | "f" | "x" | "o" | "b" | "u"
                     | "m" | "a" | "k" => value.to_string(),
                     _ => he_words(value),

@@ -18,6 +18,7 @@ macro_rules! finder {
 pub mod analysis;
 pub mod baseline;
 pub mod bounds;
+pub mod capacity;
 pub mod checklist;
 pub mod cli;
 pub mod client;

@@ -11,7 +11,7 @@ use crate::client_config::{self, Setting};
 use crate::model::Category;
 use crate::rootcause::{Family, Locus, RootCauseAnalysis, URLLIB3_DEFAULT_POOL, test_concurrency};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// The catalogue, compiled into the binary.
 pub const CATALOGUE_TOML: &str = include_str!("recommendations.toml");
@@ -409,17 +409,20 @@ fn values_for(facts: &Facts, rcs: &[String]) -> BTreeMap<&'static str, String> {
 }
 
 /// The in-flight limit for the load tests and how it was found: the re-probe's last good
-/// step before the knee, else the highest level that passed below the one where errors
-/// started (else half of that), always below the observed concurrency; `None` when the run
-/// shows no capacity evidence.
+/// step before the knee, else the log's capacity estimate ([`crate::capacity`]) when its
+/// failing levels belong to these causes (its last good level, else half the knee), else
+/// the highest level that passed below the one where these causes' errors started (else
+/// half of that), always below the observed concurrency; `None` when the run shows no
+/// capacity evidence.
 pub fn in_flight_limit(a: &Analysis, rcs: &[String]) -> Option<(u32, String)> {
     let observed = a.rca.observed_concurrency;
     let below = |n: u32| observed.map_or(n, |c| n.min(c.saturating_sub(1))).max(1);
+    let wanted: HashSet<&str> = rcs.iter().map(String::as_str).collect();
     if let Some((url, k)) = a
         .reprobe
         .iter()
         .flat_map(|r| r.targets.iter())
-        .filter(|t| t.root_causes.iter().any(|rc| rcs.contains(rc)))
+        .filter(|t| t.root_causes.iter().any(|rc| wanted.contains(rc.as_str())))
         .find_map(|t| {
             let k = t.report.knee.as_ref()?;
             Some((t.report.url.as_str(), k))
@@ -436,17 +439,38 @@ pub fn in_flight_limit(a: &Analysis, rcs: &[String]) -> Option<(u32, String)> {
             ),
         ));
     }
-    let hit: Vec<&String> = a
+    let hit: HashSet<&str> = a
         .rca
         .root_causes
         .iter()
-        .filter(|rc| rcs.contains(&rc.id))
+        .filter(|rc| wanted.contains(rc.id.as_str()))
         .flat_map(|rc| rc.failed_tests.iter().chain(&rc.contributing_to))
+        .map(String::as_str)
         .collect();
+    if let Some(e) = &a.rca.capacity
+        && let Some(knee) = e.knee
+        && e.failing_tests.iter().any(|t| hit.contains(t.as_str()))
+    {
+        return Some(match e.last_good {
+            Some(g) => (
+                below(g),
+                format!(
+                    "the log's load levels: errors from concurrency {knee}, {g} passed ({} confidence)",
+                    e.confidence.id()
+                ),
+            ),
+            None => (
+                below((knee / 2).max(1)),
+                format!(
+                    "the log's load levels failed from the lowest, concurrency {knee}: half of it, then raise it while the errors stay away"
+                ),
+            ),
+        });
+    }
     let failing = a
         .tests
         .iter()
-        .filter(|t| hit.contains(&&t.nodeid))
+        .filter(|t| hit.contains(t.nodeid.as_str()))
         .filter_map(|t| test_concurrency(t).map(|c| (c, t)))
         .min_by_key(|(c, _)| *c)?;
     let passed_below = a

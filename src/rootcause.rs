@@ -263,6 +263,10 @@ pub struct RootCauseAnalysis {
     /// Highest concurrency the run shows (test parameters, "N/N jobs" messages).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub observed_concurrency: Option<u32>,
+    /// The capacity knee estimated from the load levels the log shows (`capacity` at the
+    /// top level of the JSON); absent when no test shows a level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<crate::capacity::CapacityEstimate>,
 }
 
 static MASK_ADDR: LazyLock<Regex> =
@@ -299,13 +303,22 @@ pub fn analyse_with(a: &Analysis, rule: &BaselineRule) -> RootCauseAnalysis {
         .filter(|(t, c)| rule.matches_at(t, || **c))
         .map(|(t, _)| t)
         .collect();
+    let capacity = crate::capacity::estimate(a, &concurrency);
     let mut root_causes = cluster(a, &index, &findings);
     let mut explained = BTreeSet::new();
     for rc in &root_causes {
         explained.extend(rc.failed_tests.iter().cloned());
     }
+    // The tests at or above the log's knee, once for every cause.
+    let knee_tests: HashSet<&str> = capacity
+        .iter()
+        .flat_map(|e| e.failing_tests.iter().map(String::as_str))
+        .collect();
     for rc in &mut root_causes {
         rc.verdict = verdict(a, rc, &findings, &baselines);
+        if let Some(e) = &capacity {
+            weigh_capacity(rc, e, &knee_tests);
+        }
         rc.cross_checks = cross_checks(a, rc, &findings, observed_concurrency, &baselines);
         if let Some(c) = rc
             .cross_checks
@@ -361,6 +374,54 @@ pub fn analyse_with(a: &Analysis, rule: &BaselineRule) -> RootCauseAnalysis {
         root_causes,
         unexplained_failures,
         observed_concurrency,
+        capacity,
+    }
+}
+
+/// The log's capacity estimate in the verdict of a cause whose failures are the load
+/// levels at or above the knee: evidence always; and where nothing else told down from
+/// overloaded, levels that passed below the knee say overloaded (the server answered them).
+fn weigh_capacity(
+    rc: &mut RootCause,
+    e: &crate::capacity::CapacityEstimate,
+    knee_tests: &HashSet<&str>,
+) {
+    let touches = rc
+        .failed_tests
+        .iter()
+        .chain(&rc.contributing_to)
+        .any(|t| knee_tests.contains(t.as_str()));
+    if !touches {
+        return;
+    }
+    let v = &mut rc.verdict;
+    v.evidence.push(format!(
+        "the log's load levels: {} ({} confidence)",
+        e.statement,
+        e.confidence.id()
+    ));
+    let target = rc.target.as_deref().unwrap_or("the target");
+    if let (Some(k), Some(g)) = (e.knee, e.last_good)
+        && rc.family == Family::Unreachable
+        && v.locus == Locus::Infrastructure
+        && v.confidence == Confidence::Low
+        && e.confidence != Confidence::Low
+    {
+        v.locus = Locus::ServerCapacity;
+        v.confidence = Confidence::Medium;
+        v.summary = format!(
+            "{target} kept up with the load levels up to {g} and failed from {k}: overloaded, not down"
+        );
+    } else if let (Some(k), Some(g)) = (e.knee, e.last_good)
+        && v.locus == Locus::ServerCapacity
+        && v.confidence == Confidence::Medium
+        && e.confidence == Confidence::High
+    {
+        v.confidence = Confidence::High;
+        v.summary = format!(
+            "{}; the log's load levels passed up to {g} and failed from {k}: a capacity limit, not an outage",
+            v.summary
+        );
     }
 }
 
@@ -909,6 +970,27 @@ static N_OF_N: LazyLock<Regex> = LazyLock::new(|| {
 /// The concurrency a test ran at, from its parameters (`[50]`, `[concurrency-200]`) or
 /// its failure message ("10/10 jobs failed").
 pub fn test_concurrency(t: &TestReport) -> Option<u32> {
+    let mut best = param_concurrency(t);
+    for text in [t.message.as_deref(), t.symptom.as_deref()]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(c) = N_OF_N.captures(text)
+            && let Some(n) = c.get(2).and_then(|m| m.as_str().parse::<u32>().ok())
+        {
+            best = best.max(Some(n));
+        }
+    }
+    best
+}
+
+/// The concurrency a test's parameters name (`[50]` in a test about load,
+/// `[concurrency-200]`, `[workers=8]`).
+pub fn param_concurrency(t: &TestReport) -> Option<u32> {
+    // Most tests have no parameters: nothing to read.
+    if !t.name.ends_with(']') {
+        return None;
+    }
     let mut best = None;
     let lower = t.name.to_ascii_lowercase();
     // A bare number (`[50]`) is a load level only in a test about load.
@@ -942,16 +1024,6 @@ pub fn test_concurrency(t: &TestReport) -> Option<u32> {
             if let Some(n) = c.get(1).and_then(|m| m.as_str().parse::<u32>().ok()) {
                 best = best.max(Some(n));
             }
-        }
-    }
-    for text in [t.message.as_deref(), t.symptom.as_deref()]
-        .into_iter()
-        .flatten()
-    {
-        if let Some(c) = N_OF_N.captures(text)
-            && let Some(n) = c.get(2).and_then(|m| m.as_str().parse::<u32>().ok())
-        {
-            best = best.max(Some(n));
         }
     }
     best
@@ -1991,6 +2063,57 @@ mod tests {
             "{}",
             check_statement
         );
+    }
+
+    #[test]
+    fn load_levels_that_passed_below_the_knee_say_overloaded_not_down() {
+        let ramp = |outcomes: [&str; 4]| {
+            let tests: Vec<TestReport> = [5, 10, 20, 50]
+                .iter()
+                .zip(outcomes)
+                .map(|(c, o)| test(&format!("test_load[{c}]"), o))
+                .collect();
+            let events = tests
+                .iter()
+                .filter(|t| t.outcome == "failed")
+                .map(|t| event(Category::ConnectTimeout, EventKind::Terminal, &t.name, 5))
+                .collect();
+            analyse(&analysis(tests, events))
+        };
+        // No baseline test: only the levels tell down from overloaded.
+        let r = ramp(["passed", "passed", "failed", "failed"]);
+        let v = &r.root_causes[0].verdict;
+        assert_eq!(
+            (v.locus, v.confidence),
+            (Locus::ServerCapacity, Confidence::Medium)
+        );
+        assert!(
+            v.summary
+                .contains("kept up with the load levels up to 10 and failed from 20"),
+            "{}",
+            v.summary
+        );
+        assert!(
+            v.evidence
+                .iter()
+                .any(|e| e.starts_with("the log's load levels: "))
+        );
+        // Every level failing is no evidence of overload: the verdict stays, the estimate
+        // is cited.
+        let r = ramp(["failed", "failed", "failed", "failed"]);
+        let v = &r.root_causes[0].verdict;
+        assert_eq!(
+            (v.locus, v.confidence),
+            (Locus::Infrastructure, Confidence::Low)
+        );
+        assert!(
+            v.evidence
+                .iter()
+                .any(|e| e.contains("every load level failed")),
+            "{:?}",
+            v.evidence
+        );
+        assert_eq!(r.capacity.as_ref().and_then(|c| c.last_good), None);
     }
 
     #[test]

@@ -31,6 +31,10 @@ fn every_generated_sentence_has_a_hebrew_rendering() {
                 sentences.push(c.statement.clone());
             }
         }
+        if let Some(c) = &a.rca.capacity {
+            sentences.push(c.statement.clone());
+            sentences.push(c.derived_from.clone());
+        }
         for r in &a.recommendations {
             if r.title_he.is_empty() || r.why_he.is_empty() || r.why_he.contains('{') {
                 missing.push(format!("{name}: recommendation {} lacks Hebrew", r.id));

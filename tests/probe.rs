@@ -431,6 +431,95 @@ fn analyze_probe_ramp_sets_the_in_flight_limit_from_the_knee() {
         after.contains(&format!("MAX_IN_FLIGHT = {good}  # the re-probe of")),
         "the limit is the last good step {good}: {after}"
     );
+    // The log's own estimate (errors from 20) set against the re-probe's knee.
+    let compared = doc["capacity"]["reprobe"].as_str().expect("a comparison");
+    assert!(
+        compared.contains(&format!(
+            "fails from concurrency {}, the log from {}",
+            knee["concurrency"], doc["capacity"]["knee"]
+        )),
+        "{compared}"
+    );
+}
+
+#[test]
+fn a_rate_that_caps_the_ramp_is_measured_on_the_wire_and_named_with_the_rate_it_needs() {
+    // 503 when more than 5 requests are in flight, 200 after 100 ms otherwise. At the
+    // default 20 attempts/s and 100 ms each, about two attempts overlap, whatever the
+    // number of workers waiting for the limiter.
+    let server = TestServer::overloaded(5, Duration::from_millis(100));
+    let (code, doc) = probe(&[&server.url("/"), "--ramp", "1,5,20", "--requests", "20"]);
+    assert_eq!(code, 0);
+    let t = target(&doc);
+    let steps = t["steps"].as_array().unwrap();
+    let top = &steps[2];
+    assert_eq!(top["concurrency"], 20);
+    let peak = top["peak_in_flight"].as_u64().unwrap();
+    assert!(peak < 20, "20 workers, {peak} on the wire: {top:#}");
+    assert_eq!(top["capped_by"], "rate", "{top:#}");
+    assert!(
+        steps[0].get("capped_by").is_none(),
+        "one worker is not capped"
+    );
+    let rate = t["suggested_rate"].as_f64().expect("a suggested --rate");
+    assert!(rate > 20.0, "{rate}");
+    let warnings: Vec<&str> = t["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("the rate limit (20/s) kept")
+                && w.ends_with(&format!("rerun with --rate {rate}"))),
+        "{warnings:?}"
+    );
+    let text = common::stdout_of(&[
+        "probe",
+        &server.url("/"),
+        "--ramp",
+        "1,20",
+        "--requests",
+        "20",
+    ]);
+    assert!(text.contains("rate limit"), "{text}");
+    assert!(
+        text.contains("no capacity knee up to") || text.contains("capacity knee at"),
+        "{text}"
+    );
+    // With the rate it asks for, the steps reach their level and the knee shows.
+    let rate_arg = rate.to_string();
+    let (_, doc) = probe(&[
+        &server.url("/"),
+        "--ramp",
+        "1,5,20",
+        "--requests",
+        "40",
+        "--rate",
+        &rate_arg,
+    ]);
+    let t = target(&doc);
+    let top = &t["steps"][2];
+    assert!(top.get("capped_by").is_none(), "{top:#}");
+    assert!(top["peak_in_flight"].as_u64().unwrap() > 5, "{top:#}");
+    assert_eq!(t["knee"]["concurrency"], 20, "{t:#}");
+}
+
+#[test]
+fn a_health_path_that_answers_404_every_time_is_not_healthy() {
+    let server = TestServer::always(404);
+    let (code, doc) = probe(&[&server.url("/no-such-health")]);
+    assert_eq!(code, 0, "up, not down");
+    let t = target(&doc);
+    assert_eq!(t["verdict"], "degraded", "{t:#}");
+    let w = t["warnings"][0].as_str().unwrap();
+    assert!(
+        w.starts_with("every health request got 404 from /no-such-health")
+            && w.contains("--health-path"),
+        "{w}"
+    );
 }
 
 #[test]

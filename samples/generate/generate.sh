@@ -236,5 +236,8 @@ junitonly junit-logging-all errors "$B" --strict -- $LIVE
 excerpt excerpt-md-fenced   errors-urllib3-2 errors md-fenced
 excerpt excerpt-md-indented errors-urllib3-2 errors md-indented
 excerpt excerpt-yaml        errors-urllib3-2 errors yaml
+# 15: a load ramp (levels 1,2,5,10,20,50, a ThreadPoolExecutor per level) against a server of
+#     known capacity (8 requests at once, 503 beyond): the capacity knee estimated from the log
+run capacity-urllib3-2 capacity "$B" --strict -- $LIVE
 
 exit $STATUS

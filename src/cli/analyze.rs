@@ -27,6 +27,8 @@ Examples:
   rca analyze run.log --rules team-rules.toml
   rca analyze run.log --probe -o rca.md    re-probe the servers the root causes name
   rca analyze run.log --probe --probe-map https://10.10.10.100:443=https://staging.internal
+  rca analyze run.log --probe --ramp 1,2,5,10,20,50 --rate 500
+                                           the re-probe's knee beside the log's capacity knee
   rca analyze run.log --record --label branch=main   also store the run in the history
   rca analyze run.log --history h.sqlite   new / recurring / regressed against the history
   rca analyze run.log --baseline good.log  compare with a passing run of the same suite

@@ -10,6 +10,7 @@ use super::targets::ProbeTarget;
 use crate::analysis::Analysis;
 use crate::rootcause::{Confidence, Locus, Verdict};
 use serde::Serialize;
+use std::collections::HashSet;
 
 /// The re-probe section of an analysis.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -106,9 +107,22 @@ pub fn conclude(r: &TargetReport, observed: Option<u32>) -> CauseReprobe {
                     "; it kept up at every ramp step up to concurrency {}",
                     last.concurrency
                 ));
+                if r.steps.iter().any(|s| s.capped_by.is_some()) {
+                    let reached = r.steps.iter().map(|s| s.peak_in_flight).max().unwrap_or(0);
+                    s.push_str(&format!(
+                        "; but at most {reached} request(s) were on the wire at once: the ramp was capped below its steps"
+                    ));
+                }
             }
             ("transient_or_load", s)
         }
+        (Health::Degraded, None) if super::stats::health_path_missing_key(&r.outcomes) => (
+            "degraded_now",
+            format!(
+                "re-probe now: {} answered 404 to every health request: the server is up, its health unknown (set --health-path)",
+                r.url
+            ),
+        ),
         (Health::Degraded, None) => (
             "degraded_now",
             format!(
@@ -189,6 +203,34 @@ pub fn apply(a: &mut Analysis, health_path: &str, probed: Vec<(ProbeTarget, Targ
             rc.reprobe = Some(c.clone());
         }
     }
+    for (_, r) in &probed {
+        for w in &r.warnings {
+            a.warnings.push(format!("re-probe of {}: {w}", r.url));
+        }
+    }
+    // The log's capacity estimate against the ramp of the server its failing levels
+    // belong to, else the first ramp that ran.
+    let knee_causes: HashSet<String> = a.rca.capacity.as_ref().map_or_else(HashSet::new, |e| {
+        let failing: HashSet<&str> = e.failing_tests.iter().map(String::as_str).collect();
+        a.rca
+            .root_causes
+            .iter()
+            .filter(|rc| rc.failed_tests.iter().any(|t| failing.contains(t.as_str())))
+            .map(|rc| rc.id.clone())
+            .collect()
+    });
+    // The first ramp of a knee cause's server, else the first ramp.
+    let ramp = probed
+        .iter()
+        .filter(|(_, r)| !r.steps.is_empty())
+        .min_by_key(|(t, _)| !t.root_causes.iter().any(|rc| knee_causes.contains(rc)));
+    if let Some(e) = a.rca.capacity.as_mut()
+        && let Some((_, r)) = ramp
+    {
+        let highest = r.steps.iter().map(|s| s.concurrency).max().unwrap_or(0);
+        let knee = r.knee.as_ref().map(|k| (k.concurrency, k.last_good));
+        e.reprobe = Some(e.compare_reprobe(&r.url, knee, highest));
+    }
     a.reprobe = Some(Reprobe {
         health_path: health_path.to_string(),
         targets: probed
@@ -233,6 +275,8 @@ mod tests {
             stopped_by: None,
             retry_after_s: None,
             breaker_transitions: Vec::new(),
+            suggested_rate: None,
+            warnings: Vec::new(),
         }
     }
 
@@ -296,6 +340,15 @@ mod tests {
         assert_eq!(
             (v3.locus, v3.confidence),
             (Locus::Infrastructure, Confidence::Medium)
+        );
+        let missing = conclude(&report(Health::Degraded, &[("404", 5)], None), None);
+        assert!(
+            missing
+                .statement
+                .contains("answered 404 to every health request")
+                && missing.statement.contains("--health-path"),
+            "{}",
+            missing.statement
         );
         let degraded = conclude(
             &report(Health::Degraded, &[("200", 3), ("503", 2)], None),

@@ -29,7 +29,7 @@ use serde::Serialize;
 use stats::{Health, Knee, KneeRule, Latency, Step};
 use std::collections::BTreeMap;
 use std::net::{TcpStream, ToSocketAddrs};
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 use ureq::http::{Method, Uri};
@@ -147,6 +147,14 @@ pub struct TargetReport {
     pub retry_after_s: Option<u64>,
     /// Breaker state changes.
     pub breaker_transitions: Vec<BreakerChange>,
+    /// The `--rate` the ramp needs to reach every step's concurrency, when the rate limit
+    /// capped a step below it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggested_rate: Option<f64>,
+    /// What makes this probe less than it looks: ramp steps capped below their
+    /// concurrency, a health path that answered 404 every time.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// The attempt cap shared by every worker and target: attempts are reserved before they are
@@ -280,6 +288,14 @@ fn probe_one(
     let transitions = client.transitions();
     let knee = stats::knee(&steps, cfg.knee);
     let ramp_sent: u64 = steps.iter().map(|s| s.requests).sum();
+    let suggested_rate = stats::rate_needed(&steps, timings.first_byte_p50_ms);
+    let mut warnings = cap_warnings(&steps, cfg, suggested_rate);
+    if stats::health_path_missing(&refs) {
+        warnings.push(format!(
+            "every health request got 404 from {}: not a health endpoint, so the server is up but its health is unknown; point the probe at a health path (--health-path with rca analyze --probe, the URL's path with rca probe)",
+            path_of(url)
+        ));
+    }
     Ok(TargetReport {
         url: url.to_string(),
         verdict,
@@ -293,7 +309,63 @@ fn probe_one(
         stopped_by: stopped,
         retry_after_s,
         breaker_transitions: transitions.iter().map(|t| change(t, started)).collect(),
+        suggested_rate,
+        warnings,
     })
+}
+
+/// The path of a URL (`/` when it has none), for messages.
+fn path_of(url: &str) -> String {
+    url.parse::<Uri>()
+        .ok()
+        .map(|u| u.path().to_string())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "/".to_string())
+}
+
+/// One warning per reason ramp steps stayed below their concurrency, with the flag that
+/// lifts it.
+fn cap_warnings(steps: &[Step], cfg: &ProbeConfig, suggested_rate: Option<f64>) -> Vec<String> {
+    let mut out = Vec::new();
+    let by_rate: Vec<&Step> = steps
+        .iter()
+        .filter(|s| s.capped_by == Some("rate"))
+        .collect();
+    if let Some(top) = by_rate.iter().max_by_key(|s| s.concurrency) {
+        out.push(format!(
+            "the rate limit ({}/s) kept {} of {} ramp step(s) below their concurrency (at concurrency {}: at most {} on the wire): those levels were not tested{}",
+            trim_rate(cfg.rate),
+            by_rate.len(),
+            steps.len(),
+            top.concurrency,
+            top.peak_in_flight,
+            suggested_rate
+                .map(|r| format!("; rerun with --rate {}", trim_rate(r)))
+                .unwrap_or_default()
+        ));
+    }
+    // Known before sending: a step with more workers than attempts cannot reach its level.
+    let by_count: Vec<&Step> = steps
+        .iter()
+        .filter(|s| s.concurrency > cfg.requests_per_step)
+        .collect();
+    if let Some(top) = by_count.iter().max_by_key(|s| s.concurrency) {
+        out.push(format!(
+            "{} ramp step(s) had fewer attempts ({}) than workers and could not reach their concurrency; rerun with --requests {}",
+            by_count.len(),
+            cfg.requests_per_step,
+            top.concurrency * 2
+        ));
+    }
+    out
+}
+
+fn trim_rate(r: f64) -> String {
+    if r.fract() == 0.0 {
+        format!("{r:.0}")
+    } else {
+        format!("{r}")
+    }
 }
 
 /// Sequential health requests, each with the client's retries, until done or stopped. A
@@ -343,10 +415,9 @@ fn ramp_step(
     let todo = AtomicU64::new(u64::from(cfg.requests_per_step));
     let stop = AtomicBool::new(false);
     let why: Mutex<Option<&'static str>> = Mutex::new(None);
-    let in_flight = AtomicU32::new(0);
-    let peak = AtomicU32::new(0);
     let attempts: Mutex<Vec<Attempt>> = Mutex::new(Vec::new());
     let opened_before = opened_count(client);
+    let waited_before = client.stats().rate_limit_wait;
     std::thread::scope(|scope| {
         for _ in 0..concurrency.max(1) {
             scope.spawn(|| {
@@ -368,11 +439,8 @@ fn ramp_step(
                         slot.get_or_insert(w);
                         return;
                     }
-                    let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-                    peak.fetch_max(now, Ordering::SeqCst);
                     let result =
                         client.send(&Request::new(cfg.method.clone(), url).max_attempts(1));
-                    in_flight.fetch_sub(1, Ordering::SeqCst);
                     cap.release(1u64.saturating_sub(result.attempts.len() as u64));
                     attempts
                         .lock()
@@ -389,9 +457,17 @@ fn ramp_step(
     let ok = refs.iter().filter(|a| stats::answered(a)).count() as u64;
     let requests = refs.len() as u64;
     let why = why.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let peak = stats::peak_on_wire(&refs);
+    let rate_waited = client.stats().rate_limit_wait > waited_before;
     let step = Step {
         concurrency,
-        peak_in_flight: peak.load(Ordering::SeqCst),
+        peak_in_flight: peak,
+        capped_by: stats::cap_of(
+            concurrency,
+            peak,
+            u64::from(cfg.requests_per_step),
+            rate_waited,
+        ),
         requests,
         ok,
         success_rate: if requests == 0 {

@@ -88,7 +88,8 @@ pub fn answered_key(key: &str) -> bool {
 pub enum Health {
     /// Every attempt answered, quickly enough.
     Healthy,
-    /// Some attempts failed, or answers were slow, or the breaker opened.
+    /// Some attempts failed, or answers were slow, or the breaker opened, or the health
+    /// path answered 404 every time (the server is up, its health unknown).
     Degraded,
     /// No attempt was answered (all errors, 5xx or 429), or none could be sent.
     Down,
@@ -112,6 +113,9 @@ pub fn health(attempts: &[&Attempt], circuit_opened: bool, slow_ms: f64) -> Heal
     if ok == 0 {
         return Health::Down;
     }
+    if health_path_missing(attempts) {
+        return Health::Degraded;
+    }
     let slow = latency(attempts).is_some_and(|l| l.p95_ms > slow_ms);
     if ok < attempts.len() || circuit_opened || slow {
         Health::Degraded
@@ -125,8 +129,14 @@ pub fn health(attempts: &[&Attempt], circuit_opened: bool, slow_ms: f64) -> Heal
 pub struct Step {
     /// Concurrency asked for (workers).
     pub concurrency: u32,
-    /// Most attempts that were in flight at once.
+    /// Most attempts that were on the wire at once (from the attempts' send and end times;
+    /// workers waiting for the rate limiter are not in flight).
     pub peak_in_flight: u32,
+    /// What kept `peak_in_flight` below `concurrency`: `rate` (the rate limit spaced the
+    /// attempts so that fewer overlapped) or `requests_per_step` (fewer attempts than
+    /// workers); absent when the step reached its level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capped_by: Option<&'static str>,
     /// Attempts sent.
     pub requests: u64,
     /// Attempts the server answered (below 500, not 429).
@@ -140,6 +150,77 @@ pub struct Step {
     pub latency: Option<Latency>,
     /// The circuit breaker opened during this step (the ramp stops here).
     pub breaker_opened: bool,
+}
+
+/// The most attempts on the wire at once: a sweep over their `[at, at + latency)` spans.
+pub fn peak_on_wire(attempts: &[&Attempt]) -> u32 {
+    let mut edges: Vec<(Duration, i32)> = Vec::with_capacity(attempts.len() * 2);
+    for a in attempts {
+        edges.push((a.at, 1));
+        edges.push((a.at + a.latency, -1));
+    }
+    // An attempt that ends exactly when another starts does not overlap it.
+    edges.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)));
+    let (mut now, mut peak) = (0i32, 0i32);
+    for (_, d) in edges {
+        now += d;
+        peak = peak.max(now);
+    }
+    peak.max(0) as u32
+}
+
+/// What capped a step below its concurrency, if anything: the rate limiter when it made
+/// workers wait during the step, else too few attempts per step (`per_step`, as configured:
+/// a step the breaker cut short was not capped).
+pub fn cap_of(
+    concurrency: u32,
+    peak: u32,
+    per_step: u64,
+    rate_waited: bool,
+) -> Option<&'static str> {
+    if peak >= concurrency {
+        None
+    } else if rate_waited {
+        Some("rate")
+    } else if per_step < u64::from(concurrency) {
+        Some("requests_per_step")
+    } else {
+        None
+    }
+}
+
+/// The `--rate` that lets every capped step reach its concurrency: by Little's law a level
+/// of C in flight with attempts of L seconds needs C / L attempts per second (1.5 times that
+/// for headroom, rounded up to two significant digits). `None` when no step was capped by
+/// the rate or none has a latency.
+pub fn rate_needed(steps: &[Step], health_p50_ms: Option<f64>) -> Option<f64> {
+    steps
+        .iter()
+        .filter(|s| s.capped_by == Some("rate"))
+        .filter_map(|s| {
+            let ms = s.latency.map(|l| l.p50_ms).or(health_p50_ms)?.max(1.0);
+            Some(f64::from(s.concurrency) * 1000.0 / ms * 1.5)
+        })
+        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))
+        .map(round_up_2)
+}
+
+/// Rounds up to two significant digits, at least 10 (14160 -> 15000, 57 -> 57).
+fn round_up_2(v: f64) -> f64 {
+    let v = v.max(10.0);
+    let step = 10f64.powi(v.log10().floor() as i32 - 1);
+    (v / step).ceil() * step
+}
+
+/// True when every health attempt was answered 404: the path is not a health endpoint, so
+/// the answers prove the server up but say nothing about its health.
+pub fn health_path_missing(attempts: &[&Attempt]) -> bool {
+    !attempts.is_empty() && attempts.iter().all(|a| a.status() == Some(404))
+}
+
+/// [`health_path_missing`] over counted outcomes: every attempt was a 404.
+pub fn health_path_missing_key(outcomes: &BTreeMap<String, u64>) -> bool {
+    !outcomes.is_empty() && outcomes.keys().all(|k| k == "404")
 }
 
 /// Thresholds that define the capacity knee.
@@ -321,6 +402,7 @@ mod tests {
         }
         Step {
             concurrency: c,
+            capped_by: None,
             peak_in_flight: c,
             requests: ok + failed,
             ok,
@@ -364,5 +446,62 @@ mod tests {
         let steps = vec![step(1, 20, 0, 50.0), broken];
         let k = knee(&steps, rule).unwrap();
         assert_eq!((k.concurrency, k.reason), (20, "breaker"));
+    }
+
+    fn at(start_ms: u64, latency_ms: u64) -> Attempt {
+        let mut a = status(200, latency_ms);
+        a.at = Duration::from_millis(start_ms);
+        a
+    }
+
+    #[test]
+    fn peak_on_the_wire_counts_overlapping_spans_only() {
+        // Spaced by a rate limit: one after the other, never two at once.
+        let spaced: Vec<Attempt> = (0..5).map(|i| at(i * 50, 10)).collect();
+        assert_eq!(peak_on_wire(&spaced.iter().collect::<Vec<_>>()), 1);
+        // Back to back (one ends as the next starts): still one.
+        let chained: Vec<Attempt> = (0..3).map(|i| at(i * 10, 10)).collect();
+        assert_eq!(peak_on_wire(&chained.iter().collect::<Vec<_>>()), 1);
+        // Three overlap at 25 ms.
+        let burst = [at(0, 30), at(10, 30), at(20, 30), at(100, 5)];
+        assert_eq!(peak_on_wire(&burst.iter().collect::<Vec<_>>()), 3);
+        assert_eq!(peak_on_wire(&[]), 0);
+    }
+
+    #[test]
+    fn a_cap_is_named_only_below_the_level() {
+        assert_eq!(cap_of(5, 5, 20, true), None);
+        assert_eq!(cap_of(20, 2, 20, true), Some("rate"));
+        assert_eq!(cap_of(50, 20, 20, false), Some("requests_per_step"));
+        assert_eq!(cap_of(5, 4, 20, false), None, "thread start-up, not a cap");
+    }
+
+    #[test]
+    fn the_rate_needed_follows_littles_law() {
+        let mut capped = step(50, 20, 0, 10.0);
+        capped.capped_by = Some("rate");
+        // 50 in flight at 10 ms each: 5000/s, 1.5 times for headroom.
+        assert_eq!(
+            rate_needed(&[step(1, 20, 0, 10.0), capped.clone()], None),
+            Some(7500.0)
+        );
+        capped.latency = None;
+        assert_eq!(rate_needed(&[capped.clone()], Some(200.0)), Some(380.0));
+        assert_eq!(rate_needed(&[capped], None), None);
+        assert_eq!(rate_needed(&[step(5, 20, 0, 10.0)], Some(1.0)), None);
+        assert_eq!(round_up_2(14160.0), 15000.0);
+        assert_eq!(round_up_2(3.0), 10.0);
+    }
+
+    #[test]
+    fn a_404_on_every_health_request_is_not_healthy() {
+        let all_404: Vec<Attempt> = (0..5).map(|_| status(404, 5)).collect();
+        let refs: Vec<&Attempt> = all_404.iter().collect();
+        assert!(health_path_missing(&refs));
+        assert_eq!(health(&refs, false, 2000.0), Health::Degraded);
+        let mixed = [status(404, 5), status(200, 5)];
+        let refs: Vec<&Attempt> = mixed.iter().collect();
+        assert!(!health_path_missing(&refs));
+        assert_eq!(health(&refs, false, 2000.0), Health::Healthy);
     }
 }

@@ -100,6 +100,7 @@ fn steps_table(r: &TargetReport, width: Option<u16>) -> Table {
         "success",
         "p50/p95/p99 ms",
         "failures",
+        "capped by",
     ]);
     for s in &r.steps {
         t.add_row(vec![
@@ -117,6 +118,11 @@ fn steps_table(r: &TargetReport, width: Option<u16>) -> Table {
                     ""
                 }
             )),
+            Cell::new(match s.capped_by {
+                Some("rate") => "rate limit",
+                Some("requests_per_step") => "attempts per step",
+                _ => "-",
+            }),
         ]);
     }
     t
@@ -171,10 +177,19 @@ pub fn text(reports: &[TargetReport], cfg: &ProbeConfig, width: Option<u16>) -> 
                     .unwrap_or_default(),
                 k.detail
             )),
+            None if r.steps.iter().any(|s| s.capped_by.is_some()) => {
+                let reached = r.steps.iter().map(|s| s.peak_in_flight).max().unwrap_or(0);
+                out.push_str(&format!(
+                    "  no capacity knee up to {reached} in flight on the wire: the ramp was capped below its steps (see the warnings)\n"
+                ));
+            }
             None if !r.steps.is_empty() => {
                 out.push_str("  no capacity knee within the ramp\n");
             }
             None => {}
+        }
+        for w in &r.warnings {
+            out.push_str(&format!("  warning: {w}\n"));
         }
         match (r.stopped_by, r.retry_after_s) {
             (Some("retry_after"), Some(wait)) => out.push_str(&format!(

@@ -91,6 +91,10 @@ pub fn render_with(a: &Analysis, opts: &TextOptions) -> String {
         out.push('\n');
         out.push_str(&terminal(super::baseline_run::text(c)));
     }
+    if let Some(e) = &a.rca.capacity {
+        out.push_str(&format!("\n{}\n", paint.heading("Capacity (from the log)")));
+        out.push_str(&capacity_lines(e, width));
+    }
     let failing: Vec<&TestReport> = a
         .tests
         .iter()
@@ -110,6 +114,39 @@ pub fn render_with(a: &Analysis, opts: &TextOptions) -> String {
         for w in &a.warnings {
             out.push_str(&format!("  - {}\n", safe::visible(w)));
         }
+    }
+    out
+}
+
+/// The capacity estimate: its sentence, how it was derived, the levels on one line, and the
+/// re-probe comparison when there is one.
+fn capacity_lines(e: &crate::capacity::CapacityEstimate, width: Option<u16>) -> String {
+    let cols = width.map(|w| usize::from(w).saturating_sub(2));
+    let levels: Vec<String> = e
+        .levels
+        .iter()
+        .map(|r| match (r.passed, r.failed) {
+            (_, 0) => format!("{} passed", r.concurrency),
+            (0, _) => format!("{} failed", r.concurrency),
+            (p, f) => format!("{} {p} passed/{f} failed", r.concurrency),
+        })
+        .collect();
+    // Beyond a line's worth of levels, the counts (the statement names the knee).
+    let levels = if levels.len() <= 12 {
+        levels.join(", ")
+    } else {
+        let failing = e.levels.iter().filter(|r| r.failed > 0).count();
+        format!("{} levels, {failing} with failures", e.levels.len())
+    };
+    let mut lines = vec![
+        format!("{} ({} confidence)", e.statement, e.confidence.id()),
+        format!("derived from {}: {levels}", e.derived_from),
+    ];
+    lines.extend(e.reprobe.clone());
+    let mut out = String::new();
+    for l in lines {
+        let text = wrap(&safe::visible(&l), cols).join("\n  ");
+        out.push_str(&terminal(format!("  {text}\n")));
     }
     out
 }

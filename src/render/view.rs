@@ -50,6 +50,8 @@ pub struct View {
     pub svg: SvgTimeline,
     /// Re-probe rows (`rca analyze --probe`); empty without it.
     pub reprobe: Vec<ReprobeRow>,
+    /// The capacity estimate from the log's load levels; `None` when no test shows a level.
+    pub capacity: Option<CapacityView>,
     /// The run against its history (`rca analyze --history`); empty without it.
     pub history: String,
     /// The run against a baseline run (`rca analyze --baseline`); not shown without it.
@@ -156,7 +158,30 @@ pub struct CauseView {
     pub history: String,
 }
 
+/// The capacity knee estimated from the log.
+#[derive(Debug, Clone)]
+pub struct CapacityView {
+    /// The estimate in one sentence, with its confidence.
+    pub statement: String,
+    /// How it was derived.
+    pub how: String,
+    /// The estimate against the re-probe; empty without one.
+    pub reprobe: String,
+    /// One row per level, lowest first.
+    pub rows: Vec<CapacityRow>,
+}
+
+/// One load level of the capacity section.
+#[derive(Debug, Clone)]
+pub struct CapacityRow {
+    pub level: String,
+    pub passed: String,
+    pub failed: String,
+    pub tests: String,
+}
+
 /// A re-probed server.
+#[derive(Debug, Clone)]
 pub struct ReprobeRow {
     pub logged: String,
     pub url: String,
@@ -397,6 +422,66 @@ fn outage_sentence(w: &crate::rootcause::OutageWindow) -> String {
     }
     text
 }
+
+/// The capacity section: sentences translated, test names escaped.
+fn capacity_view(a: &Analysis, lang: Lang, esc: &Escaper) -> Option<CapacityView> {
+    let e = a.rca.capacity.as_ref()?;
+    let tr = |text: &str| (esc.text)(&translate(lang, text));
+    Some(CapacityView {
+        statement: format!(
+            "{} ({} {})",
+            tr(&e.statement),
+            Labels::of(lang).confidence,
+            word(lang, e.confidence.id())
+        ),
+        how: tr(&e.derived_from),
+        reprobe: e.reprobe.as_deref().map(tr).unwrap_or_default(),
+        rows: shown_levels(e)
+            .into_iter()
+            .map(|r| match r {
+                Some(r) => CapacityRow {
+                    level: r.concurrency.to_string(),
+                    passed: r.passed.to_string(),
+                    failed: r.failed.to_string(),
+                    tests: (esc.span_in_cell)(&r.tests.join(", ")),
+                },
+                None => CapacityRow {
+                    level: "…".to_string(),
+                    passed: String::new(),
+                    failed: String::new(),
+                    tests: String::new(),
+                },
+            })
+            .collect(),
+    })
+}
+
+/// The levels a report table shows: all of them up to [`CAPACITY_ROWS`], else the first
+/// and last few and those around the knee, `None` marking the gaps.
+fn shown_levels(e: &crate::capacity::CapacityEstimate) -> Vec<Option<&crate::capacity::LevelRow>> {
+    let n = e.levels.len();
+    if n <= CAPACITY_ROWS {
+        return e.levels.iter().map(Some).collect();
+    }
+    let knee = e
+        .levels
+        .iter()
+        .position(|r| Some(r.concurrency) == e.knee)
+        .unwrap_or(0);
+    let keep = |i: usize| i < 5 || i + 5 >= n || i.abs_diff(knee) <= 5;
+    let mut out = Vec::new();
+    for (i, r) in e.levels.iter().enumerate() {
+        if keep(i) {
+            out.push(Some(r));
+        } else if out.last().is_some_and(Option::is_some) {
+            out.push(None);
+        }
+    }
+    out
+}
+
+/// Level rows of the capacity table before it is shortened.
+const CAPACITY_ROWS: usize = 30;
 
 /// One row per re-probed server; every value from the log or the network is escaped.
 fn reprobe_rows(a: &Analysis, lang: Lang, esc: &Escaper) -> Vec<ReprobeRow> {
@@ -743,6 +828,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
     View {
         reprobe,
         baseline: super::baseline_run::view(a, lang, escaper),
+        capacity: capacity_view(a, lang, escaper),
         history: a
             .history
             .as_ref()

@@ -28,6 +28,10 @@ and http.server's standard access-log line for each request to it (otherwise ser
 A server can also be started with mode="unavailable" (every request gets 503) to stand in for a
 degraded "focus server" whose URLs look normal (/focus-server/configure).
 
+mode="capacity" with capacity=N is a server of known capacity: it works on at most N requests at
+once (each held CAPACITY_HOLD_SECONDS) and answers 503 "over capacity" to any request that
+arrives while N are being served.
+
 Other helpers:
     BacklogListener  - listen(0) and never accept; the accept queue is filled with idle
                        connections, so new connects are dropped by the kernel -> connect timeout.
@@ -49,6 +53,8 @@ TOKEN_HOLD_SECONDS = 0.15
 # POST /focus-server/configure payloads declaring a load_level above this get 503 (capacity);
 # $RCA_CAPACITY_LOAD_LEVEL raises it (the seed suite's healthy baseline run).
 CAPACITY_LOAD_LEVEL = int(os.environ.get("RCA_CAPACITY_LOAD_LEVEL") or 15)
+# mode="capacity": how long each request that is served is held (so concurrent requests overlap).
+CAPACITY_HOLD_SECONDS = 0.4
 
 
 _access_lock = threading.Lock()
@@ -134,6 +140,8 @@ class _Handler(BaseHTTPRequestHandler):
         first = self.path.lstrip("/").split("/", 1)[0]
         if self.server.mode == "unavailable":
             return self._send(503, {"error": "service unavailable"})
+        if self.server.mode == "capacity":
+            return self._capacity()
         if first == "slow":
             time.sleep(SLOW_SECONDS)
         elif first == "hold":
@@ -183,6 +191,16 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, {"job_id": "job-%06d" % (int(time.time() * 1e6) % 1000000), "status": "configured"})
         return self._send(200, {"ok": True, "version": "1.4.2", "path": self.path})
 
+    def _capacity(self):
+        # at most server.capacity requests in service at once; the rest get 503 at once
+        if not self.server.slots.acquire(blocking=False):
+            return self._send(503, {"error": "over capacity"})
+        try:
+            time.sleep(CAPACITY_HOLD_SECONDS)
+            return self._send(200, {"job_id": "job-%06d" % (int(time.time() * 1e6) % 1000000), "status": "configured"})
+        finally:
+            self.server.slots.release()
+
     do_GET = do_POST = do_PUT = do_DELETE = _dispatch
 
     def finish(self):
@@ -199,8 +217,9 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, mode="normal", tls_context=None):
+    def __init__(self, mode="normal", tls_context=None, capacity=None):
         self.mode = mode
+        self.slots = threading.BoundedSemaphore(capacity) if capacity else None
         self.tls_context = tls_context
         super().__init__(("127.0.0.1", 0), _Handler)
 
@@ -224,13 +243,13 @@ class _Server(ThreadingHTTPServer):
 class HttpServer:
     """A threaded loopback HTTP or HTTPS server running in a daemon thread."""
 
-    def __init__(self, mode="normal", tls_cert=None, tls_key=None):
+    def __init__(self, mode="normal", tls_cert=None, tls_key=None, capacity=None):
         ctx = None
         if tls_cert:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.load_cert_chain(tls_cert, tls_key)
         self.scheme = "https" if ctx else "http"
-        self._srv = _Server(mode, ctx)
+        self._srv = _Server(mode, ctx, capacity)
         self.port = self._srv.server_address[1]
         _access_log("Serving %s on 127.0.0.1 port %d (%s/) ..." % (self.scheme.upper(), self.port, self.base_url))
         self._thread = threading.Thread(target=self._srv.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)

@@ -417,6 +417,8 @@ mod tests {
             ci: None,
             metadata: Default::default(),
             history: None,
+            baseline: None,
+            profile: None,
             rca: Default::default(),
             recommendations: Vec::new(),
             warnings: Vec::new(),

@@ -276,6 +276,9 @@ pub struct Analysis {
     /// This run against the recorded history (`rca analyze --history`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<crate::trend::recurrence::RunHistory>,
+    /// The client configuration read from the code under test (`rca analyze --source DIR`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::source::SourceScan>,
     /// Findings, root causes with verdicts and cross-checks (`headline`, `findings`,
     /// `root_causes`, `unexplained_failures`, `observed_concurrency` at the top level).
     #[serde(flatten)]
@@ -419,6 +422,7 @@ pub fn build(
         ci: None,
         metadata: RunMetadata::from_junit(&junit, redactor),
         history: None,
+        source: None,
         rca: Default::default(),
         recommendations: Vec::new(),
         warnings,

@@ -1,0 +1,829 @@
+//! Python client-configuration extraction: one file's source parsed with tree-sitter (never
+//! imported, never run) into plain [`ClientSite`]s: `requests.Session()`, `HTTPAdapter(...)`,
+//! `Retry(...)`, `session.mount(...)`, calls with `timeout=`, httpx clients, limits, timeouts
+//! and transports, thread pools and semaphores, each with its arguments by name.
+//!
+//! Names go through the file's imports (`import urllib3`, `from urllib3.util.retry import
+//! Retry as R`, `import concurrent.futures as cf`), so `R(...)` is a Retry and `Retry` from
+//! tenacity is not. Argument values are resolved where the file says what they are: module
+//! constants (`POOL = 10`), local assignments, parameter defaults (`def __init__(self,
+//! pool_maxsize=50)`), `self.timeout = (...)`, dict configs (`**{"pool_maxsize": 10}`,
+//! `kwargs = dict(...)`) and `functools.partial(requests.get, timeout=...)`. Linking the
+//! sites to the log is [`link`](super::link)'s.
+
+use schemars::JsonSchema;
+use serde::Serialize;
+use std::collections::HashMap;
+use tree_sitter::{Node, Parser};
+
+/// What a site configures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SiteKind {
+    /// `requests.Session()`.
+    Session,
+    /// `requests.adapters.HTTPAdapter(...)`.
+    HttpAdapter,
+    /// urllib3 `Retry(...)`.
+    Retry,
+    /// `session.mount(prefix, adapter)`.
+    Mount,
+    /// An HTTP call with `timeout=` (`requests.get`, `session.post`, `functools.partial`).
+    TimeoutCall,
+    /// `httpx.Client(...)` / `httpx.AsyncClient(...)`.
+    HttpxClient,
+    /// `httpx.Limits(...)`.
+    HttpxLimits,
+    /// `httpx.Timeout(...)`.
+    HttpxTimeout,
+    /// `httpx.HTTPTransport(...)` / `httpx.AsyncHTTPTransport(...)`.
+    HttpxTransport,
+    /// `ThreadPoolExecutor(max_workers=...)` (and `multiprocessing` thread pools).
+    ThreadPool,
+    /// `threading`/`asyncio` `Semaphore` or `BoundedSemaphore`.
+    Semaphore,
+}
+
+impl SiteKind {
+    /// The JSON id.
+    pub fn id(self) -> &'static str {
+        match self {
+            SiteKind::Session => "session",
+            SiteKind::HttpAdapter => "http_adapter",
+            SiteKind::Retry => "retry",
+            SiteKind::Mount => "mount",
+            SiteKind::TimeoutCall => "timeout_call",
+            SiteKind::HttpxClient => "httpx_client",
+            SiteKind::HttpxLimits => "httpx_limits",
+            SiteKind::HttpxTimeout => "httpx_timeout",
+            SiteKind::HttpxTransport => "httpx_transport",
+            SiteKind::ThreadPool => "thread_pool",
+            SiteKind::Semaphore => "semaphore",
+        }
+    }
+}
+
+/// One argument of a site.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct Arg {
+    /// Its name: the keyword, or the parameter a positional argument fills (`arg0`, ... when
+    /// the signature is not known).
+    pub name: String,
+    /// The source text, e.g. `pool_maxsize` or `(0.5, 30)`.
+    pub value: String,
+    /// What the file says it is, when that differs from the text, e.g. `50` for a parameter
+    /// whose default is 50.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<String>,
+    /// The line the resolved value is written on (1-based).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<u32>,
+}
+
+impl Arg {
+    /// The resolved value, else the text.
+    pub fn effective(&self) -> &str {
+        self.resolved.as_deref().unwrap_or(&self.value)
+    }
+}
+
+/// A place in the code that configures an HTTP client or its concurrency.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ClientSite {
+    /// Path relative to the scanned directory, `/`-separated.
+    pub file: String,
+    /// First line of the call (1-based).
+    pub line: u32,
+    /// Last line of the call.
+    pub end_line: u32,
+    /// What it configures.
+    pub kind: SiteKind,
+    /// The callee with imports resolved, e.g. `urllib3.util.retry.Retry`, `self.session.post`.
+    pub callee: String,
+    /// What the result is bound to (`self.session`, `retry`, the `as` name of a `with`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Arguments in the order written (dict configs expanded).
+    pub args: Vec<Arg>,
+    /// For a `requests.Session()`: whether the same file mounts an adapter on what it is
+    /// bound to. `false` is the default pool of 10 and no retries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mounted: Option<bool>,
+    /// The source lines of the call, dedented (at most [`MAX_CODE_LINES`]).
+    pub code: String,
+    /// The callee as written (`Retry`, `requests.Session`), for patches.
+    #[serde(skip)]
+    pub written: String,
+    /// The call's line before the call (`self.session = `), for patches.
+    #[serde(skip)]
+    pub prefix: String,
+    /// The call's last line after the call (`  # comment`), for patches.
+    #[serde(skip)]
+    pub suffix: String,
+}
+
+impl ClientSite {
+    /// The argument called `name`.
+    pub fn arg(&self, name: &str) -> Option<&Arg> {
+        self.args.iter().find(|a| a.name == name)
+    }
+}
+
+/// What one file holds.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    /// Its sites, in source order.
+    pub sites: Vec<ClientSite>,
+    /// A string or name in it mentions "health" (a health check, presumably).
+    pub mentions_health: bool,
+    /// It imports a rate-limiting library (`ratelimit`, `limits`, `pyrate_limiter`, ...).
+    pub imports_rate_limiter: bool,
+    /// The line of its first `logging.getLogger(...)`.
+    pub logger_line: Option<u32>,
+}
+
+/// A file that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// The first line with an error (1-based).
+    pub line: u32,
+}
+
+/// Source lines shown per site at most.
+pub const MAX_CODE_LINES: usize = 8;
+/// How far names are followed (`a = b`, `b = POOL`, `POOL = 10`).
+const MAX_DEPTH: u8 = 6;
+
+const RATE_LIMIT_MODULES: &[&str] = &[
+    "ratelimit",
+    "ratelimiter",
+    "limits",
+    "pyrate_limiter",
+    "aiolimiter",
+    "token_bucket",
+    "backoff",
+];
+
+/// Parses `src` and extracts its sites; `file` names them.
+pub fn extract(file: &str, src: &str) -> Result<Extracted, SyntaxError> {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .expect("the bundled Python grammar matches the tree-sitter version");
+    let tree = parser.parse(src, None).ok_or(SyntaxError { line: 1 })?;
+    let root = tree.root_node();
+    if root.has_error() {
+        return Err(SyntaxError {
+            line: first_error_line(root),
+        });
+    }
+    let mut file_index = Index::new(src.as_bytes());
+    file_index.collect(root);
+    let mut sites: Vec<ClientSite> = file_index
+        .calls
+        .iter()
+        .filter_map(|&(call, scope)| file_index.site(file, call, scope))
+        .collect();
+    mark_mounted(&mut sites);
+    let logger_line = file_index
+        .calls
+        .iter()
+        .filter_map(|(c, _)| c.child_by_field_name("function"))
+        .find(|f| file_index.dotted(*f) == "logging.getLogger")
+        .map(|f| f.start_position().row as u32 + 1);
+    Ok(Extracted {
+        sites,
+        logger_line,
+        mentions_health: file_index.mentions_health,
+        imports_rate_limiter: file_index.imports_rate_limiter,
+    })
+}
+
+/// The line of the first ERROR or MISSING node, depth first.
+fn first_error_line(root: Node) -> u32 {
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if n.is_error() || n.is_missing() {
+            return n.start_position().row as u32 + 1;
+        }
+        if n.has_error() {
+            let mut c = n.walk();
+            let children: Vec<Node> = n.children(&mut c).collect();
+            stack.extend(children.into_iter().rev());
+        }
+    }
+    root.start_position().row as u32 + 1
+}
+
+/// A session is mounted when the file calls `.mount(...)` on what it is bound to.
+fn mark_mounted(sites: &mut [ClientSite]) {
+    let receivers: Vec<String> = sites
+        .iter()
+        .filter(|s| s.kind == SiteKind::Mount)
+        .filter_map(|s| s.callee.strip_suffix(".mount").map(str::to_string))
+        .collect();
+    for s in sites.iter_mut().filter(|s| s.kind == SiteKind::Session) {
+        s.mounted = Some(
+            s.target
+                .as_deref()
+                .is_some_and(|t| receivers.iter().any(|r| r == t)),
+        );
+    }
+}
+
+/// A binding: the expression a name stands for, the scope it is evaluated in, its line.
+/// `None` for a parameter without a default (its value is the caller's).
+type Binding<'t> = Option<(Node<'t>, usize)>;
+
+/// One file's names, bindings and calls.
+struct Index<'t> {
+    src: &'t [u8],
+    /// Byte offset of each line's start.
+    line_starts: Vec<usize>,
+    /// Scope arena: each function's parent scope (0 is the module).
+    parents: Vec<usize>,
+    /// Import bindings: local name -> dotted origin.
+    imports: HashMap<String, String>,
+    /// `(scope, name)` -> binding (first one wins).
+    names: HashMap<(usize, String), Binding<'t>>,
+    /// `self.NAME = ...` anywhere in the file.
+    attrs: HashMap<String, (Node<'t>, usize)>,
+    /// Every call with its scope, in source order.
+    calls: Vec<(Node<'t>, usize)>,
+    mentions_health: bool,
+    imports_rate_limiter: bool,
+}
+
+impl<'t> Index<'t> {
+    fn new(src: &'t [u8]) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', src).map(|i| i + 1))
+            .collect();
+        Index {
+            src,
+            line_starts,
+            parents: vec![0],
+            imports: HashMap::new(),
+            names: HashMap::new(),
+            attrs: HashMap::new(),
+            calls: Vec::new(),
+            mentions_health: false,
+            imports_rate_limiter: false,
+        }
+    }
+
+    fn text(&self, n: Node) -> &'t str {
+        n.utf8_text(self.src).unwrap_or("")
+    }
+
+    /// One preorder walk with an explicit stack (deeply nested code cannot overflow it).
+    fn collect(&mut self, root: Node<'t>) {
+        let mut stack = vec![(root, 0usize)];
+        while let Some((n, scope)) = stack.pop() {
+            let mut inner = scope;
+            match n.kind() {
+                "import_statement" | "import_from_statement" => self.import(n),
+                "function_definition" | "lambda" => {
+                    self.parents.push(scope);
+                    inner = self.parents.len() - 1;
+                    self.parameters(n, scope, inner);
+                }
+                "assignment" => self.assignment(n, scope),
+                "call" => self.calls.push((n, scope)),
+                "string_content" | "identifier" if !self.mentions_health && !in_docstring(n) => {
+                    self.mentions_health = self.text(n).to_ascii_lowercase().contains("health");
+                }
+                _ => {}
+            }
+            let mut c = n.walk();
+            let children: Vec<Node<'t>> = n.named_children(&mut c).collect();
+            stack.extend(children.into_iter().rev().map(|k| (k, inner)));
+        }
+    }
+
+    fn import(&mut self, n: Node<'t>) {
+        let module = n
+            .child_by_field_name("module_name")
+            .map(|m| self.text(m).to_string());
+        if let Some(m) = &module {
+            self.note_rate_limiter(m);
+        }
+        let mut c = n.walk();
+        for name in n.children_by_field_name("name", &mut c) {
+            let (dotted, alias) = match name.kind() {
+                "aliased_import" => (
+                    name.child_by_field_name("name").map(|d| self.text(d)),
+                    name.child_by_field_name("alias").map(|a| self.text(a)),
+                ),
+                _ => (Some(self.text(name)), None),
+            };
+            let Some(dotted) = dotted else { continue };
+            self.note_rate_limiter(dotted);
+            match (&module, alias) {
+                (Some(m), alias) => {
+                    let local = alias.unwrap_or(dotted);
+                    let m = m.trim_start_matches('.');
+                    let origin = if m.is_empty() {
+                        dotted.to_string()
+                    } else {
+                        format!("{m}.{dotted}")
+                    };
+                    self.imports.insert(local.to_string(), origin);
+                }
+                // `import a.b` binds `a`; `import a.b as c` binds `c` to `a.b`.
+                (None, Some(alias)) => {
+                    self.imports.insert(alias.to_string(), dotted.to_string());
+                }
+                (None, None) => {
+                    let first = dotted.split('.').next().unwrap_or(dotted);
+                    self.imports.insert(first.to_string(), first.to_string());
+                }
+            }
+        }
+    }
+
+    fn note_rate_limiter(&mut self, dotted: &str) {
+        let first = dotted
+            .trim_start_matches('.')
+            .split('.')
+            .next()
+            .unwrap_or("");
+        if RATE_LIMIT_MODULES.contains(&first) {
+            self.imports_rate_limiter = true;
+        }
+    }
+
+    /// Parameters bind in the function's scope; defaults are evaluated in the outer one.
+    fn parameters(&mut self, f: Node<'t>, outer: usize, inner: usize) {
+        let Some(params) = f.child_by_field_name("parameters") else {
+            return;
+        };
+        let mut c = params.walk();
+        for p in params.named_children(&mut c) {
+            let (name, default) = match p.kind() {
+                "identifier" => (Some(p), None),
+                "default_parameter" | "typed_default_parameter" => (
+                    p.child_by_field_name("name"),
+                    p.child_by_field_name("value"),
+                ),
+                "typed_parameter" => (p.named_child(0), None),
+                _ => (None, None),
+            };
+            let Some(name) = name.filter(|n| n.kind() == "identifier") else {
+                continue;
+            };
+            self.names
+                .entry((inner, self.text(name).to_string()))
+                .or_insert(default.map(|d| (d, outer)));
+        }
+    }
+
+    fn assignment(&mut self, a: Node<'t>, scope: usize) {
+        let (Some(left), Some(right)) = (
+            a.child_by_field_name("left"),
+            a.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        match left.kind() {
+            "identifier" => {
+                self.names
+                    .entry((scope, self.text(left).to_string()))
+                    .or_insert(Some((right, scope)));
+            }
+            "attribute" => {
+                let object = left.child_by_field_name("object").map(|o| self.text(o));
+                let attr = left.child_by_field_name("attribute").map(|o| self.text(o));
+                if let (Some("self" | "cls"), Some(attr)) = (object, attr) {
+                    self.attrs.entry(attr.to_string()).or_insert((right, scope));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The binding of `name` seen from `scope` (inner scopes first).
+    fn lookup(&self, name: &str, mut scope: usize) -> Option<Binding<'t>> {
+        loop {
+            if let Some(b) = self.names.get(&(scope, name.to_string())) {
+                return Some(*b);
+            }
+            if scope == 0 {
+                return None;
+            }
+            scope = self.parents[scope];
+        }
+    }
+
+    /// Follows names (and `self.x`) to the expression they stand for.
+    fn follow(&self, mut n: Node<'t>, mut scope: usize) -> (Node<'t>, usize) {
+        for _ in 0..MAX_DEPTH {
+            let next = match n.kind() {
+                "identifier" => self.lookup(self.text(n), scope).flatten(),
+                "attribute" => self.self_attr(n),
+                _ => None,
+            };
+            match next {
+                Some((m, s)) => (n, scope) = (m, s),
+                None => break,
+            }
+        }
+        (n, scope)
+    }
+
+    fn self_attr(&self, n: Node<'t>) -> Option<(Node<'t>, usize)> {
+        let object = self.text(n.child_by_field_name("object")?);
+        let attr = self.text(n.child_by_field_name("attribute")?);
+        if !matches!(object, "self" | "cls") {
+            return None;
+        }
+        self.attrs
+            .get(attr)
+            .copied()
+            .or_else(|| self.lookup(attr, 0).flatten())
+    }
+
+    /// The value of an expression as far as the file tells: literals as written, names
+    /// followed, tuples and lists element by element. Returns the text and, when a name was
+    /// followed, the line it was bound on.
+    fn value(&self, n: Node<'t>, scope: usize, depth: u8) -> (String, Option<u32>) {
+        if depth > MAX_DEPTH {
+            return (collapse(self.text(n)), None);
+        }
+        match n.kind() {
+            "identifier" | "attribute" => {
+                let (m, s) = self.follow(n, scope);
+                if m.id() == n.id() {
+                    return (collapse(self.text(n)), None);
+                }
+                let (text, _) = self.value(m, s, depth + 1);
+                (text, Some(m.start_position().row as u32 + 1))
+            }
+            "tuple" | "list" => {
+                let mut c = n.walk();
+                let items: Vec<String> = n
+                    .named_children(&mut c)
+                    .filter(|k| k.kind() != "comment")
+                    .map(|k| self.value(k, scope, depth + 1).0)
+                    .collect();
+                let (open, close) = if n.kind() == "list" {
+                    ("[", "]")
+                } else {
+                    ("(", if items.len() == 1 { ",)" } else { ")" })
+                };
+                (format!("{open}{}{close}", items.join(", ")), None)
+            }
+            "parenthesized_expression" => match n.named_child(0) {
+                Some(k) => self.value(k, scope, depth + 1),
+                None => (collapse(self.text(n)), None),
+            },
+            _ => (collapse(self.text(n)), None),
+        }
+    }
+
+    /// A dotted callee with its first name replaced by what the file imported it as.
+    fn dotted(&self, n: Node) -> String {
+        let text = collapse(self.text(n));
+        let (first, rest) = match text.find('.') {
+            Some(i) => (&text[..i], &text[i..]),
+            None => (text.as_str(), ""),
+        };
+        match self.imports.get(first) {
+            Some(origin) => format!("{origin}{rest}"),
+            None => text.clone(),
+        }
+    }
+
+    fn is_imported(&self, n: Node) -> bool {
+        let text = self.text(n);
+        let first = text.split('.').next().unwrap_or(text).trim();
+        self.imports.contains_key(first)
+    }
+
+    /// The site a call makes, if it configures a client.
+    fn site(&self, file: &str, call: Node<'t>, scope: usize) -> Option<ClientSite> {
+        let function = call.child_by_field_name("function")?;
+        let arguments = call.child_by_field_name("arguments")?;
+        if arguments.kind() != "argument_list" {
+            return None;
+        }
+        let mut raw = self.raw_args(arguments, scope);
+        let (mut callee_node, mut callee) = (function, self.dotted(function));
+        // functools.partial(requests.get, timeout=5): the call partial stands for.
+        if matches!(callee.as_str(), "functools.partial" | "partial")
+            && !raw.is_empty()
+            && raw[0].0.is_none()
+        {
+            let (_, inner, _) = raw.remove(0);
+            callee_node = inner;
+            callee = self.dotted(inner);
+        }
+        let kind = self.kind_of(callee_node, &callee, &raw)?;
+        let args = self.named_args(kind, raw);
+        if kind == SiteKind::TimeoutCall && !args.iter().any(|a| a.name.ends_with("timeout")) {
+            return None;
+        }
+        let (line, end_line) = (
+            call.start_position().row as u32 + 1,
+            call.end_position().row as u32 + 1,
+        );
+        Some(ClientSite {
+            file: file.to_string(),
+            line,
+            end_line,
+            kind,
+            callee,
+            target: self.target(call),
+            args,
+            mounted: None,
+            code: self.code(line, end_line),
+            written: collapse(self.text(callee_node)),
+            prefix: self
+                .line_part(self.line_starts[line as usize - 1], call.start_byte())
+                .trim_start()
+                .to_string(),
+            suffix: self
+                .line_part(call.end_byte(), self.line_end(call.end_byte()))
+                .trim_end()
+                .to_string(),
+        })
+    }
+
+    fn kind_of(&self, callee_node: Node, callee: &str, raw: &[RawArg<'t>]) -> Option<SiteKind> {
+        if let Some(k) = known_kind(callee) {
+            return Some(k);
+        }
+        let last = callee.rsplit('.').next().unwrap_or(callee);
+        if !self.is_imported(callee_node) && !callee.contains('.') {
+            // A star import or a name the file defines elsewhere: the distinctive names only.
+            let by_name = match last {
+                "HTTPAdapter" => Some(SiteKind::HttpAdapter),
+                "Retry" => Some(SiteKind::Retry),
+                "ThreadPoolExecutor" => Some(SiteKind::ThreadPool),
+                "Semaphore" | "BoundedSemaphore" => Some(SiteKind::Semaphore),
+                _ => None,
+            };
+            if by_name.is_some() {
+                return by_name;
+            }
+        }
+        if last == "mount" && callee.contains('.') && !raw.is_empty() {
+            return Some(SiteKind::Mount);
+        }
+        let http_call = callee.starts_with("requests.")
+            || callee.starts_with("httpx.")
+            || (callee.contains('.') && HTTP_VERBS.contains(&last));
+        // A client built with its own timeouts: `Client(url, connect_timeout=0.5)`.
+        let passes_timeout = raw
+            .iter()
+            .any(|(k, _, _)| k.as_deref().is_some_and(|k| k.ends_with("_timeout")));
+        (http_call || passes_timeout).then_some(SiteKind::TimeoutCall)
+    }
+
+    /// Arguments as written: `(keyword, value node, the scope it is evaluated in)`.
+    fn raw_args(&self, list: Node<'t>, scope: usize) -> Vec<RawArg<'t>> {
+        let mut out = Vec::new();
+        let mut c = list.walk();
+        for a in list.named_children(&mut c) {
+            match a.kind() {
+                "comment" | "list_splat" => {}
+                "keyword_argument" => {
+                    if let (Some(k), Some(v)) = (
+                        a.child_by_field_name("name"),
+                        a.child_by_field_name("value"),
+                    ) {
+                        out.push((Some(self.text(k).to_string()), v, scope));
+                    }
+                }
+                "dictionary_splat" => {
+                    if let Some(e) = a.named_child(0) {
+                        self.splat(e, scope, &mut out);
+                    }
+                }
+                _ => out.push((None, a, scope)),
+            }
+        }
+        out
+    }
+
+    /// `**{"k": v}`, `**dict(k=v)` or `**NAME` bound to either: its keys as keywords.
+    fn splat(&self, e: Node<'t>, scope: usize, out: &mut Vec<RawArg<'t>>) {
+        let (scope_free, scope) = self.follow(e, scope);
+        match scope_free.kind() {
+            "dictionary" => {
+                let mut c = scope_free.walk();
+                for pair in scope_free.named_children(&mut c) {
+                    let (Some(k), Some(v)) = (
+                        pair.child_by_field_name("key"),
+                        pair.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    if let Some(key) = string_literal(self.text(k)) {
+                        out.push((Some(key), v, scope));
+                    }
+                }
+            }
+            "call" => {
+                let is_dict = scope_free
+                    .child_by_field_name("function")
+                    .is_some_and(|f| self.text(f) == "dict");
+                if let (true, Some(args)) = (is_dict, scope_free.child_by_field_name("arguments")) {
+                    out.extend(
+                        self.raw_args(args, scope)
+                            .into_iter()
+                            .filter(|a| a.0.is_some()),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn named_args(&self, kind: SiteKind, raw: Vec<RawArg<'t>>) -> Vec<Arg> {
+        let names = positional_names(kind);
+        let mut position = 0;
+        raw.into_iter()
+            .map(|(key, v, scope)| {
+                let name = key.unwrap_or_else(|| {
+                    let n = names
+                        .get(position)
+                        .map_or_else(|| format!("arg{position}"), |s| s.to_string());
+                    position += 1;
+                    n
+                });
+                let text = collapse(self.text(v));
+                let (resolved, at) = self.value(v, scope, 0);
+                let changed = resolved != text;
+                Arg {
+                    name,
+                    value: text,
+                    resolved: changed.then_some(resolved),
+                    resolved_at: at.filter(|_| changed),
+                }
+            })
+            .collect()
+    }
+
+    /// `x = call(...)`, `self.s = call(...)`, `with call(...) as s`.
+    fn target(&self, call: Node) -> Option<String> {
+        let parent = call.parent()?;
+        match parent.kind() {
+            "assignment" => parent
+                .child_by_field_name("left")
+                .filter(|_| parent.child_by_field_name("right").map(|r| r.id()) == Some(call.id()))
+                .map(|l| collapse(self.text(l))),
+            "as_pattern" => parent
+                .child_by_field_name("alias")
+                .map(|a| collapse(self.text(a))),
+            _ => None,
+        }
+    }
+
+    fn line_part(&self, from: usize, to: usize) -> String {
+        String::from_utf8_lossy(&self.src[from..to.max(from)]).replace('\t', "    ")
+    }
+
+    fn line_end(&self, at: usize) -> usize {
+        memchr::memchr(b'\n', &self.src[at..]).map_or(self.src.len(), |i| at + i)
+    }
+
+    /// Source lines `line..=end`, dedented, tabs as four spaces, at most MAX_CODE_LINES.
+    fn code(&self, line: u32, end: u32) -> String {
+        let from = self.line_starts[line as usize - 1];
+        let last = (end as usize).min(line as usize - 1 + MAX_CODE_LINES + 1);
+        let to = self
+            .line_starts
+            .get(last)
+            .copied()
+            .unwrap_or(self.src.len());
+        let text = String::from_utf8_lossy(&self.src[from..to]);
+        let lines: Vec<String> = text
+            .lines()
+            .map(|l| l.replace('\t', "    ").trim_end().to_string())
+            .collect();
+        let indent = lines
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.len() - l.trim_start().len())
+            .min()
+            .unwrap_or(0);
+        let mut shown: Vec<String> = lines
+            .iter()
+            .take(MAX_CODE_LINES)
+            .map(|l| l.get(indent..).unwrap_or(l.trim_start()).to_string())
+            .collect();
+        let total = (end - line + 1) as usize;
+        if total > MAX_CODE_LINES {
+            shown.push(format!("# ... {} more line(s)", total - MAX_CODE_LINES));
+        }
+        shown.join("\n")
+    }
+}
+
+type RawArg<'t> = (Option<String>, Node<'t>, usize);
+
+const HTTP_VERBS: &[&str] = &[
+    "get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream",
+];
+
+/// Kinds by fully resolved callee.
+fn known_kind(callee: &str) -> Option<SiteKind> {
+    Some(match callee {
+        "requests.Session"
+        | "requests.session"
+        | "requests.sessions.Session"
+        | "requests.sessions.session" => SiteKind::Session,
+        "requests.adapters.HTTPAdapter" => SiteKind::HttpAdapter,
+        "urllib3.Retry"
+        | "urllib3.util.Retry"
+        | "urllib3.util.retry.Retry"
+        | "requests.adapters.Retry"
+        | "requests.packages.urllib3.Retry"
+        | "requests.packages.urllib3.util.Retry"
+        | "requests.packages.urllib3.util.retry.Retry" => SiteKind::Retry,
+        "httpx.Client" | "httpx.AsyncClient" => SiteKind::HttpxClient,
+        "httpx.Limits" => SiteKind::HttpxLimits,
+        "httpx.Timeout" => SiteKind::HttpxTimeout,
+        "httpx.HTTPTransport" | "httpx.AsyncHTTPTransport" => SiteKind::HttpxTransport,
+        "concurrent.futures.ThreadPoolExecutor"
+        | "concurrent.futures.thread.ThreadPoolExecutor"
+        | "multiprocessing.pool.ThreadPool"
+        | "multiprocessing.dummy.Pool" => SiteKind::ThreadPool,
+        "threading.Semaphore"
+        | "threading.BoundedSemaphore"
+        | "asyncio.Semaphore"
+        | "asyncio.BoundedSemaphore" => SiteKind::Semaphore,
+        _ => return None,
+    })
+}
+
+/// Parameter names of positional arguments, per kind (the libraries' signatures).
+fn positional_names(kind: SiteKind) -> &'static [&'static str] {
+    match kind {
+        SiteKind::HttpAdapter => &[
+            "pool_connections",
+            "pool_maxsize",
+            "max_retries",
+            "pool_block",
+        ],
+        SiteKind::Retry => &[
+            "total",
+            "connect",
+            "read",
+            "redirect",
+            "status",
+            "other",
+            "allowed_methods",
+            "status_forcelist",
+            "backoff_factor",
+            "backoff_max",
+            "raise_on_redirect",
+            "raise_on_status",
+            "history",
+            "respect_retry_after_header",
+            "remove_headers_on_redirect",
+            "backoff_jitter",
+        ],
+        SiteKind::Mount => &["prefix", "adapter"],
+        SiteKind::ThreadPool => &["max_workers", "thread_name_prefix"],
+        SiteKind::Semaphore => &["value"],
+        SiteKind::HttpxTimeout => &["timeout"],
+        SiteKind::HttpxTransport => &["verify", "cert", "trust_env", "http1", "http2", "limits"],
+        SiteKind::TimeoutCall => &["arg0", "arg1"],
+        SiteKind::Session | SiteKind::HttpxClient | SiteKind::HttpxLimits => &[],
+    }
+}
+
+/// A module, class or function docstring (a string that is a statement of its own).
+fn in_docstring(n: Node) -> bool {
+    n.kind() == "string_content"
+        && n.parent()
+            .and_then(|s| s.parent())
+            .is_some_and(|p| p.kind() == "expression_statement")
+}
+
+/// The content of a plain string literal (`"pool_maxsize"`, `'x'`), if it is one.
+fn string_literal(text: &str) -> Option<String> {
+    let t = text.trim();
+    let q = t.chars().next()?;
+    if (q == '"' || q == '\'') && t.len() >= 2 && t.ends_with(q) {
+        Some(t[1..t.len() - 1].to_string())
+    } else {
+        None
+    }
+}
+
+/// Whitespace runs (line breaks included) as one space.
+fn collapse(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, w) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out.replace("( ", "(")
+        .replace(" )", ")")
+        .replace(", )", ",)")
+}

@@ -152,6 +152,16 @@ pub struct CauseView {
     pub outages: Vec<OutageView>,
     /// new / recurring / regressed (`--history`); empty without it.
     pub history: String,
+    /// Where the scanned code explains it (`--source DIR`); empty without it.
+    pub code: Vec<CodeRow>,
+}
+
+/// A pointer into the scanned code (`--source DIR`).
+pub struct CodeRow {
+    /// `file:line`, as an inline code span.
+    pub at: String,
+    /// Why it is linked.
+    pub note: String,
 }
 
 /// A re-probed server.
@@ -705,6 +715,14 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
                     .collect(),
                 failed: names(&rc.failed_tests),
                 history: rc.history.as_ref().map(|h| tr(&h.text)).unwrap_or_default(),
+                code: rc
+                    .source_links
+                    .iter()
+                    .map(|l| CodeRow {
+                        at: span(&format!("{}:{}", l.file, l.line)),
+                        note: tr(&l.note),
+                    })
+                    .collect(),
                 outages: rc
                     .outage_windows
                     .iter()

@@ -302,7 +302,7 @@ fn timeout_links(rc: &RootCause, fs: &[&Finding], scan: &SourceScan, out: &mut V
                 .iter()
                 .find(|t| values.iter().any(|v| (v - **t).abs() < 1e-9));
             let setting = if a.resolved.is_some() {
-                format!("{}={} is {}", a.name, a.value, a.effective())
+                format!("{}={} → {}", a.name, a.value, a.effective())
             } else {
                 format!("{}={}", a.name, a.value)
             };

@@ -827,3 +827,7 @@ fn collapse(text: &str) -> String {
         .replace(" )", ")")
         .replace(", )", ",)")
 }
+
+#[cfg(test)]
+#[path = "python_tests.rs"]
+mod tests;

@@ -873,14 +873,21 @@ const HE: &[(&str, &str)] = &[
         "requests.Session() בלי adapter מותקן: ה-pool של ברירת המחדל של requests בגודל {n}, גודל ה-pool שמופיע באזהרת pool-full",
     ),
     (
-        r"^HTTPAdapter pool_maxsize=(?P<p>\S+): the pool size the pool-full warning shows$",
-        "HTTPAdapter pool_maxsize={p}: גודל ה-pool שמופיע באזהרת pool-full",
+        r"^(?P<c>(?:HTTPAdapter pool_maxsize|urllib3 pool maxsize)=\S+): the pool size the pool-full warning shows$",
+        "{c}: גודל ה-pool שמופיע באזהרת pool-full",
     ),
     (
-        r"^HTTPAdapter pool_maxsize=(?P<p>\S+): not the pool of (?P<s>[\d, ]+) the warning shows, so the warning comes from another session$",
-        "HTTPAdapter pool_maxsize={p}: לא ה-pool בגודל {s} שמופיע באזהרה, ולכן האזהרה באה מ-session אחר",
+        r"^(?P<c>(?:HTTPAdapter pool_maxsize|urllib3 pool maxsize)=\S+): not the pool of (?P<s>[\d, ]+) the warning shows, so the warning comes from another session$",
+        "{c}: לא ה-pool בגודל {s} שמופיע באזהרה, ולכן האזהרה באה מ-session אחר",
     ),
-    (r"^(?P<c>HTTPAdapter pool_maxsize=\S+)$", "{c}"),
+    (
+        r"^(?P<c>(?:HTTPAdapter pool_maxsize|urllib3 pool maxsize)=\S+): with block=True a request waits for a free connection$",
+        "{c}: עם block=True בקשה ממתינה לחיבור פנוי",
+    ),
+    (
+        r"^(?P<c>(?:HTTPAdapter pool_maxsize|urllib3 pool maxsize)=\S+): the pool size it sets$",
+        "{c}: גודל ה-pool שהוא קובע",
+    ),
     (
         r"^HTTPAdapter max_retries=(?P<n>\d+): Retry\(total=\d+\) with no backoff$",
         "HTTPAdapter max_retries={n}: Retry(total={n}) ללא backoff",
@@ -903,19 +910,29 @@ const HE: &[(&str, &str)] = &[
         "backoff_factor={f}: urllib3 ממתין 0, {a}, {b} שניות בין ניסיונות",
     ),
     (
-        r"^(?P<c>\w*timeout=.*): not the (?P<x>[\d.]+) s timeout the log shows$",
+        r"^a caller may pass other values$",
+        "קוד שקורא לפונקציה עשוי להעביר ערכים אחרים",
+    ),
+    (
+        r"^(?P<c>[\w.*]+=.*): not the (?P<x>[\d.]+) s timeout the log shows$",
         "{c}: לא ה-timeout של {x} שניות שמופיע בלוג",
     ),
     (
-        r"^(?P<c>\w*timeout=.*): the (?P<x>[\d.]+) s timeout the log shows$",
+        r"^(?P<c>[\w.*]+=.*): the (?P<x>[\d.]+) s timeout the log shows$",
         "{c}: ה-timeout של {x} שניות שמופיע בלוג",
     ),
-    (r"^(?P<c>\w*timeout=.*)$", "{c}"),
     (
-        r"^ThreadPoolExecutor max_workers=(?P<c>.+): up to (?P<n>\d+) requests in flight$",
-        "ThreadPoolExecutor max_workers={c}: עד {n} בקשות במקביל",
+        r"^(?P<c>[\w.*]+=.*): the timeout this call sets$",
+        "{c}: ה-timeout שהקריאה הזו קובעת",
     ),
-    (r"^(?P<c>ThreadPoolExecutor max_workers=.+)$", "{c}"),
+    (
+        r"^(?P<c>ThreadPoolExecutor max_workers=.+): up to (?P<n>\d+) requests in flight$",
+        "{c}: עד {n} בקשות במקביל",
+    ),
+    (
+        r"^(?P<c>ThreadPoolExecutor max_workers=.+): the threads it runs$",
+        "{c}: מספר ה-threads שהוא מריץ",
+    ),
     (r"^observed concurrency (?P<n>\d+)$", "מקביליות שנצפתה: {n}"),
     (
         r"^the log lines of this cause come from logger (?P<m>\S+)$",

@@ -4,6 +4,7 @@
 //! sites from each, [`link`] ties them to the analysis; this module holds the scan's result.
 //! Everything shown (paths, code) goes through redaction when it is folded in.
 
+pub mod advice;
 pub mod link;
 pub mod python;
 pub mod walk;

@@ -42,6 +42,8 @@ pub enum SiteKind {
     ThreadPool,
     /// `threading`/`asyncio` `Semaphore` or `BoundedSemaphore`.
     Semaphore,
+    /// `urllib3.PoolManager(maxsize=..., block=...)` and urllib3 connection pools.
+    PoolManager,
 }
 
 impl SiteKind {
@@ -59,6 +61,7 @@ impl SiteKind {
             SiteKind::HttpxTransport => "httpx_transport",
             SiteKind::ThreadPool => "thread_pool",
             SiteKind::Semaphore => "semaphore",
+            SiteKind::PoolManager => "pool_manager",
         }
     }
 }
@@ -78,12 +81,23 @@ pub struct Arg {
     /// The line the resolved value is written on (1-based).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved_at: Option<u32>,
+    /// The resolved value is a parameter's default: a caller may pass another.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub parameter_default: bool,
 }
 
 impl Arg {
     /// The resolved value, else the text.
     pub fn effective(&self) -> &str {
         self.resolved.as_deref().unwrap_or(&self.value)
+    }
+
+    /// As an argument: `name=value`, or `*args` / `**kwargs` for what was not expanded.
+    pub fn written(&self, value: &str) -> String {
+        match self.name.as_str() {
+            "*" | "**" => format!("{}{value}", self.name),
+            name => format!("{name}={value}"),
+        }
     }
 }
 
@@ -103,6 +117,9 @@ pub struct ClientSite {
     /// What the result is bound to (`self.session`, `retry`, the `as` name of a `with`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+    /// The function it is in (`test_burst`, `__init__`), innermost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
     /// Arguments in the order written (dict configs expanded).
     pub args: Vec<Arg>,
     /// For a `requests.Session()`: whether the same file mounts an adapter on what it is
@@ -416,7 +433,15 @@ impl<'t> Index<'t> {
     }
 
     /// Follows names (and `self.x`) to the expression they stand for.
-    fn follow(&self, mut n: Node<'t>, mut scope: usize) -> (Node<'t>, usize) {
+    fn follow(&self, n: Node<'t>, scope: usize) -> (Node<'t>, usize) {
+        let (n, scope, _) = self.follow_noting(n, scope);
+        (n, scope)
+    }
+
+    /// [`Self::follow`], and whether a parameter's default was on the way (a caller may
+    /// pass another value).
+    fn follow_noting(&self, mut n: Node<'t>, mut scope: usize) -> (Node<'t>, usize, bool) {
+        let mut through_default = false;
         for _ in 0..MAX_DEPTH {
             let next = match n.kind() {
                 "identifier" => self.lookup(self.text(n), scope).flatten(),
@@ -424,11 +449,16 @@ impl<'t> Index<'t> {
                 _ => None,
             };
             match next {
-                Some((m, s)) => (n, scope) = (m, s),
+                Some((m, s)) => {
+                    through_default |= m.parent().is_some_and(|p| {
+                        matches!(p.kind(), "default_parameter" | "typed_default_parameter")
+                    });
+                    (n, scope) = (m, s);
+                }
                 None => break,
             }
         }
-        (n, scope)
+        (n, scope, through_default)
     }
 
     fn self_attr(&self, n: Node<'t>) -> Option<(Node<'t>, usize)> {
@@ -446,38 +476,52 @@ impl<'t> Index<'t> {
     /// The value of an expression as far as the file tells: literals as written, names
     /// followed, tuples and lists element by element. Returns the text and, when a name was
     /// followed, the line it was bound on.
-    fn value(&self, n: Node<'t>, scope: usize, depth: u8) -> (String, Option<u32>) {
+    fn value(&self, n: Node<'t>, scope: usize, depth: u8) -> Val {
+        let as_written = || Val {
+            text: collapse(self.text(n)),
+            line: None,
+            default: false,
+        };
         if depth > MAX_DEPTH {
-            return (collapse(self.text(n)), None);
+            return as_written();
         }
         match n.kind() {
             "identifier" | "attribute" => {
-                let (m, s) = self.follow(n, scope);
+                let (m, s, default) = self.follow_noting(n, scope);
                 if m.id() == n.id() {
-                    return (collapse(self.text(n)), None);
+                    return as_written();
                 }
-                let (text, _) = self.value(m, s, depth + 1);
-                (text, Some(m.start_position().row as u32 + 1))
+                let v = self.value(m, s, depth + 1);
+                Val {
+                    text: v.text,
+                    line: Some(m.start_position().row as u32 + 1),
+                    default: default || v.default,
+                }
             }
             "tuple" | "list" => {
                 let mut c = n.walk();
-                let items: Vec<String> = n
+                let items: Vec<Val> = n
                     .named_children(&mut c)
                     .filter(|k| k.kind() != "comment")
-                    .map(|k| self.value(k, scope, depth + 1).0)
+                    .map(|k| self.value(k, scope, depth + 1))
                     .collect();
                 let (open, close) = if n.kind() == "list" {
                     ("[", "]")
                 } else {
                     ("(", if items.len() == 1 { ",)" } else { ")" })
                 };
-                (format!("{open}{}{close}", items.join(", ")), None)
+                let texts: Vec<&str> = items.iter().map(|v| v.text.as_str()).collect();
+                Val {
+                    text: format!("{open}{}{close}", texts.join(", ")),
+                    line: None,
+                    default: items.iter().any(|v| v.default),
+                }
             }
             "parenthesized_expression" => match n.named_child(0) {
                 Some(k) => self.value(k, scope, depth + 1),
-                None => (collapse(self.text(n)), None),
+                None => as_written(),
             },
-            _ => (collapse(self.text(n)), None),
+            _ => as_written(),
         }
     }
 
@@ -534,6 +578,7 @@ impl<'t> Index<'t> {
             kind,
             callee,
             target: self.target(call),
+            function: self.function_of(call),
             args,
             mounted: None,
             code: self.code(line, end_line),
@@ -586,7 +631,12 @@ impl<'t> Index<'t> {
         let mut c = list.walk();
         for a in list.named_children(&mut c) {
             match a.kind() {
-                "comment" | "list_splat" => {}
+                "comment" => {}
+                "list_splat" => {
+                    if let Some(e) = a.named_child(0) {
+                        out.push((Some("*".to_string()), e, scope));
+                    }
+                }
                 "keyword_argument" => {
                     if let (Some(k), Some(v)) = (
                         a.child_by_field_name("name"),
@@ -624,7 +674,7 @@ impl<'t> Index<'t> {
                     }
                 }
             }
-            "call" => {
+            "call" if self.is_dict_call(scope_free) => {
                 let is_dict = scope_free
                     .child_by_field_name("function")
                     .is_some_and(|f| self.text(f) == "dict");
@@ -636,8 +686,14 @@ impl<'t> Index<'t> {
                     );
                 }
             }
-            _ => {}
+            // Not expandable here (`**kwargs` from the caller): kept as written.
+            _ => out.push((Some("**".to_string()), e, scope)),
         }
+    }
+
+    fn is_dict_call(&self, n: Node) -> bool {
+        n.child_by_field_name("function")
+            .is_some_and(|f| self.text(f) == "dict")
     }
 
     fn named_args(&self, kind: SiteKind, raw: Vec<RawArg<'t>>) -> Vec<Arg> {
@@ -653,16 +709,31 @@ impl<'t> Index<'t> {
                     n
                 });
                 let text = collapse(self.text(v));
-                let (resolved, at) = self.value(v, scope, 0);
-                let changed = resolved != text;
+                let v = self.value(v, scope, 0);
+                let changed = v.text != text;
                 Arg {
                     name,
                     value: text,
-                    resolved: changed.then_some(resolved),
-                    resolved_at: at.filter(|_| changed),
+                    resolved: changed.then_some(v.text),
+                    resolved_at: v.line.filter(|_| changed),
+                    parameter_default: changed && v.default,
                 }
             })
             .collect()
+    }
+
+    /// The name of the innermost function around `n`.
+    fn function_of(&self, n: Node) -> Option<String> {
+        let mut at = n.parent();
+        while let Some(p) = at {
+            if p.kind() == "function_definition" {
+                return p
+                    .child_by_field_name("name")
+                    .map(|name| self.text(name).to_string());
+            }
+            at = p.parent();
+        }
+        None
     }
 
     /// `x = call(...)`, `self.s = call(...)`, `with call(...) as s`.
@@ -723,6 +794,14 @@ impl<'t> Index<'t> {
 
 type RawArg<'t> = (Option<String>, Node<'t>, usize);
 
+/// A resolved value: its text, the line a followed name was bound on, and whether a
+/// parameter's default was on the way.
+struct Val {
+    text: String,
+    line: Option<u32>,
+    default: bool,
+}
+
 const HTTP_VERBS: &[&str] = &[
     "get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream",
 ];
@@ -754,6 +833,12 @@ fn known_kind(callee: &str) -> Option<SiteKind> {
         | "threading.BoundedSemaphore"
         | "asyncio.Semaphore"
         | "asyncio.BoundedSemaphore" => SiteKind::Semaphore,
+        "urllib3.PoolManager"
+        | "urllib3.poolmanager.PoolManager"
+        | "urllib3.HTTPConnectionPool"
+        | "urllib3.HTTPSConnectionPool"
+        | "urllib3.connectionpool.HTTPConnectionPool"
+        | "urllib3.connectionpool.HTTPSConnectionPool" => SiteKind::PoolManager,
         _ => return None,
     })
 }
@@ -791,6 +876,7 @@ fn positional_names(kind: SiteKind) -> &'static [&'static str] {
         SiteKind::HttpxTimeout => &["timeout"],
         SiteKind::HttpxTransport => &["verify", "cert", "trust_env", "http1", "http2", "limits"],
         SiteKind::TimeoutCall => &["arg0", "arg1"],
+        SiteKind::PoolManager => &["num_pools", "headers"],
         SiteKind::Session | SiteKind::HttpxClient | SiteKind::HttpxLimits => &[],
     }
 }

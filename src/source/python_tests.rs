@@ -14,10 +14,7 @@ fn one(src: &str, kind: SiteKind) -> ClientSite {
 
 /// `name=effective value` of every argument.
 fn args(s: &ClientSite) -> Vec<String> {
-    s.args
-        .iter()
-        .map(|a| format!("{}={}", a.name, a.effective()))
-        .collect()
+    s.args.iter().map(|a| a.written(a.effective())).collect()
 }
 
 #[test]
@@ -323,4 +320,13 @@ fn long_calls_are_cut_in_the_code_shown() {
     assert_eq!((r.line, r.end_line), (2, 23));
     assert_eq!(r.code.lines().count(), MAX_CODE_LINES + 1);
     assert!(r.code.ends_with("# ... 14 more line(s)"), "{}", r.code);
+}
+
+#[test]
+fn splats_that_cannot_be_expanded_are_kept_as_written() {
+    let src = "from urllib3.util.retry import Retry\ndef make(*a, **retry):\n    return Retry(*a, total=1, **retry)\n";
+    assert_eq!(
+        args(&one(src, SiteKind::Retry)),
+        ["*a", "total=1", "**retry"]
+    );
 }

@@ -116,3 +116,77 @@ fn relative(dir: &Path, path: &Path) -> String {
         .collect::<Vec<_>>()
         .join("/")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn walked(dir: &Path) -> (Vec<String>, Vec<String>) {
+        let (mut files, mut notes) = (Vec::new(), Vec::new());
+        walk(dir, |e| match e {
+            Entry::File(rel, _) => files.push(rel),
+            Entry::Skipped(n) => notes.push(n),
+        });
+        (files, notes)
+    }
+
+    #[test]
+    fn gitignore_and_virtualenvs_are_left_out() {
+        let t = tempfile::tempdir().unwrap();
+        let d = t.path();
+        write(d, ".gitignore", "generated/\n*_local.py\n");
+        write(d, "src/client.py", "x = 1\n");
+        write(d, "src/settings_local.py", "x = 1\n");
+        write(d, "generated/api.py", "x = 1\n");
+        write(d, "venv/lib/requests/sessions.py", "x = 1\n");
+        write(d, ".venv/lib/x.py", "x = 1\n");
+        write(
+            d,
+            "lib/python3.12/site-packages/urllib3/util/retry.py",
+            "x = 1\n",
+        );
+        write(d, "myenv/pyvenv.cfg", "home = /usr\n");
+        write(d, "myenv/lib/y.py", "x = 1\n");
+        write(d, "src/__pycache__/client.py", "x = 1\n");
+        write(d, "conftest.py", "x = 1\n");
+        write(d, "README.md", "not python\n");
+        let (files, notes) = walked(d);
+        assert_eq!(files, ["conftest.py", "src/client.py"]);
+        assert!(notes.is_empty(), "{notes:?}");
+    }
+
+    #[test]
+    fn big_files_are_skipped_with_a_note() {
+        let t = tempfile::tempdir().unwrap();
+        let big = "# padding\n".repeat((MAX_FILE_BYTES as usize / 10) + 1);
+        write(t.path(), "huge.py", &big);
+        write(t.path(), "small.py", "x = 1\n");
+        let (files, notes) = walked(t.path());
+        assert_eq!(files, ["small.py"]);
+        assert_eq!(notes, ["huge.py: larger than 1024 KiB, not read"]);
+    }
+
+    #[test]
+    fn a_missing_or_plain_file_is_not_a_directory() {
+        let t = tempfile::tempdir().unwrap();
+        let missing = t.path().join("nope");
+        assert!(
+            check_dir(&missing)
+                .unwrap_err()
+                .ends_with("no such directory")
+        );
+        write(t.path(), "f.py", "x = 1\n");
+        assert!(
+            check_dir(&t.path().join("f.py"))
+                .unwrap_err()
+                .ends_with("not a directory")
+        );
+        assert!(check_dir(t.path()).is_ok());
+    }
+}

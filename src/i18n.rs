@@ -906,8 +906,12 @@ const HE: &[(&str, &str)] = &[
         "allowed_methods=None חוזר על כל method, כולל POST",
     ),
     (
-        r"^backoff_factor=(?P<f>[\d.]+): urllib3 sleeps 0, (?P<a>[\d.]+), (?P<b>[\d.]+) s between attempts$",
-        "backoff_factor={f}: urllib3 ממתין 0, {a}, {b} שניות בין ניסיונות",
+        r"^backoff_factor=(?P<f>[\d.]+): urllib3 sleeps (?P<a>[\d., ]+) s between attempts$",
+        "backoff_factor={f}: urllib3 ממתין {a} שניות בין ניסיונות",
+    ),
+    (
+        r"^(?P<x>[\d.]+) s per retry on average, to compare with the measured backoff$",
+        "{x} שניות בממוצע לכל ניסיון חוזר, להשוואה עם ה-backoff שנמדד",
     ),
     (
         r"^a caller may pass other values$",

@@ -105,6 +105,25 @@ fn retries_and_timeouts_point_at_the_retry_and_the_call_sites() {
         assert_eq!(l["check"], "status_retries");
     }
     let down = cause(&v, "unreachable", "unreachable");
+    // The retries against the dead server: urllib3's sleeps for backoff_factor=0.1 (0, 0.2,
+    // 0.4 s) average what the log measured between retries.
+    let r = has_link(down, "src/core/api_client.py", retry_line, "retry").unwrap();
+    assert_eq!(r["check"], "observed_backoff");
+    let note = r["note"].as_str().unwrap();
+    assert!(note.contains("urllib3 sleeps 0, 0.2, 0.4 s"), "{note}");
+    assert!(note.contains("0.2 s per retry on average"), "{note}");
+    let measured = down["cross_checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "observed_backoff")
+        .unwrap();
+    assert!(
+        measured["statement"]
+            .as_str()
+            .unwrap()
+            .contains("about 0.2 s of backoff per retry")
+    );
     let stalled = line_of("conftest.py", "connect_timeout=0.5");
     let t = has_link(down, "conftest.py", stalled, "timeout_call").expect("the 0.5 s timeout");
     assert_eq!(t["check"], "elapsed_vs_timeout");

@@ -293,21 +293,43 @@ fn retry_note(s: &ClientSite) -> String {
     if s.arg("allowed_methods").map(|a| a.effective()) == Some("None") {
         clauses.push("allowed_methods=None retries every method, POST included".to_string());
     }
+    let total = s
+        .arg("total")
+        .and_then(|a| a.effective().parse::<u32>().ok());
     if let Some(f) = s
         .arg("backoff_factor")
         .and_then(|a| a.effective().parse::<f64>().ok())
     {
+        let sleeps = urllib3_sleeps(f, total.unwrap_or(3));
+        let shown: Vec<String> = sleeps.iter().map(|x| trim(*x)).collect();
         clauses.push(format!(
-            "backoff_factor={}: urllib3 sleeps 0, {}, {} s between attempts",
+            "backoff_factor={}: urllib3 sleeps {} s between attempts",
             trim(f),
-            trim(2.0 * f),
-            trim(4.0 * f)
+            shown.join(", ")
         ));
+        if !sleeps.is_empty() {
+            let mean = sleeps.iter().sum::<f64>() / sleeps.len() as f64;
+            clauses.push(format!(
+                "{} s per retry on average, to compare with the measured backoff",
+                trim((mean * 1000.0).round() / 1000.0)
+            ));
+        }
     }
     if s.args.iter().any(|a| a.parameter_default) {
         clauses.push("a caller may pass other values".to_string());
     }
     clauses.join("; ")
+}
+
+/// urllib3's sleep before each of `retries` retries (1.26 and 2.x alike): none before the
+/// first, then `factor * 2^(n-1)` after the n-th consecutive error (at most 5 shown).
+fn urllib3_sleeps(factor: f64, retries: u32) -> Vec<f64> {
+    (1..=retries.min(5))
+        .map(|n| match n {
+            1 => 0.0,
+            n => factor * f64::from(1u32 << (n - 1)),
+        })
+        .collect()
 }
 
 fn trim(x: f64) -> String {
@@ -325,8 +347,8 @@ fn statuses(c: &Cause) -> Vec<String> {
 fn retry_links(c: &Cause) -> Vec<(u8, SourceLink)> {
     let check = c.check(&[
         "status_retries",
-        "retry_amplification",
         "observed_backoff",
+        "retry_amplification",
         "retry_after",
     ]);
     let statuses = statuses(c);

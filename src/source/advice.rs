@@ -177,11 +177,17 @@ fn pool_patch(s: &ClientSite, n: u32) -> Option<String> {
     )
     .replace("self.", "");
     let name = adapter.split(" = ").next().unwrap_or("adapter").to_string();
+    // `with requests.Session() as s:`: the new lines go inside the block.
+    let indent = if s.suffix.trim_end().ends_with(':') {
+        "    "
+    } else {
+        ""
+    };
     let lines = [
         keep,
-        adapter,
-        format!("{target}.mount(\"http://\", {name})"),
-        format!("{target}.mount(\"https://\", {name})"),
+        format!("{indent}{adapter}"),
+        format!("{indent}{target}.mount(\"http://\", {name})"),
+        format!("{indent}{target}.mount(\"https://\", {name})"),
     ];
     patch(s, &lines.join("\n"))
 }
@@ -308,4 +314,55 @@ fn pool_of(site: &ClientSite) -> String {
         || URLLIB3_DEFAULT_POOL.to_string(),
         |a| a.effective().to_string(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::python::extract;
+
+    fn site(src: &str, kind: SiteKind) -> ClientSite {
+        let found = extract("t.py", src).unwrap().sites;
+        found.into_iter().find(|s| s.kind == kind).unwrap()
+    }
+
+    #[test]
+    fn a_retry_patch_replaces_and_adds_keywords_and_keeps_the_rest() {
+        let s = site(
+            "from urllib3 import Retry\ndef f():\n    r = Retry(3, backoff_factor=0.1)  # ours\n",
+            SiteKind::Retry,
+        );
+        let new = call_with(&s, &retry_changes("idempotency-aware-retries"));
+        assert_eq!(
+            new,
+            "r = Retry(total=3, backoff_factor=0.1, allowed_methods=Retry.DEFAULT_ALLOWED_METHODS)  # ours"
+        );
+        let p = patch(&s, &new).unwrap();
+        assert_eq!(
+            p,
+            "--- a/t.py\n+++ b/t.py\n@@ -3,1 +3,1 @@\n-r = Retry(3, backoff_factor=0.1)  # ours\n+r = Retry(total=3, backoff_factor=0.1, allowed_methods=Retry.DEFAULT_ALLOWED_METHODS)  # ours"
+        );
+    }
+
+    #[test]
+    fn a_session_in_a_with_block_gets_its_adapter_inside_the_block() {
+        let s = site(
+            "import requests\nwith requests.Session() as s:\n    pass\n",
+            SiteKind::Session,
+        );
+        let p = pool_patch(&s, 20).unwrap();
+        assert!(p.ends_with(
+            "-with requests.Session() as s:\n+with requests.Session() as s:\n+    s_adapter = HTTPAdapter(pool_connections=20, pool_maxsize=20, pool_block=True)\n+    s.mount(\"http://\", s_adapter)\n+    s.mount(\"https://\", s_adapter)"
+        ), "{p}");
+    }
+
+    #[test]
+    fn a_call_cut_for_length_gets_no_patch() {
+        let args: String = (0..12).map(|i| format!("    a{i}=1,\n")).collect();
+        let s = site(
+            &format!("from urllib3 import Retry\nr = Retry(\n{args})\n"),
+            SiteKind::Retry,
+        );
+        assert!(patch(&s, "r = Retry()").is_none());
+    }
 }

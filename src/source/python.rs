@@ -232,19 +232,24 @@ fn first_error_line(root: Node) -> u32 {
     root.start_position().row as u32 + 1
 }
 
-/// A session is mounted when the file calls `.mount(...)` on what it is bound to.
+/// A session is mounted when the file calls `.mount(...)` on what it is bound to: in the
+/// same function for a local name, anywhere in the file for `self.x`.
 fn mark_mounted(sites: &mut [ClientSite]) {
-    let receivers: Vec<String> = sites
+    let receivers: Vec<(String, Option<String>)> = sites
         .iter()
         .filter(|s| s.kind == SiteKind::Mount)
-        .filter_map(|s| s.callee.strip_suffix(".mount").map(str::to_string))
+        .filter_map(|s| {
+            let r = s.callee.strip_suffix(".mount")?;
+            Some((r.to_string(), s.function.clone()))
+        })
         .collect();
     for s in sites.iter_mut().filter(|s| s.kind == SiteKind::Session) {
-        s.mounted = Some(
-            s.target
-                .as_deref()
-                .is_some_and(|t| receivers.iter().any(|r| r == t)),
-        );
+        let mounted = s.target.as_deref().is_some_and(|t| {
+            receivers.iter().any(|(r, f)| {
+                r == t && (t.starts_with("self.") || t.starts_with("cls.") || *f == s.function)
+            })
+        });
+        s.mounted = Some(mounted);
     }
 }
 

@@ -330,3 +330,26 @@ fn splats_that_cannot_be_expanded_are_kept_as_written() {
         ["*a", "total=1", "**retry"]
     );
 }
+
+#[test]
+fn a_mount_in_another_function_does_not_count_for_a_local_session() {
+    let src = "\
+import requests
+from requests.adapters import HTTPAdapter
+
+def api():
+    s = requests.Session()
+    s.mount('https://', HTTPAdapter(pool_maxsize=50))
+    return s
+
+def tokens():
+    s = requests.Session()
+    return s
+";
+    let mounted: Vec<Option<bool>> = sites(src)
+        .iter()
+        .filter(|s| s.kind == SiteKind::Session)
+        .map(|s| s.mounted)
+        .collect();
+    assert_eq!(mounted, [Some(true), Some(false)]);
+}

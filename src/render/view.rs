@@ -230,6 +230,8 @@ pub struct RecView {
     pub causes: String,
     pub fence: String,
     pub lang: String,
+    /// `diff` for a patch of the scanned code (`--source`), else [`Self::lang`].
+    pub after_lang: String,
     pub before: String,
     pub after: String,
 }
@@ -514,6 +516,14 @@ fn rec_groups(a: &Analysis, lang: Lang, l: &Labels, escaper: &Escaper) -> Vec<Re
                     causes: r.root_causes.join(", "),
                     fence: fence(&[&r.before, &r.after]),
                     lang: if kind == "code" { "python" } else { "sh" }.to_string(),
+                    after_lang: if r.after.starts_with("--- a/") {
+                        "diff"
+                    } else if kind == "code" {
+                        "python"
+                    } else {
+                        "sh"
+                    }
+                    .to_string(),
                     before: block(&r.before),
                     after: block(&r.after),
                     settings,

@@ -76,7 +76,7 @@ pub fn recommendation(
                 .collect();
             let patch = sites
                 .iter()
-                .filter_map(|s| patch(s, &format!("{}{}{}", s.prefix, "make_session()", s.suffix)))
+                .filter_map(|s| patch(s, &format!("{}make_session(){}", s.prefix, kept_suffix(s))))
                 .collect::<Vec<_>>()
                 .join("\n");
             (plain(&sites, &mine), Some(patch))
@@ -171,14 +171,14 @@ fn pool_patch(s: &ClientSite, n: u32) -> Option<String> {
         return patch(s, &call_with(s, &sized));
     }
     let target = s.target.as_deref()?;
-    let keep = format!("{}{}(){}", s.prefix, s.written, s.suffix);
+    let keep = format!("{}{}(){}", s.prefix, s.written, kept_suffix(s));
     let adapter = format!(
         "{target}_adapter = HTTPAdapter(pool_connections={n}, pool_maxsize={n}, pool_block=True)"
     )
     .replace("self.", "");
     let name = adapter.split(" = ").next().unwrap_or("adapter").to_string();
     // `with requests.Session() as s:`: the new lines go inside the block.
-    let indent = if s.suffix.trim_end().ends_with(':') {
+    let indent = if kept_suffix(s).ends_with(':') {
         "    "
     } else {
         ""
@@ -241,15 +241,23 @@ fn call_with(s: &ClientSite, set: &[(&str, String)]) -> String {
         s.prefix,
         s.written,
         parts.join(", "),
-        s.suffix
+        kept_suffix(s)
     );
     if one.len() <= 96 {
         return one;
     }
     let mut lines = vec![format!("{}{}(", s.prefix, s.written)];
     lines.extend(parts.iter().map(|p| format!("    {p},")));
-    lines.push(format!("){}", s.suffix));
+    lines.push(format!("){}", kept_suffix(s)));
     lines.join("\n")
+}
+
+/// What follows the call on its line, less a trailing comment (it spoke of the old code).
+fn kept_suffix(s: &ClientSite) -> &str {
+    match s.suffix.find('#') {
+        Some(i) if !s.suffix[..i].contains(['"', '\'']) => s.suffix[..i].trim_end(),
+        _ => &s.suffix,
+    }
 }
 
 /// A unified-diff-shaped replacement of the site's lines by `new` (none when the site's
@@ -335,12 +343,12 @@ mod tests {
         let new = call_with(&s, &retry_changes("idempotency-aware-retries"));
         assert_eq!(
             new,
-            "r = Retry(total=3, backoff_factor=0.1, allowed_methods=Retry.DEFAULT_ALLOWED_METHODS)  # ours"
+            "r = Retry(total=3, backoff_factor=0.1, allowed_methods=Retry.DEFAULT_ALLOWED_METHODS)"
         );
         let p = patch(&s, &new).unwrap();
         assert_eq!(
             p,
-            "--- a/t.py\n+++ b/t.py\n@@ -3,1 +3,1 @@\n-r = Retry(3, backoff_factor=0.1)  # ours\n+r = Retry(total=3, backoff_factor=0.1, allowed_methods=Retry.DEFAULT_ALLOWED_METHODS)  # ours"
+            "--- a/t.py\n+++ b/t.py\n@@ -3,1 +3,1 @@\n-r = Retry(3, backoff_factor=0.1)  # ours\n+r = Retry(total=3, backoff_factor=0.1, allowed_methods=Retry.DEFAULT_ALLOWED_METHODS)"
         );
     }
 

@@ -274,7 +274,13 @@ struct Index<'t> {
     calls: Vec<(Node<'t>, usize)>,
     mentions_health: bool,
     imports_rate_limiter: bool,
+    /// Expressions [`Self::value`] may still look at for the argument at hand: names that
+    /// stand for tuples of names that stand for tuples would otherwise grow exponentially.
+    budget: std::cell::Cell<u32>,
 }
+
+/// Expressions looked at per argument value.
+const VALUE_BUDGET: u32 = 256;
 
 impl<'t> Index<'t> {
     fn new(src: &'t [u8]) -> Self {
@@ -291,6 +297,7 @@ impl<'t> Index<'t> {
             calls: Vec::new(),
             mentions_health: false,
             imports_rate_limiter: false,
+            budget: std::cell::Cell::new(VALUE_BUDGET),
         }
     }
 
@@ -487,7 +494,7 @@ impl<'t> Index<'t> {
             line: None,
             default: false,
         };
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || !self.spend() {
             return as_written();
         }
         match n.kind() {
@@ -556,6 +563,7 @@ impl<'t> Index<'t> {
         if arguments.kind() != "argument_list" {
             return None;
         }
+        self.budget.set(VALUE_BUDGET);
         let mut raw = self.raw_args(arguments, scope);
         let (mut callee_node, mut callee) = (function, self.dotted(function));
         // functools.partial(requests.get, timeout=5): the call partial stands for.
@@ -632,6 +640,10 @@ impl<'t> Index<'t> {
 
     /// Arguments as written: `(keyword, value node, the scope it is evaluated in)`.
     fn raw_args(&self, list: Node<'t>, scope: usize) -> Vec<RawArg<'t>> {
+        self.raw_args_at(list, scope, 0)
+    }
+
+    fn raw_args_at(&self, list: Node<'t>, scope: usize, depth: u8) -> Vec<RawArg<'t>> {
         let mut out = Vec::new();
         let mut c = list.walk();
         for a in list.named_children(&mut c) {
@@ -652,7 +664,7 @@ impl<'t> Index<'t> {
                 }
                 "dictionary_splat" => {
                     if let Some(e) = a.named_child(0) {
-                        self.splat(e, scope, &mut out);
+                        self.splat(e, scope, depth, &mut out);
                     }
                 }
                 _ => out.push((None, a, scope)),
@@ -662,12 +674,15 @@ impl<'t> Index<'t> {
     }
 
     /// `**{"k": v}`, `**dict(k=v)` or `**NAME` bound to either: its keys as keywords.
-    fn splat(&self, e: Node<'t>, scope: usize, out: &mut Vec<RawArg<'t>>) {
-        let (scope_free, scope) = self.follow(e, scope);
-        match scope_free.kind() {
-            "dictionary" => {
-                let mut c = scope_free.walk();
-                for pair in scope_free.named_children(&mut c) {
+    fn splat(&self, e: Node<'t>, scope: usize, depth: u8, out: &mut Vec<RawArg<'t>>) {
+        let (config, at) = self.follow(e, scope);
+        let arguments = (config.kind() == "call" && self.is_dict_call(config))
+            .then(|| config.child_by_field_name("arguments"))
+            .flatten();
+        match (config.kind(), arguments) {
+            ("dictionary", _) => {
+                let mut c = config.walk();
+                for pair in config.named_children(&mut c) {
                     let (Some(k), Some(v)) = (
                         pair.child_by_field_name("key"),
                         pair.child_by_field_name("value"),
@@ -675,25 +690,29 @@ impl<'t> Index<'t> {
                         continue;
                     };
                     if let Some(key) = string_literal(self.text(k)) {
-                        out.push((Some(key), v, scope));
+                        out.push((Some(key), v, at));
                     }
                 }
             }
-            "call" if self.is_dict_call(scope_free) => {
-                let is_dict = scope_free
-                    .child_by_field_name("function")
-                    .is_some_and(|f| self.text(f) == "dict");
-                if let (true, Some(args)) = (is_dict, scope_free.child_by_field_name("arguments")) {
-                    out.extend(
-                        self.raw_args(args, scope)
-                            .into_iter()
-                            .filter(|a| a.0.is_some()),
-                    );
-                }
+            // `dict(k=v, **more)`, with a bound on how deep `more` is followed (`a =
+            // dict(**a)` must not loop).
+            (_, Some(args)) if depth < MAX_DEPTH && self.spend() => {
+                out.extend(
+                    self.raw_args_at(args, at, depth + 1)
+                        .into_iter()
+                        .filter(|a| a.0.is_some()),
+                );
             }
             // Not expandable here (`**kwargs` from the caller): kept as written.
             _ => out.push((Some("**".to_string()), e, scope)),
         }
+    }
+
+    /// Takes one from the budget; false when it is spent.
+    fn spend(&self) -> bool {
+        let left = self.budget.get();
+        self.budget.set(left.saturating_sub(1));
+        left > 0
     }
 
     fn is_dict_call(&self, n: Node) -> bool {
@@ -714,6 +733,7 @@ impl<'t> Index<'t> {
                     n
                 });
                 let text = collapse(self.text(v));
+                self.budget.set(VALUE_BUDGET);
                 let v = self.value(v, scope, 0);
                 let changed = v.text != text;
                 Arg {

@@ -353,3 +353,40 @@ def tokens():
         .collect();
     assert_eq!(mounted, [Some(true), Some(false)]);
 }
+
+#[test]
+fn a_dict_config_that_refers_to_itself_does_not_loop() {
+    let src = "from requests.adapters import HTTPAdapter\nA = dict(pool_maxsize=3, **A)\nHTTPAdapter(**A)\n";
+    let a = one(src, SiteKind::HttpAdapter);
+    assert_eq!(a.arg("pool_maxsize").unwrap().effective(), "3");
+}
+
+#[test]
+fn names_that_fan_out_stay_cheap() {
+    // Each name stands for 40 of the next: followed blindly that is 40^6 expressions.
+    let mut src = String::from("from requests.adapters import HTTPAdapter\n");
+    for level in 0..6 {
+        let next = format!("N{}", level + 1);
+        let items = vec![next.as_str(); 40].join(", ");
+        src.push_str(&format!("N{level} = ({items})\n"));
+    }
+    src.push_str("N6 = 1\nHTTPAdapter(pool_maxsize=N0)\n");
+    let started = std::time::Instant::now();
+    let a = one(&src, SiteKind::HttpAdapter);
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    assert!(a.arg("pool_maxsize").unwrap().effective().len() < 100_000);
+}
+
+#[test]
+fn dict_configs_that_fan_out_stay_cheap() {
+    let mut src = String::from("from requests.adapters import HTTPAdapter\n");
+    for level in 0..6 {
+        let items = vec![format!("**D{}", level + 1); 40].join(", ");
+        src.push_str(&format!("D{level} = dict({items})\n"));
+    }
+    src.push_str("D6 = dict(pool_maxsize=1)\nHTTPAdapter(**D0)\n");
+    let started = std::time::Instant::now();
+    let a = one(&src, SiteKind::HttpAdapter);
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    assert!(a.args.len() < 10_000);
+}

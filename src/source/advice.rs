@@ -263,6 +263,14 @@ fn kept_suffix(s: &ClientSite) -> &str {
 /// A unified-diff-shaped replacement of the site's lines by `new` (none when the site's
 /// code was cut for length).
 fn patch(s: &ClientSite, new: &str) -> Option<String> {
+    use crate::source::python::CUT;
+    let cut = [&s.code, &s.prefix, &s.suffix, &s.written]
+        .iter()
+        .any(|t| t.contains(CUT))
+        || s.args.iter().any(|a| a.value.contains(CUT));
+    if cut {
+        return None;
+    }
     let old: Vec<&str> = s.code.lines().collect();
     if old.len() != (s.end_line - s.line + 1) as usize {
         return None;

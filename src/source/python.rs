@@ -168,6 +168,12 @@ pub struct SyntaxError {
 
 /// Source lines shown per site at most.
 pub const MAX_CODE_LINES: usize = 8;
+/// Characters shown per code line, argument value or name at most.
+pub const MAX_VALUE_CHARS: usize = 240;
+/// Marks text cut for length (a patch is never written from it).
+pub const CUT: &str = "…";
+/// Elements of a tuple or list followed at most.
+const MAX_ITEMS: usize = 32;
 /// How far names are followed (`a = b`, `b = POOL`, `POOL = 10`).
 const MAX_DEPTH: u8 = 6;
 
@@ -512,11 +518,20 @@ impl<'t> Index<'t> {
             }
             "tuple" | "list" => {
                 let mut c = n.walk();
-                let items: Vec<Val> = n
+                let mut items: Vec<Val> = n
                     .named_children(&mut c)
                     .filter(|k| k.kind() != "comment")
+                    .take(MAX_ITEMS + 1)
                     .map(|k| self.value(k, scope, depth + 1))
                     .collect();
+                if items.len() > MAX_ITEMS {
+                    items.truncate(MAX_ITEMS);
+                    items.push(Val {
+                        text: CUT.to_string(),
+                        line: None,
+                        default: false,
+                    });
+                }
                 let (open, close) = if n.kind() == "list" {
                     ("[", "]")
                 } else {
@@ -524,7 +539,11 @@ impl<'t> Index<'t> {
                 };
                 let texts: Vec<&str> = items.iter().map(|v| v.text.as_str()).collect();
                 Val {
-                    text: format!("{open}{}{close}", texts.join(", ")),
+                    text: cut(
+                        format!("{open}{}{close}", texts.join(", ")),
+                        MAX_VALUE_CHARS,
+                        false,
+                    ),
                     line: None,
                     default: items.iter().any(|v| v.default),
                 }
@@ -777,7 +796,11 @@ impl<'t> Index<'t> {
     }
 
     fn line_part(&self, from: usize, to: usize) -> String {
-        String::from_utf8_lossy(&self.src[from..to.max(from)]).replace('\t', "    ")
+        let to = to.max(from);
+        let long = to - from > 4 * MAX_VALUE_CHARS;
+        let to = if long { from + 4 * MAX_VALUE_CHARS } else { to };
+        let text = String::from_utf8_lossy(&self.src[from..to]).replace('\t', "    ");
+        cut(text, MAX_VALUE_CHARS, long)
     }
 
     fn line_end(&self, at: usize) -> usize {
@@ -796,7 +819,10 @@ impl<'t> Index<'t> {
         let text = String::from_utf8_lossy(&self.src[from..to]);
         let lines: Vec<String> = text
             .lines()
-            .map(|l| l.replace('\t', "    ").trim_end().to_string())
+            .map(|l| {
+                let l = l.replace('\t', "    ").trim_end().to_string();
+                cut(l, MAX_VALUE_CHARS, false)
+            })
             .collect();
         let indent = lines
             .iter()
@@ -925,18 +951,39 @@ fn string_literal(text: &str) -> Option<String> {
     }
 }
 
-/// Whitespace runs (line breaks included) as one space.
+/// Whitespace runs (line breaks included) as one space, at most [`MAX_VALUE_CHARS`]
+/// characters (cut with [`CUT`]); only the first 4 KiB of `text` is looked at.
 fn collapse(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for (i, w) in text.split_whitespace().enumerate() {
+    let head = &text[..floor_boundary(text, 4096)];
+    let mut out = String::with_capacity(head.len().min(MAX_VALUE_CHARS + 4));
+    for (i, w) in head.split_whitespace().enumerate() {
         if i > 0 {
             out.push(' ');
         }
         out.push_str(w);
     }
-    out.replace("( ", "(")
+    let out = out
+        .replace("( ", "(")
         .replace(" )", ")")
-        .replace(", )", ",)")
+        .replace(", )", ",)");
+    cut(out, MAX_VALUE_CHARS, head.len() < text.len())
+}
+
+/// `s` cut to `max` characters with [`CUT`] (also when `more` says the input was longer).
+fn cut(s: String, max: usize, more: bool) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}{CUT}", &s[..i]),
+        None if more => format!("{s}{CUT}"),
+        None => s,
+    }
+}
+
+/// The largest char boundary of `s` at or below `at`.
+fn floor_boundary(s: &str, at: usize) -> usize {
+    if at >= s.len() {
+        return s.len();
+    }
+    (0..=at).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0)
 }
 
 #[cfg(test)]

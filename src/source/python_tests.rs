@@ -390,3 +390,22 @@ fn dict_configs_that_fan_out_stay_cheap() {
     assert!(started.elapsed() < std::time::Duration::from_secs(2));
     assert!(a.args.len() < 10_000);
 }
+
+#[test]
+fn huge_values_and_lines_are_cut() {
+    let big = (0..100_000)
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let src = format!(
+        "from urllib3 import Retry\nCODES = [{big}]\nr = Retry(total=2, status_forcelist=CODES)  # {}\n",
+        "x".repeat(5000)
+    );
+    let r = one(&src, SiteKind::Retry);
+    let codes = r.arg("status_forcelist").unwrap().effective();
+    assert!(
+        codes.contains(CUT) && codes.chars().count() <= MAX_VALUE_CHARS + 1,
+        "{codes}"
+    );
+    assert!(r.code.ends_with(CUT) && r.code.chars().count() <= MAX_VALUE_CHARS + 1);
+}

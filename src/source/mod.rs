@@ -6,6 +6,7 @@
 
 pub mod advice;
 pub mod link;
+mod names;
 pub mod python;
 pub mod walk;
 

@@ -283,6 +283,9 @@ pub struct Analysis {
     /// Requests per endpoint and log templates, read only for `--baseline`.
     #[serde(skip)]
     pub profile: Option<crate::compare::profile::RunProfile>,
+    /// The client configuration read from the code under test (`rca analyze --source DIR`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::source::SourceScan>,
     /// Findings, root causes with verdicts and cross-checks (`headline`, `findings`,
     /// `root_causes`, `unexplained_failures`, `observed_concurrency` at the top level).
     #[serde(flatten)]
@@ -428,6 +431,7 @@ pub fn build(
         history: None,
         baseline: None,
         profile: collected.profile.take().map(|p| p.finish(redactor)),
+        source: None,
         rca: Default::default(),
         recommendations: Vec::new(),
         warnings,

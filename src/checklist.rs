@@ -75,6 +75,7 @@ mod tests {
             why_he: String::new(),
             part_of: part_of.map(str::to_string),
             settings: Vec::new(),
+            source_links: Vec::new(),
         }
     }
 

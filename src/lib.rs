@@ -47,6 +47,7 @@ pub mod responses;
 pub mod rootcause;
 pub mod run;
 pub mod signatures;
+pub mod source;
 pub mod trend;
 pub mod xmlcap;
 

@@ -86,6 +86,9 @@ pub struct Recommendation {
     /// For the consolidated configuration: each setting, the run's value and the reason.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub settings: Vec<Setting>,
+    /// The scanned code its "before" shows (`rca analyze --source DIR`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub source_links: Vec<crate::source::link::SourceLink>,
 }
 
 /// Parses the built-in catalogue.
@@ -563,6 +566,7 @@ fn consolidated(parts: &[&Recommendation], cfg: client_config::Config) -> Recomm
         why_he: "בלוק אחד לכל session שהטסטים בונים (לקוח ה-API ולקוחות עזר כמו session של אימות או טוקנים). כל הגדרה עונה על ממצא של הריצה הזו (הטבלה שלהלן); ערכי \"הריצה הזו\" הוסקו מהלוג ולא נקראו מהקוד.".to_string(),
         part_of: None,
         settings: cfg.settings,
+        source_links: Vec::new(),
     }
 }
 
@@ -608,6 +612,7 @@ pub fn recommend(a: &Analysis, rca: &RootCauseAnalysis) -> Vec<Recommendation> {
                 why_he: fill(&e.why_he, &values),
                 part_of: e.part_of_config.then(|| CLIENT_CONFIG_ID.to_string()),
                 settings: Vec::new(),
+                source_links: Vec::new(),
             })
         })
         .collect();
@@ -734,6 +739,7 @@ mod tests {
             cross_checks: Vec::new(),
             reprobe: None,
             history: None,
+            source_links: Vec::new(),
         }
     }
 

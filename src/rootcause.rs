@@ -221,6 +221,9 @@ pub struct RootCause {
     /// This root cause against the recorded history (`rca analyze --history`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<crate::trend::recurrence::Recurrence>,
+    /// Where the scanned code explains its evidence (`rca analyze --source DIR`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub source_links: Vec<crate::source::link::SourceLink>,
 }
 
 /// A time window.
@@ -836,6 +839,7 @@ fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<Roo
                 cross_checks: Vec::new(),
                 reprobe: None,
                 history: None,
+                source_links: Vec::new(),
             }
         })
         .collect();
@@ -1801,6 +1805,7 @@ mod tests {
             history: None,
             baseline: None,
             profile: None,
+            source: None,
             rca: RootCauseAnalysis::default(),
             recommendations: Vec::new(),
             warnings: Vec::new(),

@@ -52,6 +52,42 @@ fn every_generated_sentence_has_a_hebrew_rendering() {
 }
 
 #[test]
+fn every_source_pointer_has_a_hebrew_rendering() {
+    let sigs = SignatureSet::builtin();
+    let suites = samples_dir().join("generate/suites");
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for name in sample_names() {
+        // The suite a sample came from is the first word of its name (seed-urllib3-2).
+        let suite = suites.join(name.split('-').next().unwrap());
+        if !suite.is_dir() {
+            continue;
+        }
+        let path = samples_dir().join(sample_input(&name));
+        let mut a = analyze(
+            &[path.to_str().unwrap().to_string()],
+            &sigs,
+            &Options::default(),
+        )
+        .unwrap();
+        let scan = rca::source::scan(&suite).unwrap();
+        rca::source::link::apply(&mut a, scan, rca::redact::Redactor::default());
+        for rc in &a.rca.root_causes {
+            for l in &rc.source_links {
+                checked += 1;
+                if !fully_translated(&l.note) {
+                    missing.push(format!("{name}: {}", l.note));
+                }
+            }
+        }
+    }
+    assert!(checked > 20, "only {checked} pointers");
+    missing.sort();
+    missing.dedup();
+    assert!(missing.is_empty(), "untranslated:\n{}", missing.join("\n"));
+}
+
+#[test]
 fn hebrew_reports_are_right_to_left() {
     let log = samples_dir().join("seed-urllib3-2.log");
     let log = log.to_str().unwrap();

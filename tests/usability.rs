@@ -476,6 +476,15 @@ fn every_sample_validates_against_rca_schema() {
         .map(|e| e.to_string())
         .collect();
     assert!(errors.is_empty(), "--history: {errors:#?}");
+    // The code pointers of `rca analyze --source` too.
+    let suite = samples_dir().join("generate/suites/seed");
+    let pointed = analyze_json(&[&seed(), "--source", suite.to_str().unwrap()]);
+    assert!(pointed["source"]["sites"].is_array());
+    let errors: Vec<String> = strict
+        .iter_errors(&pointed)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "--source: {errors:#?}");
     // The schema can fail: a document with a wrong type does not validate.
     let mut bad = analyze_json(&[&seed()]);
     bad["summary"]["failed"] = Value::String("18".into());

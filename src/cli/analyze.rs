@@ -33,6 +33,7 @@ Examples:
   rca analyze run.log --history h.sqlite   new / recurring / regressed against the history
   rca analyze run.log --baseline good.log  compare with a passing run of the same suite
   rca analyze run.log --baseline history:last-pass   ... with the newest passing run recorded
+  rca analyze run.log --source .           point root causes and fixes at the client code
 
 Defaults for --rules, --history, --label, --probe-map, --health-path, --lang and --fail-on
 can come from rca.toml (see `rca config --help`).
@@ -100,6 +101,11 @@ pub(super) struct AnalyzeArgs {
     health_path: Option<String>,
     #[command(flatten)]
     probe_limits: ProbeLimits,
+    /// Read the Python code under test in DIR (never imported or run; .gitignore honoured,
+    /// virtualenvs and site-packages skipped) for its HTTP client configuration, and point
+    /// each root cause and recommendation at the file and line that explain it.
+    #[arg(long, value_name = "DIR")]
+    source: Option<std::path::PathBuf>,
     /// Read buffer size in bytes (for testing).
     #[arg(long, hide = true, default_value_t = crate::lines::DEFAULT_CHUNK)]
     buffer_size: usize,
@@ -182,11 +188,22 @@ pub(super) fn analyze(args: AnalyzeArgs, cfg: &Config, color: ColorWhen) -> Resu
     } else {
         None
     };
+    if let Some(dir) = &args.source {
+        crate::source::walk::check_dir(dir)?;
+    }
     let progress = super::progress::Progress::new(args.quiet);
     let mut analysis =
         run::analyze_observed(&files, &sigs, &opts, &progress).map_err(|e| e.to_string())?;
     if let Some(b) = &baseline_run {
         super::baseline_run::apply(&mut analysis, b, &sigs, &opts, &args.history.meta.store)?;
+    }
+    if let Some(dir) = &args.source {
+        let scan = crate::source::scan(dir)?;
+        for note in &scan.skipped {
+            analysis.warnings.push(format!("--source: {note}"));
+        }
+        let redactor = crate::redact::Redactor::new(opts.redact, opts.redact_key);
+        crate::source::link::apply(&mut analysis, scan, redactor);
     }
     if let Some((cfg, maps)) = probe_setup {
         reprobe(&mut analysis, &cfg, &maps, &health_path, args.quiet)?;

@@ -77,6 +77,7 @@ pub fn render_with(a: &Analysis, opts: &TextOptions) -> String {
         let t = terminal(root_causes_table(a, width).to_string());
         out.push_str(&paint.column(&t, 2, |v| paint.verdict(v)));
         out.push('\n');
+        out.push_str(&code_pointers(a, paint, width));
     }
     if let Some(r) = &a.reprobe {
         let reports: Vec<crate::probe::TargetReport> =
@@ -150,6 +151,39 @@ fn capacity_lines(e: &crate::capacity::CapacityEstimate, width: Option<u16>) -> 
     }
     out
 }
+
+/// `--source DIR`: each root cause's pointers into the code, `file:line  why`.
+fn code_pointers(a: &Analysis, paint: Paint, width: Option<u16>) -> String {
+    let mut out = String::new();
+    for rc in a
+        .rca
+        .root_causes
+        .iter()
+        .filter(|rc| !rc.source_links.is_empty())
+    {
+        if out.is_empty() {
+            out.push_str(&format!("\n{}\n", paint.heading("In the code (--source)")));
+        }
+        let more = rc.source_links.len().saturating_sub(TOP_POINTERS);
+        for l in rc.source_links.iter().take(TOP_POINTERS) {
+            let lead = format!("  {} {}:{}  ", rc.id, safe::visible(&l.file), l.line);
+            let body = wrap(
+                &safe::visible(&l.note),
+                width.map(|w| usize::from(w).saturating_sub(lead.len()).max(20)),
+            );
+            out.push_str(&lead);
+            out.push_str(&body.join(&format!("\n{}", " ".repeat(lead.len()))));
+            out.push('\n');
+        }
+        if more > 0 {
+            out.push_str(&format!("  {} +{more} more in the full report\n", rc.id));
+        }
+    }
+    out
+}
+
+/// Code pointers shown per root cause on the terminal.
+const TOP_POINTERS: usize = 3;
 
 /// The most urgent recommendations (titles and priorities), then where the full report is.
 fn recommendations(a: &Analysis, paint: Paint, width: Option<u16>) -> String {

@@ -156,6 +156,16 @@ pub struct CauseView {
     pub outages: Vec<OutageView>,
     /// new / recurring / regressed (`--history`); empty without it.
     pub history: String,
+    /// Where the scanned code explains it (`--source DIR`); empty without it.
+    pub code: Vec<CodeRow>,
+}
+
+/// A pointer into the scanned code (`--source DIR`).
+pub struct CodeRow {
+    /// `file:line`, as an inline code span.
+    pub at: String,
+    /// Why it is linked.
+    pub note: String,
 }
 
 /// The capacity knee estimated from the log.
@@ -247,6 +257,8 @@ pub struct RecView {
     pub causes: String,
     pub fence: String,
     pub lang: String,
+    /// `diff` for a patch of the scanned code (`--source`), else [`Self::lang`].
+    pub after_lang: String,
     pub before: String,
     pub after: String,
 }
@@ -591,6 +603,14 @@ fn rec_groups(a: &Analysis, lang: Lang, l: &Labels, escaper: &Escaper) -> Vec<Re
                     causes: r.root_causes.join(", "),
                     fence: fence(&[&r.before, &r.after]),
                     lang: if kind == "code" { "python" } else { "sh" }.to_string(),
+                    after_lang: if r.after.starts_with("--- a/") {
+                        "diff"
+                    } else if kind == "code" {
+                        "python"
+                    } else {
+                        "sh"
+                    }
+                    .to_string(),
                     before: block(&r.before),
                     after: block(&r.after),
                     settings,
@@ -792,6 +812,14 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
                     .collect(),
                 failed: names(&rc.failed_tests),
                 history: rc.history.as_ref().map(|h| tr(&h.text)).unwrap_or_default(),
+                code: rc
+                    .source_links
+                    .iter()
+                    .map(|l| CodeRow {
+                        at: span(&format!("{}:{}", l.file, l.line)),
+                        note: tr(&l.note),
+                    })
+                    .collect(),
                 outages: rc
                     .outage_windows
                     .iter()

@@ -953,3 +953,62 @@ mod tests {
         assert_eq!(trim_float(0.5), "0.5");
     }
 }
+
+/// Small values for the unit tests of the stages that read an [`Analysis`].
+#[cfg(test)]
+pub mod fixtures {
+    use super::*;
+
+    /// A test `tests/t.py::NAME` with `outcome` and nothing else known.
+    pub fn test_report(name: &str, outcome: &str) -> TestReport {
+        TestReport {
+            nodeid: format!("tests/t.py::{name}"),
+            name: name.to_string(),
+            outcome: outcome.to_string(),
+            categories: Vec::new(),
+            events: 0,
+            category_events: BTreeMap::new(),
+            count: 1,
+            symptom: None,
+            message: None,
+            duration_s: None,
+            teardown_error: false,
+            location: Location { file: 0, line: 1 },
+            outcome_source: "log",
+            first_event_s: None,
+            last_event_s: None,
+            history: None,
+        }
+    }
+
+    /// An analysis of `tests` and `events` alone, before root causes.
+    pub fn analysis(tests: Vec<TestReport>, events: Vec<EventReport>) -> Analysis {
+        Analysis {
+            schema_version: 1,
+            tool: ToolInfo {
+                name: "rca",
+                version: "test",
+            },
+            inputs: Vec::new(),
+            summary: Summary::default(),
+            tests,
+            categories: Vec::new(),
+            events,
+            timeline: Timeline::default(),
+            responses: Vec::new(),
+            retry_gaps: BTreeMap::new(),
+            retry_after: crate::collect::RetryAfterSeen::default(),
+            retry_sleeps: BTreeMap::new(),
+            reprobe: None,
+            ci: None,
+            metadata: Default::default(),
+            history: None,
+            baseline: None,
+            profile: None,
+            source: None,
+            rca: Default::default(),
+            recommendations: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+}

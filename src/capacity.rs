@@ -372,57 +372,11 @@ impl CapacityEstimate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{Location, Summary, Timeline, ToolInfo};
+    use crate::analysis::fixtures::{analysis, test_report as test};
     use crate::rootcause::test_concurrency;
 
-    fn test(name: &str, outcome: &str) -> TestReport {
-        TestReport {
-            nodeid: format!("tests/t.py::{name}"),
-            name: name.to_string(),
-            outcome: outcome.to_string(),
-            categories: Vec::new(),
-            events: 0,
-            category_events: BTreeMap::new(),
-            count: 1,
-            symptom: None,
-            message: None,
-            duration_s: None,
-            teardown_error: false,
-            location: Location { file: 0, line: 1 },
-            outcome_source: "log",
-            first_event_s: None,
-            last_event_s: None,
-            history: None,
-        }
-    }
-
     fn run(tests: Vec<TestReport>) -> Option<CapacityEstimate> {
-        let a = Analysis {
-            schema_version: 1,
-            tool: ToolInfo {
-                name: "rca",
-                version: "test",
-            },
-            inputs: Vec::new(),
-            summary: Summary::default(),
-            tests,
-            categories: Vec::new(),
-            events: Vec::new(),
-            timeline: Timeline::default(),
-            responses: Vec::new(),
-            retry_gaps: BTreeMap::new(),
-            retry_after: crate::collect::RetryAfterSeen::default(),
-            retry_sleeps: BTreeMap::new(),
-            reprobe: None,
-            ci: None,
-            metadata: Default::default(),
-            history: None,
-            baseline: None,
-            profile: None,
-            rca: Default::default(),
-            recommendations: Vec::new(),
-            warnings: Vec::new(),
-        };
+        let a = analysis(tests, Vec::new());
         let concurrency: Vec<Option<u32>> = a.tests.iter().map(test_concurrency).collect();
         estimate(&a, &concurrency)
     }

@@ -1813,24 +1813,9 @@ fn split_outside_brackets(s: &str) -> Vec<&str> {
 /// start of the line, as `YYYY-MM-DDTHH:MM:SS[.fff]`.
 fn timestamp_of(ci_time: Option<&[u8]>, text: &[u8]) -> Option<String> {
     let raw = ci_time.or_else(|| {
-        let t = text.get(..19)?;
-        let shape_ok = t.iter().enumerate().all(|(i, b)| match i {
-            4 | 7 => *b == b'-',
-            10 => *b == b' ' || *b == b'T',
-            13 | 16 => *b == b':',
-            _ => b.is_ascii_digit(),
-        });
-        if !shape_ok {
-            return None;
-        }
-        let mut end = 19;
-        if matches!(text.get(19), Some(b',') | Some(b'.')) {
-            end = 20;
-            while text.get(end).is_some_and(u8::is_ascii_digit) && end < 26 {
-                end += 1;
-            }
-        }
-        Some(&text[..end])
+        // At most six fraction digits (microseconds) belong to the time.
+        let end = crate::line_facts::leading_timestamp_len(text).min(26);
+        (end > 0).then(|| &text[..end])
     })?;
     let s = std::str::from_utf8(raw).ok()?;
     let s = s.trim_end_matches('Z');

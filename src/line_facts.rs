@@ -146,7 +146,7 @@ fn key_of(text: &[u8], out: &mut Vec<u8>) -> bool {
 
 /// Length of a `logging` timestamp at the start of `text` (`2026-11-27 09:50:36`, with `T`
 /// and a `,123` or `.123456` fraction), 0 when there is none.
-fn leading_timestamp_len(text: &[u8]) -> usize {
+pub fn leading_timestamp_len(text: &[u8]) -> usize {
     let Some(t) = text.get(..19) else {
         return 0;
     };

@@ -1780,37 +1780,7 @@ pub fn baseline_vs_load(rc: &RootCause, baselines: &[&TestReport]) -> Option<Cro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{Summary, Timeline, ToolInfo};
-
-    fn analysis(tests: Vec<TestReport>, events: Vec<EventReport>) -> Analysis {
-        Analysis {
-            schema_version: 1,
-            tool: ToolInfo {
-                name: "rca",
-                version: "test",
-            },
-            inputs: Vec::new(),
-            summary: Summary::default(),
-            tests,
-            categories: Vec::new(),
-            events,
-            timeline: Timeline::default(),
-            responses: Vec::new(),
-            retry_gaps: BTreeMap::new(),
-            retry_after: crate::collect::RetryAfterSeen::default(),
-            retry_sleeps: BTreeMap::new(),
-            reprobe: None,
-            ci: None,
-            metadata: Default::default(),
-            history: None,
-            baseline: None,
-            profile: None,
-            source: None,
-            rca: RootCauseAnalysis::default(),
-            recommendations: Vec::new(),
-            warnings: Vec::new(),
-        }
-    }
+    use crate::analysis::fixtures::{analysis, test_report as test};
 
     /// The statement of the cross-check `id` of a root cause.
     fn statement<'a>(rc: &'a RootCause, id: &str) -> &'a str {
@@ -1824,27 +1794,6 @@ mod tests {
     fn findings_of(a: &Analysis) -> Vec<Finding> {
         let index: TestIndex<'_> = a.tests.iter().map(|t| (t.nodeid.as_str(), t)).collect();
         findings(a, &index)
-    }
-
-    fn test(name: &str, outcome: &str) -> TestReport {
-        TestReport {
-            nodeid: format!("tests/t.py::{name}"),
-            name: name.to_string(),
-            outcome: outcome.to_string(),
-            categories: Vec::new(),
-            events: 0,
-            category_events: BTreeMap::new(),
-            count: 1,
-            symptom: None,
-            message: None,
-            duration_s: None,
-            teardown_error: false,
-            location: Location { file: 0, line: 1 },
-            outcome_source: "log",
-            first_event_s: None,
-            last_event_s: None,
-            history: None,
-        }
     }
 
     fn event(category: Category, kind: EventKind, test: &str, count: u64) -> EventReport {

@@ -317,7 +317,7 @@ impl<'t> Index<'t> {
                 "assignment" => self.assignment(n, scope),
                 "call" => self.calls.push((n, scope)),
                 "string_content" | "identifier" if !self.mentions_health && !in_docstring(n) => {
-                    self.mentions_health = self.text(n).to_ascii_lowercase().contains("health");
+                    self.mentions_health = names_health_check(n.kind(), self.text(n));
                 }
                 _ => {}
             }
@@ -847,3 +847,17 @@ struct Val {
 #[cfg(test)]
 #[path = "python_tests.rs"]
 mod tests;
+
+/// A string that requests a health endpoint (`"/health"`, `f"{BASE}/healthz"`) or a name of a
+/// health-check function (`check_health`, `wait_for_healthcheck`, `health_check`). Not any
+/// mention of the word: a `HEALTHY` switch, a `HealthyServer` fixture or an
+/// `"RCA_SEED_HEALTHY"` variable check nothing.
+fn names_health_check(kind: &str, text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    match kind {
+        "string_content" => t.contains("/health"),
+        _ => ["health_check", "healthcheck", "check_health"]
+            .iter()
+            .any(|w| t.contains(w)),
+    }
+}

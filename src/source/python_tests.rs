@@ -282,6 +282,11 @@ fn health_checks_count_in_code_not_in_docstrings() {
     assert!(!extract("conftest.py", doc).unwrap().mentions_health);
     let check = "import requests\ndef ok():\n    requests.get(BASE + '/health', timeout=2)\n";
     assert!(extract("conftest.py", check).unwrap().mentions_health);
+    let named = "def wait_for_healthcheck(url):\n    pass\n";
+    assert!(extract("conftest.py", named).unwrap().mentions_health);
+    // The word alone checks nothing: a switch, a fixture class, an environment variable.
+    let word = "import os\nHEALTHY = os.environ.get('RCA_SEED_HEALTHY') == '1'\nclass _HealthyListener:\n    pass\n";
+    assert!(!extract("conftest.py", word).unwrap().mentions_health);
 }
 
 #[test]

@@ -247,8 +247,9 @@ fn suggested_backoff(observed: Option<f64>) -> f64 {
 pub fn build(o: &Observed, causes: &Causes, concurrency: Option<u32>) -> Config {
     let total = o.retry_total.as_ref().map_or(3, |t| t.value.clamp(1, 10));
     let pool_after = match (o.pool_size.as_ref().map(|p| p.value), concurrency) {
-        (Some(p), Some(c)) => c.max(p * 2),
-        (Some(p), None) => p * 2,
+        // The pool size is log text: a huge one must not overflow.
+        (Some(p), Some(c)) => c.max(p.saturating_mul(2)),
+        (Some(p), None) => p.saturating_mul(2),
         (None, Some(c)) => c.max(URLLIB3_DEFAULT_POOL),
         (None, None) => URLLIB3_DEFAULT_POOL,
     };

@@ -183,7 +183,7 @@ pub fn facts(rca: &RootCauseAnalysis) -> Facts {
             Family::ClientPool => {
                 if let Some(p) = pool {
                     mine.insert("pool_size", p.to_string());
-                    let suggested = concurrency.unwrap_or(p * 2).max(p * 2);
+                    let suggested = concurrency.unwrap_or(0).max(p.saturating_mul(2));
                     f.values.insert("suggested_pool", suggested.to_string());
                     if concurrency.is_none_or(|c| c > p) {
                         f.fire("pool_too_small", &rc.id);

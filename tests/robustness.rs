@@ -194,6 +194,36 @@ FAILED                                                                   [100%]
     assert!(!json.contains("allowed -"), "{json}");
 }
 
+/// A pool size is log text too: `Connection pool size: 4294967295` once overflowed the
+/// suggested pool (`p * 2` in `recommend.rs` and `client_config.rs`; exit 101 in debug builds,
+/// a wrapped number in release). Found by the `recombine` fuzz target.
+#[test]
+fn a_pool_size_at_the_integer_limit_does_not_overflow() {
+    let log = "\
+============================= test session starts ==============================
+tests/load/test_job_capacity.py::test_extreme_concurrent_load 
+2026-11-27 09:50:42 [WARNING] urllib3.connectionpool: Connection pool is full, discarding connection: 127.0.0.1. Connection pool size: 4294967295
+2026-11-27 09:50:43 [  ERROR] src.core.api_client: Request timeout after 2607.07ms for POST https://127.0.0.1:54789/focus-server/configure
+FAILED                                                                   [100%]
+============================== 1 failed in 3.00s ===============================
+";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pool.log");
+    std::fs::write(&path, log).unwrap();
+    let a = analyze(
+        &[path.to_str().unwrap().to_string()],
+        &SignatureSet::builtin(),
+        &Options::default(),
+    )
+    .unwrap();
+    let json = rca::render::json::render(&a);
+    assert!(
+        json.contains("4294967295"),
+        "the pool size is reported: {json}"
+    );
+    assert!(!json.contains("pool_maxsize=4294967294"), "{json}");
+}
+
 fn gzip(data: &[u8]) -> Vec<u8> {
     use std::io::Write;
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

@@ -36,19 +36,10 @@ fn json(sample: &str) -> Value {
         .to_string_lossy()])
 }
 
-fn rec<'v>(v: &'v Value, id: &str) -> &'v Value {
-    v["recommendations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no recommendation {id}"))
-}
-
 #[test]
 fn before_values_come_from_the_run() {
     let v = json("seed-urllib3-2");
-    let config = rec(&v, "client-configuration");
+    let config = recommendation(&v, "client-configuration");
     let before = config["before"].as_str().unwrap();
     // The first Retrying line shows total=2: the client was built with total=3.
     assert!(
@@ -123,7 +114,7 @@ fn one_consolidated_client_configuration() {
 fn the_semaphore_limits_below_the_concurrency_that_failed() {
     let v = json("seed-urllib3-2");
     let concurrency = v["observed_concurrency"].as_u64().unwrap();
-    let after = rec(&v, "rate-limit-load-tests")["after"]
+    let after = recommendation(&v, "rate-limit-load-tests")["after"]
         .as_str()
         .unwrap()
         .to_string();

@@ -181,16 +181,7 @@ tests/load/test_job_capacity.py::test_single_job_baseline
 FAILED                                                                   [100%]
 ============================== 1 failed in 3.00s ===============================
 ";
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("retry.log");
-    std::fs::write(&path, log).unwrap();
-    let a = analyze(
-        &[path.to_str().unwrap().to_string()],
-        &SignatureSet::builtin(),
-        &Options::default(),
-    )
-    .unwrap();
-    let json = rca::render::json::render(&a);
+    let json = json_of_log(log);
     assert!(!json.contains("allowed -"), "{json}");
 }
 
@@ -207,8 +198,18 @@ tests/load/test_job_capacity.py::test_extreme_concurrent_load
 FAILED                                                                   [100%]
 ============================== 1 failed in 3.00s ===============================
 ";
+    let json = json_of_log(log);
+    assert!(
+        json.contains("4294967295"),
+        "the pool size is reported: {json}"
+    );
+    assert!(!json.contains("pool_maxsize=4294967294"), "{json}");
+}
+
+/// The JSON report of `log`, analysed from a file through the library.
+fn json_of_log(log: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("pool.log");
+    let path = dir.path().join("run.log");
     std::fs::write(&path, log).unwrap();
     let a = analyze(
         &[path.to_str().unwrap().to_string()],
@@ -216,12 +217,7 @@ FAILED                                                                   [100%]
         &Options::default(),
     )
     .unwrap();
-    let json = rca::render::json::render(&a);
-    assert!(
-        json.contains("4294967295"),
-        "the pool size is reported: {json}"
-    );
-    assert!(!json.contains("pool_maxsize=4294967294"), "{json}");
+    rca::render::json::render(&a)
 }
 
 fn gzip(data: &[u8]) -> Vec<u8> {

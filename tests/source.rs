@@ -49,15 +49,6 @@ fn has_link(v: &Value, file: &str, line: u64, kind: &str) -> Option<Value> {
         .cloned()
 }
 
-fn recommendation<'a>(v: &'a Value, id: &str) -> &'a Value {
-    v["recommendations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no recommendation {id}"))
-}
-
 #[test]
 fn the_pool_warning_points_at_the_token_managers_default_session() {
     let v = seed_with_source();

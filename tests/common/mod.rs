@@ -182,3 +182,13 @@ pub fn closed(mut schema: Value) -> Value {
     walk(&mut schema);
     schema
 }
+
+/// The recommendation `id` of a JSON report.
+pub fn recommendation<'v>(v: &'v Value, id: &str) -> &'v Value {
+    v["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no recommendation {id}"))
+}

@@ -1104,7 +1104,7 @@ impl<'s> Collector<'s> {
     }
 
     /// Counts an event unless another source already counted as many of its kind.
-    fn count_event(&mut self, event: Event, source: Source, test: Option<u32>) {
+    fn count_event(&mut self, mut event: Event, source: Source, test: Option<u32>) {
         let test_key = test.unwrap_or(SESSION);
         let path = event.fields.path.as_deref().map(path_template);
         if event.lines > 1 {
@@ -1162,16 +1162,17 @@ impl<'s> Collector<'s> {
             cause: event.cause,
             kind: event.kind,
             signature: event.signature,
-            host: event.fields.host.clone(),
+            // The group reads neither field again: moved, not copied.
+            host: event.fields.host.take(),
             port: event.fields.port,
-            method: event.fields.method.clone(),
+            method: event.fields.method.take(),
             path,
             status: event.fields.status,
         };
         match self.groups.get_mut(&gk) {
             Some(g) => g.add(&event),
             None => {
-                self.groups.insert(gk, EventGroup::new(&event));
+                self.groups.insert(gk, EventGroup::new(event));
             }
         }
     }

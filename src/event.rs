@@ -137,14 +137,14 @@ pub struct EventGroup {
 }
 
 impl EventGroup {
-    /// Starts a group from its first event.
-    pub fn new(e: &Event) -> EventGroup {
+    /// Starts a group from its first event, whose text becomes the sample.
+    pub fn new(mut e: Event) -> EventGroup {
         let mut g = EventGroup {
             count: 0,
             log_lines: 0,
             lines: Vec::new(),
             last: (e.file, e.line),
-            sample: e.text.clone(),
+            sample: std::mem::take(&mut e.text),
             first_at: None,
             last_at: None,
             cause: e.cause,
@@ -154,7 +154,7 @@ impl EventGroup {
             retry: None,
             retry_max_total: None,
         };
-        g.add(e);
+        g.add(&e);
         g
     }
 
@@ -167,11 +167,15 @@ impl EventGroup {
         }
         self.last = (e.file, e.line);
         if let Some(t) = &e.timestamp {
-            if self.first_at.as_ref().is_none_or(|f| t < f) {
-                self.first_at = Some(t.clone());
+            match &mut self.first_at {
+                Some(f) if t < f => f.clone_from(t),
+                Some(_) => {}
+                None => self.first_at = Some(t.clone()),
             }
-            if self.last_at.as_ref().is_none_or(|l| t > l) {
-                self.last_at = Some(t.clone());
+            match &mut self.last_at {
+                Some(l) if t > l => l.clone_from(t),
+                Some(_) => {}
+                None => self.last_at = Some(t.clone()),
             }
         }
         if let Some(t) = e.fields.timeout_s

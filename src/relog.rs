@@ -28,8 +28,15 @@
 
 use crate::event::{Event, EventKind, Source, epoch_millis};
 use crate::model::Category;
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+use std::hash::BuildHasher;
+
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
+/// The hasher of slot keys and identities: fixed, so a run hashes the same every time.
+fn fixed_hasher() -> impl Hasher {
+    foldhash::fast::FixedState::with_seed(0).build_hasher()
+}
 use std::hash::{Hash, Hasher};
 
 /// Longest time between a record and its re-log when both carry a time: the same or the
@@ -159,7 +166,7 @@ fn future_raised(text: &[u8]) -> Option<(usize, usize)> {
 }
 
 fn plain_hash(b: &[u8]) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = fixed_hasher();
     b.hash(&mut h);
     h.finish()
 }
@@ -229,7 +236,7 @@ pub struct Relogs {
 
 /// The slot of an event: its test, source and target (host, port, path template).
 pub fn slot_key(test: Option<u32>, source: Source, e: &Event, path: Option<&str>) -> SlotKey {
-    let mut h = DefaultHasher::new();
+    let mut h = fixed_hasher();
     (&e.fields.host, e.fields.port, path).hash(&mut h);
     (test, source, h.finish())
 }

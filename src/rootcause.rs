@@ -9,7 +9,11 @@ use crate::event::EventKind;
 use crate::model::{Category, Outcome};
 use regex::Regex;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Hash maps and sets of this module: foldhash (their order is never printed).
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 use std::sync::LazyLock;
 
 /// urllib3's and requests' default connection pool size.
@@ -496,7 +500,7 @@ fn new_finding(
 fn findings(a: &Analysis, tests_by_id: &TestIndex<'_>) -> Vec<Finding> {
     // Findings in order of first appearance, found by fingerprint.
     let mut out: Vec<Finding> = Vec::new();
-    let mut slot: HashMap<String, usize> = HashMap::new();
+    let mut slot: HashMap<String, usize> = HashMap::default();
     // Tracebacks rarely name the method; borrow it from records of the same failure.
     let mut methods: BTreeMap<FailureAt<'_>, BTreeSet<&str>> = BTreeMap::new();
     for e in &a.events {
@@ -509,8 +513,8 @@ fn findings(a: &Analysis, tests_by_id: &TestIndex<'_>) -> Vec<Finding> {
     }
     // (finding, test) pairs already counted and (finding, masked sample) positions: sets
     // and maps, as one finding may hold 100k tests with as many distinct lines.
-    let mut seen_tests: HashSet<(usize, &str)> = HashSet::new();
-    let mut sample_at: HashMap<(usize, String), usize> = HashMap::new();
+    let mut seen_tests: HashSet<(usize, &str)> = HashSet::default();
+    let mut sample_at: HashMap<(usize, String), usize> = HashMap::default();
     for (index, e) in a.events.iter().enumerate() {
         let target = target_of(e);
         let endpoint = match (&e.method, &e.path) {
@@ -738,7 +742,7 @@ fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<Roo
     // Each failed test's primary cause: the cluster with most of its final failures (ties:
     // the first cluster in key order). Clusters are numbered in key order.
     let clusters: Vec<((Family, String), Vec<&Finding>)> = clusters.into_iter().collect();
-    let mut terminal_by_test: HashMap<&str, BTreeMap<usize, u64>> = HashMap::new();
+    let mut terminal_by_test: HashMap<&str, BTreeMap<usize, u64>> = HashMap::default();
     for (ci, (_, fs)) in clusters.iter().enumerate() {
         for f in fs {
             let events = f.event_indices.iter().map(|&i| &a.events[i]);
@@ -768,7 +772,7 @@ fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<Roo
             let mut failed = Vec::new();
             let mut contributing = Vec::new();
             let mut passed = Vec::new();
-            let mut listed: HashSet<&str> = HashSet::new();
+            let mut listed: HashSet<&str> = HashSet::default();
             for f in &fs {
                 for t in &f.tests {
                     let is_fail = index.get(t.as_str()).is_some_and(|x| is_failed(x));

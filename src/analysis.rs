@@ -289,9 +289,9 @@ pub struct Analysis {
     /// Findings, root causes with verdicts and cross-checks (`headline`, `findings`,
     /// `root_causes`, `unexplained_failures`, `observed_concurrency` at the top level).
     #[serde(flatten)]
-    pub rca: crate::rootcause::RootCauseAnalysis,
+    pub rca: crate::diagnose::RootCauseAnalysis,
     /// Remediations the evidence supports, most urgent first.
-    pub recommendations: Vec<crate::recommend::Recommendation>,
+    pub recommendations: Vec<crate::diagnose::recommend::Recommendation>,
     /// Problems noticed (truncated log, count mismatch, ...).
     pub warnings: Vec<String>,
 }
@@ -374,7 +374,7 @@ pub fn build(
     inputs: Vec<InputInfo>,
     sigs: &SignatureSet,
     redactor: Redactor,
-    baseline: &crate::baseline::BaselineRule,
+    baseline: &crate::diagnose::baseline::BaselineRule,
 ) -> Analysis {
     let mut warnings = std::mem::take(&mut collected.warnings);
     let junit_summary = junit_summary(&junit);
@@ -436,8 +436,8 @@ pub fn build(
         recommendations: Vec::new(),
         warnings,
     };
-    analysis.rca = crate::rootcause::analyse_with(&analysis, baseline);
-    analysis.recommendations = crate::recommend::recommend(&analysis, &analysis.rca);
+    analysis.rca = crate::diagnose::analyse_with(&analysis, baseline);
+    analysis.recommendations = crate::diagnose::recommend::recommend(&analysis, &analysis.rca);
     analysis
 }
 

@@ -464,7 +464,7 @@ const HE: &[(&str, &str)] = &[
         r"^regressed after (?P<n>\d+) passing runs? \(last (?:seen|failed) (?P<b>[\d-]+)\)$",
         "חזר לאחר {n} ריצות תקינות (הופיע לאחרונה ב-{b})",
     ),
-    // the capacity estimate from the log's load levels (crate::capacity)
+    // the capacity estimate from the log's load levels (crate::diagnose::capacity)
     (
         r"^the log's load levels: (?P<rest>.+) \((?P<conf>high|medium|low) confidence\)$",
         "רמות העומס בלוג: {rest} (ביטחון {conf})",

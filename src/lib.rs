@@ -16,15 +16,12 @@ macro_rules! finder {
 }
 
 pub mod analysis;
-pub mod baseline;
 pub mod bounds;
-pub mod capacity;
-pub mod checklist;
 pub mod cli;
 pub mod client;
-pub mod client_config;
 pub mod collect;
 pub mod compare;
+pub mod diagnose;
 pub mod digest;
 pub mod echo;
 pub mod event;
@@ -39,12 +36,10 @@ pub mod model;
 pub mod prefix;
 pub mod probe;
 pub mod pytest;
-pub mod recommend;
 pub mod redact;
 pub mod relog;
 pub mod render;
 pub mod responses;
-pub mod rootcause;
 pub mod run;
 pub mod signatures;
 pub mod source;

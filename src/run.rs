@@ -24,7 +24,7 @@ pub struct Options {
     pub redact_key: Key,
     /// How the single-request baseline tests are found (`--baseline-tests REGEX`; default:
     /// the words baseline, single, smoke in test names).
-    pub baseline: crate::baseline::BaselineRule,
+    pub baseline: crate::diagnose::baseline::BaselineRule,
     /// Also read requests per endpoint and log templates ([`crate::compare::profile`]),
     /// for a comparison with a baseline run (`--baseline`).
     pub profile: bool,

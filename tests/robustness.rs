@@ -168,7 +168,7 @@ FAILED                                                                   [100%]
 }
 
 /// Urllib3 retry counters are log text: `Retry(total=9223372036854775807)` once overflowed the
-/// attempt count in `rootcause.rs` (exit 101 in debug builds, "Retry allowed
+/// attempt count of the root-cause analysis (`src/diagnose/checks/timeout.rs`) (exit 101 in debug builds, "Retry allowed
 /// -9223372036854775807" in release). Found by the `recombine` fuzz target
 /// (`fuzz/regressions/recombine/`).
 #[test]

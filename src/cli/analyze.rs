@@ -177,7 +177,7 @@ pub(super) fn analyze(args: AnalyzeArgs, cfg: &Config, color: ColorWhen) -> Resu
         redact: !args.no_redact,
         redact_key: super::redact_key(),
         baseline: match &args.baseline_tests {
-            Some(p) => crate::baseline::BaselineRule::from_pattern(p)?,
+            Some(p) => crate::diagnose::baseline::BaselineRule::from_pattern(p)?,
             None => Default::default(),
         },
         profile: baseline_run.as_ref().is_some_and(|b| b.is_log()),

@@ -6,7 +6,7 @@
 //! The result is the report's Baseline section and the JSON `baseline` object; [`fold`]
 //! adds what it says about each root cause to its verdict.
 //!
-//! Not to be confused with the *baseline tests* of one run ([`crate::baseline`], the
+//! Not to be confused with the *baseline tests* of one run ([`crate::diagnose::baseline`], the
 //! single-request tests that tell a server that is down from one that is overloaded).
 //!
 //! Both runs become a [`Side`] first (maps keyed by node id, signature, endpoint and
@@ -361,11 +361,11 @@ pub fn fold(a: &mut Analysis, c: &BaselineComparison, base: &Side<'_>) {
         .iter()
         .map(|s| s.signature.as_str())
         .collect();
-    let findings: BTreeMap<&str, &crate::rootcause::Finding> =
+    let findings: BTreeMap<&str, &crate::diagnose::Finding> =
         a.rca.findings.iter().map(|f| (f.id.as_str(), f)).collect();
     let mut lines: Vec<(Vec<String>, Vec<String>)> = Vec::new();
     for rc in &a.rca.root_causes {
-        let fs: Vec<&crate::rootcause::Finding> = rc
+        let fs: Vec<&crate::diagnose::Finding> = rc
             .findings
             .iter()
             .filter_map(|id| findings.get(id.as_str()).copied())

@@ -243,11 +243,11 @@ fn is_log_record(b: &[u8]) -> bool {
     LEVELS.iter().any(|l| l.find(head).is_some())
 }
 
-/// The line's template: what [`crate::rootcause::mask_line`] masks (a leading timestamp
+/// The line's template: what [`crate::diagnose::mask_line`] masks (a leading timestamp
 /// dropped, object addresses as `0x…`, local ports), and every other run of digits as `{n}`
 /// (local ports included). One pass after the timestamp: this runs on every log record.
 pub fn template(text: &str) -> String {
-    let t = crate::rootcause::strip_time(text.trim_end());
+    let t = crate::diagnose::strip_time(text.trim_end());
     let b = t.as_bytes();
     let mut out = String::with_capacity(t.len());
     let (mut i, mut copied) = (0, 0);

@@ -9,8 +9,8 @@ use super::{
     TemplateCount, count_changed, latency_changed,
 };
 use crate::analysis::{Analysis, Location};
+use crate::diagnose::Finding;
 use crate::history::RunRecord;
-use crate::rootcause::Finding;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A failure signature's totals in one run.

@@ -8,7 +8,7 @@ use super::TargetReport;
 use super::stats::Health;
 use super::targets::ProbeTarget;
 use crate::analysis::Analysis;
-use crate::rootcause::{Confidence, Locus, Verdict};
+use crate::diagnose::{Confidence, Locus, Verdict};
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -243,7 +243,7 @@ pub fn apply(a: &mut Analysis, health_path: &str, probed: Vec<(ProbeTarget, Targ
             .collect(),
     });
     // The knee is capacity evidence: the load tests' in-flight limit follows it.
-    a.recommendations = crate::recommend::recommend(a, &a.rca);
+    a.recommendations = crate::diagnose::recommend::recommend(a, &a.rca);
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! be reached another way now.
 
 use crate::analysis::Analysis;
-use crate::rootcause::Family;
+use crate::diagnose::Family;
 
 /// A server to re-probe and the root causes that named it.
 #[derive(Debug, Clone, PartialEq, Eq)]

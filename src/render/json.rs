@@ -8,7 +8,7 @@
 //! never held as one string); [`render`] gives the same bytes as a `String`.
 
 use crate::analysis::Analysis;
-use crate::checklist::{self, Item};
+use crate::diagnose::checklist::{self, Item};
 use serde::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};
 use std::io::{self, Write};

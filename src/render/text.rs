@@ -121,7 +121,7 @@ pub fn render_with(a: &Analysis, opts: &TextOptions) -> String {
 
 /// The capacity estimate: its sentence, how it was derived, the levels on one line, and the
 /// re-probe comparison when there is one.
-fn capacity_lines(e: &crate::capacity::CapacityEstimate, width: Option<u16>) -> String {
+fn capacity_lines(e: &crate::diagnose::capacity::CapacityEstimate, width: Option<u16>) -> String {
     let cols = width.map(|w| usize::from(w).saturating_sub(2));
     let levels: Vec<String> = e
         .levels

@@ -417,7 +417,7 @@ fn when(epoch: i64) -> String {
 }
 
 /// "2026-11-27 09:50:36 – 2026-11-27 09:51:29 UTC: 10 failed tests within 53 s; ..."
-fn outage_sentence(w: &crate::rootcause::OutageWindow) -> String {
+fn outage_sentence(w: &crate::diagnose::OutageWindow) -> String {
     let mut text = format!(
         "{} – {} UTC: {} failed tests within {} s",
         when(w.start_s),
@@ -470,7 +470,9 @@ fn capacity_view(a: &Analysis, lang: Lang, esc: &Escaper) -> Option<CapacityView
 
 /// The levels a report table shows: all of them up to [`CAPACITY_ROWS`], else the first
 /// and last few and those around the knee, `None` marking the gaps.
-fn shown_levels(e: &crate::capacity::CapacityEstimate) -> Vec<Option<&crate::capacity::LevelRow>> {
+fn shown_levels(
+    e: &crate::diagnose::capacity::CapacityEstimate,
+) -> Vec<Option<&crate::diagnose::capacity::LevelRow>> {
     let n = e.levels.len();
     if n <= CAPACITY_ROWS {
         return e.levels.iter().map(Some).collect();
@@ -635,7 +637,7 @@ fn checklist_groups(
     l: &Labels,
     escaper: &Escaper,
 ) -> Vec<ChecklistGroup> {
-    let items = crate::checklist::build(&a.recommendations);
+    let items = crate::diagnose::checklist::build(&a.recommendations);
     [
         ("client_code", l.client_code),
         ("platform_team", l.platform_team),
@@ -753,7 +755,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
         .map(|rc| {
             // The cause's most frequent lines across its findings, so that a finding listed
             // late (the runner's re-logged exhaustions) is not hidden by one with many rare lines.
-            let mut all: Vec<&crate::rootcause::SampleLine> = a
+            let mut all: Vec<&crate::diagnose::SampleLine> = a
                 .rca
                 .findings
                 .iter()

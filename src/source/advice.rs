@@ -7,8 +7,8 @@
 use super::SourceScan;
 use super::link::SourceLink;
 use super::python::{ClientSite, SiteKind};
-use crate::recommend::Recommendation;
-use crate::rootcause::{RootCause, URLLIB3_DEFAULT_POOL};
+use crate::diagnose::recommend::Recommendation;
+use crate::diagnose::{RootCause, URLLIB3_DEFAULT_POOL};
 
 /// Links and real code for one recommendation.
 pub fn recommendation(
@@ -39,7 +39,7 @@ pub fn recommendation(
         v
     };
     let (links, patch): (Vec<SourceLink>, Option<String>) = match r.id.as_str() {
-        crate::recommend::CLIENT_CONFIG_ID => {
+        crate::diagnose::recommend::CLIENT_CONFIG_ID => {
             let sites = of_kind(&[
                 SiteKind::Session,
                 SiteKind::HttpAdapter,

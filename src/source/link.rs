@@ -8,9 +8,9 @@
 use super::python::{ClientSite, SiteKind};
 use super::{SourceScan, module_name};
 use crate::analysis::Analysis;
+use crate::diagnose::{Family, Finding, RootCause, URLLIB3_DEFAULT_POOL};
 use crate::model::Category;
 use crate::redact::Redactor;
-use crate::rootcause::{Family, Finding, RootCause, URLLIB3_DEFAULT_POOL};
 use schemars::JsonSchema;
 use serde::Serialize;
 

@@ -1,15 +1,15 @@
-//! Recommendations: a catalogue of remediations (data, in `src/recommendations.toml`), each
+//! Recommendations: a catalogue of remediations (data, in `recommendations.toml` beside this file), each
 //! with a trigger that must fire on the run's evidence before it is shown, and text and
 //! before/after code whose values (pool size, concurrency, timeouts) come from that evidence.
 //! Entries about one client setting (`part_of_config`) are folded into one consolidated
-//! client configuration ([`client_config`](crate::client_config)), so every setting has one
+//! client configuration ([`client_config`](crate::diagnose::client_config)), so every setting has one
 //! value in one place; endpoints, service names and URLs come from the run, else neutral
 //! placeholders. The load tests' in-flight limit comes from the capacity evidence.
 
 use crate::analysis::{Analysis, trim_float};
-use crate::client_config::{self, Setting};
+use crate::diagnose::client_config::{self, Setting};
+use crate::diagnose::{Family, Locus, RootCauseAnalysis, URLLIB3_DEFAULT_POOL, test_concurrency};
 use crate::model::Category;
-use crate::rootcause::{Family, Locus, RootCauseAnalysis, URLLIB3_DEFAULT_POOL, test_concurrency};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 
@@ -412,7 +412,7 @@ fn values_for(facts: &Facts, rcs: &[String]) -> BTreeMap<&'static str, String> {
 }
 
 /// The in-flight limit for the load tests and how it was found: the re-probe's last good
-/// step before the knee, else the log's capacity estimate ([`crate::capacity`]) when its
+/// step before the knee, else the log's capacity estimate ([`crate::diagnose::capacity`]) when its
 /// failing levels belong to these causes (its last good level, else half the knee), else
 /// the highest level that passed below the one where these causes' errors started (else
 /// half of that), always below the observed concurrency; `None` when the run shows no
@@ -677,7 +677,7 @@ mod tests {
     }
 
     use crate::analysis::Location;
-    use crate::rootcause::{
+    use crate::diagnose::{
         Confidence, CrossCheck, Family, Finding, Locus, RootCause, RootCauseAnalysis, Verdict,
     };
 

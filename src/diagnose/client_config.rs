@@ -8,12 +8,12 @@
 //! timeouts from `(connect timeout=0.5)` / `read timeout=5`, the pool size from `Connection
 //! pool is full ... Connection pool size: 10`. Nothing is read from code, and a value the log
 //! does not show is said to be unknown, never filled in with a canned one. Recommendation
-//! selection is [`recommend`](crate::recommend)'s; this module only knows settings.
+//! selection is [`recommend`](crate::diagnose::recommend)'s; this module only knows settings.
 
 use crate::analysis::{Analysis, Location, trim_float};
+use crate::diagnose::{Family, Finding, RootCauseAnalysis, URLLIB3_DEFAULT_POOL};
 use crate::event::EventKind;
 use crate::model::Category;
-use crate::rootcause::{Family, Finding, RootCauseAnalysis, URLLIB3_DEFAULT_POOL};
 use serde::Serialize;
 
 /// A value the log reveals, with where it was seen.

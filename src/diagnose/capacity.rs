@@ -10,7 +10,7 @@
 //! number of tests.
 
 use crate::analysis::{Analysis, TestReport};
-use crate::rootcause::{Confidence, param_concurrency};
+use crate::diagnose::{Confidence, param_concurrency};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -89,7 +89,7 @@ struct Point<'a> {
 }
 
 /// Estimates the knee from the run's tests, `concurrency` holding each test's
-/// [`test_concurrency`](crate::rootcause::test_concurrency) (read once by the caller); `None` when no test shows a load level.
+/// [`test_concurrency`](crate::diagnose::test_concurrency) (read once by the caller); `None` when no test shows a load level.
 pub fn estimate(a: &Analysis, concurrency: &[Option<u32>]) -> Option<CapacityEstimate> {
     let decided = |t: &&TestReport| matches!(t.outcome.as_str(), "passed" | "failed" | "error");
     // The parametrised series with the most levels, first in the log on a tie.
@@ -373,7 +373,7 @@ impl CapacityEstimate {
 mod tests {
     use super::*;
     use crate::analysis::fixtures::{analysis, test_report as test};
-    use crate::rootcause::test_concurrency;
+    use crate::diagnose::test_concurrency;
 
     fn run(tests: Vec<TestReport>) -> Option<CapacityEstimate> {
         let a = analysis(tests, Vec::new());

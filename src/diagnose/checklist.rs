@@ -4,7 +4,7 @@
 //! checks), each with its priority and the root causes it addresses. Derived from the
 //! recommendations alone, so every format shows the same list.
 
-use crate::recommend::Recommendation;
+use crate::diagnose::recommend::Recommendation;
 use serde::Serialize;
 
 /// One line of the checklist.

@@ -5,7 +5,7 @@
 //! report, how the baseline was looked for, so that a missing one is visible.
 
 use crate::analysis::TestReport;
-use crate::rootcause::test_concurrency;
+use crate::diagnose::test_concurrency;
 use regex::Regex;
 
 /// The words that mark a baseline test by default.

@@ -1,0 +1,175 @@
+//! Findings: the events of the run grouped by fingerprint (category, target, masked
+//! sample, status), with the tests they touch, and the failure [`Family`] a finding belongs
+//! to. It does not cluster findings into causes ([`super::cluster`]) nor judge them.
+
+use super::*;
+
+/// (category, target, path, status): one failure at one endpoint, whatever the method.
+pub(crate) type FailureAt<'a> = (Category, Option<String>, &'a str, Option<u16>);
+
+/// An empty finding for the first event with fingerprint `fp`.
+pub(crate) fn new_finding(
+    e: &EventReport,
+    fp: &str,
+    target: &Option<String>,
+    endpoint: &Option<String>,
+) -> Finding {
+    Finding {
+        id: String::new(),
+        fingerprint: fp.to_string(),
+        category: e.category,
+        cause: e.cause,
+        target: target.clone(),
+        endpoint: endpoint.clone(),
+        status: e.status,
+        events: 0,
+        terminal_events: 0,
+        retry_attempts: 0,
+        tests: Vec::new(),
+        failed_tests: Vec::new(),
+        timeouts_s: Vec::new(),
+        pool_sizes: Vec::new(),
+        max_elapsed_ms: None,
+        first_at: None,
+        last_at: None,
+        locations: Vec::new(),
+        samples: Vec::new(),
+        event_indices: Vec::new(),
+    }
+}
+
+pub(crate) fn findings(a: &Analysis, tests_by_id: &TestIndex<'_>) -> Vec<Finding> {
+    // Findings in order of first appearance, found by fingerprint.
+    let mut out: Vec<Finding> = Vec::new();
+    let mut slot: HashMap<String, usize> = HashMap::default();
+    // Tracebacks rarely name the method; borrow it from records of the same failure.
+    let mut methods: BTreeMap<FailureAt<'_>, BTreeSet<&str>> = BTreeMap::new();
+    for e in &a.events {
+        if let (Some(m), Some(p)) = (&e.method, &e.path) {
+            methods
+                .entry((e.category, target_of(e), p.as_str(), e.status))
+                .or_default()
+                .insert(m.as_str());
+        }
+    }
+    // (finding, test) pairs already counted and (finding, masked sample) positions: sets
+    // and maps, as one finding may hold 100k tests with as many distinct lines.
+    let mut seen_tests: HashSet<(usize, &str)> = HashSet::default();
+    let mut sample_at: HashMap<(usize, String), usize> = HashMap::default();
+    for (index, e) in a.events.iter().enumerate() {
+        let target = target_of(e);
+        let endpoint = match (&e.method, &e.path) {
+            (None, Some(p)) => {
+                match methods.get(&(e.category, target.clone(), p.as_str(), e.status)) {
+                    Some(ms) if ms.len() == 1 => {
+                        Some(format!("{} {p}", ms.iter().next().unwrap_or(&"")))
+                    }
+                    _ => Some(p.clone()),
+                }
+            }
+            _ => endpoint_of(e),
+        };
+        let fp = format!(
+            "{}{}|{}|{}|{}",
+            e.category.id(),
+            e.cause.map(|c| format!("<{}", c.id())).unwrap_or_default(),
+            target.as_deref().unwrap_or(""),
+            endpoint.as_deref().unwrap_or(""),
+            e.status.map(|s| s.to_string()).unwrap_or_default()
+        );
+        let fi = match slot.get(&fp) {
+            Some(&i) => i,
+            None => {
+                slot.insert(fp.clone(), out.len());
+                out.push(new_finding(e, &fp, &target, &endpoint));
+                out.len() - 1
+            }
+        };
+        let f = &mut out[fi];
+        f.event_indices.push(index);
+        f.events += e.count;
+        match e.kind {
+            EventKind::Terminal => f.terminal_events += e.count,
+            EventKind::RetryAttempt => f.retry_attempts += e.count,
+            EventKind::PoolWarning => {}
+        }
+        if let Some(t) = &e.test
+            && seen_tests.insert((fi, t.as_str()))
+        {
+            f.tests.push(t.clone());
+            if tests_by_id.get(t.as_str()).is_some_and(|x| is_failed(x)) {
+                f.failed_tests.push(t.clone());
+            }
+        }
+        for t in &e.timeouts_s {
+            if !f.timeouts_s.contains(t) {
+                f.timeouts_s.push(*t);
+            }
+        }
+        for p in &e.pool_sizes {
+            if !f.pool_sizes.contains(p) {
+                f.pool_sizes.push(*p);
+            }
+        }
+        if let Some(ms) = e.max_elapsed_ms {
+            f.max_elapsed_ms = Some(f.max_elapsed_ms.map_or(ms, |m| m.max(ms)));
+        }
+        if let Some(t) = &e.first_at
+            && f.first_at.as_ref().is_none_or(|x| t < x)
+        {
+            f.first_at = Some(t.clone());
+        }
+        if let Some(t) = &e.last_at
+            && f.last_at.as_ref().is_none_or(|x| t > x)
+        {
+            f.last_at = Some(t.clone());
+        }
+        f.locations.extend(e.locations.iter().copied());
+        let masked = mask_line(&e.sample);
+        match sample_at.entry((fi, masked)) {
+            std::collections::hash_map::Entry::Occupied(at) => {
+                f.samples[*at.get()].count += e.count;
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                f.samples.push(SampleLine {
+                    text: slot.key().1.clone(),
+                    count: e.count,
+                    location: e.locations.first().copied().unwrap_or(e.last),
+                });
+                slot.insert(f.samples.len() - 1);
+            }
+        }
+    }
+    for (i, f) in out.iter_mut().enumerate() {
+        f.id = format!("F{}", i + 1);
+        f.locations.sort();
+        f.locations.truncate(crate::event::MAX_LINES_PER_GROUP);
+        f.samples
+            .sort_by(|a, b| b.count.cmp(&a.count).then(a.location.cmp(&b.location)));
+        f.samples.truncate(5);
+    }
+    out
+}
+
+/// The family of a category (with the cause behind retry exhaustion).
+pub fn family(category: Category, cause: Option<Category>, status: Option<u16>) -> Family {
+    match category {
+        Category::RetryExhausted => match (cause, status) {
+            (Some(c), _) if c != Category::RetryExhausted => family(c, None, None),
+            _ => Family::ErrorResponses,
+        },
+        // A deadline that wraps a known failure (openai's APITimeoutError over a read
+        // timeout) belongs with that failure.
+        Category::RequestTimeout if cause.is_some_and(|c| c != Category::RequestTimeout) => {
+            family(cause.unwrap_or(category), None, status)
+        }
+        Category::ConnectTimeout
+        | Category::ConnectionRefused
+        | Category::DnsFailure
+        | Category::TlsError
+        | Category::RequestTimeout => Family::Unreachable,
+        Category::ReadTimeout | Category::ConnectionReset => Family::SlowOrDropping,
+        Category::HttpError | Category::RateLimited => Family::ErrorResponses,
+        Category::PoolFull | Category::PoolExhausted => Family::ClientPool,
+    }
+}

@@ -2,8 +2,8 @@
 //! symptoms, per-category totals, reconciled outcome counts and warnings. This is the data
 //! every output format prints; it is also the versioned JSON document (`schema_version`).
 
-use crate::collect::{Collected, TestRecord, truncate};
-use crate::event::{EventGroup, EventKind, GroupKey};
+use crate::attribute::collect::{Collected, TestRecord, truncate};
+use crate::attribute::event::{EventGroup, EventKind, GroupKey};
 use crate::fields::RetryCounters;
 use crate::junit::JunitRun;
 use crate::model::{Category, Outcome};
@@ -255,15 +255,15 @@ pub struct Analysis {
     /// Events per category over time.
     pub timeline: Timeline,
     /// HTTP responses the log shows per target (urllib3 debug and httpx info lines).
-    pub responses: Vec<crate::responses::TargetResponses>,
+    pub responses: Vec<crate::attribute::responses::TargetResponses>,
     /// Time between consecutive retries of one request, per target.
-    pub retry_gaps: BTreeMap<String, crate::collect::RetryGaps>,
+    pub retry_gaps: BTreeMap<String, crate::attribute::collect::RetryGaps>,
     /// `Retry-After` values the log shows (none: the log never prints the header).
     #[serde(skip_serializing_if = "retry_after_absent")]
-    pub retry_after: crate::collect::RetryAfterSeen,
+    pub retry_after: crate::attribute::collect::RetryAfterSeen,
     /// urllib3's sleeps before retries, per path template (DEBUG logs with ms times).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub retry_sleeps: BTreeMap<String, crate::collect::RetrySleeps>,
+    pub retry_sleeps: BTreeMap<String, crate::attribute::collect::RetrySleeps>,
     /// A re-probe of the servers the root causes name (`rca analyze --probe`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reprobe: Option<crate::probe::fold::Reprobe>,
@@ -850,7 +850,7 @@ fn category_reports(
                 .flat_map(|(_, g)| g.lines.iter().map(|&(file, line)| Location { file, line }))
                 .collect();
             locations.sort();
-            locations.truncate(crate::event::MAX_LINES_PER_GROUP);
+            locations.truncate(crate::attribute::event::MAX_LINES_PER_GROUP);
             Some(CategoryReport {
                 id: cat,
                 description: describe(cat),
@@ -915,7 +915,7 @@ impl Analysis {
     }
 }
 
-fn retry_after_absent(r: &crate::collect::RetryAfterSeen) -> bool {
+fn retry_after_absent(r: &crate::attribute::collect::RetryAfterSeen) -> bool {
     r.count == 0
 }
 
@@ -997,7 +997,7 @@ pub mod fixtures {
             timeline: Timeline::default(),
             responses: Vec::new(),
             retry_gaps: BTreeMap::new(),
-            retry_after: crate::collect::RetryAfterSeen::default(),
+            retry_after: crate::attribute::collect::RetryAfterSeen::default(),
             retry_sleeps: BTreeMap::new(),
             reprobe: None,
             ci: None,

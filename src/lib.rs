@@ -16,15 +16,14 @@ macro_rules! finder {
 }
 
 pub mod analysis;
+pub mod attribute;
 pub mod bounds;
 pub mod cli;
 pub mod client;
-pub mod collect;
 pub mod compare;
 pub mod diagnose;
 pub mod digest;
 pub mod echo;
-pub mod event;
 pub mod fields;
 pub mod history;
 pub mod i18n;
@@ -37,9 +36,7 @@ pub mod prefix;
 pub mod probe;
 pub mod pytest;
 pub mod redact;
-pub mod relog;
 pub mod render;
-pub mod responses;
 pub mod run;
 pub mod signatures;
 pub mod source;

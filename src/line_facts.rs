@@ -15,10 +15,10 @@
 //! Not here: anything that depends on the collector's state (which test is running, whether
 //! retries were used up, traceback sections); the collector applies those after the lookup.
 
-use crate::event::EventKind;
+use crate::attribute::event::EventKind;
+use crate::attribute::relog::Identity;
 use crate::fields::{self, Fields};
 use crate::model::Category;
-use crate::relog::Identity;
 use crate::signatures::SignatureSet;
 
 /// What a line that a signature recognised says, whatever the state around it.
@@ -56,7 +56,7 @@ pub fn read(sigs: &SignatureSet, text: &[u8], scratch: &mut Vec<usize>) -> Optio
         kind,
         mentions_exhaustion: mentions_retry_exhaustion(text),
         identity: if kind == EventKind::Terminal {
-            crate::relog::identity(text)
+            crate::attribute::relog::identity(text)
         } else {
             Identity::default()
         },

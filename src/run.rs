@@ -3,7 +3,7 @@
 //! [`Analysis`].
 
 use crate::analysis::{self, Analysis, InputInfo};
-use crate::collect::Collector;
+use crate::attribute::collect::Collector;
 use crate::digest;
 use crate::input::{self, InputError, InputKind};
 use crate::junit::{self, JunitRun};

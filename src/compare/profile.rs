@@ -197,7 +197,7 @@ fn endpoint(method: &str, url: &str) -> String {
     };
     let path = path.split(['?', '#']).next().unwrap_or(path);
     let path = path.trim_end_matches([',', ':', ';', ')', '\'', '"']);
-    format!("{method} {}", crate::event::path_template(path))
+    format!("{method} {}", crate::attribute::event::path_template(path))
 }
 
 fn millis(value: &str, unit: &str) -> Option<f64> {

@@ -11,8 +11,8 @@
 //! selection is [`recommend`](crate::diagnose::recommend)'s; this module only knows settings.
 
 use crate::analysis::{Analysis, Location, trim_float};
+use crate::attribute::event::EventKind;
 use crate::diagnose::{Family, Finding, RootCauseAnalysis, URLLIB3_DEFAULT_POOL};
-use crate::event::EventKind;
 use crate::model::Category;
 use serde::Serialize;
 

@@ -276,11 +276,19 @@ pub(crate) fn title(fam: Family, target: Option<&str>, fs: &[&Finding], answered
 pub(crate) fn window_of(fs: &[&Finding]) -> Option<Window> {
     let start = fs
         .iter()
-        .filter_map(|f| f.first_at.as_deref().and_then(crate::event::epoch_seconds))
+        .filter_map(|f| {
+            f.first_at
+                .as_deref()
+                .and_then(crate::attribute::event::epoch_seconds)
+        })
         .min()?;
     let end = fs
         .iter()
-        .filter_map(|f| f.last_at.as_deref().and_then(crate::event::epoch_seconds))
+        .filter_map(|f| {
+            f.last_at
+                .as_deref()
+                .and_then(crate::attribute::event::epoch_seconds)
+        })
         .max()?;
     Some(Window {
         start_s: start,

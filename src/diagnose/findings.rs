@@ -143,7 +143,8 @@ pub(crate) fn findings(a: &Analysis, tests_by_id: &TestIndex<'_>) -> Vec<Finding
     for (i, f) in out.iter_mut().enumerate() {
         f.id = format!("F{}", i + 1);
         f.locations.sort();
-        f.locations.truncate(crate::event::MAX_LINES_PER_GROUP);
+        f.locations
+            .truncate(crate::attribute::event::MAX_LINES_PER_GROUP);
         f.samples
             .sort_by(|a, b| b.count.cmp(&a.count).then(a.location.cmp(&b.location)));
         f.samples.truncate(5);

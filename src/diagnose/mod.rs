@@ -12,8 +12,8 @@
 //! ([`crate::render`]).
 
 use crate::analysis::{Analysis, EventReport, Location, TestReport, trim_float};
+use crate::attribute::event::EventKind;
 use crate::diagnose::baseline::BaselineRule;
-use crate::event::EventKind;
 use crate::model::{Category, Outcome};
 use regex::Regex;
 use serde::Serialize;

@@ -16,7 +16,7 @@ pub(crate) const OUTAGE_GAP_S: i64 = 10;
 pub(crate) fn outage_windows(
     index: &TestIndex<'_>,
     failed: &[String],
-    answered: Option<&crate::responses::TargetResponses>,
+    answered: Option<&crate::attribute::responses::TargetResponses>,
 ) -> Vec<OutageWindow> {
     let mut spans: Vec<(i64, i64, &String)> = failed
         .iter()

@@ -312,8 +312,8 @@ fn successful_responses_turn_down_into_overloaded() {
     e2.first_at = Some("2025-11-07T10:00:10".to_string());
     e2.last_at = Some("2025-11-07T10:00:30".to_string());
     let mut a = analysis(tests, vec![e1, e2]);
-    let start = crate::event::epoch_seconds("2025-11-07T10:00:00").unwrap();
-    let mut r = crate::responses::TargetResponses {
+    let start = crate::attribute::event::epoch_seconds("2025-11-07T10:00:00").unwrap();
+    let mut r = crate::attribute::responses::TargetResponses {
         target: "10.10.10.100:443".to_string(),
         ..Default::default()
     };
@@ -350,7 +350,7 @@ fn backoff_is_the_gap_between_retries_minus_the_timeout() {
     );
     retry.timeouts_s = vec![0.5];
     let mut a = analysis(tests, vec![retry]);
-    let mut gaps = crate::collect::RetryGaps {
+    let mut gaps = crate::attribute::collect::RetryGaps {
         pairs: 4,
         total_ms: 4 * 2500,
         min_ms: 2000,
@@ -412,7 +412,7 @@ fn retry_after_compares_the_time_taken_with_the_delay_asked() {
         "{s}"
     );
     // The server asked for 2 s: three waits need 6 s, 0.9 s is far short.
-    a.retry_after = crate::collect::RetryAfterSeen {
+    a.retry_after = crate::attribute::collect::RetryAfterSeen {
         count: 5,
         min_s: 2.0,
         max_s: 2.0,
@@ -472,7 +472,7 @@ fn outage_windows_split_on_gaps_and_on_successes() {
     assert_eq!(spans, vec![(100, 130, 3), (300, 304, 2)]);
     assert_eq!(w[0].answered_ok, None);
     // The target answered at 122 s, between t2 and t3: the server was up in between.
-    let mut r = crate::responses::TargetResponses::default();
+    let mut r = crate::attribute::responses::TargetResponses::default();
     r.add(200, Some(122));
     r.add(503, Some(302));
     let w = outage_windows(&index, &failed, Some(&r));

@@ -86,8 +86,8 @@ pub(crate) fn sleeps_for<'f>(
     a: &Analysis,
     fs: impl IntoIterator<Item = &'f Finding>,
     status: bool,
-) -> Option<crate::collect::RetryGaps> {
-    let mut out = crate::collect::RetryGaps::default();
+) -> Option<crate::attribute::collect::RetryGaps> {
+    let mut out = crate::attribute::collect::RetryGaps::default();
     let mut seen = BTreeSet::new();
     for f in fs {
         let Some(endpoint) = f.endpoint.as_deref() else {
@@ -108,8 +108,8 @@ pub(crate) fn sleeps_for<'f>(
 /// retry: the sleep is exactly what the client waited.
 pub(crate) fn retry_after_from_sleeps(
     status: u16,
-    slept: &crate::collect::RetryGaps,
-    asked: Option<&crate::collect::RetryAfterSeen>,
+    slept: &crate::attribute::collect::RetryGaps,
+    asked: Option<&crate::attribute::collect::RetryAfterSeen>,
     exhausted: &[&&Finding],
 ) -> CrossCheck {
     let mut statement = format!(

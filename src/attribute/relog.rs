@@ -26,7 +26,7 @@
 //!   runner A, runner B);
 //! - O was not already paired: each record pairs at most once, oldest first.
 
-use crate::event::{Event, EventKind, Source, epoch_millis};
+use crate::attribute::event::{Event, EventKind, Source, epoch_millis};
 use crate::model::Category;
 use std::collections::VecDeque;
 use std::hash::BuildHasher;

@@ -74,7 +74,7 @@ pub struct Event {
     /// client's "Request timeout" folded into the runner's retry exhaustion).
     pub also: Option<Category>,
     /// Who printed the line and what exception it names, to recognise re-logs.
-    pub identity: crate::relog::Identity,
+    pub identity: crate::attribute::relog::Identity,
 }
 
 /// Identity of an aggregated group of events.

@@ -116,7 +116,7 @@ pub struct TestReport {
     pub last_event_s: Option<i64>,
     /// A failing test against the recorded history (`rca analyze --history`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub history: Option<crate::trend::recurrence::Recurrence>,
+    pub history: Option<crate::history::trend::recurrence::Recurrence>,
 }
 
 /// Events per category over time (from log timestamps; empty when the log has none).
@@ -275,7 +275,7 @@ pub struct Analysis {
     pub metadata: RunMetadata,
     /// This run against the recorded history (`rca analyze --history`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub history: Option<crate::trend::recurrence::RunHistory>,
+    pub history: Option<crate::history::trend::recurrence::RunHistory>,
     /// This run against a baseline run of the same suite (`rca analyze --baseline`; not the
     /// baseline *tests* of this run, see `baseline_vs_load`).
     #[serde(skip_serializing_if = "Option::is_none")]

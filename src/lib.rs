@@ -40,7 +40,6 @@ pub mod render;
 pub mod run;
 pub mod signatures;
 pub mod source;
-pub mod trend;
 pub mod xmlcap;
 
 /// `bytes` as text, invalid UTF-8 replaced by U+FFFD: [`String::from_utf8_lossy`], with the

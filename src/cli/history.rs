@@ -2,7 +2,7 @@
 //! analyze` (carried out by [`super::recording`]), and the `record`, `trend` and `history`
 //! subcommands. The store location comes from `--history`, `RCA_HISTORY` or the default
 //! path; argument syntax is [`super::parse`]; storage is [`crate::history`], the rules
-//! [`crate::trend`], the printers [`crate::render::trend`]. Reads (`trend`, `history list`,
+//! [`crate::history::trend`], the printers [`crate::render::trend`]. Reads (`trend`, `history list`,
 //! `signatures --history`) open the store read-only and never create one.
 
 use super::config::Config;
@@ -331,12 +331,12 @@ pub(super) fn trend(mut args: TrendArgs, cfg: &Config) -> Result<i32, String> {
     let (mut history, _) = open_read(&args.store)?;
     let mut runs = history.load(&filter).map_err(|e| format!("history: {e}"))?;
     super::recording::redact_runs(&mut runs);
-    let selection = crate::trend::Selection {
+    let selection = crate::history::trend::Selection {
         since: args.window.since.clone(),
         last: filter.last,
         labels: filter.labels.clone(),
     };
-    let trend = crate::trend::compute(&runs, selection, &catalogue(&sigs));
+    let trend = crate::history::trend::compute(&runs, selection, &catalogue(&sigs));
     let title = args.title.as_deref();
     let text = match format {
         Format::Json => render::trend::json(&trend),
@@ -354,7 +354,7 @@ pub(super) fn signature_trend(
     url: &str,
     window: &WindowArgs,
     sigs: &SignatureSet,
-) -> Result<crate::trend::signals::SignatureTrend, String> {
+) -> Result<crate::history::trend::signals::SignatureTrend, String> {
     let filter = filter(window, Some(DEFAULT_TREND_RUNS))?;
     let store = StoreArgs {
         history: Some(url.to_string()),
@@ -362,7 +362,7 @@ pub(super) fn signature_trend(
     };
     let (mut history, _) = open_read(&store)?;
     let runs = history.load(&filter).map_err(|e| format!("history: {e}"))?;
-    Ok(crate::trend::signals::signature_trend(
+    Ok(crate::history::trend::signals::signature_trend(
         &runs,
         &catalogue(sigs),
     ))
@@ -404,7 +404,7 @@ fn prune(args: PruneArgs) -> Result<i32, String> {
     let n = history.prune(before).map_err(|e| format!("history: {e}"))?;
     eprintln!(
         "rca: pruned {n} run(s) older than {} from {}",
-        crate::trend::rfc3339(before),
+        crate::history::trend::rfc3339(before),
         target.describe()
     );
     Ok(super::EXIT_OK)

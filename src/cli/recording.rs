@@ -162,7 +162,7 @@ impl Session {
         };
         let mut runs = history.load(&filter).map_err(|e| format!("history: {e}"))?;
         redact_runs(&mut runs);
-        crate::trend::recurrence::annotate(analysis, &runs, target.describe());
+        crate::history::trend::recurrence::annotate(analysis, &runs, target.describe());
         Ok(())
     }
 
@@ -221,7 +221,7 @@ pub(super) struct Outcome {
 impl Outcome {
     /// One line for standard error (without the `rca: ` prefix).
     pub(super) fn message(&self, target: &Target) -> String {
-        let when = crate::trend::rfc3339(self.at);
+        let when = crate::history::trend::rfc3339(self.at);
         let store = target.describe();
         match self.recorded {
             Recorded::Added => format!("recorded run {} ({when}) in {store}", self.id),

@@ -44,7 +44,7 @@ pub struct Side<'a> {
 pub fn signature_of(fingerprint: &str) -> String {
     let mut parts: Vec<&str> = fingerprint.splitn(4, '|').collect();
     if let Some(target) = parts.get_mut(1) {
-        *target = crate::trend::causes::host_of(target);
+        *target = crate::history::trend::causes::host_of(target);
     }
     parts.join("|")
 }

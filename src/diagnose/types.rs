@@ -212,7 +212,7 @@ pub struct RootCause {
     pub reprobe: Option<crate::probe::fold::CauseReprobe>,
     /// This root cause against the recorded history (`rca analyze --history`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub history: Option<crate::trend::recurrence::Recurrence>,
+    pub history: Option<crate::history::trend::recurrence::Recurrence>,
     /// Where the scanned code explains its evidence (`rca analyze --source DIR`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub source_links: Vec<crate::source::link::SourceLink>,

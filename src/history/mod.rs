@@ -4,7 +4,7 @@
 //! migrated as needed) or for reading ([`History::open_read`]: never created, migrated or
 //! written). What a run record holds is in [`record`]; who a run is (its id, its CI run) in
 //! [`identity`]; the schema and its migrations in [`schema`]; the SQL, written once for both
-//! backends, in [`store`]. Trend rules live in [`crate::trend`] and never touch the
+//! backends, in [`store`]. The nightly trend's rules are in [`trend`] and never touch the
 //! database.
 
 pub mod identity;
@@ -13,6 +13,7 @@ pub mod record;
 pub mod schema;
 pub mod sqlite;
 pub mod store;
+pub mod trend;
 
 pub use record::RunRecord;
 pub use store::{Recorded, RunFilter};

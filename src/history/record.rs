@@ -56,7 +56,7 @@ pub struct FindingRecord {
 
 /// A root cause of the run, keyed by a fingerprint (see [`root_cause_fingerprint`]); across
 /// runs it is the same root cause as another of the same family and host that fails at one
-/// of the same endpoints ([`crate::trend::causes`]), whatever the port.
+/// of the same endpoints ([`crate::history::trend::causes`]), whatever the port.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RootCauseRecord {
     /// `family|target|kinds` (see [`root_cause_fingerprint`]).

@@ -1,9 +1,9 @@
 //! Printers of `rca signatures --history`: the signature list with what each signature fired
-//! on in the recorded runs ([`crate::trend::signals`]): runs, events, tests that passed and
+//! on in the recorded runs ([`crate::history::trend::signals`]): runs, events, tests that passed and
 //! failed, precision; `never` for a signature that did not fire in the window.
 
 use crate::signatures::SignatureSet;
-use crate::trend::signals::{SignatureStat, SignatureTrend};
+use crate::history::trend::signals::{SignatureStat, SignatureTrend};
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use std::collections::BTreeMap;
 

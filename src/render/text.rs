@@ -367,7 +367,7 @@ fn categories_table(a: &Analysis, width: Option<u16>) -> Table {
 }
 
 /// The text of a `history` field, for a table cell.
-fn history_cell(h: Option<&crate::trend::recurrence::Recurrence>) -> GridCell {
+fn history_cell(h: Option<&crate::history::trend::recurrence::Recurrence>) -> GridCell {
     GridCell::text(h.map_or("", |h| h.text.as_str()))
 }
 

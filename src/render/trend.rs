@@ -1,4 +1,4 @@
-//! Printers of the trend ([`crate::trend::Trend`]) and of the run listing: JSON, text
+//! Printers of the trend ([`crate::history::trend::Trend`]) and of the run listing: JSON, text
 //! (comfy-table with ▁▂▃▄▅▆▇█ sparklines and their numbers), Markdown (`templates/trend.md`)
 //! and a self-contained HTML page with inline SVG bar charts labelled with their values
 //! (`templates/trend.html`, same CSP as the report: no scripts, no network; readable at
@@ -15,7 +15,7 @@ use super::trend_blocks::{self, ChangeRow, SignatureRow, report_href};
 use crate::history::RunRecord;
 use crate::render::safe::{self, Escaper};
 use crate::render::text::{terminal, text_cell};
-use crate::trend::{Trend, rfc3339};
+use crate::history::trend::{Trend, rfc3339};
 use askama::Template;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
@@ -167,7 +167,7 @@ fn outage_words(why: &str) -> &'static str {
 
 /// When a test's current state began: the failing streak, the first failure, or (not run)
 /// when it last ran.
-fn since_cell(x: &crate::trend::TestTrend) -> String {
+fn since_cell(x: &crate::history::trend::TestTrend) -> String {
     if x.status == "not_run" {
         return format!("last ran {}", x.last_run_at);
     }
@@ -193,7 +193,7 @@ fn window_text(t: &Trend) -> String {
 }
 
 fn status_counts_text(t: &Trend) -> String {
-    crate::trend::TEST_STATUSES
+    crate::history::trend::TEST_STATUSES
         .iter()
         .map(|s| format!("{} {s}", t.status_counts.get(s).copied().unwrap_or(0)))
         .collect::<Vec<_>>()

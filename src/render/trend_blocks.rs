@@ -4,8 +4,8 @@
 //! view rows escaped by the caller's `esc` (identity for HTML, where askama escapes).
 
 use crate::render::signals::precision;
-use crate::trend::Trend;
-use crate::trend::previous::SincePrevious;
+use crate::history::trend::Trend;
+use crate::history::trend::previous::SincePrevious;
 
 /// At most this many names per list in the text block; the rest are counted.
 const LIST_MAX: usize = 10;
@@ -25,7 +25,7 @@ fn listed(items: &[String]) -> String {
 
 /// One line per kind of change, `(label, count, names)`.
 pub fn changes(p: &SincePrevious) -> Vec<(&'static str, usize, Vec<String>)> {
-    let titles = |v: &[crate::trend::previous::CauseRef]| -> Vec<String> {
+    let titles = |v: &[crate::history::trend::previous::CauseRef]| -> Vec<String> {
         v.iter().map(|c| c.title.clone()).collect()
     };
     vec![

@@ -192,72 +192,12 @@ pub fn analyze_observed(
     let mut infos = Vec::new();
     let mut console_inputs = 0;
     for (i, path) in paths.iter().enumerate() {
-        let opened = input::open(path, opts.chunk)?;
-        let size = (path != "-")
-            .then(|| std::fs::metadata(path).ok().map(|m| m.len()))
-            .flatten();
-        let observed = hook.wrap(&opened.name, opened.gzip, size, opened.reader);
-        let (reader, tap) = digest::Hashing::new(observed);
-        let reader: Box<dyn std::io::BufRead + Send> = Box::new(reader);
-        let mut info = InputInfo {
-            path: opened.name.clone(),
-            kind: opened.kind,
-            gzip: opened.gzip,
-            lines: 0,
-            bytes: 0,
-            digest: None,
-        };
-        match opened.kind {
-            InputKind::Console => {
-                console_inputs += 1;
-                collector.start_file(i as u16);
-                let stats = scan_console(reader, opts.chunk, sigs, &mut collector)
-                    .map_err(|e| InputError(format!("{}: read error: {e}", opened.name)))?;
-                info.lines = stats.lines;
-                info.bytes = stats.bytes;
-                if stats.unterminated {
-                    collector.warn(format!(
-                        "{}: the last line has no line ending (log cut off mid-line?)",
-                        opened.name
-                    ));
-                }
-                if stats.cut_lines > 0 {
-                    collector.warn(format!(
-                        "{}: {} line(s) longer than {} bytes were cut",
-                        opened.name,
-                        stats.cut_lines,
-                        lines::MAX_LINE
-                    ));
-                }
-            }
-            InputKind::Junit => match junit::parse_junit(reader) {
-                Ok(run) => {
-                    for w in &run.warnings {
-                        collector.warn(format!("{}: {w}", opened.name));
-                    }
-                    info.lines = run.cases.len() as u64;
-                    junit_runs.push((i as u16, run));
-                }
-                Err(e) => {
-                    let msg = format!("{}: {e}", opened.name);
-                    match e.into_partial() {
-                        Some(run) if !run.cases.is_empty() => {
-                            collector.warn(format!(
-                                "{msg}; using the {} test case(s) read before it",
-                                run.cases.len()
-                            ));
-                            junit_runs.push((i as u16, run));
-                        }
-                        _ => return Err(InputError(msg)),
-                    }
-                }
-            },
+        let read = read_input(i as u16, path, sigs, opts, hook, &mut collector)?;
+        if read.info.kind == InputKind::Console {
+            console_inputs += 1;
         }
-        if let Some(damage) = opened.damage.get() {
-            collector.warn(format!("{}: {damage}", opened.name));
-        }
-        info.digest = Some(tap.finish());
-        infos.push(info);
+        junit_runs.extend(read.junit.map(|run| (i as u16, run)));
+        infos.push(read.info);
     }
     // JUnit XML after every console log, so that the log's own evidence comes first and
     // the XML adds only what the log did not show.
@@ -265,7 +205,7 @@ pub fn analyze_observed(
         collector.junit_run(run, *file);
     }
     let junit_runs: Vec<JunitRun> = junit_runs.into_iter().map(|(_, r)| r).collect();
-    let collected = collector.finish();
+    let mut collected = collector.finish();
     let nothing_found = collected.tests.is_empty()
         && collected.groups.is_empty()
         && collected.final_counts.is_none()
@@ -277,8 +217,129 @@ pub fn analyze_observed(
             names.join(", ")
         )));
     }
-    let mut collected = collected;
-    if console_inputs > 0 && !collected.saw_session_start && !nothing_found {
+    warn_of_excerpts(&mut collected, console_inputs > 0 && !nothing_found);
+    Ok(analysis::build(
+        collected,
+        junit_runs,
+        infos,
+        sigs,
+        Redactor::new(opts.redact, opts.redact_key),
+        &opts.baseline,
+    ))
+}
+
+/// One input as read: what it was, and its JUnit run when it was XML.
+struct ReadInput {
+    info: InputInfo,
+    junit: Option<JunitRun>,
+}
+
+/// Opens input number `file`, streams a console log through the collector or parses JUnit
+/// XML, and digests its bytes on the way.
+fn read_input(
+    file: u16,
+    path: &str,
+    sigs: &SignatureSet,
+    opts: &Options,
+    hook: &dyn ReadHook,
+    collector: &mut Collector<'_>,
+) -> Result<ReadInput, InputError> {
+    let opened = input::open(path, opts.chunk)?;
+    let size = (path != "-")
+        .then(|| std::fs::metadata(path).ok().map(|m| m.len()))
+        .flatten();
+    let observed = hook.wrap(&opened.name, opened.gzip, size, opened.reader);
+    let (reader, tap) = digest::Hashing::new(observed);
+    let reader: Box<dyn std::io::BufRead + Send> = Box::new(reader);
+    let mut info = InputInfo {
+        path: opened.name.clone(),
+        kind: opened.kind,
+        gzip: opened.gzip,
+        lines: 0,
+        bytes: 0,
+        digest: None,
+    };
+    let mut junit = None;
+    match opened.kind {
+        InputKind::Console => {
+            collector.start_file(file);
+            read_console(reader, &opened.name, sigs, opts, collector, &mut info)?;
+        }
+        InputKind::Junit => {
+            let run = read_junit(reader, &opened.name, collector)?;
+            info.lines = run.cases.len() as u64;
+            junit = Some(run);
+        }
+    }
+    if let Some(damage) = opened.damage.get() {
+        collector.warn(format!("{}: {damage}", opened.name));
+    }
+    info.digest = Some(tap.finish());
+    Ok(ReadInput { info, junit })
+}
+
+/// Streams one console log through the collector, warning of a cut last line and of
+/// overlong lines.
+fn read_console(
+    reader: Box<dyn std::io::BufRead + Send>,
+    name: &str,
+    sigs: &SignatureSet,
+    opts: &Options,
+    collector: &mut Collector<'_>,
+    info: &mut InputInfo,
+) -> Result<(), InputError> {
+    let stats = scan_console(reader, opts.chunk, sigs, collector)
+        .map_err(|e| InputError(format!("{name}: read error: {e}")))?;
+    info.lines = stats.lines;
+    info.bytes = stats.bytes;
+    if stats.unterminated {
+        collector.warn(format!(
+            "{name}: the last line has no line ending (log cut off mid-line?)"
+        ));
+    }
+    if stats.cut_lines > 0 {
+        collector.warn(format!(
+            "{name}: {} line(s) longer than {} bytes were cut",
+            stats.cut_lines,
+            lines::MAX_LINE
+        ));
+    }
+    Ok(())
+}
+
+/// Parses one JUnit XML report; a damaged one still gives the cases read before the damage.
+fn read_junit(
+    reader: Box<dyn std::io::BufRead + Send>,
+    name: &str,
+    collector: &mut Collector<'_>,
+) -> Result<JunitRun, InputError> {
+    match junit::parse_junit(reader) {
+        Ok(run) => {
+            for w in &run.warnings {
+                collector.warn(format!("{name}: {w}"));
+            }
+            Ok(run)
+        }
+        Err(e) => {
+            let msg = format!("{name}: {e}");
+            match e.into_partial() {
+                Some(run) if !run.cases.is_empty() => {
+                    collector.warn(format!(
+                        "{msg}; using the {} test case(s) read before it",
+                        run.cases.len()
+                    ));
+                    Ok(run)
+                }
+                _ => Err(InputError(msg)),
+            }
+        }
+    }
+}
+
+/// The warnings that say the input was read as an excerpt: no session banner (for a console
+/// log that showed something), or no test named at all.
+fn warn_of_excerpts(collected: &mut crate::attribute::collect::Collected, console_showed: bool) {
+    if console_showed && !collected.saw_session_start {
         collected.warnings.insert(
             0,
             "no \"test session starts\" banner: treating the input as an excerpt".to_string(),
@@ -291,12 +352,4 @@ pub fn analyze_observed(
                 .to_string(),
         );
     }
-    Ok(analysis::build(
-        collected,
-        junit_runs,
-        infos,
-        sigs,
-        Redactor::new(opts.redact, opts.redact_key),
-        &opts.baseline,
-    ))
 }

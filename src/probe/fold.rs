@@ -55,6 +55,52 @@ pub struct CauseReprobe {
     pub mix: String,
 }
 
+/// A target that answers single requests but fails from a knee, against the run's load.
+fn knee_statement(r: &TargetReport, k: &super::stats::Knee, observed: Option<u32>) -> String {
+    let mut s = format!(
+        "re-probe now: {} answers single requests but fails from concurrency {} ({})",
+        r.url, k.concurrency, k.detail
+    );
+    if let Some(c) = observed {
+        if c >= k.concurrency {
+            s.push_str(&format!(
+                "; the run drove {c} concurrent requests, past that knee: load-related"
+            ));
+        } else {
+            s.push_str(&format!(
+                "; the run drove {c} concurrent requests, below that knee"
+            ));
+        }
+    }
+    s
+}
+
+/// A target healthy now, with what its ramp (if any) showed.
+fn healthy_statement(r: &TargetReport, answered: u64, sent: u64) -> String {
+    let mut s = format!(
+        "re-probe now: {} is healthy ({answered} of {sent} answered{}): the run's failures were transient or load-related",
+        r.url,
+        r.latency
+            .map(|l| format!(", p50 {:.0} ms", l.p50_ms))
+            .unwrap_or_default()
+    );
+    if r.steps.is_empty() {
+        s.push_str("; no ramp was run to test load (--ramp)");
+    } else if let Some(last) = r.steps.last() {
+        s.push_str(&format!(
+            "; it kept up at every ramp step up to concurrency {}",
+            last.concurrency
+        ));
+        if r.steps.iter().any(|s| s.capped_by.is_some()) {
+            let reached = r.steps.iter().map(|s| s.peak_in_flight).max().unwrap_or(0);
+            s.push_str(&format!(
+                "; but at most {reached} request(s) were on the wire at once: the ramp was capped below its steps"
+            ));
+        }
+    }
+    s
+}
+
 /// What the probe of `r` says about a cause seen at `observed` concurrency.
 pub fn conclude(r: &TargetReport, observed: Option<u32>) -> CauseReprobe {
     let answered: u64 = r
@@ -74,48 +120,8 @@ pub fn conclude(r: &TargetReport, observed: Option<u32>) -> CauseReprobe {
                 super::stats::mix(&r.outcomes)
             ),
         ),
-        (_, Some(k)) => {
-            let mut s = format!(
-                "re-probe now: {} answers single requests but fails from concurrency {} ({})",
-                r.url, k.concurrency, k.detail
-            );
-            if let Some(c) = observed {
-                if c >= k.concurrency {
-                    s.push_str(&format!(
-                        "; the run drove {c} concurrent requests, past that knee: load-related"
-                    ));
-                } else {
-                    s.push_str(&format!(
-                        "; the run drove {c} concurrent requests, below that knee"
-                    ));
-                }
-            }
-            ("capacity_knee", s)
-        }
-        (Health::Healthy, None) => {
-            let mut s = format!(
-                "re-probe now: {} is healthy ({answered} of {sent} answered{}): the run's failures were transient or load-related",
-                r.url,
-                r.latency
-                    .map(|l| format!(", p50 {:.0} ms", l.p50_ms))
-                    .unwrap_or_default()
-            );
-            if r.steps.is_empty() {
-                s.push_str("; no ramp was run to test load (--ramp)");
-            } else if let Some(last) = r.steps.last() {
-                s.push_str(&format!(
-                    "; it kept up at every ramp step up to concurrency {}",
-                    last.concurrency
-                ));
-                if r.steps.iter().any(|s| s.capped_by.is_some()) {
-                    let reached = r.steps.iter().map(|s| s.peak_in_flight).max().unwrap_or(0);
-                    s.push_str(&format!(
-                        "; but at most {reached} request(s) were on the wire at once: the ramp was capped below its steps"
-                    ));
-                }
-            }
-            ("transient_or_load", s)
-        }
+        (_, Some(k)) => ("capacity_knee", knee_statement(r, k, observed)),
+        (Health::Healthy, None) => ("transient_or_load", healthy_statement(r, answered, sent)),
         (Health::Degraded, None) if super::stats::health_path_missing_key(&r.outcomes) => (
             "degraded_now",
             format!(

@@ -2,8 +2,8 @@
 //! on in the recorded runs ([`crate::history::trend::signals`]): runs, events, tests that passed and
 //! failed, precision; `never` for a signature that did not fire in the window.
 
-use crate::signatures::SignatureSet;
 use crate::history::trend::signals::{SignatureStat, SignatureTrend};
+use crate::signatures::SignatureSet;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use std::collections::BTreeMap;
 

@@ -13,9 +13,9 @@
 
 use super::trend_blocks::{self, ChangeRow, SignatureRow, report_href};
 use crate::history::RunRecord;
+use crate::history::trend::{Trend, rfc3339};
 use crate::render::safe::{self, Escaper};
 use crate::render::text::{terminal, text_cell};
-use crate::history::trend::{Trend, rfc3339};
 use askama::Template;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;

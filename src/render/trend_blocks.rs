@@ -3,9 +3,9 @@
 //! written on charts. Text is returned ready for a terminal; the Markdown/HTML parts are
 //! view rows escaped by the caller's `esc` (identity for HTML, where askama escapes).
 
-use crate::render::signals::precision;
 use crate::history::trend::Trend;
 use crate::history::trend::previous::SincePrevious;
+use crate::render::signals::precision;
 
 /// At most this many names per list in the text block; the rest are counted.
 const LIST_MAX: usize = 10;

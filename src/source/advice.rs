@@ -22,90 +22,8 @@ pub fn recommendation(
         .filter(|rc| r.root_causes.contains(&rc.id))
         .flat_map(|rc| rc.source_links.iter())
         .collect();
-    let site_at = |l: &SourceLink| {
-        scan.sites
-            .iter()
-            .find(|s| s.file == l.file && s.line == l.line && s.kind.id() == l.kind)
-    };
-    let of_kind = |kinds: &[SiteKind]| -> Vec<&ClientSite> {
-        let mut v: Vec<&ClientSite> = Vec::new();
-        for l in &mine {
-            if let Some(s) = site_at(l).filter(|s| kinds.contains(&s.kind))
-                && !v.iter().any(|x| std::ptr::eq(*x, s))
-            {
-                v.push(s);
-            }
-        }
-        v
-    };
-    let (links, patch): (Vec<SourceLink>, Option<String>) = match r.id.as_str() {
-        crate::diagnose::recommend::CLIENT_CONFIG_ID => {
-            let sites = of_kind(&[
-                SiteKind::Session,
-                SiteKind::HttpAdapter,
-                SiteKind::Retry,
-                SiteKind::TimeoutCall,
-                SiteKind::HttpxClient,
-                SiteKind::HttpxTransport,
-            ]);
-            if !sites.is_empty() {
-                r.why
-                    .push_str(" With --source, \"before\" is the code itself.");
-                r.why_he.push_str(" עם --source, \"לפני\" הוא הקוד עצמו.");
-            }
-            (plain(&sites, &mine), None)
-        }
-        "pool-size-matches-concurrency" => {
-            let sites: Vec<&ClientSite> = of_kind(&[SiteKind::Session, SiteKind::HttpAdapter])
-                .into_iter()
-                .filter(|s| pool_too_small(s, concurrency))
-                .collect();
-            let patch = concurrency.map(|n| {
-                sites
-                    .iter()
-                    .filter_map(|s| pool_patch(s, n))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            });
-            (plain(&sites, &mine), patch)
-        }
-        "explicit-pool-on-every-session" => {
-            let sites: Vec<&ClientSite> = of_kind(&[SiteKind::Session])
-                .into_iter()
-                .filter(|s| s.mounted == Some(false))
-                .collect();
-            let patch = sites
-                .iter()
-                .filter_map(|s| patch(s, &format!("{}make_session(){}", s.prefix, kept_suffix(s))))
-                .collect::<Vec<_>>()
-                .join("\n");
-            (plain(&sites, &mine), Some(patch))
-        }
-        "backoff-with-jitter" | "honour-retry-after" | "idempotency-aware-retries" => {
-            let sites = of_kind(&[SiteKind::Retry]);
-            let set = retry_changes(&r.id);
-            let patch = sites
-                .iter()
-                .filter_map(|s| patch(s, &call_with(s, &set)))
-                .collect::<Vec<_>>()
-                .join("\n");
-            (plain(&sites, &mine), Some(patch))
-        }
-        "retry-budget" => {
-            let sites = of_kind(&[SiteKind::Retry]);
-            (plain(&sites, &mine), None)
-        }
-        "circuit-breaker" | "shorter-connect-timeout" => {
-            let sites = of_kind(&[SiteKind::TimeoutCall, SiteKind::HttpxTimeout]);
-            (plain(&sites, &mine), None)
-        }
-        "rate-limit-load-tests" => (
-            rate_limit_links(&of_kind(&[SiteKind::ThreadPool]), &mine, scan),
-            None,
-        ),
-        "health-check-before-suite" => (health_links(scan), None),
-        _ => (Vec::new(), None),
-    };
+    let cause = CauseSites { mine, scan };
+    let (links, patch) = links_and_patch(r, &cause, concurrency);
     if links.is_empty() {
         return;
     }
@@ -114,6 +32,136 @@ pub fn recommendation(
         r.after = p;
     }
     r.source_links = links;
+}
+
+/// The code sites a recommendation's root causes link to.
+struct CauseSites<'a> {
+    mine: Vec<&'a SourceLink>,
+    scan: &'a SourceScan,
+}
+
+impl<'a> CauseSites<'a> {
+    /// The scanned site a link points at.
+    fn site_at(&self, l: &SourceLink) -> Option<&'a ClientSite> {
+        self.scan
+            .sites
+            .iter()
+            .find(|s| s.file == l.file && s.line == l.line && s.kind.id() == l.kind)
+    }
+
+    /// The linked sites of these kinds, each once, in link order.
+    fn of_kind(&self, kinds: &[SiteKind]) -> Vec<&'a ClientSite> {
+        let mut v: Vec<&ClientSite> = Vec::new();
+        for l in &self.mine {
+            if let Some(s) = self.site_at(l).filter(|s| kinds.contains(&s.kind))
+                && !v.iter().any(|x| std::ptr::eq(*x, s))
+            {
+                v.push(s);
+            }
+        }
+        v
+    }
+
+    /// The links that point at `sites`.
+    fn plain(&self, sites: &[&ClientSite]) -> Vec<SourceLink> {
+        plain(sites, &self.mine)
+    }
+}
+
+/// What a recommendation points at in the code and, where one can be written, its patch.
+fn links_and_patch(
+    r: &mut Recommendation,
+    cause: &CauseSites<'_>,
+    concurrency: Option<u32>,
+) -> (Vec<SourceLink>, Option<String>) {
+    match r.id.as_str() {
+        crate::diagnose::recommend::CLIENT_CONFIG_ID => (client_config_links(r, cause), None),
+        "pool-size-matches-concurrency" => pool_links(cause, concurrency),
+        "explicit-pool-on-every-session" => session_links(cause),
+        "backoff-with-jitter" | "honour-retry-after" | "idempotency-aware-retries" => {
+            retry_links(&r.id, cause)
+        }
+        "retry-budget" => (cause.plain(&cause.of_kind(&[SiteKind::Retry])), None),
+        "circuit-breaker" | "shorter-connect-timeout" => {
+            let sites = cause.of_kind(&[SiteKind::TimeoutCall, SiteKind::HttpxTimeout]);
+            (cause.plain(&sites), None)
+        }
+        "rate-limit-load-tests" => (
+            rate_limit_links(
+                &cause.of_kind(&[SiteKind::ThreadPool]),
+                &cause.mine,
+                cause.scan,
+            ),
+            None,
+        ),
+        "health-check-before-suite" => (health_links(cause.scan), None),
+        _ => (Vec::new(), None),
+    }
+}
+
+/// The consolidated client configuration: its "before" is every client site of the cause.
+fn client_config_links(r: &mut Recommendation, cause: &CauseSites<'_>) -> Vec<SourceLink> {
+    let sites = cause.of_kind(&[
+        SiteKind::Session,
+        SiteKind::HttpAdapter,
+        SiteKind::Retry,
+        SiteKind::TimeoutCall,
+        SiteKind::HttpxClient,
+        SiteKind::HttpxTransport,
+    ]);
+    if !sites.is_empty() {
+        r.why
+            .push_str(" With --source, \"before\" is the code itself.");
+        r.why_he.push_str(" עם --source, \"לפני\" הוא הקוד עצמו.");
+    }
+    cause.plain(&sites)
+}
+
+/// Sessions and adapters whose pool is below the concurrency, with the resized pool.
+fn pool_links(
+    cause: &CauseSites<'_>,
+    concurrency: Option<u32>,
+) -> (Vec<SourceLink>, Option<String>) {
+    let sites: Vec<&ClientSite> = cause
+        .of_kind(&[SiteKind::Session, SiteKind::HttpAdapter])
+        .into_iter()
+        .filter(|s| pool_too_small(s, concurrency))
+        .collect();
+    let patch = concurrency.map(|n| {
+        sites
+            .iter()
+            .filter_map(|s| pool_patch(s, n))
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    (cause.plain(&sites), patch)
+}
+
+/// Sessions with no adapter mounted, each replaced by the configured session.
+fn session_links(cause: &CauseSites<'_>) -> (Vec<SourceLink>, Option<String>) {
+    let sites: Vec<&ClientSite> = cause
+        .of_kind(&[SiteKind::Session])
+        .into_iter()
+        .filter(|s| s.mounted == Some(false))
+        .collect();
+    let patch = sites
+        .iter()
+        .filter_map(|s| patch(s, &format!("{}make_session(){}", s.prefix, kept_suffix(s))))
+        .collect::<Vec<_>>()
+        .join("\n");
+    (cause.plain(&sites), Some(patch))
+}
+
+/// `Retry(...)` calls, each with the arguments recommendation `id` changes.
+fn retry_links(id: &str, cause: &CauseSites<'_>) -> (Vec<SourceLink>, Option<String>) {
+    let sites = cause.of_kind(&[SiteKind::Retry]);
+    let set = retry_changes(id);
+    let patch = sites
+        .iter()
+        .filter_map(|s| patch(s, &call_with(s, &set)))
+        .collect::<Vec<_>>()
+        .join("\n");
+    (cause.plain(&sites), Some(patch))
 }
 
 /// The links of the cause that point at `sites`, one per site.

@@ -56,183 +56,237 @@ impl<'s> Collector<'s> {
     pub(super) fn structure(&mut self, lineno: u64, indent: usize, kind: &LineKind<'_>) -> bool {
         match *kind {
             LineKind::Other => false,
-            LineKind::Rule(c) => {
-                // unittest closes each failure section with a `=====` rule.
-                if self.unittest_section && c == b'=' {
-                    self.flush_section();
-                    self.unittest_section = false;
-                    self.set_current(None);
-                    self.section_part = SectionPart::Other;
-                }
-                true
-            }
+            LineKind::Rule(c) => self.on_rule(c),
             LineKind::FoldedSkip { location, count } => {
-                // With `-v` every skipped test was already named; the summary only folds them.
-                if !self.verbose_results {
-                    let t = self.test_by_nodeid(location, lineno);
-                    let rec = &mut self.tests[t as usize];
-                    rec.multiplicity = rec.multiplicity.max(count.max(1));
-                    self.set_outcome(t, Outcome::Skipped);
-                }
-                true
+                self.on_folded_skip(location, count, lineno)
             }
             LineKind::UnittestHeader { name, outcome } => {
-                self.flush_section();
-                self.end_block();
-                let t = self.test_by_nodeid(name, lineno);
-                self.set_outcome(t, outcome);
-                self.unittest_section = true;
-                self.state = State::Sections(Banner::Failures);
-                self.header_in_banner = true;
-                self.open_section(t, indent, SectionPart::Traceback);
-                true
+                self.on_unittest_header(name, outcome, indent, lineno)
             }
-            LineKind::Progress => {
-                if self.state == State::Preamble {
-                    self.state = State::Run;
-                }
-                self.saw_progress = true;
-                true
-            }
-            LineKind::SessionStart => {
-                self.flush_section();
-                self.deferring = None;
-                self.saw_session_start = true;
-                self.state = State::Run;
-                self.set_current(None);
-                true
-            }
-            LineKind::Final(ref counts) => {
-                self.flush_section();
-                self.deferring = None;
-                self.final_counts = Some(counts.clone());
-                self.state = State::Run;
-                self.set_current(None);
-                true
-            }
-            LineKind::Banner(b) => {
-                self.flush_section();
-                self.deferring = None;
-                self.set_current(None);
-                self.section_part = SectionPart::Other;
-                self.header_in_banner = false;
-                self.state = match b {
-                    Banner::ShortSummary => State::Summary,
-                    other => State::Sections(other),
-                };
-                true
-            }
-            LineKind::SectionHeader(h) => {
-                let banner = match self.state {
-                    State::Sections(b @ (Banner::Failures | Banner::Errors | Banner::Passes)) => b,
-                    State::Sections(Banner::Warnings | Banner::Durations) => return false,
-                    // A header opens its test's section even when the excerpt starts below
-                    // the `=== FAILURES ===` banner.
-                    _ => {
-                        self.state = State::Sections(Banner::Failures);
-                        Banner::Failures
-                    }
-                };
-                self.flush_section();
-                self.header_in_banner = true;
-                let want = match (banner, h.error_phase) {
-                    (_, Some(_)) | (Banner::Errors, _) => Outcome::Error,
-                    (Banner::Passes, _) => Outcome::Passed,
-                    _ => Outcome::Failed,
-                };
-                let test = self.test_by_name(h.name, want, lineno);
-                if banner == Banner::Errors || h.error_phase.is_some() {
-                    self.note_error_phase(test);
-                }
-                let part = if banner == Banner::Passes {
-                    SectionPart::Other
-                } else {
-                    SectionPart::Traceback
-                };
-                self.open_section(test, indent, part);
-                true
-            }
-            LineKind::SubSection(sub) => {
-                match self.state {
-                    State::Sections(_) => {
-                        // The traceback's event waits until the section ends, so that
-                        // retries seen in its captured log can still inform it.
-                        self.section_part = match sub {
-                            SubSection::CapturedLog => SectionPart::Captured(Source::CapturedLog),
-                            SubSection::CapturedStdout => {
-                                SectionPart::Captured(Source::CapturedStdout)
-                            }
-                            SubSection::CapturedStderr => {
-                                SectionPart::Captured(Source::CapturedStderr)
-                            }
-                            _ => SectionPart::Other,
-                        };
-                    }
-                    _ => match sub {
-                        SubSection::LiveLogSession => self.set_current(None),
-                        SubSection::Other => return false,
-                        _ => {}
-                    },
-                }
-                true
-            }
+            LineKind::Progress => self.on_progress(),
+            LineKind::SessionStart => self.on_session_start(),
+            LineKind::Final(ref counts) => self.on_final(counts),
+            LineKind::Banner(b) => self.on_banner(b),
+            LineKind::SectionHeader(h) => self.on_section_header(&h, indent, lineno),
+            LineKind::SubSection(sub) => self.on_subsection(sub),
             LineKind::ResultWithOutput { nodeid, output } => {
-                if !matches!(self.state, State::Run | State::Preamble) {
-                    return false;
-                }
-                self.state = State::Run;
-                let t = self.test_by_nodeid(nodeid, lineno);
-                self.set_current(Some(t));
-                self.live_source = Source::Live;
-                self.event_line(lineno, output.as_bytes(), None, Source::Live, Some(t));
-                true
+                self.on_result_with_output(nodeid, output, lineno)
             }
-            LineKind::Result { nodeid, outcome } => {
-                if !matches!(self.state, State::Run | State::Preamble) {
-                    return false;
-                }
-                if self.state == State::Preamble && nodeid.is_none() {
-                    return false;
-                }
-                self.state = State::Run;
-                if let Some(id) = nodeid {
-                    let t = self.test_by_nodeid(id, lineno);
-                    self.set_current(Some(t));
-                    self.live_source = Source::Live;
-                    if outcome.is_some() {
-                        self.verbose_results = true;
-                    }
-                }
-                if let (Some(o), Some(t)) = (outcome, self.current) {
-                    self.set_outcome(t, o);
-                }
-                true
-            }
+            LineKind::Result { nodeid, outcome } => self.on_result(nodeid, outcome, lineno),
             LineKind::Summary {
                 outcome,
                 nodeid,
                 message,
-            } => {
-                let t = self.test_by_nodeid(nodeid, lineno);
-                self.set_outcome(t, outcome);
-                if matches!(self.state, State::Run | State::Preamble) {
-                    // A pasted summary line: what follows is not that test's output.
-                    self.set_current(None);
-                }
-                if outcome == Outcome::Failed {
-                    self.give_deferred_entry(self.summary_failed, t);
-                    self.summary_failed += 1;
-                }
-                if let Some(msg) = message {
-                    let rec = &mut self.tests[t as usize];
-                    rec.summary_message = Some(truncate(msg, MAX_TEXT));
-                    if outcome.is_failure() || outcome == Outcome::Xfailed {
-                        self.event_line(lineno, msg.as_bytes(), None, Source::Summary, Some(t));
-                    }
-                }
-                true
+            } => self.on_summary(outcome, nodeid, message, lineno),
+        }
+    }
+
+    /// A `=====` rule: unittest closes each failure section with one.
+    fn on_rule(&mut self, c: u8) -> bool {
+        if self.unittest_section && c == b'=' {
+            self.flush_section();
+            self.unittest_section = false;
+            self.set_current(None);
+            self.section_part = SectionPart::Other;
+        }
+        true
+    }
+
+    /// A folded `SKIPPED [N] location` summary line.
+    fn on_folded_skip(&mut self, location: &str, count: u64, lineno: u64) -> bool {
+        // With `-v` every skipped test was already named; the summary only folds them.
+        if !self.verbose_results {
+            let t = self.test_by_nodeid(location, lineno);
+            let rec = &mut self.tests[t as usize];
+            rec.multiplicity = rec.multiplicity.max(count.max(1));
+            self.set_outcome(t, Outcome::Skipped);
+        }
+        true
+    }
+
+    /// unittest's `FAIL: test_x (module.Class)` header opens that test's section.
+    fn on_unittest_header(
+        &mut self,
+        name: &str,
+        outcome: Outcome,
+        indent: usize,
+        lineno: u64,
+    ) -> bool {
+        self.flush_section();
+        self.end_block();
+        let t = self.test_by_nodeid(name, lineno);
+        self.set_outcome(t, outcome);
+        self.unittest_section = true;
+        self.state = State::Sections(Banner::Failures);
+        self.header_in_banner = true;
+        self.open_section(t, indent, SectionPart::Traceback);
+        true
+    }
+
+    /// A progress line (`....F..  [ 40%]`): the run has started.
+    fn on_progress(&mut self) -> bool {
+        if self.state == State::Preamble {
+            self.state = State::Run;
+        }
+        self.saw_progress = true;
+        true
+    }
+
+    /// `=== test session starts ===`.
+    fn on_session_start(&mut self) -> bool {
+        self.flush_section();
+        self.deferring = None;
+        self.saw_session_start = true;
+        self.state = State::Run;
+        self.set_current(None);
+        true
+    }
+
+    /// The final `=== 3 failed, 38 passed in 12.3s ===` line.
+    fn on_final(&mut self, counts: &crate::pytest::FinalCounts) -> bool {
+        self.flush_section();
+        self.deferring = None;
+        self.final_counts = Some(counts.clone());
+        self.state = State::Run;
+        self.set_current(None);
+        true
+    }
+
+    /// A section banner (`=== FAILURES ===`, `=== short test summary info ===`, ...).
+    fn on_banner(&mut self, b: Banner) -> bool {
+        self.flush_section();
+        self.deferring = None;
+        self.set_current(None);
+        self.section_part = SectionPart::Other;
+        self.header_in_banner = false;
+        self.state = match b {
+            Banner::ShortSummary => State::Summary,
+            other => State::Sections(other),
+        };
+        true
+    }
+
+    /// A `___ test_name ___` header: opens the test's failure, error or passes section.
+    fn on_section_header(
+        &mut self,
+        h: &crate::pytest::SectionHeader<'_>,
+        indent: usize,
+        lineno: u64,
+    ) -> bool {
+        let banner = match self.state {
+            State::Sections(b @ (Banner::Failures | Banner::Errors | Banner::Passes)) => b,
+            State::Sections(Banner::Warnings | Banner::Durations) => return false,
+            // A header opens its test's section even when the excerpt starts below
+            // the `=== FAILURES ===` banner.
+            _ => {
+                self.state = State::Sections(Banner::Failures);
+                Banner::Failures
+            }
+        };
+        self.flush_section();
+        self.header_in_banner = true;
+        let want = match (banner, h.error_phase) {
+            (_, Some(_)) | (Banner::Errors, _) => Outcome::Error,
+            (Banner::Passes, _) => Outcome::Passed,
+            _ => Outcome::Failed,
+        };
+        let test = self.test_by_name(h.name, want, lineno);
+        if banner == Banner::Errors || h.error_phase.is_some() {
+            self.note_error_phase(test);
+        }
+        let part = if banner == Banner::Passes {
+            SectionPart::Other
+        } else {
+            SectionPart::Traceback
+        };
+        self.open_section(test, indent, part);
+        true
+    }
+
+    /// A `--- Captured log call ---` or `--- live log call ---` sub-section header.
+    fn on_subsection(&mut self, sub: SubSection) -> bool {
+        match self.state {
+            State::Sections(_) => {
+                // The traceback's event waits until the section ends, so that
+                // retries seen in its captured log can still inform it.
+                self.section_part = match sub {
+                    SubSection::CapturedLog => SectionPart::Captured(Source::CapturedLog),
+                    SubSection::CapturedStdout => SectionPart::Captured(Source::CapturedStdout),
+                    SubSection::CapturedStderr => SectionPart::Captured(Source::CapturedStderr),
+                    _ => SectionPart::Other,
+                };
+            }
+            _ => match sub {
+                SubSection::LiveLogSession => self.set_current(None),
+                SubSection::Other => return false,
+                _ => {}
+            },
+        }
+        true
+    }
+
+    /// A verbose result line with the test's output on it (`test_x.py::test_a Error: ...`).
+    fn on_result_with_output(&mut self, nodeid: &str, output: &str, lineno: u64) -> bool {
+        if !matches!(self.state, State::Run | State::Preamble) {
+            return false;
+        }
+        self.state = State::Run;
+        let t = self.test_by_nodeid(nodeid, lineno);
+        self.set_current(Some(t));
+        self.live_source = Source::Live;
+        self.event_line(lineno, output.as_bytes(), None, Source::Live, Some(t));
+        true
+    }
+
+    /// A result line (`test_x.py::test_a PASSED`, or a test id alone before its live log).
+    fn on_result(&mut self, nodeid: Option<&str>, outcome: Option<Outcome>, lineno: u64) -> bool {
+        if !matches!(self.state, State::Run | State::Preamble) {
+            return false;
+        }
+        if self.state == State::Preamble && nodeid.is_none() {
+            return false;
+        }
+        self.state = State::Run;
+        if let Some(id) = nodeid {
+            let t = self.test_by_nodeid(id, lineno);
+            self.set_current(Some(t));
+            self.live_source = Source::Live;
+            if outcome.is_some() {
+                self.verbose_results = true;
             }
         }
+        if let (Some(o), Some(t)) = (outcome, self.current) {
+            self.set_outcome(t, o);
+        }
+        true
+    }
+
+    /// A short-summary line (`FAILED test_x.py::test_a - ReadTimeout: ...`).
+    fn on_summary(
+        &mut self,
+        outcome: Outcome,
+        nodeid: &str,
+        message: Option<&str>,
+        lineno: u64,
+    ) -> bool {
+        let t = self.test_by_nodeid(nodeid, lineno);
+        self.set_outcome(t, outcome);
+        if matches!(self.state, State::Run | State::Preamble) {
+            // A pasted summary line: what follows is not that test's output.
+            self.set_current(None);
+        }
+        if outcome == Outcome::Failed {
+            self.give_deferred_entry(self.summary_failed, t);
+            self.summary_failed += 1;
+        }
+        if let Some(msg) = message {
+            let rec = &mut self.tests[t as usize];
+            rec.summary_message = Some(truncate(msg, MAX_TEXT));
+            if outcome.is_failure() || outcome == Outcome::Xfailed {
+                self.event_line(lineno, msg.as_bytes(), None, Source::Summary, Some(t));
+            }
+        }
+        true
     }
 
     /// Starts the failure section of `test`, whose header sits at `indent`.

@@ -46,7 +46,7 @@ for f in seeds/junit/*; do cp "$f" "$corpus/junit/seed-$(basename "$f")"; done
 
 # rules: the hand-written rule files, and every built-in signature re-labelled as a user rule.
 for f in seeds/rules/*; do cp "$f" "$corpus/rules/seed-$(basename "$f")"; done
-sed 's/^id = "/id = "user-/' ../src/signatures.toml >"$corpus/rules/builtin-as-user"
+sed 's/^id = "/id = "user-/' ../src/parse/signatures.toml >"$corpus/rules/builtin-as-user"
 
 # redact: hand-written secret shapes, and the sample lines that trip a redaction trigger.
 for f in seeds/redact/*; do cp "$f" "$corpus/redact/seed-$(basename "$f")"; done

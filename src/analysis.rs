@@ -4,12 +4,12 @@
 
 use crate::attribute::collect::{Collected, TestRecord, truncate};
 use crate::attribute::event::{EventGroup, EventKind, GroupKey};
-use crate::fields::RetryCounters;
-use crate::junit::JunitRun;
+use crate::ingest::junit::JunitRun;
 use crate::model::{Category, Outcome};
-use crate::pytest::FinalCounts;
+use crate::parse::fields::RetryCounters;
+use crate::parse::pytest::FinalCounts;
+use crate::parse::signatures::SignatureSet;
 use crate::redact::Redactor;
-use crate::signatures::SignatureSet;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,7 +31,7 @@ pub struct InputInfo {
     /// Path as given (`<stdin>` for `-`).
     pub path: String,
     /// `console` or `junit`.
-    pub kind: crate::input::InputKind,
+    pub kind: crate::ingest::open::InputKind,
     /// Was gzip-compressed.
     pub gzip: bool,
     /// Lines read (console inputs).
@@ -39,7 +39,7 @@ pub struct InputInfo {
     /// Bytes read after decompression.
     pub bytes: u64,
     /// Digest of the bytes read after decompression, `rca1:<bytes>:<crc32>:<sha256 of the
-    /// first MiB>` (part of the run's identity in the history; see [`crate::digest`]).
+    /// first MiB>` (part of the run's identity in the history; see [`crate::ingest::digest`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
 }
@@ -602,7 +602,7 @@ fn reconcile(found: &Summary, pytest: &Summary, verbose: bool, warnings: &mut Ve
 }
 
 fn test_name(nodeid: &str) -> String {
-    let len = crate::pytest::nodeid_len(nodeid).unwrap_or(nodeid.len());
+    let len = crate::parse::pytest::nodeid_len(nodeid).unwrap_or(nodeid.len());
     let id = &nodeid[..len];
     // The last `::` outside brackets starts the name.
     let mut depth = 0usize;

@@ -1,7 +1,8 @@
 //! rca: root-cause analysis of failed pytest runs of HTTP load tests.
 //!
-//! Data flows one way: bytes ([`input`], [`lines`], [`prefix`]) → structure and events
-//! ([`pytest`], [`signatures`], [`fields`], [`collect`], [`event`], [`junit`]) → analysis
+//! Data flows one way: bytes ([`ingest::open`], [`ingest::lines`], [`ingest::prefix`]) →
+//! structure and events ([`parse::pytest`], [`parse::signatures`], [`parse::fields`],
+//! [`collect`], [`event`], [`ingest::junit`]) → analysis
 //! ([`analysis`]) → output ([`render`]). [`run::analyze`] drives the pipeline; [`cli`] is the
 //! command line.
 
@@ -17,30 +18,20 @@ macro_rules! finder {
 
 pub mod analysis;
 pub mod attribute;
-pub mod bounds;
 pub mod cli;
 pub mod client;
 pub mod compare;
 pub mod diagnose;
-pub mod digest;
-pub mod echo;
-pub mod fields;
 pub mod history;
 pub mod i18n;
-pub mod input;
-pub mod junit;
-pub mod line_facts;
-pub mod lines;
+pub mod ingest;
 pub mod model;
-pub mod prefix;
+pub mod parse;
 pub mod probe;
-pub mod pytest;
 pub mod redact;
 pub mod render;
 pub mod run;
-pub mod signatures;
 pub mod source;
-pub mod xmlcap;
 
 /// `bytes` as text, invalid UTF-8 replaced by U+FFFD: [`String::from_utf8_lossy`], with the
 /// fast validation of [`std::str::from_utf8`] first (log lines are almost always valid, and

@@ -4,13 +4,13 @@
 
 use crate::analysis::{self, Analysis, InputInfo};
 use crate::attribute::collect::Collector;
-use crate::digest;
-use crate::input::{self, InputError, InputKind};
-use crate::junit::{self, JunitRun};
-use crate::lines::{self, Block, BlockReader, ScanStats};
-use crate::prefix;
+use crate::ingest::digest;
+use crate::ingest::junit::{self, JunitRun};
+use crate::ingest::lines::{self, Block, BlockReader, ScanStats};
+use crate::ingest::open::{self, InputError, InputKind};
+use crate::ingest::prefix;
+use crate::parse::signatures::SignatureSet;
 use crate::redact::{Key, Redactor};
-use crate::signatures::SignatureSet;
 use std::sync::mpsc;
 
 /// Options of one analysis.
@@ -244,7 +244,7 @@ fn read_input(
     hook: &dyn ReadHook,
     collector: &mut Collector<'_>,
 ) -> Result<ReadInput, InputError> {
-    let opened = input::open(path, opts.chunk)?;
+    let opened = open::open(path, opts.chunk)?;
     let size = (path != "-")
         .then(|| std::fs::metadata(path).ok().map(|m| m.len()))
         .flatten();

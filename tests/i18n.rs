@@ -5,8 +5,8 @@ mod common;
 
 use common::*;
 use rca::i18n::fully_translated;
+use rca::parse::signatures::SignatureSet;
 use rca::run::{Options, analyze};
-use rca::signatures::SignatureSet;
 
 #[test]
 fn every_generated_sentence_has_a_hebrew_rendering() {

@@ -8,8 +8,8 @@
 
 mod recombine;
 
+use rca::parse::signatures::SignatureSet;
 use rca::run::Options;
-use rca::signatures::SignatureSet;
 use recombine::{Choices, XorShift, exercise, generate, load_samples};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;

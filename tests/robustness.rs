@@ -5,8 +5,8 @@
 mod common;
 
 use common::*;
+use rca::parse::signatures::SignatureSet;
 use rca::run::{Options, analyze};
-use rca::signatures::SignatureSet;
 
 /// A small deterministic generator (xorshift64*), so failures reproduce.
 struct Rng(u64);
@@ -320,7 +320,7 @@ fn a_test_id_too_long_to_keep_is_one_test_in_the_log_and_the_xml() {
     assert_eq!(v["summary"]["failed"], 1);
     let failed = failed_tests(&v);
     assert_eq!(failed.len(), 1);
-    assert!(failed[0].len() <= rca::bounds::MAX_ID && failed[0].contains("…#"));
+    assert!(failed[0].len() <= rca::ingest::bounds::MAX_ID && failed[0].contains("…#"));
     let json = v.to_string();
     assert!(json.len() < 200_000, "{} bytes of JSON", json.len());
     assert!(

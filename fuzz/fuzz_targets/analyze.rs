@@ -8,7 +8,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use rca::run::Options;
-use rca::signatures::SignatureSet;
+use rca::parse::signatures::SignatureSet;
 use rca_fuzz::recombine::exercise;
 use std::sync::LazyLock;
 

@@ -8,7 +8,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use rca::run::Options;
-use rca::signatures::SignatureSet;
+use rca::parse::signatures::SignatureSet;
 use rca_fuzz::Bytes;
 use rca_fuzz::recombine::{Choices, Sample, exercise, generate, load_samples};
 use std::sync::LazyLock;

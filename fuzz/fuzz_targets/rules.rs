@@ -1,4 +1,4 @@
-//! The `--rules` loader (`rca::signatures::SignatureSet::with_rules`) on arbitrary TOML. A set
+//! The `--rules` loader (`rca::parse::signatures::SignatureSet::with_rules`) on arbitrary TOML. A set
 //! that loads has its examples checked, then a small pytest log made of its own `match`
 //! examples (as live-log records and as exception lines of two failing tests) goes through
 //! `rca::run::analyze` with that set and every renderer, so user patterns and their named
@@ -8,7 +8,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use rca::run::Options;
-use rca::signatures::SignatureSet;
+use rca::parse::signatures::SignatureSet;
 use rca_fuzz::recombine::exercise;
 
 /// A two-test pytest log whose failures are `lines`.

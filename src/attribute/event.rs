@@ -2,8 +2,8 @@
 //! line, a retry attempt, a final exception); events with the same fingerprint in the same
 //! test are aggregated into an [`EventGroup`] so memory stays flat on gigabyte logs.
 
-use crate::fields::{Fields, RetryCounters};
 use crate::model::Category;
+use crate::parse::fields::{Fields, RetryCounters};
 use serde::Serialize;
 
 /// What role an event line plays, which decides how duplicates are recognised.

@@ -382,7 +382,7 @@ fn merge(original: Event, relog: Event) -> Event {
     }
     kept.mentions_exhaustion |= other.mentions_exhaustion;
     kept.cause = kept.cause.or(other.cause);
-    crate::fields::merge_missing(&mut kept.fields, &other.fields);
+    crate::parse::fields::merge_missing(&mut kept.fields, &other.fields);
     kept
 }
 
@@ -442,7 +442,7 @@ mod tests {
             cause: None,
             signature: 0,
             kind: EventKind::Terminal,
-            fields: crate::fields::Fields::default(),
+            fields: crate::parse::fields::Fields::default(),
             timestamp: at.map(str::to_string),
             text: text.to_string(),
             mentions_exhaustion: true,

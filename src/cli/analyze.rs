@@ -107,7 +107,7 @@ pub(super) struct AnalyzeArgs {
     #[arg(long, value_name = "DIR")]
     source: Option<std::path::PathBuf>,
     /// Read buffer size in bytes (for testing).
-    #[arg(long, hide = true, default_value_t = crate::lines::DEFAULT_CHUNK)]
+    #[arg(long, hide = true, default_value_t = crate::ingest::lines::DEFAULT_CHUNK)]
     buffer_size: usize,
     #[command(flatten)]
     history: history::AnalyzeRecord,

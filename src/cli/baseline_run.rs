@@ -8,8 +8,8 @@ use super::history::{StoreArgs, target};
 use crate::analysis::Analysis;
 use crate::compare::{self, Side};
 use crate::history::{History, RunFilter, RunRecord};
+use crate::parse::signatures::SignatureSet;
 use crate::run::{self, Options};
-use crate::signatures::SignatureSet;
 
 /// Where the baseline run comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,8 +11,8 @@ use super::parse::{parse_duration, parse_labels};
 use super::recording::{check, open_read, open_write, store_report};
 use crate::history::record::{self, ReportDoc};
 use crate::history::{Recorded, RunFilter, Target};
+use crate::parse::signatures::SignatureSet;
 use crate::render;
-use crate::signatures::SignatureSet;
 use std::io::Read;
 
 pub(super) const RECORD_EXAMPLES: &str = "\

@@ -5,8 +5,8 @@
 //! Exit codes: 0 analysed, 1 `--fail-on` matched, 2 usage or input error.
 
 use crate::model::Category;
+use crate::parse::signatures::SignatureSet;
 use crate::render;
-use crate::signatures::SignatureSet;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 
@@ -440,7 +440,7 @@ fn signatures(mut args: SignaturesArgs, cfg: &config::Config) -> Result<i32, Str
         SigFormat::Toml => {
             #[derive(serde::Serialize)]
             struct File<'a> {
-                signature: Vec<&'a crate::signatures::SignatureSpec>,
+                signature: Vec<&'a crate::parse::signatures::SignatureSpec>,
             }
             let specs = File {
                 signature: sigs.signatures().iter().map(|s| &s.spec).collect(),

@@ -3,7 +3,7 @@
 //! failed, precision; `never` for a signature that did not fire in the window.
 
 use crate::history::trend::signals::{SignatureStat, SignatureTrend};
-use crate::signatures::SignatureSet;
+use crate::parse::signatures::SignatureSet;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use std::collections::BTreeMap;
 

@@ -5,9 +5,9 @@
 
 use rca::analysis::Analysis;
 use rca::i18n::Lang;
+use rca::parse::signatures::SignatureSet;
 use rca::render::{html, json, markdown, text, view::ReportOptions};
 use rca::run::{Options, analyze};
-use rca::signatures::SignatureSet;
 use std::path::{Path, PathBuf};
 
 /// Writes `parts` as `dir/input-N.log` (or `.xml` when it starts like XML) and returns their

@@ -120,7 +120,7 @@ pub(crate) fn looks_like_exception_message(msg: &str) -> bool {
 pub(crate) fn timestamp_of(ci_time: Option<&[u8]>, text: &[u8]) -> Option<String> {
     let raw = ci_time.or_else(|| {
         // At most six fraction digits (microseconds) belong to the time.
-        let end = crate::line_facts::leading_timestamp_len(text).min(26);
+        let end = crate::parse::line_facts::leading_timestamp_len(text).min(26);
         (end > 0).then(|| &text[..end])
     })?;
     let s = std::str::from_utf8(raw).ok()?;
@@ -236,7 +236,7 @@ impl<'s> Collector<'s> {
         let priority = sig.spec.priority;
         let category = sig.category;
         let mut cause = facts.cause;
-        if sig.requires == Some(crate::signatures::Requirement::ExhaustedRetry) {
+        if sig.requires == Some(crate::parse::signatures::Requirement::ExhaustedRetry) {
             cause = self.block_retry_state(test).1;
         }
         let kind = facts.kind;
@@ -306,7 +306,9 @@ impl<'s> Collector<'s> {
     pub(super) fn condition_holds(&self, signature: usize, test: Option<u32>) -> bool {
         match self.sigs.signatures()[signature].requires {
             None => true,
-            Some(crate::signatures::Requirement::ExhaustedRetry) => self.block_retry_state(test).0,
+            Some(crate::parse::signatures::Requirement::ExhaustedRetry) => {
+                self.block_retry_state(test).0
+            }
         }
     }
 

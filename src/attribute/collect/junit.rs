@@ -1,6 +1,6 @@
 //! JUnit XML merged into the collected tests: each case found by node id (or made), its
 //! outcome reconciled with the console's, and its failure text fed through the same event
-//! path as console lines. Parsing the XML is `crate::junit`'s.
+//! path as console lines. Parsing the XML is `crate::ingest::junit`'s.
 
 use super::*;
 
@@ -9,7 +9,7 @@ impl<'s> Collector<'s> {
     /// and durations come from the XML; each case's `<system-out>`/`<system-err>` is read
     /// like a captured log, its failure body like a traceback and its `message` like a
     /// summary line, so that a test the log already explained gains no second count.
-    pub fn junit_run(&mut self, run: &crate::junit::JunitRun, file: u16) {
+    pub fn junit_run(&mut self, run: &crate::ingest::junit::JunitRun, file: u16) {
         self.flush_section();
         self.end_block();
         self.set_current(None);
@@ -20,7 +20,7 @@ impl<'s> Collector<'s> {
                 if !t.provisional {
                     let key = match self.long_keys.get(&(i as u32)) {
                         Some(key) => key.clone(),
-                        None => crate::junit::junit_address(&t.nodeid),
+                        None => crate::ingest::junit::junit_address(&t.nodeid),
                     };
                     self.junit_index.insert(key, i as u32);
                 }
@@ -43,12 +43,14 @@ impl<'s> Collector<'s> {
 
     /// The test a JUnit case describes: found by its `(classname, name)`, or a section
     /// header's short name, else a new test.
-    pub(super) fn junit_test(&mut self, case: &crate::junit::JunitCase) -> u32 {
+    pub(super) fn junit_test(&mut self, case: &crate::ingest::junit::JunitCase) -> u32 {
         let key = (case.classname.clone(), case.name.clone());
         let found = self.junit_index.get(&key).copied().or_else(|| {
             let class = case.classname.rsplit('.').next().unwrap_or("");
-            let dotted =
-                crate::bounds::cap_owned(format!("{class}.{}", case.name), crate::bounds::MAX_ID);
+            let dotted = crate::ingest::bounds::cap_owned(
+                format!("{class}.{}", case.name),
+                crate::ingest::bounds::MAX_ID,
+            );
             [case.name.as_str(), dotted.as_str()].iter().find_map(|n| {
                 self.names
                     .get(*n)?
@@ -80,7 +82,7 @@ impl<'s> Collector<'s> {
     }
 
     /// Outcome and duration from the XML, with a warning when the log disagrees.
-    pub(super) fn junit_outcome(&mut self, t: u32, case: &crate::junit::JunitCase) {
+    pub(super) fn junit_outcome(&mut self, t: u32, case: &crate::ingest::junit::JunitCase) {
         let rec = &mut self.tests[t as usize];
         if let Some(log_outcome) = rec.outcome
             && log_outcome != case.outcome
@@ -112,7 +114,7 @@ impl<'s> Collector<'s> {
     /// Classifies what a JUnit case shows: captured output first (its retries decide
     /// whether the failure is retry exhaustion), then the failure body, then the message
     /// when the body named nothing.
-    pub(super) fn junit_evidence(&mut self, t: u32, case: &crate::junit::JunitCase) {
+    pub(super) fn junit_evidence(&mut self, t: u32, case: &crate::ingest::junit::JunitCase) {
         self.state = State::Sections(Banner::Failures);
         self.header_in_banner = true;
         self.open_section(t, 0, SectionPart::Traceback);
@@ -157,13 +159,13 @@ impl<'s> Collector<'s> {
         self.sigs.literal_hits(text, &mut hits);
         let every_line = self.sigs.needs_every_line();
         let mut next_hit = 0;
-        for (i, (start, line)) in crate::lines::line_spans(text).enumerate() {
+        for (i, (start, line)) in crate::ingest::lines::line_spans(text).enumerate() {
             let end = start + line.len();
             while next_hit < hits.len() && hits[next_hit] < start {
                 next_hit += 1;
             }
             let candidate = every_line || (next_hit < hits.len() && hits[next_hit] < end);
-            let n = crate::prefix::strip_ci_prefix(crate::lines::trim_cr(line));
+            let n = crate::ingest::prefix::strip_ci_prefix(crate::ingest::lines::trim_cr(line));
             let indent = n
                 .text
                 .iter()

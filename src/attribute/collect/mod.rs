@@ -21,10 +21,10 @@
 use crate::attribute::event::{
     Event, EventGroup, EventKind, GroupKey, SOURCES, Source, path_template,
 };
-use crate::fields;
 use crate::model::{Category, Outcome};
-use crate::pytest::{self, Banner, LineKind, SubSection};
-use crate::signatures::SignatureSet;
+use crate::parse::fields;
+use crate::parse::pytest::{self, Banner, LineKind, SubSection};
+use crate::parse::signatures::SignatureSet;
 use std::collections::BTreeMap;
 
 use std::hash::BuildHasher;
@@ -227,7 +227,7 @@ pub struct Collector<'s> {
     profile: Option<crate::compare::profile::Profiler>,
     scratch: Vec<usize>,
     /// The facts of recent distinct event lines.
-    memo: crate::line_facts::FactsMemo,
+    memo: crate::parse::line_facts::FactsMemo,
 }
 
 /// What the collector hands to the analysis stage.
@@ -330,7 +330,12 @@ impl<'s> Collector<'s> {
 
     /// Feeds one normalised line (CI prefixes and pasting wrappers removed, indentation
     /// kept). `candidate` is true when a signature literal occurs in it.
-    pub fn line(&mut self, lineno: u64, line: &crate::prefix::Normalized<'_>, candidate: bool) {
+    pub fn line(
+        &mut self,
+        lineno: u64,
+        line: &crate::ingest::prefix::Normalized<'_>,
+        candidate: bool,
+    ) {
         if line.fence {
             self.block_boundary();
             return;

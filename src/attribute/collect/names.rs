@@ -14,11 +14,11 @@ pub(crate) fn short_names(nodeid: &str) -> Vec<String> {
     let parts: Vec<&str> = split_outside_brackets(&nodeid[first + 2..]);
     let mut out = Vec::new();
     if let Some(last) = parts.last() {
-        out.push(crate::bounds::cap(last, crate::bounds::MAX_ID).into_owned());
+        out.push(crate::ingest::bounds::cap(last, crate::ingest::bounds::MAX_ID).into_owned());
         if parts.len() > 1 {
-            out.push(crate::bounds::cap_owned(
+            out.push(crate::ingest::bounds::cap_owned(
                 parts.join("."),
-                crate::bounds::MAX_ID,
+                crate::ingest::bounds::MAX_ID,
             ));
         }
     }
@@ -50,7 +50,7 @@ pub(crate) fn split_outside_brackets(s: &str) -> Vec<&str> {
 
 impl<'s> Collector<'s> {
     pub(super) fn test_by_nodeid(&mut self, full: &str, lineno: u64) -> u32 {
-        let nodeid = crate::bounds::cap(full, crate::bounds::MAX_ID);
+        let nodeid = crate::ingest::bounds::cap(full, crate::ingest::bounds::MAX_ID);
         let nodeid = nodeid.as_ref();
         if let Some(&i) = self.index.get(nodeid) {
             return i;
@@ -88,11 +88,12 @@ impl<'s> Collector<'s> {
         i
     }
 
-    /// A node id cut by [`crate::bounds::cap`] no longer gives its JUnit address: keep the
+    /// A node id cut by [`crate::ingest::bounds::cap`] no longer gives its JUnit address: keep the
     /// address of the whole id for the (rare) test that has one.
     pub(super) fn keep_long_key(&mut self, full: &str, i: u32) {
-        if full.len() > crate::bounds::MAX_ID {
-            self.long_keys.insert(i, crate::junit::junit_address(full));
+        if full.len() > crate::ingest::bounds::MAX_ID {
+            self.long_keys
+                .insert(i, crate::ingest::junit::junit_address(full));
         }
     }
 
@@ -110,7 +111,7 @@ impl<'s> Collector<'s> {
     /// Finds the test a `____ name ____` header refers to, preferring one with the expected
     /// outcome that has no section yet; creates a provisional record when none is known.
     pub(super) fn test_by_name(&mut self, name: &str, want: Outcome, lineno: u64) -> u32 {
-        let name = crate::bounds::cap(name, crate::bounds::MAX_ID);
+        let name = crate::ingest::bounds::cap(name, crate::ingest::bounds::MAX_ID);
         let name = name.as_ref();
         if let Some(ids) = self.names.get(name) {
             let pick = ids

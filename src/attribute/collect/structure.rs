@@ -48,7 +48,7 @@ impl<'s> Collector<'s> {
         }
         match self.echo_base() {
             Some(base) => indent > base,
-            None => indent > 0 && crate::echo::looks_like_code(text),
+            None => indent > 0 && crate::parse::echo::looks_like_code(text),
         }
     }
 
@@ -143,7 +143,7 @@ impl<'s> Collector<'s> {
     }
 
     /// The final `=== 3 failed, 38 passed in 12.3s ===` line.
-    fn on_final(&mut self, counts: &crate::pytest::FinalCounts) -> bool {
+    fn on_final(&mut self, counts: &crate::parse::pytest::FinalCounts) -> bool {
         self.flush_section();
         self.deferring = None;
         self.final_counts = Some(counts.clone());
@@ -169,7 +169,7 @@ impl<'s> Collector<'s> {
     /// A `___ test_name ___` header: opens the test's failure, error or passes section.
     fn on_section_header(
         &mut self,
-        h: &crate::pytest::SectionHeader<'_>,
+        h: &crate::parse::pytest::SectionHeader<'_>,
         indent: usize,
         lineno: u64,
     ) -> bool {

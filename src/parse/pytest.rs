@@ -2,6 +2,10 @@
 //! banners, test result lines (all verbosity levels and pytest-xdist), failure section
 //! headers, live-log and captured-output sub-sections, short test summary lines and the
 //! final "N failed, M passed in Ts" line. Pure functions; the state lives in `collect`.
+//!
+//! Not here: failure signatures and event fields ([`super::signatures`], [`super::fields`]),
+//! and the state across lines (which test is running, which section a line is in), which is
+//! the collector's.
 
 use crate::model::Outcome;
 use nom::{

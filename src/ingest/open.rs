@@ -5,6 +5,9 @@
 //! Damaged gzip (cut off, corrupt, or followed by bytes that are not gzip) is read up to
 //! the damage, like `gzip -d` does: the decoded part is analysed and [`Opened::damage`]
 //! says what stopped the decoder, for the caller to turn into a warning.
+//!
+//! Not here: reading what was opened (the line splitter [`super::lines`] and the JUnit reader
+//! [`super::junit`]) and the wording of warnings (the caller's).
 
 use flate2::bufread::MultiGzDecoder;
 use std::fs::File;
@@ -145,7 +148,7 @@ pub fn open(path: &str, buf: usize) -> Result<Opened, InputError> {
             None => format!("{name}: empty input, nothing to analyse"),
         }));
     }
-    let kind = if crate::junit::looks_like_junit(&head) {
+    let kind = if crate::ingest::junit::looks_like_junit(&head) {
         InputKind::Junit
     } else if let Some(why) = not_text(&head) {
         return Err(InputError(format!("{name}: {why}, not a pytest log")));

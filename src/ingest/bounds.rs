@@ -4,6 +4,9 @@
 //! A name over its bound keeps its head and gets a short hash of the whole name, so two
 //! different long names stay different and the same long name is cut the same way
 //! wherever it is read (the console log and the JUnit XML agree).
+//!
+//! Not here: bounds on text the report keeps (JUnit bodies and messages are capped by the JUnit
+//! reader, long lines by the line splitter) and deciding which names to bound (the callers).
 
 use std::borrow::Cow;
 

@@ -2,6 +2,9 @@
 //! status, urllib3 retry counters and elapsed time. Named captures of the winning signature
 //! take precedence; the generic extractors below fill in whatever else the line carries.
 //! These regexes only ever run on lines that a signature already matched.
+//!
+//! Not here: deciding which signature a line matches ([`super::signatures`]) and aggregating
+//! the fields of many events ([`crate::attribute::event`]).
 
 use regex::bytes::{Captures, Regex};
 use serde::Serialize;
@@ -228,12 +231,15 @@ pub fn extract(line: &[u8], sig: Option<&Captures<'_>>) -> Fields {
     f
 }
 
-/// Host, path and method as [`crate::bounds`] keeps them (a host or path that long is not
+/// Host, path and method as [`crate::ingest::bounds`] keeps them (a host or path that long is not
 /// one a reader needs whole, and each is copied into several report fields).
 fn bound_names(f: &mut Fields) {
     for field in [&mut f.host, &mut f.path, &mut f.method] {
         if let Some(v) = field.take() {
-            *field = Some(crate::bounds::cap_owned(v, crate::bounds::MAX_PATH));
+            *field = Some(crate::ingest::bounds::cap_owned(
+                v,
+                crate::ingest::bounds::MAX_PATH,
+            ));
         }
     }
 }

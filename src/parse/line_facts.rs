@@ -17,9 +17,9 @@
 
 use crate::attribute::event::EventKind;
 use crate::attribute::relog::Identity;
-use crate::fields::{self, Fields};
 use crate::model::Category;
-use crate::signatures::SignatureSet;
+use crate::parse::fields::{self, Fields};
+use crate::parse::signatures::SignatureSet;
 
 /// What a line that a signature recognised says, whatever the state around it.
 #[derive(Debug, Clone, PartialEq)]

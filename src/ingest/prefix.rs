@@ -11,6 +11,9 @@
 //! decided by the collector, which knows whether it is inside a traceback.
 //!
 //! All checks are hand-written byte tests, because they run on every line of gigabyte logs.
+//!
+//! Not here: splitting the input into lines ([`super::lines`]) and what the remaining text means
+//! ([`crate::parse`]).
 
 /// A line after normalisation.
 pub struct Normalized<'a> {

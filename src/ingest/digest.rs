@@ -7,6 +7,9 @@
 //! full SHA-256 costs about a second per GiB here, as much as the whole analysis; CRC-32
 //! runs at memory speed on the reader thread, covers every byte, and with the length and a
 //! strong hash of the head it tells different runs apart — it is an identity, not a seal.
+//!
+//! Not here: the run id built from these digests and the rest of the run
+//! ([`crate::history::identity`]), and reading or interpreting the bytes.
 
 use sha2::{Digest, Sha256};
 use std::io::{BufRead, Read};

@@ -62,6 +62,8 @@
 //! Byte positions in errors count bytes of the input after lossy UTF-8 repair and after any
 //! leading UTF-8 BOM; they equal raw input offsets for well-formed UTF-8 input without a BOM.
 
+pub mod xmlcap;
+
 use crate::model::Outcome;
 use quick_xml::XmlVersion;
 use quick_xml::events::attributes::Attribute;
@@ -403,9 +405,9 @@ pub fn junit_address(nodeid: &str) -> (String, String) {
     (cap_id(names.join(".")), cap_id(bin_xml_escape(&name)))
 }
 
-/// Names as [`crate::bounds`] keeps them, the same from the XML and from a node id.
+/// Names as [`crate::ingest::bounds`] keeps them, the same from the XML and from a node id.
 fn cap_id(s: String) -> String {
-    crate::bounds::cap_owned(s, crate::bounds::MAX_ID)
+    crate::ingest::bounds::cap_owned(s, crate::ingest::bounds::MAX_ID)
 }
 
 /// pytest's `bin_xml_escape`: characters not allowed in XML (and DEL) become `#xNN`.
@@ -530,11 +532,11 @@ pub fn parse_junit<R: BufRead>(reader: R) -> Result<JunitRun, JunitError> {
     // Runs of data longer than anything kept are dropped before the XML reader buffers
     // them; an attribute keeps up to a console line's length, so that a long name is cut
     // (with its hash) the same way as in the log.
-    let bounds = crate::xmlcap::Bounds {
+    let bounds = crate::ingest::junit::xmlcap::Bounds {
         text: MAX_TEXT_BYTES + 4,
-        attribute: crate::lines::MAX_LINE,
+        attribute: crate::ingest::lines::MAX_LINE,
     };
-    let mut xml = Reader::from_reader(crate::xmlcap::CapRuns::new(input, bounds));
+    let mut xml = Reader::from_reader(crate::ingest::junit::xmlcap::CapRuns::new(input, bounds));
     {
         let cfg = xml.config_mut();
         cfg.trim_text(false);
@@ -1394,7 +1396,7 @@ impl<R: BufRead> LossyUtf8<R> {
 
 impl<R: BufRead> Read for LossyUtf8<R> {
     fn read(&mut self, dst: &mut [u8]) -> io::Result<usize> {
-        crate::xmlcap::read_buffered(self, dst)
+        crate::ingest::junit::xmlcap::read_buffered(self, dst)
     }
 }
 
@@ -1973,7 +1975,7 @@ tests/load/test_x.py:10: ConnectionResetError</error></testcase><testcase classn
         let run = parse(&xml).unwrap();
         let (first, after) = (&run.cases[0], &run.cases[1]);
         assert!(
-            first.name.len() <= crate::bounds::MAX_ID,
+            first.name.len() <= crate::ingest::bounds::MAX_ID,
             "{}",
             first.name.len()
         );

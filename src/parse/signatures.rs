@@ -1,9 +1,12 @@
 //! Failure signatures as data: each has a stable id, a category, literal prefilters, regex
 //! patterns, a priority, a description and examples that must and must not match.
 //!
-//! The built-in set lives in `src/signatures.toml`; users add their own with `--rules FILE`
+//! The built-in set lives in `src/parse/signatures.toml`; users add their own with `--rules FILE`
 //! in the same format. Classification of one line: only signatures whose literal occurs in the
 //! line are tried, and of those that match, the highest priority wins (ties: earliest defined).
+//!
+//! Not here: the fields an event line carries ([`super::fields`]), and which test an event
+//! belongs to or whether its retries were used up (the collector's).
 
 use crate::model::Category;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};

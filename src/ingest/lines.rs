@@ -6,6 +6,9 @@
 //! [`MAX_LINE`] is cut to that length so that memory stays bounded whatever the input.
 //! Blocks are owned buffers so that one thread can read while another parses; callers hand
 //! finished buffers back to [`BlockReader::next_block`] to be reused.
+//!
+//! Not here: what is on a line (CI prefixes and colour are [`super::prefix`]'s, its meaning
+//! [`crate::parse`]'s) and the threads that read and parse ([`crate::run`]).
 
 use std::io::{self, Read};
 

@@ -216,42 +216,11 @@ impl SignatureSet {
                     spec.source, spec.id
                 )));
             }
-            let category = Category::from_id(&spec.category).ok_or_else(|| {
-                SignatureError(format!(
-                    "{}: signature '{}' has unknown category '{}' (known: {})",
-                    spec.source,
-                    spec.id,
-                    spec.category,
-                    Category::ALL.map(|c| c.id()).join(", ")
-                ))
-            })?;
-            if spec.patterns.is_empty() {
-                return Err(SignatureError(format!(
-                    "{}: signature '{}' has no patterns",
-                    spec.source, spec.id
-                )));
-            }
-            let mut regexes = Vec::new();
-            for p in &spec.patterns {
-                let re = Regex::new(p).map_err(|e| {
-                    let first = e.to_string().lines().last().unwrap_or("").to_string();
-                    SignatureError(format!(
-                        "{}: signature '{}': bad pattern {p:?}: {first}",
-                        spec.source, spec.id
-                    ))
-                })?;
-                regexes.push(re);
-            }
-            if spec.literals.iter().any(String::is_empty) {
-                return Err(SignatureError(format!(
-                    "{}: signature '{}' has an empty literal",
-                    spec.source, spec.id
-                )));
-            }
-            if spec.literals.is_empty() {
+            let signature = compile(spec)?;
+            if signature.spec.literals.is_empty() {
                 always.push(idx);
             }
-            for lit in &spec.literals {
+            for lit in &signature.spec.literals {
                 match literals.iter().position(|l| l == lit) {
                     Some(i) => owners[i].push(idx),
                     None => {
@@ -260,22 +229,7 @@ impl SignatureSet {
                     }
                 }
             }
-            let requires = match spec.requires.as_deref() {
-                None => None,
-                Some("exhausted_retry") => Some(Requirement::ExhaustedRetry),
-                Some(other) => {
-                    return Err(SignatureError(format!(
-                        "{}: signature '{}' has unknown requires '{other}' (known: exhausted_retry)",
-                        spec.source, spec.id
-                    )));
-                }
-            };
-            signatures.push(Signature {
-                spec,
-                category,
-                regexes,
-                requires,
-            });
+            signatures.push(signature);
         }
         let signature_literals = literals.len();
         for extra in EXTRA_LITERALS {
@@ -546,6 +500,59 @@ impl BlockScan {
             }
         }
     }
+}
+
+/// Checks and compiles one specification (its id already known to be new): the category,
+/// the patterns, the literals and the requirement.
+fn compile(spec: SignatureSpec) -> Result<Signature, SignatureError> {
+    let category = Category::from_id(&spec.category).ok_or_else(|| {
+        SignatureError(format!(
+            "{}: signature '{}' has unknown category '{}' (known: {})",
+            spec.source,
+            spec.id,
+            spec.category,
+            Category::ALL.map(|c| c.id()).join(", ")
+        ))
+    })?;
+    if spec.patterns.is_empty() {
+        return Err(SignatureError(format!(
+            "{}: signature '{}' has no patterns",
+            spec.source, spec.id
+        )));
+    }
+    let mut regexes = Vec::new();
+    for p in &spec.patterns {
+        let re = Regex::new(p).map_err(|e| {
+            let first = e.to_string().lines().last().unwrap_or("").to_string();
+            SignatureError(format!(
+                "{}: signature '{}': bad pattern {p:?}: {first}",
+                spec.source, spec.id
+            ))
+        })?;
+        regexes.push(re);
+    }
+    if spec.literals.iter().any(String::is_empty) {
+        return Err(SignatureError(format!(
+            "{}: signature '{}' has an empty literal",
+            spec.source, spec.id
+        )));
+    }
+    let requires = match spec.requires.as_deref() {
+        None => None,
+        Some("exhausted_retry") => Some(Requirement::ExhaustedRetry),
+        Some(other) => {
+            return Err(SignatureError(format!(
+                "{}: signature '{}' has unknown requires '{other}' (known: exhausted_retry)",
+                spec.source, spec.id
+            )));
+        }
+    };
+    Ok(Signature {
+        spec,
+        category,
+        regexes,
+        requires,
+    })
 }
 
 /// Parses a TOML signature file; `origin` names it in error messages.

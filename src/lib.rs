@@ -2,7 +2,7 @@
 //!
 //! Data flows one way: bytes ([`input`], [`lines`], [`prefix`]) → structure and events
 //! ([`pytest`], [`signatures`], [`fields`], [`collect`], [`event`], [`junit`]) → analysis
-//! ([`analysis`]) → output ([`render`]). [`run::analyze`] drives the pipeline; [`cli`] is the
+//! ([`analysis`]) → output ([`report`]). [`run::analyze`] drives the pipeline; [`cli`] is the
 //! command line.
 
 /// A `memmem` finder for a constant needle, built once: `memchr::memmem::find` builds one
@@ -30,7 +30,6 @@ pub mod echo;
 pub mod event;
 pub mod fields;
 pub mod history;
-pub mod i18n;
 pub mod input;
 pub mod junit;
 pub mod line_facts;
@@ -42,7 +41,7 @@ pub mod pytest;
 pub mod recommend;
 pub mod redact;
 pub mod relog;
-pub mod render;
+pub mod report;
 pub mod responses;
 pub mod rootcause;
 pub mod run;

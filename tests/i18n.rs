@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use rca::i18n::fully_translated;
+use rca::report::i18n::fully_translated;
 use rca::run::{Options, analyze};
 use rca::signatures::SignatureSet;
 

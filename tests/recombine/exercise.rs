@@ -4,8 +4,8 @@
 //! error is an accepted outcome, a panic is not.
 
 use rca::analysis::Analysis;
-use rca::i18n::Lang;
-use rca::render::{html, json, markdown, text, view::ReportOptions};
+use rca::report::i18n::Lang;
+use rca::report::{html, json, markdown, text, view::ReportOptions};
 use rca::run::{Options, analyze};
 use rca::signatures::SignatureSet;
 use std::path::{Path, PathBuf};

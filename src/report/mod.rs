@@ -6,6 +6,7 @@ pub mod baseline_run;
 pub mod grid;
 pub mod header;
 pub mod html;
+pub mod i18n;
 pub mod json;
 pub mod markdown;
 pub mod paint;

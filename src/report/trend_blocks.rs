@@ -3,7 +3,7 @@
 //! written on charts. Text is returned ready for a terminal; the Markdown/HTML parts are
 //! view rows escaped by the caller's `esc` (identity for HTML, where askama escapes).
 
-use crate::render::signals::precision;
+use crate::report::signals::precision;
 use crate::trend::Trend;
 use crate::trend::previous::SincePrevious;
 

@@ -8,9 +8,9 @@
 //! once more, and colour is added only after that.
 
 use crate::analysis::{Analysis, TestReport};
-use crate::render::grid::{Grid, GridCell};
-use crate::render::paint::Paint;
-use crate::render::safe;
+use crate::report::grid::{Grid, GridCell};
+use crate::report::paint::Paint;
+use crate::report::safe;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 /// How the text is laid out and coloured.
@@ -84,7 +84,7 @@ pub fn render_with(a: &Analysis, opts: &TextOptions) -> String {
             r.targets.iter().map(|t| t.report.clone()).collect();
         out.push_str(&format!("\n{}\n", paint.heading("Re-probe (now)")));
         out.push_str(&terminal(
-            crate::render::probe::targets_table(&reports, width).to_string(),
+            crate::report::probe::targets_table(&reports, width).to_string(),
         ));
         out.push('\n');
     }

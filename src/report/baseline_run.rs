@@ -5,8 +5,8 @@
 
 use crate::analysis::Analysis;
 use crate::compare::{BaselineComparison, EndpointStats};
-use crate::i18n::{Lang, translate};
-use crate::render::safe::{self, Escaper};
+use crate::report::i18n::{Lang, translate};
+use crate::report::safe::{self, Escaper};
 
 /// Rows shown per table.
 const ROWS: usize = 20;

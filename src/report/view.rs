@@ -4,9 +4,9 @@
 //! for the place it lands (prose, code span, code block), here and nowhere else.
 
 use crate::analysis::Analysis;
-use crate::i18n::{Labels, Lang, translate, word};
-use crate::render::markdown::fence;
-use crate::render::safe::Escaper;
+use crate::report::i18n::{Labels, Lang, translate, word};
+use crate::report::markdown::fence;
+use crate::report::safe::Escaper;
 use regex::Regex;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;

@@ -13,8 +13,8 @@
 
 use super::trend_blocks::{self, ChangeRow, SignatureRow, report_href};
 use crate::history::RunRecord;
-use crate::render::safe::{self, Escaper};
-use crate::render::text::{terminal, text_cell};
+use crate::report::safe::{self, Escaper};
+use crate::report::text::{terminal, text_cell};
 use crate::trend::{Trend, rfc3339};
 use askama::Template;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};

@@ -7,8 +7,8 @@
 //! cannot reorder or hide itself.
 
 use crate::analysis::Analysis;
-use crate::render::safe::{Escaper, visible_owned};
-use crate::render::view::{ReportOptions, View, build_view};
+use crate::report::safe::{Escaper, visible_owned};
+use crate::report::view::{ReportOptions, View, build_view};
 use askama::Template;
 
 /// HTML: askama escapes markup at render time; only hidden characters are left to show.

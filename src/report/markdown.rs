@@ -12,8 +12,8 @@
 //! target. Secrets were redacted upstream.
 
 use crate::analysis::Analysis;
-use crate::render::safe::{Escaper, visible, visible_owned};
-use crate::render::view::{ReportOptions, View, build_view};
+use crate::report::safe::{Escaper, visible, visible_owned};
+use crate::report::view::{ReportOptions, View, build_view};
 use askama::Template;
 
 /// Where Markdown puts log text: prose and cells, code spans, code blocks.

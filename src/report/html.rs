@@ -5,6 +5,9 @@
 //! Every string from the log goes through askama's HTML escaping; no `|safe` is used.
 //! Control and bidi characters are shown as `<U+XXXX>` ([`safe`](super::safe)), so a name
 //! cannot reorder or hide itself.
+//!
+//! It does not decide what the report shows: that is the view ([`super::view`]), shared
+//! with Markdown; this file only picks the HTML escaper and renders the template.
 
 use crate::analysis::Analysis;
 use crate::report::safe::{Escaper, visible_owned};

@@ -6,6 +6,10 @@
 //! terminal: every string cell is a [`text_cell`] (control and bidi characters shown as
 //! `<U+XXXX>` before comfy-table measures it), every table and line passes [`terminal`]
 //! once more, and colour is added only after that.
+//!
+//! It decides nothing: every count and sentence comes from the analysis (only the share of
+//! failed tests is turned into a percentage here); the Markdown and HTML reports are built
+//! elsewhere ([`super::view`]).
 
 use crate::analysis::{Analysis, TestReport};
 use crate::report::grid::{Grid, GridCell};

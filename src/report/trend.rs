@@ -10,6 +10,9 @@
 //! bidi characters shown as `<U+XXXX>`), HTML also through askama's escaping (no `|safe`);
 //! the text tables take [`text_cell`](super::text::text_cell)s and the whole text passes
 //! [`terminal`](super::text::terminal); the JSON printers [`safe::json`](super::safe::json).
+//!
+//! It computes no trend: statuses, streaks, flip rates and recurrences are
+//! [`crate::trend`]'s; this file only lays them out.
 
 use super::trend_blocks::{self, ChangeRow, SignatureRow, report_href};
 use crate::history::RunRecord;

@@ -2,6 +2,9 @@
 //! first), the signatures' precision, links to each run's stored report, and the numbers
 //! written on charts. Text is returned ready for a terminal; the Markdown/HTML parts are
 //! view rows escaped by the caller's `esc` (identity for HTML, where askama escapes).
+//!
+//! It does not compute the changes or the precision ([`crate::trend`]); it only words and
+//! lays them out.
 
 use crate::report::signals::precision;
 use crate::trend::Trend;

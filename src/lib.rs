@@ -1,10 +1,15 @@
 //! rca: root-cause analysis of failed pytest runs of HTTP load tests.
 //!
-//! Data flows one way: bytes ([`ingest::open`], [`ingest::lines`], [`ingest::prefix`]) →
-//! structure and events ([`parse::pytest`], [`parse::signatures`], [`parse::fields`],
-//! [`collect`], [`event`], [`ingest::junit`]) → analysis
-//! ([`analysis`]) → output ([`render`]). [`run::analyze`] drives the pipeline; [`cli`] is the
-//! command line.
+//! One folder per stage, data flowing one way (README, *Architecture*):
+//! [`ingest`] (open files, stdin and gzip, split lines, strip CI prefixes, read JUnit XML) →
+//! [`parse`] (pytest's console grammar, failure signatures, fields) → [`attribute`] (which
+//! test each line belongs to; events counted once, re-logs folded, responses) →
+//! [`analysis`] (the run's facts: tests, categories, events, timeline) → [`diagnose`] (root
+//! causes, verdicts, cross-checks, capacity, recommendations) → [`report`] (one view model,
+//! printed as text, Markdown, HTML or JSON). Beside the line: [`probe`] and [`client`]
+//! re-probe the server, [`history`] keeps runs and the nightly trend, [`compare`] sets a
+//! run against a baseline run, [`source`] reads the code under test. [`run::analyze`]
+//! drives the pipeline; [`cli`] is the command line.
 
 /// A `memmem` finder for a constant needle, built once: `memchr::memmem::find` builds one
 /// per call, which costs more than the search on a short line.
@@ -23,13 +28,12 @@ pub mod client;
 pub mod compare;
 pub mod diagnose;
 pub mod history;
-pub mod i18n;
 pub mod ingest;
 pub mod model;
 pub mod parse;
 pub mod probe;
 pub mod redact;
-pub mod render;
+pub mod report;
 pub mod run;
 pub mod source;
 

@@ -333,7 +333,7 @@ fn every_baseline_sentence_has_a_hebrew_rendering() {
             sentences.extend(strs(&rc["verdict"]["counter_evidence"]));
         }
         for s in sentences {
-            if !rca::i18n::fully_translated(&s) {
+            if !rca::report::i18n::fully_translated(&s) {
                 missing.push(s);
             }
         }

@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
-use rca::i18n::fully_translated;
 use rca::parse::signatures::SignatureSet;
+use rca::report::i18n::fully_translated;
 use rca::run::{Options, analyze};
 
 #[test]

@@ -217,7 +217,7 @@ fn json_of_log(log: &str) -> String {
         &Options::default(),
     )
     .unwrap();
-    rca::render::json::render(&a)
+    rca::report::json::render(&a)
 }
 
 fn gzip(data: &[u8]) -> Vec<u8> {

@@ -43,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
             },
         )
         .ok()
-        .map(|a| rca::render::json::render(&a));
+        .map(|a| rca::report::json::render(&a));
         assert!(
             report == plain,
             "the report depends on the read size ({chunk} bytes vs the default)"

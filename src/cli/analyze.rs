@@ -9,7 +9,7 @@ use super::output::{Format, choose_format, stream_output, terminal_width, write_
 use super::{EXIT_FOUND, EXIT_OK, ProbeLimits, history, recording};
 use crate::analysis::Analysis;
 use crate::model::Category;
-use crate::render;
+use crate::report;
 use crate::run::{self, Options};
 use std::io::{IsTerminal, Write};
 
@@ -210,26 +210,27 @@ pub(super) fn analyze(args: AnalyzeArgs, cfg: &Config, color: ColorWhen) -> Resu
     }
     let mut history = history_plan.open(&mut analysis, args.quiet)?;
     history.compare(&mut analysis, &files)?;
-    let report_opts = render::view::ReportOptions {
+    let report_opts = report::view::ReportOptions {
         title: args.title.clone(),
-        lang: crate::i18n::Lang::parse(args.lang.as_deref().unwrap_or("en")).unwrap_or_default(),
+        lang: crate::report::i18n::Lang::parse(args.lang.as_deref().unwrap_or("en"))
+            .unwrap_or_default(),
     };
     let rendered = match format {
         // Streamed below: a large report is never held as one string.
         Format::Json => String::new(),
         Format::Text => {
-            let opts = render::text::TextOptions {
+            let opts = report::text::TextOptions {
                 width: terminal_width(to_terminal),
-                paint: render::paint::Paint::new(color::from_env(color, to_terminal)),
+                paint: report::paint::Paint::new(color::from_env(color, to_terminal)),
             };
-            render::text::render_with(&analysis, &opts)
+            report::text::render_with(&analysis, &opts)
         }
-        Format::Md => render::markdown::render(&analysis, &report_opts),
-        Format::Html => render::html::render(&analysis, &report_opts),
+        Format::Md => report::markdown::render(&analysis, &report_opts),
+        Format::Html => report::html::render(&analysis, &report_opts),
     };
     if format == Format::Json {
         stream_output(args.output.as_deref(), |w| {
-            render::json::write(&analysis, w)
+            report::json::write(&analysis, w)
         })?;
     } else {
         write_output(args.output.as_deref(), &rendered)?;
@@ -239,14 +240,14 @@ pub(super) fn analyze(args: AnalyzeArgs, cfg: &Config, color: ColorWhen) -> Resu
     {
         let md = match format {
             Format::Md => rendered.clone(),
-            _ => render::markdown::render(&analysis, &report_opts),
+            _ => report::markdown::render(&analysis, &report_opts),
         };
         append_file(std::path::Path::new(&path), &md)?;
     }
     history.record(&analysis, &files, args.quiet)?;
     if !args.quiet {
         for w in &analysis.warnings {
-            eprintln!("rca: warning: {}", render::safe::visible(w));
+            eprintln!("rca: warning: {}", report::safe::visible(w));
         }
     }
     match fail_on_hits(&analysis, &fail_on) {
@@ -337,7 +338,7 @@ fn reprobe(
         for (t, u) in found.iter().zip(&urls) {
             eprintln!(
                 "rca: probing {} ({})",
-                render::safe::visible(u),
+                report::safe::visible(u),
                 t.root_causes.join(", ")
             );
         }

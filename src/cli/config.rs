@@ -227,7 +227,7 @@ pub(super) fn show(cfg: &Config) -> String {
         from(!s.fail_on.is_empty()),
     );
     out.push_str("\nFlags override these; RCA_HISTORY overrides the file's history.\n");
-    crate::render::text::terminal(out)
+    crate::report::text::terminal(out)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! analyze` (carried out by [`super::recording`]), and the `record`, `trend` and `history`
 //! subcommands. The store location comes from `--history`, `RCA_HISTORY` or the default
 //! path; argument syntax is [`super::parse`]; storage is [`crate::history`], the rules
-//! [`crate::history::trend`], the printers [`crate::render::trend`]. Reads (`trend`, `history list`,
+//! [`crate::trend`], the printers [`crate::report::trend`]. Reads (`trend`, `history list`,
 //! `signatures --history`) open the store read-only and never create one.
 
 use super::config::Config;
@@ -12,7 +12,7 @@ use super::recording::{check, open_read, open_write, store_report};
 use crate::history::record::{self, ReportDoc};
 use crate::history::{Recorded, RunFilter, Target};
 use crate::parse::signatures::SignatureSet;
-use crate::render;
+use crate::report;
 use std::io::Read;
 
 pub(super) const RECORD_EXAMPLES: &str = "\
@@ -339,11 +339,11 @@ pub(super) fn trend(mut args: TrendArgs, cfg: &Config) -> Result<i32, String> {
     let trend = crate::history::trend::compute(&runs, selection, &catalogue(&sigs));
     let title = args.title.as_deref();
     let text = match format {
-        Format::Json => render::trend::json(&trend),
+        Format::Json => report::trend::json(&trend),
         // Piped, the trend's tables keep their 160-column layout.
-        Format::Text => render::trend::text(&trend, terminal_width(to_terminal).or(Some(160))),
-        Format::Md => render::trend::markdown(&trend, title),
-        Format::Html => render::trend::html(&trend, title),
+        Format::Text => report::trend::text(&trend, terminal_width(to_terminal).or(Some(160))),
+        Format::Md => report::trend::markdown(&trend, title),
+        Format::Html => report::trend::html(&trend, title),
     };
     write_output(args.output.as_deref(), &text)?;
     Ok(super::EXIT_OK)
@@ -388,8 +388,8 @@ fn list(args: ListArgs) -> Result<i32, String> {
     let (mut history, _) = open_read(&args.store)?;
     let runs = history.list(&filter).map_err(|e| format!("history: {e}"))?;
     let text = match args.format {
-        ListFormat::Json => render::trend::list_json(&runs),
-        ListFormat::Text => render::trend::list_text(&runs),
+        ListFormat::Json => report::trend::list_json(&runs),
+        ListFormat::Text => report::trend::list_text(&runs),
     };
     write_output(None, &text)?;
     Ok(super::EXIT_OK)

@@ -6,7 +6,7 @@
 
 use crate::model::Category;
 use crate::parse::signatures::SignatureSet;
-use crate::render;
+use crate::report;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 
@@ -279,7 +279,7 @@ pub fn main() -> i32 {
     match dispatch(cli) {
         Ok(code) => code,
         Err(msg) => {
-            eprintln!("rca: {}", render::safe::visible(&msg));
+            eprintln!("rca: {}", report::safe::visible(&msg));
             EXIT_ERROR
         }
     }
@@ -395,8 +395,8 @@ fn probe(args: ProbeArgs) -> Result<i32, String> {
         _ => ProbeFormat::Text,
     });
     let rendered = match format {
-        ProbeFormat::Json => render::probe::json(&reports, &cfg),
-        ProbeFormat::Text => render::probe::text(&reports, &cfg, terminal_width(to_terminal)),
+        ProbeFormat::Json => report::probe::json(&reports, &cfg),
+        ProbeFormat::Text => report::probe::text(&reports, &cfg, terminal_width(to_terminal)),
     };
     write_output(args.output.as_deref(), &rendered)?;
     let down = reports
@@ -416,8 +416,8 @@ fn signatures(mut args: SignaturesArgs, cfg: &config::Config) -> Result<i32, Str
     if let Some(url) = &args.history {
         let trend = history::signature_trend(url, &args.window, &sigs)?;
         let text = match args.format {
-            SigFormat::Json => render::signals::json(&sigs, &trend),
-            SigFormat::Text => render::signals::text(&sigs, &trend),
+            SigFormat::Json => report::signals::json(&sigs, &trend),
+            SigFormat::Text => report::signals::text(&sigs, &trend),
             SigFormat::Toml => {
                 return Err(
                     "--history: use --format text or json (toml is the rules format)".into(),

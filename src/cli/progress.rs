@@ -47,7 +47,7 @@ impl ReadHook for Progress {
         )
         .unwrap_or_else(|_| ProgressStyle::default_spinner());
         bar.set_style(style);
-        let shown = crate::render::safe::visible(name).into_owned();
+        let shown = crate::report::safe::visible(name).into_owned();
         bar.set_message(if gzip {
             format!("{shown} (gzip)")
         } else {

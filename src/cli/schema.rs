@@ -17,7 +17,7 @@ pub fn analysis_schema() -> serde_json::Value {
     let generator = schemars::generate::SchemaSettings::draft2020_12()
         .for_serialize()
         .into_generator();
-    let mut schema = generator.into_root_schema_for::<crate::render::json::Document<'static>>();
+    let mut schema = generator.into_root_schema_for::<crate::report::json::Document<'static>>();
     schema.insert(
         "title".to_string(),
         format!("rca analyze --format json, schema_version {SCHEMA_VERSION}").into(),

@@ -4,9 +4,9 @@
 //! error is an accepted outcome, a panic is not.
 
 use rca::analysis::Analysis;
-use rca::i18n::Lang;
 use rca::parse::signatures::SignatureSet;
-use rca::render::{html, json, markdown, text, view::ReportOptions};
+use rca::report::i18n::Lang;
+use rca::report::{html, json, markdown, text, view::ReportOptions};
 use rca::run::{Options, analyze};
 use std::path::{Path, PathBuf};
 

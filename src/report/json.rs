@@ -6,6 +6,9 @@
 //!
 //! [`write`] streams the document to a writer as it is serialised (a 100k-test report is
 //! never held as one string); [`render`] gives the same bytes as a `String`.
+//!
+//! It does not shape the fields: they are the analysis' own serialisation (and the
+//! checklist's, [`crate::checklist`]); nothing is computed or translated here.
 
 use crate::analysis::Analysis;
 use crate::diagnose::checklist::{self, Item};

@@ -13,6 +13,7 @@
 //!
 //! Escaping for a format's own syntax (Markdown punctuation, HTML entities) is the printer's;
 //! [`Escaper`] carries one printer's choice for each place a string lands.
+//! Redacting secrets is not done here either ([`crate::redact`]).
 
 use std::borrow::Cow;
 

@@ -6,11 +6,15 @@
 //! terminal: every string cell is a [`text_cell`] (control and bidi characters shown as
 //! `<U+XXXX>` before comfy-table measures it), every table and line passes [`terminal`]
 //! once more, and colour is added only after that.
+//!
+//! It decides nothing: every count and sentence comes from the analysis (only the share of
+//! failed tests is turned into a percentage here); the Markdown and HTML reports are built
+//! elsewhere ([`super::view`]).
 
 use crate::analysis::{Analysis, TestReport};
-use crate::render::grid::{Grid, GridCell};
-use crate::render::paint::Paint;
-use crate::render::safe;
+use crate::report::grid::{Grid, GridCell};
+use crate::report::paint::Paint;
+use crate::report::safe;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 /// How the text is laid out and coloured.
@@ -40,54 +44,15 @@ pub fn render(a: &Analysis, width: Option<u16>) -> String {
 /// Renders the analysis as text with `opts`.
 pub fn render_with(a: &Analysis, opts: &TextOptions) -> String {
     let (width, paint) = (opts.width, opts.paint);
-    let mut out = String::new();
-    let s = &a.summary;
-    let pct = |n: u64| {
-        if s.total == 0 {
-            0.0
-        } else {
-            n as f64 * 100.0 / s.total as f64
-        }
-    };
-    out.push_str(&paint.heading(&format!(
-        "rca {}: {} of {} tests failed ({:.0}%), {} error(s)",
-        a.tool.version,
-        s.failed,
-        s.total,
-        pct(s.failed),
-        s.errors
-    )));
-    out.push_str("\n\n");
+    let mut out = headline(a, paint);
     if let Some(h) = &a.history {
         out.push_str(&format!("History: {}\n\n", safe::visible(&h.summary)));
     }
     out.push_str(&terminal(outcomes_table(a, width).to_string()));
     out.push('\n');
-    if a.categories.is_empty() {
-        out.push_str("\nNo HTTP-client failure events found.\n");
-    } else {
-        out.push_str(&format!("\n{}\n", paint.heading("Failure categories")));
-        let t = terminal(categories_table(a, width).to_string());
-        out.push_str(&paint.column(&t, 0, |c| paint.category(c)));
-        out.push('\n');
-    }
-    if !a.rca.root_causes.is_empty() {
-        let head = format!("Root causes: {}", safe::visible(&a.rca.headline));
-        out.push_str(&format!("\n{}\n", paint.heading(&head)));
-        let t = terminal(root_causes_table(a, width).to_string());
-        out.push_str(&paint.column(&t, 2, |v| paint.verdict(v)));
-        out.push('\n');
-        out.push_str(&code_pointers(a, paint, width));
-    }
-    if let Some(r) = &a.reprobe {
-        let reports: Vec<crate::probe::TargetReport> =
-            r.targets.iter().map(|t| t.report.clone()).collect();
-        out.push_str(&format!("\n{}\n", paint.heading("Re-probe (now)")));
-        out.push_str(&terminal(
-            crate::render::probe::targets_table(&reports, width).to_string(),
-        ));
-        out.push('\n');
-    }
+    out.push_str(&categories_section(a, paint, width));
+    out.push_str(&root_causes_section(a, paint, width));
+    out.push_str(&reprobe_section(a, paint, width));
     if let Some(c) = &a.baseline {
         out.push('\n');
         out.push_str(&terminal(super::baseline_run::text(c)));
@@ -96,20 +61,97 @@ pub fn render_with(a: &Analysis, opts: &TextOptions) -> String {
         out.push_str(&format!("\n{}\n", paint.heading("Capacity (from the log)")));
         out.push_str(&capacity_lines(e, width));
     }
+    out.push_str(&failing_section(a, paint, width));
+    out.push_str(&recommendations(a, paint, width));
+    out.push_str(&warnings(a));
+    out
+}
+
+/// The first line: the tool, how many tests failed of how many, and the errors.
+fn headline(a: &Analysis, paint: Paint) -> String {
+    let s = &a.summary;
+    let pct = |n: u64| {
+        if s.total == 0 {
+            0.0
+        } else {
+            n as f64 * 100.0 / s.total as f64
+        }
+    };
+    let mut out = paint.heading(&format!(
+        "rca {}: {} of {} tests failed ({:.0}%), {} error(s)",
+        a.tool.version,
+        s.failed,
+        s.total,
+        pct(s.failed),
+        s.errors
+    ));
+    out.push_str("\n\n");
+    out
+}
+
+/// The failure categories table, or the line saying there is none.
+fn categories_section(a: &Analysis, paint: Paint, width: Option<u16>) -> String {
+    if a.categories.is_empty() {
+        return "\nNo HTTP-client failure events found.\n".to_string();
+    }
+    let mut out = format!("\n{}\n", paint.heading("Failure categories"));
+    let t = terminal(categories_table(a, width).to_string());
+    out.push_str(&paint.column(&t, 0, |c| paint.category(c)));
+    out.push('\n');
+    out
+}
+
+/// The root causes table and their code pointers; empty without root causes.
+fn root_causes_section(a: &Analysis, paint: Paint, width: Option<u16>) -> String {
+    if a.rca.root_causes.is_empty() {
+        return String::new();
+    }
+    let head = format!("Root causes: {}", safe::visible(&a.rca.headline));
+    let mut out = format!("\n{}\n", paint.heading(&head));
+    let t = terminal(root_causes_table(a, width).to_string());
+    out.push_str(&paint.column(&t, 2, |v| paint.verdict(v)));
+    out.push('\n');
+    out.push_str(&code_pointers(a, paint, width));
+    out
+}
+
+/// The re-probed servers (`--probe`); empty without a re-probe.
+fn reprobe_section(a: &Analysis, paint: Paint, width: Option<u16>) -> String {
+    let Some(r) = &a.reprobe else {
+        return String::new();
+    };
+    let reports: Vec<crate::probe::TargetReport> =
+        r.targets.iter().map(|t| t.report.clone()).collect();
+    let mut out = format!("\n{}\n", paint.heading("Re-probe (now)"));
+    out.push_str(&terminal(
+        crate::report::probe::targets_table(&reports, width).to_string(),
+    ));
+    out.push('\n');
+    out
+}
+
+/// The failed and errored tests; empty when none failed.
+fn failing_section(a: &Analysis, paint: Paint, width: Option<u16>) -> String {
     let failing: Vec<&TestReport> = a
         .tests
         .iter()
         .filter(|t| t.outcome == "failed" || t.outcome == "error")
         .collect();
-    if !failing.is_empty() {
-        let head = format!("Failing tests ({})", failing.len());
-        out.push_str(&format!("\n{}\n", paint.heading(&head)));
-        let t = terminal(failing_table(&failing, a.history.is_some(), width).to_string());
-        let t = paint.column(&t, 1, |o| paint.outcome(o));
-        out.push_str(&paint.column(&t, 2, |c| paint.categories(c)));
-        out.push('\n');
+    if failing.is_empty() {
+        return String::new();
     }
-    out.push_str(&recommendations(a, paint, width));
+    let head = format!("Failing tests ({})", failing.len());
+    let mut out = format!("\n{}\n", paint.heading(&head));
+    let t = terminal(failing_table(&failing, a.history.is_some(), width).to_string());
+    let t = paint.column(&t, 1, |o| paint.outcome(o));
+    out.push_str(&paint.column(&t, 2, |c| paint.categories(c)));
+    out.push('\n');
+    out
+}
+
+/// The warnings raised while reading; empty without any.
+fn warnings(a: &Analysis) -> String {
+    let mut out = String::new();
     if !a.warnings.is_empty() {
         out.push_str("\nWarnings\n");
         for w in &a.warnings {

@@ -10,12 +10,15 @@
 //! bidi characters shown as `<U+XXXX>`), HTML also through askama's escaping (no `|safe`);
 //! the text tables take [`text_cell`](super::text::text_cell)s and the whole text passes
 //! [`terminal`](super::text::terminal); the JSON printers [`safe::json`](super::safe::json).
+//!
+//! It computes no trend: statuses, streaks, flip rates and recurrences are
+//! [`crate::trend`]'s; this file only lays them out.
 
 use super::trend_blocks::{self, ChangeRow, SignatureRow, report_href};
 use crate::history::RunRecord;
 use crate::history::trend::{Trend, rfc3339};
-use crate::render::safe::{self, Escaper};
-use crate::render::text::{terminal, text_cell};
+use crate::report::safe::{self, Escaper};
+use crate::report::text::{terminal, text_cell};
 use askama::Template;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
@@ -81,6 +84,26 @@ pub fn text(t: &Trend, width: Option<u16>) -> String {
         sparkline(&failed),
         trend_blocks::numbers(&failed)
     ));
+    out.push_str(&format!("{}\n", runs_table(t, width)));
+    if !t.categories.is_empty() {
+        let cats = categories_table(t, width);
+        out.push_str(&format!("\nFailure categories (oldest → newest)\n{cats}\n"));
+    }
+    out.push_str(&format!("\nTests: {}\n", status_counts_text(t)));
+    if let Some(tests) = tests_table(t, width) {
+        out.push_str(&format!("{tests}\n"));
+    }
+    if !t.root_causes.is_empty() {
+        let rcs = causes_table(t, width);
+        out.push_str(&format!("\nRoot causes\n{rcs}\n"));
+    }
+    out.push_str(&trend_blocks::signatures_text(t));
+    terminal(out)
+}
+
+/// One row per run: when, how many tests, how many failed (and why when an outage), the
+/// pass rate and the labels.
+fn runs_table(t: &Trend, width: Option<u16>) -> Table {
     let mut runs = table(
         width,
         vec!["run", "at", "tests", "failed", "pass rate", "labels"],
@@ -99,62 +122,67 @@ pub fn text(t: &Trend, width: Option<u16>) -> String {
             text_cell(labels_text(&r.labels)),
         ]);
     }
-    out.push_str(&format!("{runs}\n"));
-    if !t.categories.is_empty() {
-        let mut cats = table(width, vec!["category", "events per run", "total", "newest"]);
-        for c in &t.categories {
-            cats.add_row(vec![
-                text_cell(&c.category),
-                text_cell(sparkline(&c.events)),
-                Cell::new(c.total).set_alignment(CellAlignment::Right),
-                Cell::new(c.events.last().copied().unwrap_or(0))
-                    .set_alignment(CellAlignment::Right),
-            ]);
-        }
-        out.push_str(&format!("\nFailure categories (oldest → newest)\n{cats}\n"));
+    runs
+}
+
+/// One row per failure category: its events per run as a sparkline, the total, the newest.
+fn categories_table(t: &Trend, width: Option<u16>) -> Table {
+    let mut cats = table(width, vec!["category", "events per run", "total", "newest"]);
+    for c in &t.categories {
+        cats.add_row(vec![
+            text_cell(&c.category),
+            text_cell(sparkline(&c.events)),
+            Cell::new(c.total).set_alignment(CellAlignment::Right),
+            Cell::new(c.events.last().copied().unwrap_or(0)).set_alignment(CellAlignment::Right),
+        ]);
     }
-    out.push_str(&format!("\nTests: {}\n", status_counts_text(t)));
+    cats
+}
+
+/// The tests that are not passing, or `None` when all are.
+fn tests_table(t: &Trend, width: Option<u16>) -> Option<Table> {
     let shown: Vec<_> = t.tests.iter().filter(|x| x.status != "passing").collect();
-    if !shown.is_empty() {
-        let mut tests = table(
-            width,
-            vec![
-                "status",
-                "test",
-                "failed/runs",
-                "since / first failed",
-                "flip rate",
-            ],
-        );
-        for x in shown {
-            tests.add_row(vec![
-                text_cell(x.status),
-                text_cell(&x.nodeid),
-                text_cell(format!("{}/{}", x.failures, x.runs)),
-                text_cell(since_cell(x)),
-                Cell::new(format!("{:.2}", x.flip_rate)).set_alignment(CellAlignment::Right),
-            ]);
-        }
-        out.push_str(&format!("{tests}\n"));
+    if shown.is_empty() {
+        return None;
     }
-    if !t.root_causes.is_empty() {
-        let mut rcs = table(
-            width,
-            vec!["status", "root cause", "seen", "first seen", "last seen"],
-        );
-        for c in &t.root_causes {
-            rcs.add_row(vec![
-                text_cell(c.status),
-                text_cell(&c.title),
-                text_cell(format!("{}/{}", c.seen_in, c.of)),
-                text_cell(&c.first_seen),
-                text_cell(&c.last_seen),
-            ]);
-        }
-        out.push_str(&format!("\nRoot causes\n{rcs}\n"));
+    let mut tests = table(
+        width,
+        vec![
+            "status",
+            "test",
+            "failed/runs",
+            "since / first failed",
+            "flip rate",
+        ],
+    );
+    for x in shown {
+        tests.add_row(vec![
+            text_cell(x.status),
+            text_cell(&x.nodeid),
+            text_cell(format!("{}/{}", x.failures, x.runs)),
+            text_cell(since_cell(x)),
+            Cell::new(format!("{:.2}", x.flip_rate)).set_alignment(CellAlignment::Right),
+        ]);
     }
-    out.push_str(&trend_blocks::signatures_text(t));
-    terminal(out)
+    Some(tests)
+}
+
+/// One row per root cause across the runs.
+fn causes_table(t: &Trend, width: Option<u16>) -> Table {
+    let mut rcs = table(
+        width,
+        vec!["status", "root cause", "seen", "first seen", "last seen"],
+    );
+    for c in &t.root_causes {
+        rcs.add_row(vec![
+            text_cell(c.status),
+            text_cell(&c.title),
+            text_cell(format!("{}/{}", c.seen_in, c.of)),
+            text_cell(&c.first_seen),
+            text_cell(&c.last_seen),
+        ]);
+    }
+    rcs
 }
 
 /// The outage guard's reason in words.
@@ -414,16 +442,17 @@ fn rate_label(v: f64) -> String {
     format!("{:.0}%", v * 100.0)
 }
 
-fn build_view(t: &Trend, title: Option<&str>, escaper: &Escaper) -> TrendView {
-    let (esc, code) = (escaper.text, escaper.code);
-    let failed: Vec<u64> = t.runs.iter().map(|r| r.failed + r.errors).collect();
-    let fills = |outage: &dyn Fn(usize) -> bool, normal: &'static str| -> Vec<&'static str> {
-        (0..t.runs.len())
-            .map(|i| if outage(i) { "#8e44ad" } else { normal })
-            .collect()
-    };
+/// The bar colours of the runs: purple for an outage, else `normal`.
+fn fills(t: &Trend, outage: &dyn Fn(usize) -> bool, normal: &'static str) -> Vec<&'static str> {
+    (0..t.runs.len())
+        .map(|i| if outage(i) { "#8e44ad" } else { normal })
+        .collect()
+}
+
+/// Failed tests per run, outages marked.
+fn failed_chart(t: &Trend, failed: &[u64]) -> Chart {
     let is_outage = |i: usize| t.runs[i].outage;
-    let failed_chart = chart(
+    chart(
         &failed.iter().map(|&v| v as f64).collect::<Vec<_>>(),
         60,
         t.runs
@@ -438,10 +467,14 @@ fn build_view(t: &Trend, title: Option<&str>, escaper: &Escaper) -> TrendView {
                 )
             })
             .collect(),
-        fills(&is_outage, "#c0392b"),
+        fills(t, &is_outage, "#c0392b"),
         count_label,
-    );
-    let rate_chart = chart(
+    )
+}
+
+/// The pass rate per run.
+fn rate_chart(t: &Trend) -> Chart {
+    chart(
         &t.runs
             .iter()
             .map(|r| r.pass_rate.unwrap_or(0.0))
@@ -451,11 +484,14 @@ fn build_view(t: &Trend, title: Option<&str>, escaper: &Escaper) -> TrendView {
             .iter()
             .map(|r| format!("{} {}: pass rate {}", r.name, r.at, pct(r.pass_rate)))
             .collect(),
-        fills(&|_| false, "#2e7d32"),
+        fills(t, &|_| false, "#2e7d32"),
         rate_label,
-    );
-    let categories = t
-        .categories
+    )
+}
+
+/// One row per failure category, with its sparkline and its events-per-run chart.
+fn category_rows(t: &Trend, code: fn(&str) -> String) -> Vec<CategoryRow> {
+    t.categories
         .iter()
         .map(|c| CategoryRow {
             id: code(&c.category),
@@ -469,12 +505,17 @@ fn build_view(t: &Trend, title: Option<&str>, escaper: &Escaper) -> TrendView {
                     .zip(&c.events)
                     .map(|(r, n)| format!("{} {}: {n} {}", r.name, r.at, c.category))
                     .collect(),
-                fills(&|_| false, "#d35400"),
+                fills(t, &|_| false, "#d35400"),
                 count_label,
             ),
         })
-        .collect();
-    let sections = ["new_failure", "still_failing", "flaky", "fixed", "not_run"]
+        .collect()
+}
+
+/// The tests by status (new failures first), statuses without tests left out.
+fn test_sections(t: &Trend, escaper: &Escaper) -> Vec<Section> {
+    let (esc, code) = (escaper.text, escaper.code);
+    ["new_failure", "still_failing", "flaky", "fixed", "not_run"]
         .iter()
         .map(|status| Section {
             status: status.to_string(),
@@ -494,7 +535,54 @@ fn build_view(t: &Trend, title: Option<&str>, escaper: &Escaper) -> TrendView {
                 .collect(),
         })
         .filter(|s| !s.tests.is_empty())
-        .collect();
+        .collect()
+}
+
+/// One row per run, with the link to its stored report when there is one.
+fn run_rows(t: &Trend, escaper: &Escaper) -> Vec<RunRow> {
+    let (esc, code) = (escaper.text, escaper.code);
+    t.runs
+        .iter()
+        .map(|r| RunRow {
+            id: esc(&r.id),
+            name: code(&r.name),
+            report: r
+                .report
+                .as_deref()
+                .and_then(report_href)
+                .map(|h| esc(&h))
+                .unwrap_or_default(),
+            at: r.at.clone(),
+            total: r.total,
+            failed: r.failed + r.errors,
+            pass_rate: pct(r.pass_rate),
+            outage: r.outage,
+            outage_why: r.outage_reason.map(outage_words).unwrap_or("").to_string(),
+            labels: esc(&labels_text(&r.labels)),
+        })
+        .collect()
+}
+
+/// One row per root cause across the runs.
+fn cause_rows(t: &Trend, escaper: &Escaper) -> Vec<CauseRow> {
+    let (esc, code) = (escaper.text, escaper.code);
+    t.root_causes
+        .iter()
+        .map(|c| CauseRow {
+            status: c.status.to_string(),
+            title: esc(&c.title),
+            fingerprint: code(&c.fingerprint),
+            locus: esc(&c.locus),
+            seen: format!("{}/{}", c.seen_in, c.of),
+            first_seen: c.first_seen.clone(),
+            last_seen: c.last_seen.clone(),
+        })
+        .collect()
+}
+
+fn build_view(t: &Trend, title: Option<&str>, escaper: &Escaper) -> TrendView {
+    let (esc, code) = (escaper.text, escaper.code);
+    let failed: Vec<u64> = t.runs.iter().map(|r| r.failed + r.errors).collect();
     TrendView {
         title: esc(title.unwrap_or("rca trend")),
         window: esc(&window_text(t)),
@@ -514,45 +602,13 @@ fn build_view(t: &Trend, title: Option<&str>, escaper: &Escaper) -> TrendView {
         status_counts: status_counts_text(t),
         failed_spark: sparkline(&failed),
         failed_numbers: trend_blocks::numbers(&failed),
-        runs: t
-            .runs
-            .iter()
-            .map(|r| RunRow {
-                id: esc(&r.id),
-                name: code(&r.name),
-                report: r
-                    .report
-                    .as_deref()
-                    .and_then(report_href)
-                    .map(|h| esc(&h))
-                    .unwrap_or_default(),
-                at: r.at.clone(),
-                total: r.total,
-                failed: r.failed + r.errors,
-                pass_rate: pct(r.pass_rate),
-                outage: r.outage,
-                outage_why: r.outage_reason.map(outage_words).unwrap_or("").to_string(),
-                labels: esc(&labels_text(&r.labels)),
-            })
-            .collect(),
-        categories,
-        sections,
-        causes: t
-            .root_causes
-            .iter()
-            .map(|c| CauseRow {
-                status: c.status.to_string(),
-                title: esc(&c.title),
-                fingerprint: code(&c.fingerprint),
-                locus: esc(&c.locus),
-                seen: format!("{}/{}", c.seen_in, c.of),
-                first_seen: c.first_seen.clone(),
-                last_seen: c.last_seen.clone(),
-            })
-            .collect(),
+        runs: run_rows(t, escaper),
+        categories: category_rows(t, code),
+        sections: test_sections(t, escaper),
+        causes: cause_rows(t, escaper),
         passing: t.status_counts.get("passing").copied().unwrap_or(0),
-        failed_chart,
-        rate_chart,
+        failed_chart: failed_chart(t, &failed),
+        rate_chart: rate_chart(t),
     }
 }
 

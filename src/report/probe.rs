@@ -1,6 +1,9 @@
 //! Printers for `rca probe`: a JSON document (schema in README.md) and terminal tables. The
 //! same target table also serves the text output of `rca analyze --probe`. Server answers
 //! and URLs from logs reach a terminal only through [`safe`](super::safe).
+//!
+//! It does not probe or judge servers: the requests, statistics and verdicts are
+//! [`crate::probe`]'s; this only prints them.
 
 use super::text::table;
 use crate::probe::stats::{Latency, mix};

@@ -10,10 +10,13 @@
 //! inside them. Control and bidi characters are shown as `<U+XXXX>` everywhere
 //! ([`safe`](super::safe)). Bare URLs may still be autolinked by GitHub; their text is their
 //! target. Secrets were redacted upstream.
+//!
+//! It does not decide what the report shows (that is the view, [`super::view`], shared with
+//! HTML) nor redact secrets ([`crate::redact`]); it owns the Markdown escaping and the render.
 
 use crate::analysis::Analysis;
-use crate::render::safe::{Escaper, visible, visible_owned};
-use crate::render::view::{ReportOptions, View, build_view};
+use crate::report::safe::{Escaper, visible, visible_owned};
+use crate::report::view::{ReportOptions, View, build_view};
 use askama::Template;
 
 /// Where Markdown puts log text: prose and cells, code spans, code blocks.

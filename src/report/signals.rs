@@ -1,6 +1,9 @@
 //! Printers of `rca signatures --history`: the signature list with what each signature fired
 //! on in the recorded runs ([`crate::history::trend::signals`]): runs, events, tests that passed and
 //! failed, precision; `never` for a signature that did not fire in the window.
+//!
+//! It does not count: the per-signature numbers are computed by [`crate::history::trend::signals`];
+//! log-derived strings reach the terminal through [`super::safe`].
 
 use crate::history::trend::signals::{SignatureStat, SignatureTrend};
 use crate::parse::signatures::SignatureSet;

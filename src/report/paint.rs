@@ -6,6 +6,9 @@
 //! Colour is added around text that has already been made safe for a terminal
 //! ([`super::safe`]): tables are painted after comfy-table has laid them out (so widths stay
 //! right), cell by cell, and only the escape sequences written here ever reach the output.
+//!
+//! It does not decide whether to colour (the command line does) nor lay tables out
+//! ([`super::grid`]).
 
 use anstyle::{AnsiColor, Style};
 

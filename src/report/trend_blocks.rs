@@ -2,10 +2,13 @@
 //! first), the signatures' precision, links to each run's stored report, and the numbers
 //! written on charts. Text is returned ready for a terminal; the Markdown/HTML parts are
 //! view rows escaped by the caller's `esc` (identity for HTML, where askama escapes).
+//!
+//! It does not compute the changes or the precision ([`crate::trend`]); it only words and
+//! lays them out.
 
 use crate::history::trend::Trend;
 use crate::history::trend::previous::SincePrevious;
-use crate::render::signals::precision;
+use crate::report::signals::precision;
 
 /// At most this many names per list in the text block; the rest are counted.
 const LIST_MAX: usize = 10;

@@ -5,8 +5,8 @@
 
 use crate::analysis::Analysis;
 use crate::compare::{BaselineComparison, EndpointStats};
-use crate::i18n::{Lang, translate};
-use crate::render::safe::{self, Escaper};
+use crate::report::i18n::{Lang, translate};
+use crate::report::safe::{self, Escaper};
 
 /// Rows shown per table.
 const ROWS: usize = 20;
@@ -140,51 +140,8 @@ fn v(s: &str) -> String {
 /// The section as terminal text.
 pub fn text(c: &BaselineComparison) -> String {
     let mut out = format!("Baseline run: {}\n", v(&c.summary));
-    let list = |out: &mut String, head: &str, items: Vec<String>, more: u64| {
-        if items.is_empty() {
-            return;
-        }
-        out.push_str(&format!("  {head}:\n"));
-        for i in items {
-            out.push_str(&format!("    {i}\n"));
-        }
-        if more > 0 {
-            out.push_str(&format!("    (+{more} more)\n"));
-        }
-    };
-    list(
-        &mut out,
-        "regressed (passed in the baseline run)",
-        c.regressed
-            .iter()
-            .map(|t| format!("{} ({} -> {})", v(&t.nodeid), t.baseline, t.now))
-            .collect(),
-        c.regressed_count - c.regressed.len() as u64,
-    );
-    list(
-        &mut out,
-        "fixed (failed in the baseline run)",
-        c.fixed.iter().map(|t| v(&t.nodeid)).collect(),
-        c.fixed_count - c.fixed.len() as u64,
-    );
-    let sigs = |s: &[crate::compare::SignatureCount]| -> Vec<String> {
-        s.iter()
-            .take(ROWS)
-            .map(|x| format!("{} ({} events)", v(&x.signature), x.events))
-            .collect()
-    };
-    list(
-        &mut out,
-        "failure signatures new in this run",
-        sigs(&c.new_signatures),
-        c.new_signatures.len().saturating_sub(ROWS) as u64,
-    );
-    list(
-        &mut out,
-        "failure signatures that vanished",
-        sigs(&c.vanished_signatures),
-        c.vanished_signatures.len().saturating_sub(ROWS) as u64,
-    );
+    test_lists(&mut out, c);
+    signature_lists(&mut out, c);
     list(
         &mut out,
         "events per category (baseline run -> this run)",
@@ -197,13 +154,86 @@ pub fn text(c: &BaselineComparison) -> String {
             .collect(),
         0,
     );
+    endpoint_lines(&mut out, c);
+    list(
+        &mut out,
+        "log templates only in this run",
+        c.new_templates
+            .iter()
+            .map(|t| format!("L{} ×{}  {}", t.location.line, t.count, v(&t.template)))
+            .collect(),
+        c.new_templates_count - c.new_templates.len() as u64,
+    );
+    for n in &c.notes {
+        out.push_str(&format!("  note: {}\n", v(n)));
+    }
+    out
+}
+
+/// A headed list of `items` and how many more were left out; nothing when it is empty.
+fn list(out: &mut String, head: &str, items: Vec<String>, more: u64) {
+    if items.is_empty() {
+        return;
+    }
+    out.push_str(&format!("  {head}:\n"));
+    for i in items {
+        out.push_str(&format!("    {i}\n"));
+    }
+    if more > 0 {
+        out.push_str(&format!("    (+{more} more)\n"));
+    }
+}
+
+/// The regressed and the fixed tests.
+fn test_lists(out: &mut String, c: &BaselineComparison) {
+    list(
+        out,
+        "regressed (passed in the baseline run)",
+        c.regressed
+            .iter()
+            .map(|t| format!("{} ({} -> {})", v(&t.nodeid), t.baseline, t.now))
+            .collect(),
+        c.regressed_count - c.regressed.len() as u64,
+    );
+    list(
+        out,
+        "fixed (failed in the baseline run)",
+        c.fixed.iter().map(|t| v(&t.nodeid)).collect(),
+        c.fixed_count - c.fixed.len() as u64,
+    );
+}
+
+/// The failure signatures new in this run and those that vanished.
+fn signature_lists(out: &mut String, c: &BaselineComparison) {
+    let sigs = |s: &[crate::compare::SignatureCount]| -> Vec<String> {
+        s.iter()
+            .take(ROWS)
+            .map(|x| format!("{} ({} events)", v(&x.signature), x.events))
+            .collect()
+    };
+    list(
+        out,
+        "failure signatures new in this run",
+        sigs(&c.new_signatures),
+        c.new_signatures.len().saturating_sub(ROWS) as u64,
+    );
+    list(
+        out,
+        "failure signatures that vanished",
+        sigs(&c.vanished_signatures),
+        c.vanished_signatures.len().saturating_sub(ROWS) as u64,
+    );
+}
+
+/// The endpoints that changed beyond noise, and how many others stayed within it.
+fn endpoint_lines(out: &mut String, c: &BaselineComparison) {
     let moved: Vec<&crate::compare::EndpointChange> = c
         .endpoints
         .iter()
         .filter(|e| !e.changes.is_empty())
         .collect();
     list(
-        &mut out,
+        out,
         "endpoints changed beyond noise (baseline run | this run)",
         moved
             .iter()
@@ -226,17 +256,4 @@ pub fn text(c: &BaselineComparison) -> String {
             c.endpoints.len() - moved.len()
         ));
     }
-    list(
-        &mut out,
-        "log templates only in this run",
-        c.new_templates
-            .iter()
-            .map(|t| format!("L{} ×{}  {}", t.location.line, t.count, v(&t.template)))
-            .collect(),
-        c.new_templates_count - c.new_templates.len() as u64,
-    );
-    for n in &c.notes {
-        out.push_str(&format!("  note: {}\n", v(n)));
-    }
-    out
 }

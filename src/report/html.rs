@@ -5,10 +5,13 @@
 //! Every string from the log goes through askama's HTML escaping; no `|safe` is used.
 //! Control and bidi characters are shown as `<U+XXXX>` ([`safe`](super::safe)), so a name
 //! cannot reorder or hide itself.
+//!
+//! It does not decide what the report shows: that is the view ([`super::view`]), shared
+//! with Markdown; this file only picks the HTML escaper and renders the template.
 
 use crate::analysis::Analysis;
-use crate::render::safe::{Escaper, visible_owned};
-use crate::render::view::{ReportOptions, View, build_view};
+use crate::report::safe::{Escaper, visible_owned};
+use crate::report::view::{ReportOptions, View, build_view};
 use askama::Template;
 
 /// HTML: askama escapes markup at render time; only hidden characters are left to show.

@@ -6,6 +6,9 @@
 //! table fits the terminal, cuts only the words still too wide with an ellipsis, and gives
 //! every column at least that width: so wrapping happens between words only. Unwrapped
 //! (piped or written to a file), the grid is a plain table and nothing is cut.
+//!
+//! It does not decide the terminal width (the command line does), make cells safe
+//! (`text_cell` in [`super::text`]) or colour them ([`super::paint`]).
 
 use super::text::{table, text_cell};
 use comfy_table::{Cell, CellAlignment, ColumnConstraint, Table, Width};

@@ -6,7 +6,7 @@
 //!
 //! It owns the record identity (who printed it and what exception it prints) and the
 //! small per-(test, source, target) queues of failures waiting for their re-log; it does not
-//! classify lines or count events (that is `collect.rs`).
+//! classify lines or count events (that is `collect/`).
 //!
 //! The rule: a final-failure record R is a re-log of an earlier record O when
 //! - both belong to the same test, were read from the same source (live log, captured log)

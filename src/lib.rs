@@ -4,7 +4,7 @@
 //! [`ingest`] (open files, stdin and gzip, split lines, strip CI prefixes, read JUnit XML) →
 //! [`parse`] (pytest's console grammar, failure signatures, fields) → [`attribute`] (which
 //! test each line belongs to; events counted once, re-logs folded, responses) →
-//! [`analysis`] (the run's facts: tests, categories, events, timeline) → [`diagnose`] (root
+//! [`facts`] (the run's facts: tests, categories, events, timeline) → [`diagnose`] (root
 //! causes, verdicts, cross-checks, capacity, recommendations) → [`report`] (one view model,
 //! printed as text, Markdown, HTML or JSON). Beside the line: [`probe`] and [`client`]
 //! re-probe the server, [`history`] keeps runs and the nightly trend, [`compare`] sets a
@@ -21,12 +21,12 @@ macro_rules! finder {
     }};
 }
 
-pub mod analysis;
 pub mod attribute;
 pub mod cli;
 pub mod client;
 pub mod compare;
 pub mod diagnose;
+pub mod facts;
 pub mod history;
 pub mod ingest;
 pub mod model;

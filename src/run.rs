@@ -2,8 +2,8 @@
 //! prefilter and collector, parse JUnit XML (digesting the bytes on the way), then build the
 //! [`Analysis`].
 
-use crate::analysis::{self, Analysis, InputInfo};
 use crate::attribute::collect::Collector;
+use crate::facts::{self, InputInfo};
 use crate::ingest::digest;
 use crate::ingest::junit::{self, JunitRun};
 use crate::ingest::lines::{self, Block, BlockReader, ScanStats};
@@ -11,6 +11,7 @@ use crate::ingest::open::{self, InputError, InputKind};
 use crate::ingest::prefix;
 use crate::parse::signatures::SignatureSet;
 use crate::redact::{Key, Redactor};
+use crate::report::Report;
 use std::sync::mpsc;
 
 /// Options of one analysis.
@@ -170,7 +171,7 @@ pub fn analyze(
     paths: &[String],
     sigs: &SignatureSet,
     opts: &Options,
-) -> Result<Analysis, InputError> {
+) -> Result<Report, InputError> {
     analyze_observed(paths, sigs, opts, &NoHook)
 }
 
@@ -180,7 +181,7 @@ pub fn analyze_observed(
     sigs: &SignatureSet,
     opts: &Options,
     hook: &dyn ReadHook,
-) -> Result<Analysis, InputError> {
+) -> Result<Report, InputError> {
     if paths.len() > u16::MAX as usize {
         return Err(InputError("too many inputs".to_string()));
     }
@@ -218,14 +219,15 @@ pub fn analyze_observed(
         )));
     }
     warn_of_excerpts(&mut collected, console_inputs > 0 && !nothing_found);
-    Ok(analysis::build(
+    let facts = facts::build(
         collected,
         junit_runs,
         infos,
         sigs,
         Redactor::new(opts.redact, opts.redact_key),
-        &opts.baseline,
-    ))
+    );
+    let diagnosis = crate::diagnose::diagnose(&facts, &opts.baseline);
+    Ok(Report::new(facts, diagnosis))
 }
 
 /// One input as read: what it was, and its JUnit run when it was XML.

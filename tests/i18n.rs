@@ -20,8 +20,8 @@ fn every_generated_sentence_has_a_hebrew_rendering() {
             &Options::default(),
         )
         .unwrap();
-        let mut sentences = vec![a.rca.headline.clone()];
-        for rc in &a.rca.root_causes {
+        let mut sentences = vec![a.diagnosis.rca.headline.clone()];
+        for rc in &a.diagnosis.rca.root_causes {
             sentences.push(rc.title.clone());
             sentences.push(rc.verdict.summary.clone());
             sentences.extend(rc.verdict.evidence.iter().cloned());
@@ -31,11 +31,11 @@ fn every_generated_sentence_has_a_hebrew_rendering() {
                 sentences.push(c.statement.clone());
             }
         }
-        if let Some(c) = &a.rca.capacity {
+        if let Some(c) = &a.diagnosis.rca.capacity {
             sentences.push(c.statement.clone());
             sentences.push(c.derived_from.clone());
         }
-        for r in &a.recommendations {
+        for r in &a.diagnosis.recommendations {
             if r.title_he.is_empty() || r.why_he.is_empty() || r.why_he.contains('{') {
                 missing.push(format!("{name}: recommendation {} lacks Hebrew", r.id));
             }
@@ -71,8 +71,12 @@ fn every_source_pointer_has_a_hebrew_rendering() {
         )
         .unwrap();
         let scan = rca::source::scan(&suite).unwrap();
-        rca::source::link::apply(&mut a, scan, rca::redact::Redactor::default());
-        for rc in &a.rca.root_causes {
+        a.source = Some(rca::source::link::apply(
+            &mut a.diagnosis,
+            scan,
+            rca::redact::Redactor::default(),
+        ));
+        for rc in &a.diagnosis.rca.root_causes {
             for l in &rc.source_links {
                 checked += 1;
                 if !fully_translated(&l.note) {

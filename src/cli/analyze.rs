@@ -7,9 +7,9 @@ use super::color::{self, ColorWhen};
 use super::config::Config;
 use super::output::{Format, choose_format, stream_output, terminal_width, write_output};
 use super::{EXIT_FOUND, EXIT_OK, ProbeLimits, history, recording};
-use crate::analysis::Analysis;
 use crate::model::Category;
 use crate::report;
+use crate::report::Report;
 use crate::run::{self, Options};
 use std::io::{IsTerminal, Write};
 
@@ -200,10 +200,14 @@ pub(super) fn analyze(args: AnalyzeArgs, cfg: &Config, color: ColorWhen) -> Resu
     if let Some(dir) = &args.source {
         let scan = crate::source::scan(dir)?;
         for note in &scan.skipped {
-            analysis.warnings.push(format!("--source: {note}"));
+            analysis.facts.warnings.push(format!("--source: {note}"));
         }
         let redactor = crate::redact::Redactor::new(opts.redact, opts.redact_key);
-        crate::source::link::apply(&mut analysis, scan, redactor);
+        analysis.source = Some(crate::source::link::apply(
+            &mut analysis.diagnosis,
+            scan,
+            redactor,
+        ));
     }
     if let Some((cfg, maps)) = probe_setup {
         reprobe(&mut analysis, &cfg, &maps, &health_path, args.quiet)?;
@@ -246,7 +250,7 @@ pub(super) fn analyze(args: AnalyzeArgs, cfg: &Config, color: ColorWhen) -> Resu
     }
     history.record(&analysis, &files, args.quiet)?;
     if !args.quiet {
-        for w in &analysis.warnings {
+        for w in &analysis.facts.warnings {
             eprintln!("rca: warning: {}", report::safe::visible(w));
         }
     }
@@ -260,8 +264,9 @@ pub(super) fn analyze(args: AnalyzeArgs, cfg: &Config, color: ColorWhen) -> Resu
 }
 
 /// What `--fail-on` found, `connect_timeout (282 events in 12 tests), ...`, or nothing.
-fn fail_on_hits(a: &Analysis, fail_on: &[Category]) -> Option<String> {
+fn fail_on_hits(a: &Report, fail_on: &[Category]) -> Option<String> {
     let hits: Vec<String> = a
+        .facts
         .categories
         .iter()
         .filter(|c| fail_on.contains(&c.id))
@@ -298,16 +303,17 @@ fn probe_setup(args: &AnalyzeArgs, health_path: &str) -> Result<ProbeSetup, Stri
 /// `rca analyze --probe`: names the targets on standard error, probes them and folds the
 /// result into the analysis.
 fn reprobe(
-    analysis: &mut Analysis,
+    analysis: &mut Report,
     cfg: &crate::probe::ProbeConfig,
     maps: &[crate::probe::targets::ProbeMap],
     health_path: &str,
     quiet: bool,
 ) -> Result<(), String> {
     use crate::probe::targets::{join, targets};
-    let found = targets(analysis, maps);
+    let found = targets(&analysis.diagnosis, maps);
     if found.is_empty() {
         analysis
+            .facts
             .warnings
             .push("--probe: no root cause names a server to probe".to_string());
         return Ok(());
@@ -319,7 +325,7 @@ fn reprobe(
         match crate::probe::validate_url(&url) {
             Ok(()) => true,
             Err(e) => {
-                analysis.warnings.push(format!(
+                analysis.facts.warnings.push(format!(
                     "--probe: {} skipped: {e}",
                     t.root_causes.join(", ")
                 ));
@@ -344,11 +350,12 @@ fn reprobe(
         }
     }
     let reports = crate::probe::probe_all(&urls, cfg)?;
-    crate::probe::fold::apply(
-        analysis,
+    analysis.reprobe = Some(crate::probe::fold::apply(
+        &mut analysis.facts,
+        &mut analysis.diagnosis,
         health_path,
         found.into_iter().zip(reports).collect(),
-    );
+    ));
     Ok(())
 }
 

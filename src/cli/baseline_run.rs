@@ -5,10 +5,10 @@
 //! passing run, an unknown run id.
 
 use super::history::{StoreArgs, target};
-use crate::analysis::Analysis;
 use crate::compare::{self, Side};
 use crate::history::{History, RunFilter, RunRecord};
 use crate::parse::signatures::SignatureSet;
+use crate::report::Report;
 use crate::run::{self, Options};
 
 /// Where the baseline run comes from.
@@ -50,7 +50,7 @@ impl Source {
 /// Analyses or loads the baseline run, compares this run with it and writes the result into
 /// `analysis` (the Baseline section, `baseline` in JSON, verdict lines).
 pub(super) fn apply(
-    analysis: &mut Analysis,
+    analysis: &mut Report,
     source: &Source,
     sigs: &SignatureSet,
     opts: &Options,
@@ -61,7 +61,12 @@ pub(super) fn apply(
             let base = run::analyze(std::slice::from_ref(path), sigs, opts)
                 .map_err(|e| format!("--baseline: {e}"))?;
             let name = crate::redact::Redactor::new(opts.redact, opts.redact_key).apply(path);
-            fold(analysis, &Side::of_analysis(&base), name, "log");
+            fold(
+                analysis,
+                &Side::of_analysis(&base.facts, &base.diagnosis),
+                name,
+                "log",
+            );
         }
         Source::LastPass | Source::Run(_) => {
             let record = from_history(source, store)?;
@@ -72,10 +77,15 @@ pub(super) fn apply(
     Ok(())
 }
 
-fn fold(analysis: &mut Analysis, base: &Side<'_>, name: String, kind: &'static str) {
-    let c = compare::compare(&Side::of_analysis(analysis), base, name, kind);
-    compare::fold(analysis, &c, base);
-    analysis.baseline = Some(c);
+fn fold(report: &mut Report, base: &Side<'_>, name: String, kind: &'static str) {
+    let c = compare::compare(
+        &Side::of_analysis(&report.facts, &report.diagnosis),
+        base,
+        name,
+        kind,
+    );
+    compare::fold(&mut report.facts, &mut report.diagnosis, &c, base);
+    report.baseline = Some(c);
 }
 
 /// The run `history:last-pass` or `history:RUN_ID` names, with its tests.

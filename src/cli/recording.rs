@@ -7,10 +7,11 @@
 
 use super::history::{AnalyzeRecord, RecordMeta, StoreArgs, target};
 use super::parse::{parse_labels, parse_time};
-use crate::analysis::Analysis;
 use crate::history::identity::{self, CiRun};
 use crate::history::record::{self, ReportDoc, RunMeta};
 use crate::history::{History, Recorded, RunFilter, Target};
+use crate::report::Report;
+use crate::report::json::Document;
 use std::collections::BTreeMap;
 
 /// Runs a report is compared with by `rca analyze --history`.
@@ -119,7 +120,7 @@ pub(super) struct Session {
 impl Plan {
     /// Tags the analysis with its CI run and opens the store (for writing with `--record`,
     /// else read-only: a missing store is an error, not a new one).
-    pub(super) fn open(self, analysis: &mut Analysis, quiet: bool) -> Result<Session, String> {
+    pub(super) fn open(self, analysis: &mut Report, quiet: bool) -> Result<Session, String> {
         analysis.ci = self.ci.clone();
         let open = match &self.store {
             None => None,
@@ -145,13 +146,13 @@ impl Session {
     /// and writes the result into the analysis.
     pub(super) fn compare(
         &mut self,
-        analysis: &mut Analysis,
+        analysis: &mut Report,
         files: &[String],
     ) -> Result<(), String> {
         let (true, Some((history, target))) = (self.plan.compare, self.open.as_mut()) else {
             return Ok(());
         };
-        let doc = masked(record::report_of(analysis));
+        let doc = masked(record::report_of(&Document::of(analysis)));
         let (id, at) = resolve(&doc, &self.plan.checked, first_file(files));
         let filter = RunFilter {
             last: Some(COMPARED_RUNS),
@@ -162,21 +163,28 @@ impl Session {
         };
         let mut runs = history.load(&filter).map_err(|e| format!("history: {e}"))?;
         redact_runs(&mut runs);
-        crate::history::trend::recurrence::annotate(analysis, &runs, target.describe());
+        let current = record::report_of(&Document::of(analysis));
+        analysis.history = Some(crate::history::trend::recurrence::annotate(
+            current,
+            &mut analysis.facts,
+            &mut analysis.diagnosis,
+            &runs,
+            target.describe(),
+        ));
         Ok(())
     }
 
     /// With `--record`: stores the analysis.
     pub(super) fn record(
         &mut self,
-        analysis: &Analysis,
+        analysis: &Report,
         files: &[String],
         quiet: bool,
     ) -> Result<(), String> {
         let (true, Some((history, target))) = (self.plan.record, self.open.as_mut()) else {
             return Ok(());
         };
-        let doc = record::report_of(analysis);
+        let doc = record::report_of(&Document::of(analysis));
         let outcome = store_report(history, doc, &self.plan.checked, first_file(files))?;
         if !quiet {
             eprintln!("rca: {}", outcome.message(target));

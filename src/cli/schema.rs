@@ -3,7 +3,7 @@
 //! (schemars), so it cannot drift from what rca writes. Fields only ever get added within
 //! a schema version, so the schema leaves room for fields it does not list.
 
-use crate::analysis::SCHEMA_VERSION;
+use crate::facts::SCHEMA_VERSION;
 
 /// `rca schema`.
 #[derive(Debug, clap::Args)]

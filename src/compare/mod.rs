@@ -16,7 +16,8 @@
 pub mod profile;
 mod side;
 
-use crate::analysis::{Analysis, Location};
+use crate::diagnose::Diagnosis;
+use crate::facts::{Location, RunFacts};
 use serde::Serialize;
 pub use side::Side;
 use std::collections::{BTreeMap, BTreeSet};
@@ -355,16 +356,16 @@ fn summary(c: &BaselineComparison) -> String {
 
 /// Adds to each root cause's verdict what the baseline run says about it: its signatures
 /// new or also seen there, and how its endpoints fared there.
-pub fn fold(a: &mut Analysis, c: &BaselineComparison, base: &Side<'_>) {
+pub fn fold(facts: &mut RunFacts, d: &mut Diagnosis, c: &BaselineComparison, base: &Side<'_>) {
     let new: BTreeSet<&str> = c
         .new_signatures
         .iter()
         .map(|s| s.signature.as_str())
         .collect();
     let findings: BTreeMap<&str, &crate::diagnose::Finding> =
-        a.rca.findings.iter().map(|f| (f.id.as_str(), f)).collect();
+        d.rca.findings.iter().map(|f| (f.id.as_str(), f)).collect();
     let mut lines: Vec<(Vec<String>, Vec<String>)> = Vec::new();
-    for rc in &a.rca.root_causes {
+    for rc in &d.rca.root_causes {
         let fs: Vec<&crate::diagnose::Finding> = rc
             .findings
             .iter()
@@ -374,19 +375,19 @@ pub fn fold(a: &mut Analysis, c: &BaselineComparison, base: &Side<'_>) {
             &fs,
             &new,
             base,
-            a.rca.observed_concurrency,
+            d.rca.observed_concurrency,
             c,
         ));
     }
-    for (rc, (evidence, counter)) in a.rca.root_causes.iter_mut().zip(lines) {
+    for (rc, (evidence, counter)) in d.rca.root_causes.iter_mut().zip(lines) {
         rc.verdict.evidence.extend(evidence);
         rc.verdict.counter_evidence.extend(counter);
     }
-    if c.shared_tests * 2 < a.tests.len() as u64 {
-        a.warnings.push(format!(
+    if c.shared_tests * 2 < facts.tests.len() as u64 {
+        facts.warnings.push(format!(
             "--baseline: the baseline run shares only {} of this run's {} tests: it may not be a run of the same suite",
             c.shared_tests,
-            a.tests.len()
+            facts.tests.len()
         ));
     }
 }

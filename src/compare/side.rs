@@ -8,8 +8,9 @@ use super::{
     BaselineComparison, EndpointChange, EndpointStats, LIST_MAX, MIN_SAMPLES, RunTotals,
     TemplateCount, count_changed, latency_changed,
 };
-use crate::analysis::{Analysis, Location};
+use crate::diagnose::Diagnosis;
 use crate::diagnose::Finding;
+use crate::facts::{Location, RunFacts};
 use crate::history::RunRecord;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -65,10 +66,10 @@ impl<'a> Side<'a> {
         self.index.get(id).map(|&i| &self.tests[i].1)
     }
 
-    /// The analysis of a run read from its log.
-    pub fn of_analysis(a: &'a Analysis) -> Side<'a> {
+    /// A run read from its log: its facts and diagnosis.
+    pub fn of_analysis(a: &'a RunFacts, d: &'a Diagnosis) -> Side<'a> {
         let mut signatures: BTreeMap<String, Signature> = BTreeMap::new();
-        for f in &a.rca.findings {
+        for f in &d.rca.findings {
             let s = signatures.entry(signature_of(&f.fingerprint)).or_default();
             s.category = f.fingerprint.split('|').next().unwrap_or("").to_string();
             s.events += f.events;
@@ -88,7 +89,7 @@ impl<'a> Side<'a> {
                 errors: s.errors,
                 skipped: s.skipped,
             },
-            concurrency: a.rca.observed_concurrency,
+            concurrency: d.rca.observed_concurrency,
             profile: a.profile.as_ref(),
             ..Side::default()
         }

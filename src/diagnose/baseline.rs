@@ -4,8 +4,8 @@
 //! (`--baseline-tests REGEX`, matched against the node id). The rule also says, in the
 //! report, how the baseline was looked for, so that a missing one is visible.
 
-use crate::analysis::TestReport;
 use crate::diagnose::test_concurrency;
+use crate::facts::TestReport;
 use regex::Regex;
 
 /// The words that mark a baseline test by default.

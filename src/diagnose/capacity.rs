@@ -9,8 +9,8 @@
 //! and is used when there is one; otherwise every test with a level counts. Linear in the
 //! number of tests.
 
-use crate::analysis::{Analysis, TestReport};
 use crate::diagnose::{Confidence, param_concurrency};
+use crate::facts::{RunFacts, TestReport};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -90,7 +90,7 @@ struct Point<'a> {
 
 /// Estimates the knee from the run's tests, `concurrency` holding each test's
 /// [`test_concurrency`](crate::diagnose::test_concurrency) (read once by the caller); `None` when no test shows a load level.
-pub fn estimate(a: &Analysis, concurrency: &[Option<u32>]) -> Option<CapacityEstimate> {
+pub fn estimate(a: &RunFacts, concurrency: &[Option<u32>]) -> Option<CapacityEstimate> {
     let decided = |t: &&TestReport| matches!(t.outcome.as_str(), "passed" | "failed" | "error");
     // The parametrised series with the most levels, first in the log on a tie.
     let mut series: HashMap<&str, (usize, Vec<Point<'_>>)> = HashMap::new();
@@ -372,8 +372,8 @@ impl CapacityEstimate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::fixtures::{analysis, test_report as test};
     use crate::diagnose::test_concurrency;
+    use crate::facts::fixtures::{analysis, test_report as test};
 
     fn run(tests: Vec<TestReport>) -> Option<CapacityEstimate> {
         let a = analysis(tests, Vec::new());

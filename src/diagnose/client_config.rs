@@ -10,9 +10,9 @@
 //! does not show is said to be unknown, never filled in with a canned one. Recommendation
 //! selection is [`recommend`](crate::diagnose::recommend)'s; this module only knows settings.
 
-use crate::analysis::{Analysis, Location, trim_float};
 use crate::attribute::event::EventKind;
 use crate::diagnose::{Family, Finding, RootCauseAnalysis, URLLIB3_DEFAULT_POOL};
+use crate::facts::{Location, RunFacts, trim_float};
 use crate::model::Category;
 use serde::Serialize;
 
@@ -93,7 +93,7 @@ fn timeout_of(fs: &[Finding], cat: Category) -> Option<Seen<f64>> {
 }
 
 /// `Retry(total=N)`: the largest counter a Retrying line shows, plus one.
-fn retry_total(a: &Analysis) -> Option<Seen<i64>> {
+fn retry_total(a: &RunFacts) -> Option<Seen<i64>> {
     let e = a
         .events
         .iter()
@@ -117,7 +117,7 @@ fn retry_total(a: &Analysis) -> Option<Seen<i64>> {
 
 /// urllib3 sleeps `f * 2^(k-1)` before the k-th consecutive retry (none before the first):
 /// over `retries` retries the mean sleep is `f * (2^r - 2) / r` and the longest `f * 2^(r-1)`.
-fn backoff_factor(a: &Analysis, retries: i64) -> Option<Seen<f64>> {
+fn backoff_factor(a: &RunFacts, retries: i64) -> Option<Seen<f64>> {
     let r = retries.clamp(2, 16) as i32;
     let longest = a
         .retry_sleeps
@@ -178,7 +178,7 @@ fn round2(v: f64) -> f64 {
 }
 
 /// The settings this run's log reveals.
-pub fn observe(a: &Analysis, rca: &RootCauseAnalysis) -> Observed {
+pub fn observe(a: &RunFacts, rca: &RootCauseAnalysis) -> Observed {
     let retry_total = retry_total(a);
     let retries = retry_total.as_ref().map_or(3, |t| t.value);
     let pool = rca

@@ -7,7 +7,7 @@ use super::*;
 /// Targets that answered in this run: HTTP responses in the log, error statuses, or
 /// read timeouts and resets (the connection was accepted). Such a server was reachable, so
 /// none of its failures may be called "unreachable".
-pub(crate) fn answered_targets(a: &Analysis, findings: &[Finding]) -> BTreeSet<String> {
+pub(crate) fn answered_targets(a: &RunFacts, findings: &[Finding]) -> BTreeSet<String> {
     let mut out: BTreeSet<String> = a
         .responses
         .iter()
@@ -32,7 +32,7 @@ pub(crate) fn host_of(target: &str) -> &str {
     }
 }
 
-pub(crate) fn cluster(a: &Analysis, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<RootCause> {
+pub(crate) fn cluster(a: &RunFacts, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<RootCause> {
     // Application deadlines join the connect-failure cluster of their target when there is
     // one (a deadline hit because connects kept timing out or were refused and retried),
     // else the slow-server cluster: a TLS or DNS error fails fast and explains no deadline.

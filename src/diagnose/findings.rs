@@ -38,7 +38,7 @@ pub(crate) fn new_finding(
     }
 }
 
-pub(crate) fn findings(a: &Analysis, tests_by_id: &TestIndex<'_>) -> Vec<Finding> {
+pub(crate) fn findings(a: &RunFacts, tests_by_id: &TestIndex<'_>) -> Vec<Finding> {
     // Findings in order of first appearance, found by fingerprint.
     let mut out: Vec<Finding> = Vec::new();
     let mut slot: HashMap<String, usize> = HashMap::default();

@@ -1,4 +1,4 @@
-//! Diagnosis: what the run's facts mean. Root-cause analysis over an [`Analysis`]:
+//! Diagnosis: what the run's facts mean. Root-cause analysis over an [`RunFacts`]:
 //! findings (events grouped by fingerprint, [`findings`]), root causes (findings clustered
 //! by failure family and target, [`cluster`]), a verdict for each with its evidence and
 //! counter-evidence (`verdict`), outage windows (`outage`) and the quantitative
@@ -8,12 +8,12 @@
 //! client configuration ([`client_config`]) and the closing checklist ([`checklist`]).
 //!
 //! It owns the conclusions; it does not read the log (the facts come built by
-//! [`crate::analysis`]), re-probe the server ([`crate::probe`]), or print anything
+//! [`crate::facts`]), re-probe the server ([`crate::probe`]), or print anything
 //! ([`crate::render`]).
 
-use crate::analysis::{Analysis, EventReport, Location, TestReport, trim_float};
 use crate::attribute::event::EventKind;
 use crate::diagnose::baseline::BaselineRule;
+use crate::facts::{EventReport, Location, RunFacts, TestReport, trim_float};
 use crate::model::{Category, Outcome};
 use regex::Regex;
 use serde::Serialize;
@@ -60,13 +60,45 @@ static MASK_TIME: LazyLock<Regex> = LazyLock::new(|| {
 /// Tests by node id (lookups happen per event and per test on runs of thousands of tests).
 type TestIndex<'a> = HashMap<&'a str, &'a TestReport>;
 
+/// The diagnosis of a run: its root causes (with findings, verdicts and cross-checks) and
+/// the remediations their evidence supports.
+#[derive(Debug, Clone, Default)]
+pub struct Diagnosis {
+    /// Findings, root causes, capacity, headline.
+    pub rca: RootCauseAnalysis,
+    /// Remediations the evidence supports, most urgent first.
+    pub recommendations: Vec<recommend::Recommendation>,
+    /// Knees a re-probe found, in probe order (capacity evidence for the in-flight limit).
+    pub probed_knees: Vec<recommend::ProbedKnee>,
+}
+
+/// Diagnoses a run: root causes (baseline tests found by `rule`), then recommendations.
+pub fn diagnose(facts: &RunFacts, rule: &BaselineRule) -> Diagnosis {
+    let rca = analyse_with(facts, rule);
+    let recommendations = recommend::recommend(facts, &rca, &[]);
+    Diagnosis {
+        rca,
+        recommendations,
+        probed_knees: Vec::new(),
+    }
+}
+
+impl Diagnosis {
+    /// Recomputes the recommendations after a re-probe sharpened the root causes and found
+    /// `knees` (capacity evidence for the in-flight limit).
+    pub fn recommend_again(&mut self, facts: &RunFacts, knees: Vec<recommend::ProbedKnee>) {
+        self.probed_knees = knees;
+        self.recommendations = recommend::recommend(facts, &self.rca, &self.probed_knees);
+    }
+}
+
 /// Runs root-cause analysis, finding baseline tests by their names.
-pub fn analyse(a: &Analysis) -> RootCauseAnalysis {
+pub fn analyse(a: &RunFacts) -> RootCauseAnalysis {
     analyse_with(a, &BaselineRule::default())
 }
 
 /// Runs root-cause analysis with a project's own rule for its baseline tests.
-pub fn analyse_with(a: &Analysis, rule: &BaselineRule) -> RootCauseAnalysis {
+pub fn analyse_with(a: &RunFacts, rule: &BaselineRule) -> RootCauseAnalysis {
     let index: TestIndex<'_> = a.tests.iter().map(|t| (t.nodeid.as_str(), t)).collect();
     let findings = findings(a, &index);
     // Each test's concurrency read once: the observed concurrency and the default

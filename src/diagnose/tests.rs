@@ -1,5 +1,5 @@
 use super::*;
-use crate::analysis::fixtures::{analysis, test_report as test};
+use crate::facts::fixtures::{analysis, test_report as test};
 
 /// The statement of the cross-check `id` of a root cause.
 fn statement<'a>(rc: &'a RootCause, id: &str) -> &'a str {
@@ -10,7 +10,7 @@ fn statement<'a>(rc: &'a RootCause, id: &str) -> &'a str {
         .statement
 }
 
-fn findings_of(a: &Analysis) -> Vec<Finding> {
+fn findings_of(a: &RunFacts) -> Vec<Finding> {
     let index: TestIndex<'_> = a.tests.iter().map(|t| (t.nodeid.as_str(), t)).collect();
     findings(a, &index)
 }
@@ -398,7 +398,7 @@ fn retry_after_compares_the_time_taken_with_the_delay_asked() {
     );
     retry.retry_max_total = Some(2); // Retry(total=2) after the first failure: 4 attempts
     let mut a = analysis(vec![test("test_a", "failed")], vec![e, retry]);
-    let check_of = |a: &Analysis| {
+    let check_of = |a: &RunFacts| {
         let f = findings_of(a);
         let refs: Vec<&Finding> = f.iter().collect();
         retry_after(a, &refs).map(|c| c.statement)

@@ -55,7 +55,7 @@ pub struct Finding {
     pub locations: Vec<Location>,
     /// Distinct representative lines (dynamic values masked) with their counts.
     pub samples: Vec<SampleLine>,
-    /// Indices into `Analysis::events` of the event groups in this finding.
+    /// Indices into `RunFacts::events` of the event groups in this finding.
     #[serde(skip)]
     pub event_indices: Vec<usize>,
 }

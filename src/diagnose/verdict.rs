@@ -26,7 +26,7 @@ pub(crate) fn findings_of<'f>(rc: &RootCause, all: &'f [Finding]) -> Vec<&'f Fin
 }
 
 pub(crate) fn verdict(
-    a: &Analysis,
+    a: &RunFacts,
     rc: &RootCause,
     all: &[Finding],
     baselines: &[&TestReport],

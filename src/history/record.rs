@@ -1,12 +1,11 @@
 //! What the history keeps of one analysed run: a [`RunRecord`], built from an
-//! [`Analysis`](crate::analysis::Analysis) or from a saved `rca analyze --format json` report.
+//! [`Analysis`](crate::facts::Analysis) or from a saved `rca analyze --format json` report.
 //!
 //! Both paths go through the same small serde view of the JSON document ([`ReportDoc`],
 //! tolerant of fields it does not know), so `rca analyze --record` and `rca record
 //! report.json` of the same run produce the same record and the same default run id.
 //! This module owns no storage and no trend logic.
 
-use crate::analysis::Analysis;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -276,19 +275,20 @@ pub fn parse_report(text: &str) -> Result<ReportDoc, String> {
             doc.tool.name
         ));
     }
-    if doc.schema_version != crate::analysis::SCHEMA_VERSION {
+    if doc.schema_version != crate::facts::SCHEMA_VERSION {
         return Err(format!(
             "report schema_version {} is not supported (expected {})",
             doc.schema_version,
-            crate::analysis::SCHEMA_VERSION
+            crate::facts::SCHEMA_VERSION
         ));
     }
     Ok(doc)
 }
 
-/// The report view of an analysis (the same document `--format json` prints).
-pub fn report_of(a: &Analysis) -> ReportDoc {
-    let value = serde_json::to_value(a).expect("analysis serialises");
+/// What the history reads of a report document (the one `--format json` prints, given as
+/// any value that serialises to it).
+pub fn report_of(document: &impl serde::Serialize) -> ReportDoc {
+    let value = serde_json::to_value(document).expect("the report serialises");
     serde_json::from_value(value).expect("an analysis reads back as a report")
 }
 

@@ -7,8 +7,10 @@
 use super::TargetReport;
 use super::stats::Health;
 use super::targets::ProbeTarget;
-use crate::analysis::Analysis;
+use crate::diagnose::Diagnosis;
+use crate::diagnose::recommend::ProbedKnee;
 use crate::diagnose::{Confidence, Locus, Verdict};
+use crate::facts::RunFacts;
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -192,12 +194,18 @@ fn sharpen(v: &mut Verdict, c: &CauseReprobe, observed: Option<u32>, target: &st
     }
 }
 
-/// Adds the re-probe to the analysis and each probed root cause's verdict.
-pub fn apply(a: &mut Analysis, health_path: &str, probed: Vec<(ProbeTarget, TargetReport)>) {
-    let observed = a.rca.observed_concurrency;
+/// Adds the re-probe to each probed root cause's verdict (and its warnings to the run's),
+/// recomputes the recommendations with the knees it found, and gives the re-probe back.
+pub fn apply(
+    facts: &mut RunFacts,
+    d: &mut Diagnosis,
+    health_path: &str,
+    probed: Vec<(ProbeTarget, TargetReport)>,
+) -> Reprobe {
+    let observed = d.rca.observed_concurrency;
     for (target, report) in &probed {
         let c = conclude(report, observed);
-        for rc in a
+        for rc in d
             .rca
             .root_causes
             .iter_mut()
@@ -211,14 +219,14 @@ pub fn apply(a: &mut Analysis, health_path: &str, probed: Vec<(ProbeTarget, Targ
     }
     for (_, r) in &probed {
         for w in &r.warnings {
-            a.warnings.push(format!("re-probe of {}: {w}", r.url));
+            facts.warnings.push(format!("re-probe of {}: {w}", r.url));
         }
     }
     // The log's capacity estimate against the ramp of the server its failing levels
     // belong to, else the first ramp that ran.
-    let knee_causes: HashSet<String> = a.rca.capacity.as_ref().map_or_else(HashSet::new, |e| {
+    let knee_causes: HashSet<String> = d.rca.capacity.as_ref().map_or_else(HashSet::new, |e| {
         let failing: HashSet<&str> = e.failing_tests.iter().map(String::as_str).collect();
-        a.rca
+        d.rca
             .root_causes
             .iter()
             .filter(|rc| rc.failed_tests.iter().any(|t| failing.contains(t.as_str())))
@@ -230,14 +238,15 @@ pub fn apply(a: &mut Analysis, health_path: &str, probed: Vec<(ProbeTarget, Targ
         .iter()
         .filter(|(_, r)| !r.steps.is_empty())
         .min_by_key(|(t, _)| !t.root_causes.iter().any(|rc| knee_causes.contains(rc)));
-    if let Some(e) = a.rca.capacity.as_mut()
+    if let Some(e) = d.rca.capacity.as_mut()
         && let Some((_, r)) = ramp
     {
         let highest = r.steps.iter().map(|s| s.concurrency).max().unwrap_or(0);
         let knee = r.knee.as_ref().map(|k| (k.concurrency, k.last_good));
         e.reprobe = Some(e.compare_reprobe(&r.url, knee, highest));
     }
-    a.reprobe = Some(Reprobe {
+    let knees = probed_knees(&probed);
+    let reprobe = Reprobe {
         health_path: health_path.to_string(),
         targets: probed
             .into_iter()
@@ -247,9 +256,27 @@ pub fn apply(a: &mut Analysis, health_path: &str, probed: Vec<(ProbeTarget, Targ
                 report,
             })
             .collect(),
-    });
+    };
     // The knee is capacity evidence: the load tests' in-flight limit follows it.
-    a.recommendations = crate::diagnose::recommend::recommend(a, &a.rca);
+    d.recommend_again(facts, knees);
+    reprobe
+}
+
+/// The knees the probe found, in probe order, as the recommendations read them.
+fn probed_knees(probed: &[(ProbeTarget, TargetReport)]) -> Vec<ProbedKnee> {
+    probed
+        .iter()
+        .filter_map(|(t, r)| {
+            let k = r.knee.as_ref()?;
+            Some(ProbedKnee {
+                url: r.url.clone(),
+                root_causes: t.root_causes.clone(),
+                concurrency: k.concurrency,
+                last_good: k.last_good,
+                detail: k.detail.clone(),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! as `scheme://host:port`, with `--probe-map OLD=NEW` rewrites for runs whose servers must
 //! be reached another way now.
 
-use crate::analysis::Analysis;
+use crate::diagnose::Diagnosis;
 use crate::diagnose::Family;
 
 /// A server to re-probe and the root causes that named it.
@@ -78,16 +78,16 @@ pub fn scheme_of(target: &str, lines: &[&str]) -> &'static str {
 
 /// The servers behind the run's root causes, in root-cause order, each once. Client-pool
 /// causes are left out: the client, not the server, was short of connections.
-pub fn targets(a: &Analysis, maps: &[ProbeMap]) -> Vec<ProbeTarget> {
+pub fn targets(d: &Diagnosis, maps: &[ProbeMap]) -> Vec<ProbeTarget> {
     let mut out: Vec<ProbeTarget> = Vec::new();
-    for rc in &a.rca.root_causes {
+    for rc in &d.rca.root_causes {
         if rc.family == Family::ClientPool {
             continue;
         }
         let Some(target) = rc.target.as_deref() else {
             continue;
         };
-        let lines: Vec<&str> = a
+        let lines: Vec<&str> = d
             .rca
             .findings
             .iter()

@@ -3,8 +3,8 @@
 //! comparison itself is [`crate::compare`]. Every string from a log (node ids, signatures,
 //! endpoints, templates) goes through the format's escaper or [`safe::visible`].
 
-use crate::analysis::Analysis;
 use crate::compare::{BaselineComparison, EndpointStats};
+use crate::report::Report;
 use crate::report::i18n::{Lang, translate};
 use crate::report::safe::{self, Escaper};
 
@@ -81,7 +81,7 @@ fn endpoint_order(c: &BaselineComparison) -> Vec<&crate::compare::EndpointChange
 }
 
 /// The section's view in `lang`, log-derived strings escaped by `escaper`.
-pub fn view(a: &Analysis, lang: Lang, escaper: &Escaper) -> BaselineView {
+pub fn view(a: &Report, lang: Lang, escaper: &Escaper) -> BaselineView {
     let Some(c) = &a.baseline else {
         return BaselineView::default();
     };

@@ -3,25 +3,25 @@
 //! ("RCA: pytest run 2026-11-27, 18/41 failed"). Owns only these sentences; the view escapes
 //! and translates them, the templates place them.
 
-use crate::analysis::Analysis;
+use crate::report::Report;
 
 /// First and last second the log shows: events, HTTP responses, the JUnit session start.
-pub fn run_window(a: &Analysis) -> Option<(i64, i64)> {
-    let mut lo = a.timeline.start_s;
-    let mut hi = a.timeline.end_s;
+pub fn run_window(a: &Report) -> Option<(i64, i64)> {
+    let mut lo = a.facts.timeline.start_s;
+    let mut hi = a.facts.timeline.end_s;
     let mut widen = |t: i64| {
         lo = Some(lo.map_or(t, |l| l.min(t)));
         hi = Some(hi.map_or(t, |h| h.max(t)));
     };
-    for r in &a.responses {
+    for r in &a.facts.responses {
         if let (Some(first), Some(last)) = (r.by_second.keys().next(), r.by_second.keys().last()) {
             widen(*first);
             widen(*last);
         }
     }
-    if let Some(s) = a.summary.started_s {
+    if let Some(s) = a.facts.summary.started_s {
         widen(s);
-        if let Some(d) = a.summary.duration_s {
+        if let Some(d) = a.facts.summary.duration_s {
             widen(s + d.round() as i64);
         }
     }
@@ -30,12 +30,12 @@ pub fn run_window(a: &Analysis) -> Option<(i64, i64)> {
 
 /// The servers the log names: root causes' base URLs (`scheme://host:port`) first, then
 /// targets that only answered; at most `max`, with how many more.
-pub fn servers(a: &Analysis, max: usize) -> (Vec<String>, usize) {
-    let mut out: Vec<String> = crate::probe::targets::targets(a, &[])
+pub fn servers(a: &Report, max: usize) -> (Vec<String>, usize) {
+    let mut out: Vec<String> = crate::probe::targets::targets(&a.diagnosis, &[])
         .into_iter()
         .map(|t| t.logged)
         .collect();
-    for r in &a.responses {
+    for r in &a.facts.responses {
         let named = out.iter().any(|u| u.ends_with(&format!("//{}", r.target)));
         if !named {
             out.push(r.target.clone());
@@ -60,7 +60,7 @@ fn date_time(epoch: i64) -> (String, String) {
 
 /// "Run: 2026-11-27 09:50:36 – 09:51:29 UTC; servers named in the log: https://...; rca
 /// 0.1.0", clauses separated by `; ` so that each is translated on its own.
-pub fn run_line(a: &Analysis) -> String {
+pub fn run_line(a: &Report) -> String {
     let mut clauses = Vec::new();
     if let Some((lo, hi)) = run_window(a) {
         let ((d1, t1), (d2, t2)) = (date_time(lo), date_time(hi));
@@ -83,12 +83,13 @@ pub fn run_line(a: &Analysis) -> String {
 }
 
 /// The default title: the run's date and its failed/total count, else the first input.
-pub fn default_title(a: &Analysis) -> String {
-    let s = &a.summary;
+pub fn default_title(a: &Report) -> String {
+    let s = &a.facts.summary;
     let failed = s.failed + s.errors;
     let what = match run_window(a) {
         Some((lo, _)) => format!("pytest run {}", date_time(lo).0),
         None => a
+            .facts
             .inputs
             .first()
             .map_or("pytest run".to_string(), |i| i.path.clone()),

@@ -9,7 +9,7 @@
 //! It does not decide what the report shows: that is the view ([`super::view`]), shared
 //! with Markdown; this file only picks the HTML escaper and renders the template.
 
-use crate::analysis::Analysis;
+use crate::report::Report;
 use crate::report::safe::{Escaper, visible_owned};
 use crate::report::view::{ReportOptions, View, build_view};
 use askama::Template;
@@ -30,7 +30,7 @@ struct Html<'a> {
 }
 
 /// Renders the HTML report.
-pub fn render(a: &Analysis, opts: &ReportOptions) -> String {
+pub fn render(a: &Report, opts: &ReportOptions) -> String {
     let view = build_view(a, opts, &ESCAPE);
     Html { v: &view }.render().expect("html template renders")
 }

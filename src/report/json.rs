@@ -7,38 +7,143 @@
 //! [`write`] streams the document to a writer as it is serialised (a 100k-test report is
 //! never held as one string); [`render`] gives the same bytes as a `String`.
 //!
-//! It does not shape the fields: they are the analysis' own serialisation (and the
-//! checklist's, [`crate::checklist`]); nothing is computed or translated here.
+//! It shapes the document ([`Document`], the report's parts field by field, and the
+//! checklist, [`crate::diagnose::checklist`]); nothing is computed or translated here.
 
-use crate::analysis::Analysis;
+use super::Report;
+use crate::attribute::collect::{RetryAfterSeen, RetryGaps, RetrySleeps};
+use crate::attribute::responses::TargetResponses;
+use crate::compare::BaselineComparison;
+use crate::diagnose::RootCauseAnalysis;
 use crate::diagnose::checklist::{self, Item};
+use crate::diagnose::recommend::Recommendation;
+use crate::facts::{
+    CategoryReport, EventReport, InputInfo, RunMetadata, Summary, TestReport, Timeline, ToolInfo,
+};
+use crate::history::identity::CiRun;
+use crate::history::trend::recurrence::RunHistory;
+use crate::probe::fold::Reprobe;
+use crate::source::SourceScan;
 use serde::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 /// Pretty-printed JSON with a trailing newline.
-pub fn render(a: &Analysis) -> String {
+pub fn render(r: &Report) -> String {
     let mut out = Vec::new();
-    write(a, &mut out).expect("writing to memory does not fail");
+    write(r, &mut out).expect("writing to memory does not fail");
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-/// The document: the analysis and, derived from its recommendations, the closing
-/// `checklist` (its schema is what `rca schema` prints).
+/// The document: the report's parts, field by field in the order README.md gives, and,
+/// derived from its recommendations, the closing `checklist` (its schema is what `rca
+/// schema` prints). The wire shape is this struct's own: a stage's types appear in it only
+/// where their serialisation is the contract.
 #[derive(Serialize, schemars::JsonSchema)]
 pub struct Document<'a> {
+    /// JSON schema version.
+    schema_version: u32,
+    /// rca name and version.
+    tool: &'a ToolInfo,
+    /// Inputs read.
+    inputs: &'a [InputInfo],
+    /// Outcome totals.
+    summary: &'a Summary,
+    /// Tests in order of appearance.
+    tests: &'a [TestReport],
+    /// Categories with events, in taxonomy order.
+    categories: &'a [CategoryReport],
+    /// Aggregated events.
+    events: &'a [EventReport],
+    /// Events per category over time.
+    timeline: &'a Timeline,
+    /// HTTP responses the log shows per target (urllib3 debug and httpx info lines).
+    responses: &'a [TargetResponses],
+    /// Time between consecutive retries of one request, per target.
+    retry_gaps: &'a BTreeMap<String, RetryGaps>,
+    /// `Retry-After` values the log shows (none: the log never prints the header).
+    #[serde(skip_serializing_if = "retry_after_absent")]
+    retry_after: &'a RetryAfterSeen,
+    /// urllib3's sleeps before retries, per path template (DEBUG logs with ms times).
+    #[serde(skip_serializing_if = "no_sleeps")]
+    retry_sleeps: &'a BTreeMap<String, RetrySleeps>,
+    /// A re-probe of the servers the root causes name (`rca analyze --probe`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reprobe: Option<&'a Reprobe>,
+    /// The CI run the environment names (`GITHUB_RUN_ID`, `CI_PIPELINE_ID`, `BUILD_TAG`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ci: Option<&'a CiRun>,
+    /// What the JUnit XML says about the run itself: host names, `<properties>`, start.
+    #[serde(skip_serializing_if = "no_metadata")]
+    metadata: &'a RunMetadata,
+    /// This run against the recorded history (`rca analyze --history`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    history: Option<&'a RunHistory>,
+    /// This run against a baseline run of the same suite (`rca analyze --baseline`; not the
+    /// baseline *tests* of this run, see `baseline_vs_load`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'a BaselineComparison>,
+    /// The client configuration read from the code under test (`rca analyze --source DIR`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a SourceScan>,
+    /// Findings, root causes with verdicts and cross-checks (`headline`, `findings`,
+    /// `root_causes`, `unexplained_failures`, `observed_concurrency` at the top level).
     #[serde(flatten)]
-    analysis: &'a Analysis,
+    rca: &'a RootCauseAnalysis,
+    /// Remediations the evidence supports, most urgent first.
+    recommendations: &'a [Recommendation],
+    /// Problems noticed (truncated log, count mismatch, ...).
+    warnings: &'a [String],
     checklist: Vec<Item>,
 }
 
+impl<'a> Document<'a> {
+    /// The document of `r`.
+    pub fn of(r: &'a Report) -> Document<'a> {
+        let (f, d) = (&r.facts, &r.diagnosis);
+        Document {
+            schema_version: r.schema_version,
+            tool: &r.tool,
+            inputs: &f.inputs,
+            summary: &f.summary,
+            tests: &f.tests,
+            categories: &f.categories,
+            events: &f.events,
+            timeline: &f.timeline,
+            responses: &f.responses,
+            retry_gaps: &f.retry_gaps,
+            retry_after: &f.retry_after,
+            retry_sleeps: &f.retry_sleeps,
+            reprobe: r.reprobe.as_ref(),
+            ci: r.ci.as_ref(),
+            metadata: &f.metadata,
+            history: r.history.as_ref(),
+            baseline: r.baseline.as_ref(),
+            source: r.source.as_ref(),
+            rca: &d.rca,
+            recommendations: &d.recommendations,
+            warnings: &f.warnings,
+            checklist: checklist::build(&d.recommendations),
+        }
+    }
+}
+
+fn retry_after_absent(r: &&RetryAfterSeen) -> bool {
+    r.count == 0
+}
+
+fn no_sleeps(s: &&BTreeMap<String, RetrySleeps>) -> bool {
+    s.is_empty()
+}
+
+fn no_metadata(m: &&RunMetadata) -> bool {
+    m.is_empty()
+}
+
 /// Writes the pretty-printed document and a trailing newline to `w`.
-pub fn write<W: Write>(a: &Analysis, w: W) -> io::Result<()> {
-    let doc = Document {
-        analysis: a,
-        checklist: checklist::build(&a.recommendations),
-    };
-    to_writer(&doc, w)
+pub fn write<W: Write>(r: &Report, w: W) -> io::Result<()> {
+    to_writer(&Document::of(r), w)
 }
 
 /// Any serialisable value, pretty-printed with hidden characters escaped, then a newline.

@@ -14,7 +14,7 @@
 //! It does not decide what the report shows (that is the view, [`super::view`], shared with
 //! HTML) nor redact secrets ([`crate::redact`]); it owns the Markdown escaping and the render.
 
-use crate::analysis::Analysis;
+use crate::report::Report;
 use crate::report::safe::{Escaper, visible, visible_owned};
 use crate::report::view::{ReportOptions, View, build_view};
 use askama::Template;
@@ -35,7 +35,7 @@ struct Markdown<'a> {
 }
 
 /// Renders the Markdown report.
-pub fn render(a: &Analysis, opts: &ReportOptions) -> String {
+pub fn render(a: &Report, opts: &ReportOptions) -> String {
     let view = build_view(a, opts, &ESCAPE);
     let out = Markdown { v: &view }
         .render()

@@ -1,5 +1,5 @@
-//! The output stage. Printers: each turns an [`Analysis`](crate::analysis::Analysis) into one
-//! output format: the terminal text ([`text`], laid out by [`grid`], coloured by [`paint`]),
+//! The output stage. [`Report`] puts the stages' results side by side; printers turn it into
+//! one output format each: the terminal text ([`text`], laid out by [`grid`], coloured by [`paint`]),
 //! JSON ([`json`]), and the Markdown and HTML reports ([`markdown`], [`html`]) from one
 //! format-independent view ([`view`], [`header`], [`baseline_run`]) in English or Hebrew
 //! ([`i18n`]); also the printers of `rca probe` ([`probe`]), of the trend over recorded runs
@@ -26,3 +26,7 @@ pub mod text;
 pub mod trend;
 pub mod trend_blocks;
 pub mod view;
+
+pub use model::Report;
+
+mod model;

@@ -11,7 +11,8 @@
 //! failed tests is turned into a percentage here); the Markdown and HTML reports are built
 //! elsewhere ([`super::view`]).
 
-use crate::analysis::{Analysis, TestReport};
+use crate::facts::TestReport;
+use crate::report::Report;
 use crate::report::grid::{Grid, GridCell};
 use crate::report::paint::Paint;
 use crate::report::safe;
@@ -31,7 +32,7 @@ pub struct TextOptions {
 const TOP_RECOMMENDATIONS: usize = 3;
 
 /// Renders the analysis as plain text, fitted to `width` columns (`None`: unwrapped).
-pub fn render(a: &Analysis, width: Option<u16>) -> String {
+pub fn render(a: &Report, width: Option<u16>) -> String {
     render_with(
         a,
         &TextOptions {
@@ -42,7 +43,7 @@ pub fn render(a: &Analysis, width: Option<u16>) -> String {
 }
 
 /// Renders the analysis as text with `opts`.
-pub fn render_with(a: &Analysis, opts: &TextOptions) -> String {
+pub fn render_with(a: &Report, opts: &TextOptions) -> String {
     let (width, paint) = (opts.width, opts.paint);
     let mut out = headline(a, paint);
     if let Some(h) = &a.history {
@@ -57,7 +58,7 @@ pub fn render_with(a: &Analysis, opts: &TextOptions) -> String {
         out.push('\n');
         out.push_str(&terminal(super::baseline_run::text(c)));
     }
-    if let Some(e) = &a.rca.capacity {
+    if let Some(e) = &a.diagnosis.rca.capacity {
         out.push_str(&format!("\n{}\n", paint.heading("Capacity (from the log)")));
         out.push_str(&capacity_lines(e, width));
     }
@@ -68,8 +69,8 @@ pub fn render_with(a: &Analysis, opts: &TextOptions) -> String {
 }
 
 /// The first line: the tool, how many tests failed of how many, and the errors.
-fn headline(a: &Analysis, paint: Paint) -> String {
-    let s = &a.summary;
+fn headline(a: &Report, paint: Paint) -> String {
+    let s = &a.facts.summary;
     let pct = |n: u64| {
         if s.total == 0 {
             0.0
@@ -90,8 +91,8 @@ fn headline(a: &Analysis, paint: Paint) -> String {
 }
 
 /// The failure categories table, or the line saying there is none.
-fn categories_section(a: &Analysis, paint: Paint, width: Option<u16>) -> String {
-    if a.categories.is_empty() {
+fn categories_section(a: &Report, paint: Paint, width: Option<u16>) -> String {
+    if a.facts.categories.is_empty() {
         return "\nNo HTTP-client failure events found.\n".to_string();
     }
     let mut out = format!("\n{}\n", paint.heading("Failure categories"));
@@ -102,11 +103,11 @@ fn categories_section(a: &Analysis, paint: Paint, width: Option<u16>) -> String 
 }
 
 /// The root causes table and their code pointers; empty without root causes.
-fn root_causes_section(a: &Analysis, paint: Paint, width: Option<u16>) -> String {
-    if a.rca.root_causes.is_empty() {
+fn root_causes_section(a: &Report, paint: Paint, width: Option<u16>) -> String {
+    if a.diagnosis.rca.root_causes.is_empty() {
         return String::new();
     }
-    let head = format!("Root causes: {}", safe::visible(&a.rca.headline));
+    let head = format!("Root causes: {}", safe::visible(&a.diagnosis.rca.headline));
     let mut out = format!("\n{}\n", paint.heading(&head));
     let t = terminal(root_causes_table(a, width).to_string());
     out.push_str(&paint.column(&t, 2, |v| paint.verdict(v)));
@@ -116,7 +117,7 @@ fn root_causes_section(a: &Analysis, paint: Paint, width: Option<u16>) -> String
 }
 
 /// The re-probed servers (`--probe`); empty without a re-probe.
-fn reprobe_section(a: &Analysis, paint: Paint, width: Option<u16>) -> String {
+fn reprobe_section(a: &Report, paint: Paint, width: Option<u16>) -> String {
     let Some(r) = &a.reprobe else {
         return String::new();
     };
@@ -131,8 +132,9 @@ fn reprobe_section(a: &Analysis, paint: Paint, width: Option<u16>) -> String {
 }
 
 /// The failed and errored tests; empty when none failed.
-fn failing_section(a: &Analysis, paint: Paint, width: Option<u16>) -> String {
+fn failing_section(a: &Report, paint: Paint, width: Option<u16>) -> String {
     let failing: Vec<&TestReport> = a
+        .facts
         .tests
         .iter()
         .filter(|t| t.outcome == "failed" || t.outcome == "error")
@@ -150,11 +152,11 @@ fn failing_section(a: &Analysis, paint: Paint, width: Option<u16>) -> String {
 }
 
 /// The warnings raised while reading; empty without any.
-fn warnings(a: &Analysis) -> String {
+fn warnings(a: &Report) -> String {
     let mut out = String::new();
-    if !a.warnings.is_empty() {
+    if !a.facts.warnings.is_empty() {
         out.push_str("\nWarnings\n");
-        for w in &a.warnings {
+        for w in &a.facts.warnings {
             out.push_str(&format!("  - {}\n", safe::visible(w)));
         }
     }
@@ -195,9 +197,10 @@ fn capacity_lines(e: &crate::diagnose::capacity::CapacityEstimate, width: Option
 }
 
 /// `--source DIR`: each root cause's pointers into the code, `file:line  why`.
-fn code_pointers(a: &Analysis, paint: Paint, width: Option<u16>) -> String {
+fn code_pointers(a: &Report, paint: Paint, width: Option<u16>) -> String {
     let mut out = String::new();
     for rc in a
+        .diagnosis
         .rca
         .root_causes
         .iter()
@@ -228,11 +231,12 @@ fn code_pointers(a: &Analysis, paint: Paint, width: Option<u16>) -> String {
 const TOP_POINTERS: usize = 3;
 
 /// The most urgent recommendations (titles and priorities), then where the full report is.
-fn recommendations(a: &Analysis, paint: Paint, width: Option<u16>) -> String {
+fn recommendations(a: &Report, paint: Paint, width: Option<u16>) -> String {
     let mut out = String::new();
     // A setting folded into the consolidated client configuration is that block's line,
     // not a change of its own: one fix per setting.
     let own: Vec<_> = a
+        .diagnosis
         .recommendations
         .iter()
         .filter(|r| r.part_of.is_none())
@@ -290,8 +294,9 @@ fn wrap(s: &str, width: Option<usize>) -> Vec<String> {
 
 /// The inputs as a shell argument list (`FILE` for standard input, which cannot be read
 /// twice).
-fn inputs_argument(a: &Analysis) -> String {
+fn inputs_argument(a: &Report) -> String {
     let args: Vec<String> = a
+        .facts
         .inputs
         .iter()
         .map(|i| {
@@ -356,8 +361,8 @@ fn num(n: u64) -> Cell {
     Cell::new(n).set_alignment(CellAlignment::Right)
 }
 
-fn outcomes_table(a: &Analysis, width: Option<u16>) -> Table {
-    let s = &a.summary;
+fn outcomes_table(a: &Report, width: Option<u16>) -> Table {
+    let s = &a.facts.summary;
     let mut t = table(width);
     t.set_header(vec![
         "total", "passed", "failed", "errors", "skipped", "xfailed", "xpassed",
@@ -374,7 +379,7 @@ fn outcomes_table(a: &Analysis, width: Option<u16>) -> Table {
     t
 }
 
-fn categories_table(a: &Analysis, width: Option<u16>) -> Table {
+fn categories_table(a: &Report, width: Option<u16>) -> Table {
     let mut g = Grid::new(&[
         "category",
         "events",
@@ -383,7 +388,7 @@ fn categories_table(a: &Analysis, width: Option<u16>) -> Table {
         "hosts",
         "first lines",
     ]);
-    for c in &a.categories {
+    for c in &a.facts.categories {
         let hosts: Vec<String> = c
             .hosts
             .iter()
@@ -413,13 +418,13 @@ fn history_cell(h: Option<&crate::history::trend::recurrence::Recurrence>) -> Gr
     GridCell::text(h.map_or("", |h| h.text.as_str()))
 }
 
-fn root_causes_table(a: &Analysis, width: Option<u16>) -> Table {
+fn root_causes_table(a: &Report, width: Option<u16>) -> Table {
     let mut header = vec!["id", "root cause", "verdict", "failed tests", "events"];
     if a.history.is_some() {
         header.push("history");
     }
     let mut g = Grid::new(&header).prose(&[1, 2, 5]);
-    for rc in &a.rca.root_causes {
+    for rc in &a.diagnosis.rca.root_causes {
         let locus = rc.verdict.locus.id().to_string();
         let confidence = rc.verdict.confidence.id().to_string();
         let failed = if rc.contributing_to.is_empty() {
@@ -468,9 +473,13 @@ fn failing_table(failing: &[&TestReport], history: bool, width: Option<u16>) -> 
     g.table(width)
 }
 
-fn loc(a: &Analysis, file: u16, line: u64) -> String {
-    if a.inputs.len() > 1 {
-        let name = a.inputs.get(file as usize).map_or("?", |i| i.path.as_str());
+fn loc(a: &Report, file: u16, line: u64) -> String {
+    if a.facts.inputs.len() > 1 {
+        let name = a
+            .facts
+            .inputs
+            .get(file as usize)
+            .map_or("?", |i| i.path.as_str());
         format!("{name}:{line}")
     } else {
         format!("L{line}")

@@ -7,7 +7,7 @@
 
 use super::python::{ClientSite, SiteKind};
 use super::{SourceScan, module_name};
-use crate::analysis::Analysis;
+use crate::diagnose::Diagnosis;
 use crate::diagnose::{Family, Finding, RootCause, URLLIB3_DEFAULT_POOL};
 use crate::model::Category;
 use crate::redact::Redactor;
@@ -40,16 +40,17 @@ pub struct SourceLink {
 const MAX_LINKS: usize = 8;
 const MAX_PER_GROUP: usize = 3;
 
-/// Folds `scan` into `a`: links on root causes and recommendations, real code as "before".
-pub fn apply(a: &mut Analysis, mut scan: SourceScan, redactor: Redactor) {
+/// Folds `scan` into the diagnosis: links on root causes and recommendations, real code as
+/// "before"; gives back the scan (redacted) for the report.
+pub fn apply(d: &mut Diagnosis, mut scan: SourceScan, redactor: Redactor) -> SourceScan {
     redact_scan(&mut scan, redactor);
-    let concurrency = a.rca.observed_concurrency;
-    let per_cause: Vec<Vec<SourceLink>> = a
+    let concurrency = d.rca.observed_concurrency;
+    let per_cause: Vec<Vec<SourceLink>> = d
         .rca
         .root_causes
         .iter()
         .map(|rc| {
-            let fs: Vec<&Finding> = a
+            let fs: Vec<&Finding> = d
                 .rca
                 .findings
                 .iter()
@@ -58,13 +59,13 @@ pub fn apply(a: &mut Analysis, mut scan: SourceScan, redactor: Redactor) {
             cause_links(rc, &fs, concurrency, &scan)
         })
         .collect();
-    for (rc, links) in a.rca.root_causes.iter_mut().zip(per_cause) {
+    for (rc, links) in d.rca.root_causes.iter_mut().zip(per_cause) {
         rc.source_links = links;
     }
-    for r in &mut a.recommendations {
-        super::advice::recommendation(r, &a.rca.root_causes, concurrency, &scan);
+    for r in &mut d.recommendations {
+        super::advice::recommendation(r, &d.rca.root_causes, concurrency, &scan);
     }
-    a.source = Some(scan);
+    scan
 }
 
 fn redact_scan(scan: &mut SourceScan, r: Redactor) {
@@ -333,7 +334,7 @@ fn urllib3_sleeps(factor: f64, retries: u32) -> Vec<f64> {
 }
 
 fn trim(x: f64) -> String {
-    crate::analysis::trim_float(x)
+    crate::facts::trim_float(x)
 }
 
 /// The statuses a cause's findings show (`503`), as Retry's `status_forcelist` writes them.

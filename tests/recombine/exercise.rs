@@ -3,8 +3,8 @@
 //! `rca analyze` calls them. Used by the fuzz targets and by `tests/recombined.rs`; an input
 //! error is an accepted outcome, a panic is not.
 
-use rca::analysis::Analysis;
 use rca::parse::signatures::SignatureSet;
+use rca::report::Report;
 use rca::report::i18n::Lang;
 use rca::report::{html, json, markdown, text, view::ReportOptions};
 use rca::run::{Options, analyze};
@@ -37,7 +37,7 @@ pub fn analyze_and_render(paths: &[String], sigs: &SignatureSet, opts: &Options)
 }
 
 /// Renders `a` in every format and checks that the JSON parses; returns the JSON.
-pub fn render_all(a: &Analysis) -> String {
+pub fn render_all(a: &Report) -> String {
     let doc = json::render(a);
     if let Err(e) = serde_json::from_str::<serde_json::Value>(&doc) {
         panic!("the JSON report does not parse: {e}");

@@ -4,7 +4,7 @@
 use super::*;
 
 /// Retry attempts per failed request, and whether POST was retried.
-pub fn retry_amplification(a: &Analysis, fs: &[&Finding]) -> Option<CrossCheck> {
+pub fn retry_amplification(a: &RunFacts, fs: &[&Finding]) -> Option<CrossCheck> {
     let retries: u64 = fs.iter().map(|f| f.retry_attempts).sum();
     // The collector counts a request once even when the application's deadline record
     // and the exception are both logged (see `relog.rs`): every final failure is one request.

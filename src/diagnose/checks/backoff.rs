@@ -6,7 +6,7 @@ use super::*;
 
 /// The time between consecutive retries of one request against the timeout: what is left
 /// is the backoff the client actually waited.
-pub fn observed_backoff(a: &Analysis, rc: &RootCause, fs: &[&Finding]) -> Option<CrossCheck> {
+pub fn observed_backoff(a: &RunFacts, rc: &RootCause, fs: &[&Finding]) -> Option<CrossCheck> {
     if fs.iter().all(|f| f.retry_attempts == 0) {
         return None;
     }

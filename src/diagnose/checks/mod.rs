@@ -21,7 +21,7 @@ pub use status_retries::*;
 pub use timeout::*;
 
 pub(crate) fn cross_checks(
-    a: &Analysis,
+    a: &RunFacts,
     rc: &RootCause,
     all: &[Finding],
     concurrency: Option<u32>,

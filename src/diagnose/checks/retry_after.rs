@@ -8,7 +8,7 @@ use super::*;
 /// the slowest request that ran out of retries on 413/429/503 (an upper bound on the waits
 /// between its attempts) and any `Retry-After` value printed by the application or by a
 /// library's debug output.
-pub fn retry_after(a: &Analysis, fs: &[&Finding]) -> Option<CrossCheck> {
+pub fn retry_after(a: &RunFacts, fs: &[&Finding]) -> Option<CrossCheck> {
     let exhausted: Vec<&&Finding> = fs
         .iter()
         .filter(|f| {
@@ -83,7 +83,7 @@ pub fn retry_after(a: &Analysis, fs: &[&Finding]) -> Option<CrossCheck> {
 /// urllib3's measured sleeps before retries of these findings' endpoints: before status
 /// retries (`status`) or before retries after errors.
 pub(crate) fn sleeps_for<'f>(
-    a: &Analysis,
+    a: &RunFacts,
     fs: impl IntoIterator<Item = &'f Finding>,
     status: bool,
 ) -> Option<crate::attribute::collect::RetryGaps> {

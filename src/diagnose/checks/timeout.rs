@@ -5,7 +5,7 @@ use super::*;
 
 /// Attempts the urllib3 `Retry` allowed: the largest `total` printed after a failure + 2
 /// (the first try, and the retry that printed it).
-pub(crate) fn attempts_from_retry(a: &Analysis, target: Option<&str>) -> Option<i64> {
+pub(crate) fn attempts_from_retry(a: &RunFacts, target: Option<&str>) -> Option<i64> {
     a.events
         .iter()
         .filter(|e| {
@@ -21,7 +21,7 @@ pub(crate) fn attempts_from_retry(a: &Analysis, target: Option<&str>) -> Option<
 }
 
 /// Elapsed time of failed requests against timeout x attempts.
-pub fn elapsed_vs_timeout(a: &Analysis, fs: &[&Finding]) -> Option<CrossCheck> {
+pub fn elapsed_vs_timeout(a: &RunFacts, fs: &[&Finding]) -> Option<CrossCheck> {
     let elapsed = fs
         .iter()
         .filter_map(|f| f.max_elapsed_ms)

@@ -6,9 +6,9 @@
 //! value in one place; endpoints, service names and URLs come from the run, else neutral
 //! placeholders. The load tests' in-flight limit comes from the capacity evidence.
 
-use crate::analysis::{Analysis, trim_float};
 use crate::diagnose::client_config::{self, Setting};
 use crate::diagnose::{Family, Locus, RootCauseAnalysis, URLLIB3_DEFAULT_POOL, test_concurrency};
+use crate::facts::{RunFacts, trim_float};
 use crate::model::Category;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -411,26 +411,42 @@ fn values_for(facts: &Facts, rcs: &[String]) -> BTreeMap<&'static str, String> {
     values
 }
 
+/// A knee the re-probe found on a server, as the in-flight limit reads it: the probe hands
+/// it over ([`crate::probe::fold`]), so recommending reads no probe type.
+#[derive(Debug, Clone)]
+pub struct ProbedKnee {
+    /// The probed URL.
+    pub url: String,
+    /// The root causes that name the server.
+    pub root_causes: Vec<String>,
+    /// The concurrency it failed from.
+    pub concurrency: u32,
+    /// The last step that kept up.
+    pub last_good: Option<u32>,
+    /// How it failed there.
+    pub detail: String,
+}
+
 /// The in-flight limit for the load tests and how it was found: the re-probe's last good
 /// step before the knee, else the log's capacity estimate ([`crate::diagnose::capacity`]) when its
 /// failing levels belong to these causes (its last good level, else half the knee), else
 /// the highest level that passed below the one where these causes' errors started (else
 /// half of that), always below the observed concurrency; `None` when the run shows no
 /// capacity evidence.
-pub fn in_flight_limit(a: &Analysis, rcs: &[String]) -> Option<(u32, String)> {
-    let observed = a.rca.observed_concurrency;
+pub fn in_flight_limit(
+    a: &RunFacts,
+    rca: &RootCauseAnalysis,
+    knees: &[ProbedKnee],
+    rcs: &[String],
+) -> Option<(u32, String)> {
+    let observed = rca.observed_concurrency;
     let below = |n: u32| observed.map_or(n, |c| n.min(c.saturating_sub(1))).max(1);
     let wanted: HashSet<&str> = rcs.iter().map(String::as_str).collect();
-    if let Some((url, k)) = a
-        .reprobe
+    if let Some(k) = knees
         .iter()
-        .flat_map(|r| r.targets.iter())
-        .filter(|t| t.root_causes.iter().any(|rc| wanted.contains(rc.as_str())))
-        .find_map(|t| {
-            let k = t.report.knee.as_ref()?;
-            Some((t.report.url.as_str(), k))
-        })
+        .find(|k| k.root_causes.iter().any(|rc| wanted.contains(rc.as_str())))
     {
+        let url = &k.url;
         let good = k
             .last_good
             .unwrap_or(k.concurrency.saturating_sub(1).max(1));
@@ -442,15 +458,14 @@ pub fn in_flight_limit(a: &Analysis, rcs: &[String]) -> Option<(u32, String)> {
             ),
         ));
     }
-    let hit: HashSet<&str> = a
-        .rca
+    let hit: HashSet<&str> = rca
         .root_causes
         .iter()
         .filter(|rc| wanted.contains(rc.id.as_str()))
         .flat_map(|rc| rc.failed_tests.iter().chain(&rc.contributing_to))
         .map(String::as_str)
         .collect();
-    if let Some(e) = &a.rca.capacity
+    if let Some(e) = &rca.capacity
         && let Some(knee) = e.knee
         && e.failing_tests.iter().any(|t| hit.contains(t.as_str()))
     {
@@ -502,8 +517,14 @@ pub fn in_flight_limit(a: &Analysis, rcs: &[String]) -> Option<(u32, String)> {
 }
 
 /// `{max_in_flight_line}` and `{max_in_flight_why}` of the rate-limit entry.
-fn in_flight_values(a: &Analysis, rcs: &[String], values: &mut BTreeMap<&'static str, String>) {
-    match in_flight_limit(a, rcs) {
+fn in_flight_values(
+    a: &RunFacts,
+    rca: &RootCauseAnalysis,
+    knees: &[ProbedKnee],
+    rcs: &[String],
+    values: &mut BTreeMap<&'static str, String>,
+) {
+    match in_flight_limit(a, rca, knees, rcs) {
         Some((n, why)) => {
             values.insert(
                 "max_in_flight_line",
@@ -572,7 +593,11 @@ fn consolidated(parts: &[&Recommendation], cfg: client_config::Config) -> Recomm
 
 /// Recommendations whose triggers fired, by priority (now, next, later), code first; the
 /// consolidated client configuration first when any of its settings is recommended.
-pub fn recommend(a: &Analysis, rca: &RootCauseAnalysis) -> Vec<Recommendation> {
+pub fn recommend(
+    a: &RunFacts,
+    rca: &RootCauseAnalysis,
+    knees: &[ProbedKnee],
+) -> Vec<Recommendation> {
     let mut facts = facts(rca);
     let observed = client_config::observe(a, rca);
     let fired = |t: &str| facts.fired.get(t).cloned().unwrap_or_default();
@@ -597,7 +622,7 @@ pub fn recommend(a: &Analysis, rca: &RootCauseAnalysis) -> Vec<Recommendation> {
             };
             values.insert("health_path", health);
             if e.id == "rate-limit-load-tests" {
-                in_flight_values(a, rcs, &mut values);
+                in_flight_values(a, rca, knees, rcs, &mut values);
             }
             Some(Recommendation {
                 id: e.id.clone(),
@@ -676,10 +701,10 @@ mod tests {
         }
     }
 
-    use crate::analysis::Location;
     use crate::diagnose::{
         Confidence, CrossCheck, Family, Finding, Locus, RootCause, RootCauseAnalysis, Verdict,
     };
+    use crate::facts::Location;
 
     fn finding(id: &str, category: Category, status: Option<u16>) -> Finding {
         Finding {

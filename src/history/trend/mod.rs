@@ -70,7 +70,7 @@ pub struct Trend {
     /// Always `trend`.
     pub kind: &'static str,
     /// rca name and version.
-    pub tool: crate::analysis::ToolInfo,
+    pub tool: crate::facts::ToolInfo,
     /// Which runs and what span they cover.
     pub window: Window,
     /// Runs, oldest first.
@@ -289,7 +289,7 @@ pub fn compute(runs: &[RunRecord], selection: Selection, catalogue: &[String]) -
     Trend {
         schema_version: TREND_SCHEMA_VERSION,
         kind: "trend",
-        tool: crate::analysis::ToolInfo {
+        tool: crate::facts::ToolInfo {
             name: "rca",
             version: env!("CARGO_PKG_VERSION"),
         },

@@ -5,7 +5,8 @@
 
 use super::causes::same_cause;
 use super::{is_failure, is_neutral, run_name};
-use crate::analysis::Analysis;
+use crate::diagnose::Diagnosis;
+use crate::facts::RunFacts;
 use crate::history::RunRecord;
 use crate::history::record::{self, RootCauseRecord, RunMeta};
 use serde::Serialize;
@@ -124,10 +125,16 @@ pub fn test_recurrence(nodeid: &str, history: &[RunRecord]) -> Recurrence {
     test_recurrence_in(nodeid, history, &tests_index(history))
 }
 
-/// Puts `analysis` against `history` (the runs compared, oldest first): `history` on each
-/// root cause and failing test, and the run's [`RunHistory`].
-pub fn annotate(analysis: &mut Analysis, history: &[RunRecord], store: String) {
-    let doc = record::report_of(analysis);
+/// Puts the run (its report document `doc`, its facts and diagnosis) against `history`
+/// (the runs compared, oldest first): `history` on each root cause and failing test, and
+/// the run's [`RunHistory`].
+pub fn annotate(
+    doc: record::ReportDoc,
+    facts: &mut RunFacts,
+    diagnosis: &mut Diagnosis,
+    history: &[RunRecord],
+    store: String,
+) -> RunHistory {
     let fingerprints = doc.cause_fingerprints();
     let current = doc.into_record(RunMeta::default());
     let by_fp: BTreeMap<&str, &RootCauseRecord> = current
@@ -137,7 +144,7 @@ pub fn annotate(analysis: &mut Analysis, history: &[RunRecord], store: String) {
         .collect();
     let tests = tests_index(history);
     let mut cause_counts = counts();
-    for rc in &mut analysis.rca.root_causes {
+    for rc in &mut diagnosis.rca.root_causes {
         let Some(record) = fingerprints
             .get(&rc.id)
             .and_then(|fp| by_fp.get(fp.as_str()))
@@ -149,13 +156,13 @@ pub fn annotate(analysis: &mut Analysis, history: &[RunRecord], store: String) {
         rc.history = Some(r);
     }
     let mut test_counts = counts();
-    for t in analysis.tests.iter_mut().filter(|t| is_failure(&t.outcome)) {
+    for t in facts.tests.iter_mut().filter(|t| is_failure(&t.outcome)) {
         let r = test_recurrence_in(&t.nodeid, history, &tests);
         *test_counts.entry(r.status).or_default() += 1;
         t.history = Some(r);
     }
     let summary = summary_line(history, &cause_counts, &test_counts);
-    analysis.history = Some(RunHistory {
+    RunHistory {
         store,
         runs: history.len(),
         from: history.first().map(|r| super::rfc3339(r.at)),
@@ -164,7 +171,7 @@ pub fn annotate(analysis: &mut Analysis, history: &[RunRecord], store: String) {
         root_causes: cause_counts,
         failing_tests: test_counts,
         summary,
-    });
+    }
 }
 
 fn counts() -> BTreeMap<&'static str, usize> {

@@ -4,7 +4,7 @@
 //! It does not make findings or warnings: both come from the analysis and are only escaped
 //! here.
 
-use crate::analysis::Analysis;
+use crate::report::Report;
 
 /// A row of the report.
 pub struct FindingRow {
@@ -16,8 +16,9 @@ pub struct FindingRow {
 }
 
 /// One row per finding, with its first five line numbers.
-pub(super) fn finding_rows(a: &Analysis, cell_span: fn(&str) -> String) -> Vec<FindingRow> {
-    a.rca
+pub(super) fn finding_rows(a: &Report, cell_span: fn(&str) -> String) -> Vec<FindingRow> {
+    a.diagnosis
+        .rca
         .findings
         .iter()
         .map(|f| FindingRow {
@@ -37,6 +38,6 @@ pub(super) fn finding_rows(a: &Analysis, cell_span: fn(&str) -> String) -> Vec<F
 }
 
 /// The warnings raised while reading, escaped.
-pub(super) fn warnings(a: &Analysis, esc: fn(&str) -> String) -> Vec<String> {
-    a.warnings.iter().map(|w| esc(w)).collect()
+pub(super) fn warnings(a: &Report, esc: fn(&str) -> String) -> Vec<String> {
+    a.facts.warnings.iter().map(|w| esc(w)).collect()
 }

@@ -5,7 +5,7 @@
 //! It does not estimate or probe: the estimate is [`crate::capacity`]'s, the re-probe
 //! [`crate::probe`]'s; here their sentences are translated and every value escaped.
 
-use crate::analysis::Analysis;
+use crate::report::Report;
 use crate::report::i18n::{Labels, Lang, translate, word};
 use crate::report::safe::Escaper;
 
@@ -46,8 +46,8 @@ pub struct ReprobeRow {
 }
 
 /// The capacity section: sentences translated, test names escaped.
-pub(super) fn capacity_view(a: &Analysis, lang: Lang, esc: &Escaper) -> Option<CapacityView> {
-    let e = a.rca.capacity.as_ref()?;
+pub(super) fn capacity_view(a: &Report, lang: Lang, esc: &Escaper) -> Option<CapacityView> {
+    let e = a.diagnosis.rca.capacity.as_ref()?;
     let tr = |text: &str| (esc.text)(&translate(lang, text));
     Some(CapacityView {
         statement: format!(
@@ -108,7 +108,7 @@ fn shown_levels(
 const CAPACITY_ROWS: usize = 30;
 
 /// One row per re-probed server; every value from the log or the network is escaped.
-pub(super) fn reprobe_rows(a: &Analysis, lang: Lang, esc: &Escaper) -> Vec<ReprobeRow> {
+pub(super) fn reprobe_rows(a: &Report, lang: Lang, esc: &Escaper) -> Vec<ReprobeRow> {
     let (text, code) = (esc.text, esc.span_in_cell);
     let Some(r) = &a.reprobe else {
         return Vec::new();

@@ -6,8 +6,8 @@
 //! sentences come from the analysis and are only translated and escaped here.
 
 use super::{Tr, when};
-use crate::analysis::Analysis;
 use crate::diagnose::RootCause;
+use crate::report::Report;
 use crate::report::i18n::{Lang, word};
 use crate::report::markdown::fence;
 use crate::report::safe::Escaper;
@@ -60,13 +60,9 @@ pub struct OutageView {
 }
 
 /// One view per root cause, in the analysis' order.
-pub(super) fn cause_views(
-    a: &Analysis,
-    lang: Lang,
-    escaper: &Escaper,
-    tr: Tr<'_>,
-) -> Vec<CauseView> {
-    a.rca
+pub(super) fn cause_views(a: &Report, lang: Lang, escaper: &Escaper, tr: Tr<'_>) -> Vec<CauseView> {
+    a.diagnosis
+        .rca
         .root_causes
         .iter()
         .map(|rc| cause_view(a, rc, lang, escaper, tr))
@@ -80,13 +76,7 @@ fn short_names(v: &[String], span: fn(&str) -> String) -> Vec<String> {
         .collect()
 }
 
-fn cause_view(
-    a: &Analysis,
-    rc: &RootCause,
-    lang: Lang,
-    escaper: &Escaper,
-    tr: Tr<'_>,
-) -> CauseView {
+fn cause_view(a: &Report, rc: &RootCause, lang: Lang, escaper: &Escaper, tr: Tr<'_>) -> CauseView {
     let span = escaper.span;
     let samples = sample_lines(a, rc, escaper.block);
     let refs: Vec<&str> = samples.iter().map(String::as_str).collect();
@@ -117,8 +107,9 @@ fn cause_view(
 
 /// The cause's most frequent lines across its findings, so that a finding listed late (the
 /// runner's re-logged exhaustions) is not hidden by one with many rare lines.
-fn sample_lines(a: &Analysis, rc: &RootCause, block: fn(&str) -> String) -> Vec<String> {
+fn sample_lines(a: &Report, rc: &RootCause, block: fn(&str) -> String) -> Vec<String> {
     let mut all: Vec<&crate::diagnose::SampleLine> = a
+        .diagnosis
         .rca
         .findings
         .iter()

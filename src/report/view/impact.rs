@@ -5,7 +5,7 @@
 //! failed of come from the analysis; here they are only translated and escaped.
 
 use super::Tr;
-use crate::analysis::Analysis;
+use crate::report::Report;
 use crate::report::i18n::{Lang, word};
 use crate::report::safe::Escaper;
 use std::collections::BTreeMap;
@@ -31,8 +31,9 @@ pub struct FailingRow {
 }
 
 /// One row per category, with its three first hosts.
-pub(super) fn category_rows(a: &Analysis, esc: fn(&str) -> String) -> Vec<CategoryRow> {
-    a.categories
+pub(super) fn category_rows(a: &Report, esc: fn(&str) -> String) -> Vec<CategoryRow> {
+    a.facts
+        .categories
         .iter()
         .map(|c| CategoryRow {
             id: c.id.id().to_string(),
@@ -53,18 +54,19 @@ pub(super) fn category_rows(a: &Analysis, esc: fn(&str) -> String) -> Vec<Catego
 /// One row per failed or errored test, with the root cause it is the main failure of ("—"
 /// when none).
 pub(super) fn failing_rows(
-    a: &Analysis,
+    a: &Report,
     lang: Lang,
     escaper: &Escaper,
     tr: Tr<'_>,
 ) -> Vec<FailingRow> {
     let mut primary: BTreeMap<&str, &str> = BTreeMap::new();
-    for rc in &a.rca.root_causes {
+    for rc in &a.diagnosis.rca.root_causes {
         for t in &rc.failed_tests {
             primary.insert(t.as_str(), rc.id.as_str());
         }
     }
-    a.tests
+    a.facts
+        .tests
         .iter()
         .filter(|t| t.outcome == "failed" || t.outcome == "error")
         .map(|t| FailingRow {

@@ -1,13 +1,13 @@
-//! The report's content, independent of its format: built once from an [`Analysis`] and
+//! The report's content, independent of its format: built once from an [`Report`] and
 //! rendered by the Markdown and HTML templates, so that both show the same things. This is
 //! where log text enters both reports: each string goes through the format's [`Escaper`]
 //! for the place it lands (prose, code span, code block), here and nowhere else.
 //!
 //! This file holds the [`View`] and [`build_view`], which puts together one function per
 //! section (one file per group of sections). It computes no number and decides nothing:
-//! every count, verdict and sentence comes from the [`Analysis`]; the templates lay it out.
+//! every count, verdict and sentence comes from the [`Report`]; the templates lay it out.
 
-use crate::analysis::Analysis;
+use crate::report::Report;
 use crate::report::i18n::{Labels, Lang, translate};
 use crate::report::safe::Escaper;
 
@@ -90,9 +90,9 @@ fn when(epoch: i64) -> String {
 }
 
 /// Builds the report view; `escaper` escapes every string taken from the log.
-pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View {
+pub fn build_view(a: &Report, opts: &ReportOptions, escaper: &Escaper) -> View {
     let esc = escaper.text;
-    let s = &a.summary;
+    let s = &a.facts.summary;
     let lang = opts.lang;
     let l = Labels::of(lang);
     // Sentences the analysis wrote, in the report's language, then escaped.
@@ -105,7 +105,12 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
         title: summary::title(a, opts, esc),
         headline: summary::headline(a, lang, esc),
         version: a.tool.version.to_string(),
-        inputs: a.inputs.iter().map(|i| (escaper.span)(&i.path)).collect(),
+        inputs: a
+            .facts
+            .inputs
+            .iter()
+            .map(|i| (escaper.span)(&i.path))
+            .collect(),
         run_line: tr(&super::header::run_line(a)),
         total: s.total,
         passed: s.passed,
@@ -115,7 +120,7 @@ pub fn build_view(a: &Analysis, opts: &ReportOptions, escaper: &Escaper) -> View
         xfailed: s.xfailed,
         xpassed: s.xpassed,
         failed_pct: summary::failed_pct(s),
-        unexplained: a.rca.unexplained_failures.len(),
+        unexplained: a.diagnosis.rca.unexplained_failures.len(),
         categories: impact::category_rows(a, esc),
         failing: impact::failing_rows(a, lang, escaper, &tr),
         causes: causes::cause_views(a, lang, escaper, &tr),

@@ -6,8 +6,8 @@
 //! [`crate::recommend`], the checklist [`crate::checklist`]; here they are localised and
 //! escaped.
 
-use crate::analysis::Analysis;
 use crate::diagnose::recommend::Recommendation;
+use crate::report::Report;
 use crate::report::i18n::{Labels, Lang, translate};
 use crate::report::markdown::fence;
 use crate::report::safe::Escaper;
@@ -92,12 +92,13 @@ fn localised<'r>(lang: Lang, en: &'r str, he: &'r str) -> &'r str {
 
 /// Code changes and infrastructure checks; the settings entries are folded into the
 /// client configuration, whose table says what each line answers.
-pub(super) fn rec_groups(a: &Analysis, lang: Lang, l: &Labels, escaper: &Escaper) -> Vec<RecGroup> {
+pub(super) fn rec_groups(a: &Report, lang: Lang, l: &Labels, escaper: &Escaper) -> Vec<RecGroup> {
     // The folded entries go to the first entry with settings (the client configuration).
     let mut parts = Some(part_notes(a, lang, escaper.text));
     let mut groups: Vec<RecGroup> = Vec::new();
     for (kind, heading) in [("code", l.code_changes), ("infrastructure", l.infra_checks)] {
         let items: Vec<RecView> = a
+            .diagnosis
             .recommendations
             .iter()
             .filter(|r| r.kind == kind && r.part_of.is_none())
@@ -114,8 +115,9 @@ pub(super) fn rec_groups(a: &Analysis, lang: Lang, l: &Labels, escaper: &Escaper
 }
 
 /// The entries that are part of another one (the client configuration's settings).
-fn part_notes(a: &Analysis, lang: Lang, esc: fn(&str) -> String) -> Vec<PartNote> {
-    a.recommendations
+fn part_notes(a: &Report, lang: Lang, esc: fn(&str) -> String) -> Vec<PartNote> {
+    a.diagnosis
+        .recommendations
         .iter()
         .filter(|r| r.part_of.is_some())
         .map(|r| PartNote {
@@ -184,12 +186,12 @@ fn setting_rows(r: &Recommendation, lang: Lang, escaper: &Escaper) -> Vec<Settin
 
 /// The closing checklist: client code, then the platform team.
 pub(super) fn checklist_groups(
-    a: &Analysis,
+    a: &Report,
     lang: Lang,
     l: &Labels,
     escaper: &Escaper,
 ) -> Vec<ChecklistGroup> {
-    let items = crate::diagnose::checklist::build(&a.recommendations);
+    let items = crate::diagnose::checklist::build(&a.diagnosis.recommendations);
     [
         ("client_code", l.client_code),
         ("platform_team", l.platform_team),

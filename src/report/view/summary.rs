@@ -5,11 +5,12 @@
 //! and the run line from [`crate::report::header`]; here they are translated and escaped.
 
 use super::{ReportOptions, Tr};
-use crate::analysis::{Analysis, Summary};
+use crate::facts::Summary;
+use crate::report::Report;
 use crate::report::i18n::{Lang, translate};
 
 /// The title given, else the default one; escaped.
-pub(super) fn title(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String) -> String {
+pub(super) fn title(a: &Report, opts: &ReportOptions, esc: fn(&str) -> String) -> String {
     let title = opts
         .title
         .clone()
@@ -18,8 +19,8 @@ pub(super) fn title(a: &Analysis, opts: &ReportOptions, esc: fn(&str) -> String)
 }
 
 /// The headline in the report's language, with an arrow for `->`.
-pub(super) fn headline(a: &Analysis, lang: Lang, esc: fn(&str) -> String) -> String {
-    esc(&translate(lang, &a.rca.headline).replace("->", "→"))
+pub(super) fn headline(a: &Report, lang: Lang, esc: fn(&str) -> String) -> String {
+    esc(&translate(lang, &a.diagnosis.rca.headline).replace("->", "→"))
 }
 
 /// The share of failed tests, rounded to a whole percent.
@@ -32,7 +33,7 @@ pub(super) fn failed_pct(s: &Summary) -> String {
 }
 
 /// The run against its history; empty without `--history`.
-pub(super) fn history(a: &Analysis, tr: Tr<'_>) -> String {
+pub(super) fn history(a: &Report, tr: Tr<'_>) -> String {
     a.history
         .as_ref()
         .map(|h| tr(&h.summary))

@@ -2,10 +2,10 @@
 //! second) and the events-over-time SVG chart, bucketed into at most 60 columns.
 //!
 //! It does not compute the timeline: the per-second counts come from the analysis
-//! ([`crate::analysis::Analysis::timeline`]); the templates draw what is built here.
+//! ([`crate::facts::Report::timeline`]); the templates draw what is built here.
 
 use super::when;
-use crate::analysis::Analysis;
+use crate::report::Report;
 use crate::report::i18n::{Labels, Lang, translate};
 
 /// The events-over-time chart: one row of cells per category, cell opacity by count.
@@ -83,13 +83,13 @@ fn color(c: crate::model::Category) -> &'static str {
 /// One row per category of Impact: its timed events from the timeline, and how many of
 /// its events have no time (traceback, summary and JUnit lines carry none). A category
 /// with no timed event still gets its row, so Impact and Timeline count the same events.
-pub(super) fn timeline_rows(a: &Analysis, lang: Lang) -> Vec<TimelineRow> {
-    if a.timeline.series.is_empty() {
+pub(super) fn timeline_rows(a: &Report, lang: Lang) -> Vec<TimelineRow> {
+    if a.facts.timeline.series.is_empty() {
         return Vec::new();
     }
     let mut rows: Vec<TimelineRow> = Vec::new();
-    for c in &a.categories {
-        let series = a.timeline.series.iter().find(|s| s.category == c.id);
+    for c in &a.facts.categories {
+        let series = a.facts.timeline.series.iter().find(|s| s.category == c.id);
         let points = series.map_or(&[][..], |s| &s.points[..]);
         let timed: i64 = points.iter().map(|p| p[1]).sum();
         let untimed = i64::try_from(c.events).unwrap_or(i64::MAX) - timed;
@@ -134,8 +134,8 @@ impl Buckets {
 }
 
 /// Buckets the per-second timeline into at most 60 columns per category.
-pub(super) fn svg_timeline(a: &Analysis, events_word: &str) -> SvgTimeline {
-    let (Some(start), Some(end)) = (a.timeline.start_s, a.timeline.end_s) else {
+pub(super) fn svg_timeline(a: &Report, events_word: &str) -> SvgTimeline {
+    let (Some(start), Some(end)) = (a.facts.timeline.start_s, a.facts.timeline.end_s) else {
         return SvgTimeline::default();
     };
     let span = (end - start + 1).max(1);
@@ -148,6 +148,7 @@ pub(super) fn svg_timeline(a: &Analysis, events_word: &str) -> SvgTimeline {
         per,
     };
     let max = a
+        .facts
         .timeline
         .series
         .iter()
@@ -156,6 +157,7 @@ pub(super) fn svg_timeline(a: &Analysis, events_word: &str) -> SvgTimeline {
         .unwrap_or(1)
         .max(1);
     let rows: Vec<SvgRow> = a
+        .facts
         .timeline
         .series
         .iter()
@@ -175,7 +177,7 @@ pub(super) fn svg_timeline(a: &Analysis, events_word: &str) -> SvgTimeline {
 /// against the busiest column of the chart (`max`).
 fn svg_row(
     i: usize,
-    series: &crate::analysis::Series,
+    series: &crate::facts::Series,
     buckets: Buckets,
     max: i64,
     events_word: &str,

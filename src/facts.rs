@@ -1,6 +1,11 @@
-//! From collected tests and event groups to the analysis result: per-test categories and
-//! symptoms, per-category totals, reconciled outcome counts and warnings. This is the data
-//! every output format prints; it is also the versioned JSON document (`schema_version`).
+//! The run's facts ([`RunFacts`]): from collected tests and event groups to per-test
+//! categories and symptoms, per-category totals, reconciled outcome counts, the timeline
+//! and warnings — what the inputs show, counted once.
+//!
+//! It owns the fact types every later stage reads (tests, events, categories) and their
+//! serialised shape. It does not diagnose (see [`crate::diagnose`]), and holds no result of
+//! a later stage: the report ([`crate::report::Report`]) puts diagnosis, re-probe, history
+//! and baseline run beside the facts.
 
 use crate::attribute::collect::{Collected, TestRecord, truncate};
 use crate::attribute::event::{EventGroup, EventKind, GroupKey};
@@ -235,13 +240,12 @@ pub struct EventReport {
     pub sample: String,
 }
 
-/// The whole analysis.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct Analysis {
-    /// JSON schema version.
-    pub schema_version: u32,
-    /// rca name and version.
-    pub tool: ToolInfo,
+/// What the inputs show about the run, and nothing more: its tests, events, categories,
+/// timeline, the responses and retries the log prints, and the problems noticed reading it.
+/// The diagnosis reads it; later stages (re-probe, history, baseline run, source) add
+/// their own results beside it in the report, never into it.
+#[derive(Debug, Clone)]
+pub struct RunFacts {
     /// Inputs read.
     pub inputs: Vec<InputInfo>,
     /// Outcome totals.
@@ -259,39 +263,13 @@ pub struct Analysis {
     /// Time between consecutive retries of one request, per target.
     pub retry_gaps: BTreeMap<String, crate::attribute::collect::RetryGaps>,
     /// `Retry-After` values the log shows (none: the log never prints the header).
-    #[serde(skip_serializing_if = "retry_after_absent")]
     pub retry_after: crate::attribute::collect::RetryAfterSeen,
     /// urllib3's sleeps before retries, per path template (DEBUG logs with ms times).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub retry_sleeps: BTreeMap<String, crate::attribute::collect::RetrySleeps>,
-    /// A re-probe of the servers the root causes name (`rca analyze --probe`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reprobe: Option<crate::probe::fold::Reprobe>,
-    /// The CI run the environment names (`GITHUB_RUN_ID`, `CI_PIPELINE_ID`, `BUILD_TAG`, ...).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ci: Option<crate::history::identity::CiRun>,
     /// What the JUnit XML says about the run itself: host names, `<properties>`, start.
-    #[serde(skip_serializing_if = "RunMetadata::is_empty")]
     pub metadata: RunMetadata,
-    /// This run against the recorded history (`rca analyze --history`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub history: Option<crate::history::trend::recurrence::RunHistory>,
-    /// This run against a baseline run of the same suite (`rca analyze --baseline`; not the
-    /// baseline *tests* of this run, see `baseline_vs_load`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<crate::compare::BaselineComparison>,
     /// Requests per endpoint and log templates, read only for `--baseline`.
-    #[serde(skip)]
     pub profile: Option<crate::compare::profile::RunProfile>,
-    /// The client configuration read from the code under test (`rca analyze --source DIR`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<crate::source::SourceScan>,
-    /// Findings, root causes with verdicts and cross-checks (`headline`, `findings`,
-    /// `root_causes`, `unexplained_failures`, `observed_concurrency` at the top level).
-    #[serde(flatten)]
-    pub rca: crate::diagnose::RootCauseAnalysis,
-    /// Remediations the evidence supports, most urgent first.
-    pub recommendations: Vec<crate::diagnose::recommend::Recommendation>,
     /// Problems noticed (truncated log, count mismatch, ...).
     pub warnings: Vec<String>,
 }
@@ -312,7 +290,8 @@ pub struct RunMetadata {
 }
 
 impl RunMetadata {
-    fn is_empty(&self) -> bool {
+    /// Nothing known (the JSON leaves the field out).
+    pub fn is_empty(&self) -> bool {
         self.hostnames.is_empty() && self.timestamp.is_none() && self.properties.is_empty()
     }
 
@@ -367,15 +346,14 @@ pub fn describe(c: Category) -> &'static str {
     }
 }
 
-/// Builds the analysis from what the collector gathered and any JUnit runs.
+/// The run's facts from what the collector gathered and any JUnit runs.
 pub fn build(
     mut collected: Collected,
     junit: Vec<JunitRun>,
     inputs: Vec<InputInfo>,
     sigs: &SignatureSet,
     redactor: Redactor,
-    baseline: &crate::diagnose::baseline::BaselineRule,
-) -> Analysis {
+) -> RunFacts {
     let mut warnings = std::mem::take(&mut collected.warnings);
     let junit_summary = junit_summary(&junit);
     // Parametrize ids may hold secrets. Masks are stable, so a masked id still names one
@@ -405,12 +383,7 @@ pub fn build(
         .collect();
     let timeline = timeline(&collected);
     let warnings = warnings.iter().map(|w| redactor.apply(w)).collect();
-    let mut analysis = Analysis {
-        schema_version: SCHEMA_VERSION,
-        tool: ToolInfo {
-            name: "rca",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+    RunFacts {
         inputs,
         summary,
         tests,
@@ -425,20 +398,10 @@ pub fn build(
             .iter()
             .map(|(path, s)| (redactor.apply(path), s.clone()))
             .collect(),
-        reprobe: None,
-        ci: None,
         metadata: RunMetadata::from_junit(&junit, redactor),
-        history: None,
-        baseline: None,
         profile: collected.profile.take().map(|p| p.finish(redactor)),
-        source: None,
-        rca: Default::default(),
-        recommendations: Vec::new(),
         warnings,
-    };
-    analysis.rca = crate::diagnose::analyse_with(&analysis, baseline);
-    analysis.recommendations = crate::diagnose::recommend::recommend(&analysis, &analysis.rca);
-    analysis
+    }
 }
 
 fn timeline(c: &Collected) -> Timeline {
@@ -905,7 +868,7 @@ fn event_report(
     }
 }
 
-impl Analysis {
+impl RunFacts {
     /// Categories present with at least one event.
     pub fn categories_present(&self) -> impl Iterator<Item = Category> + '_ {
         self.categories
@@ -913,10 +876,6 @@ impl Analysis {
             .filter(|c| c.events > 0)
             .map(|c| c.id)
     }
-}
-
-fn retry_after_absent(r: &crate::attribute::collect::RetryAfterSeen) -> bool {
-    r.count == 0
 }
 
 #[cfg(test)]
@@ -954,7 +913,7 @@ mod tests {
     }
 }
 
-/// Small values for the unit tests of the stages that read an [`Analysis`].
+/// Small values for the unit tests of the stages that read [`RunFacts`].
 #[cfg(test)]
 pub mod fixtures {
     use super::*;
@@ -981,14 +940,9 @@ pub mod fixtures {
         }
     }
 
-    /// An analysis of `tests` and `events` alone, before root causes.
-    pub fn analysis(tests: Vec<TestReport>, events: Vec<EventReport>) -> Analysis {
-        Analysis {
-            schema_version: 1,
-            tool: ToolInfo {
-                name: "rca",
-                version: "test",
-            },
+    /// The facts of `tests` and `events` alone.
+    pub fn analysis(tests: Vec<TestReport>, events: Vec<EventReport>) -> RunFacts {
+        RunFacts {
             inputs: Vec::new(),
             summary: Summary::default(),
             tests,
@@ -999,15 +953,8 @@ pub mod fixtures {
             retry_gaps: BTreeMap::new(),
             retry_after: crate::attribute::collect::RetryAfterSeen::default(),
             retry_sleeps: BTreeMap::new(),
-            reprobe: None,
-            ci: None,
             metadata: Default::default(),
-            history: None,
-            baseline: None,
             profile: None,
-            source: None,
-            rca: Default::default(),
-            recommendations: Vec::new(),
             warnings: Vec::new(),
         }
     }

@@ -2,7 +2,7 @@
 //! ([`junit_address`]), and the way back from a case to a node id, exact or guessed.
 //!
 //! Not here: reading the XML ([`super::parser`]) and matching JUnit cases with the tests of a
-//! console log, which is the collector's ([`crate::collect`]).
+//! console log, which is the collector's ([`crate::attribute::collect`]).
 
 use super::{JunitCase, JunitRun};
 

@@ -71,7 +71,7 @@
 //! `<testcase>` being read and its outcome), `text` (capped text, entities, snippets).
 //!
 //! Not here: reading a console log ([`crate::ingest::lines`]), and joining JUnit cases with the
-//! tests of a console log, which is the collector's ([`crate::collect`]).
+//! tests of a console log, which is the collector's ([`crate::attribute::collect`]).
 
 mod address;
 mod attributes;

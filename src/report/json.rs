@@ -36,10 +36,11 @@ pub fn render(r: &Report) -> String {
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-/// The document: the report's parts, field by field in the order README.md gives, and,
-/// derived from its recommendations, the closing `checklist` (its schema is what `rca
-/// schema` prints). The wire shape is this struct's own: a stage's types appear in it only
-/// where their serialisation is the contract.
+// The wire shape is this struct's own, the report's parts field by field in the order
+// README.md gives; a stage's types appear in it only where their serialisation is the
+// contract. (Its doc comment is the schema's description, so it stays as it was.)
+/// The document: the analysis and, derived from its recommendations, the closing
+/// `checklist` (its schema is what `rca schema` prints).
 #[derive(Serialize, schemars::JsonSchema)]
 pub struct Document<'a> {
     /// JSON schema version.

@@ -9,7 +9,7 @@
 //!
 //! It owns the conclusions; it does not read the log (the facts come built by
 //! [`crate::facts`]), re-probe the server ([`crate::probe`]), or print anything
-//! ([`crate::render`]).
+//! ([`crate::report`]).
 
 use crate::attribute::event::EventKind;
 use crate::diagnose::baseline::BaselineRule;

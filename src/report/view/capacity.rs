@@ -2,7 +2,7 @@
 //! the log's load levels (its table shortened around the knee) and one row per re-probed
 //! server (`rca analyze --probe`).
 //!
-//! It does not estimate or probe: the estimate is [`crate::capacity`]'s, the re-probe
+//! It does not estimate or probe: the estimate is [`crate::diagnose::capacity`]'s, the re-probe
 //! [`crate::probe`]'s; here their sentences are translated and every value escaped.
 
 use crate::report::Report;

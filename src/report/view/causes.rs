@@ -2,7 +2,7 @@
 //! lines (cut at the part that matters), evidence, cross-checks, failed tests, outage windows
 //! and code pointers, every log-derived string escaped for the place it lands.
 //!
-//! It does not find or rank causes, nor decide verdicts: that is [`crate::rootcause`]; the
+//! It does not find or rank causes, nor decide verdicts: that is [`crate::diagnose`]; the
 //! sentences come from the analysis and are only translated and escaped here.
 
 use super::{Tr, when};

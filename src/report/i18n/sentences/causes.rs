@@ -4,7 +4,7 @@
 //! Only data: the patterns are matched, in the order of [`super::FAMILIES`], by the engine in
 //! [`crate::report::i18n`]; the English sentences themselves are written by the analysis.
 
-/// The capacity estimate from the log's load levels (crate::capacity).
+/// The capacity estimate from the log's load levels (crate::diagnose::capacity).
 pub(super) const CAPACITY: &[(&str, &str)] = &[
     (
         r"^the log's load levels: (?P<rest>.+) \((?P<conf>high|medium|low) confidence\)$",

@@ -4,7 +4,7 @@
 //! Only data: the patterns are matched, in the order of [`super::FAMILIES`], by the engine in
 //! [`crate::report::i18n`]; the English sentences themselves are written by the analysis.
 
-/// The client configuration's reasons per setting (src/client_config.rs).
+/// The client configuration's reasons per setting (src/diagnose/client_config.rs).
 pub(super) const CLIENT_CONFIG: &[(&str, &str)] = &[
     (
         r#"^"Connection pool size: (?P<s>\d+)" \(L(?P<l>\d+)\): (?P<n>\d+) connections for up to (?P<c>\d+) concurrent requests, so up to (?P<w>\d+) per burst are opened and discarded$"#,

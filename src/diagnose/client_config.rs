@@ -243,125 +243,204 @@ fn suggested_backoff(observed: Option<f64>) -> f64 {
     }
 }
 
+/// The recommended values, each from what the run shows.
+struct Suggested {
+    /// `Retry(total=...)`.
+    total: i64,
+    /// `pool_connections` / `pool_maxsize`.
+    pool: u32,
+    /// `Retry(backoff_factor=...)`.
+    backoff: f64,
+    /// Connect timeout in seconds.
+    connect: f64,
+    /// Read timeout in seconds.
+    read: f64,
+}
+
+impl Suggested {
+    /// The values for what the log shows and the tests' concurrency.
+    fn of(o: &Observed, concurrency: Option<u32>) -> Self {
+        let total = o.retry_total.as_ref().map_or(3, |t| t.value.clamp(1, 10));
+        let pool = match (o.pool_size.as_ref().map(|p| p.value), concurrency) {
+            // The pool size is log text: a huge one must not overflow.
+            (Some(p), Some(c)) => c.max(p.saturating_mul(2)),
+            (Some(p), None) => p.saturating_mul(2),
+            (None, Some(c)) => c.max(URLLIB3_DEFAULT_POOL),
+            (None, None) => URLLIB3_DEFAULT_POOL,
+        };
+        let backoff = suggested_backoff(o.backoff_factor.as_ref().map(|b| b.value));
+        let connect = match o.connect_timeout.as_ref().map(|t| t.value) {
+            Some(t) if t >= 10.0 => (t / 4.0).clamp(1.0, 5.0).round(),
+            Some(t) => t,
+            None => 3.0,
+        };
+        let read = o.read_timeout.as_ref().map_or(30.0, |t| t.value);
+        Suggested {
+            total,
+            pool,
+            backoff,
+            connect,
+            read,
+        }
+    }
+}
+
+/// One setting with the root causes it answers.
+fn setting(
+    name: &str,
+    before: Option<String>,
+    after: String,
+    reason: String,
+    rcs: &[String],
+) -> Setting {
+    Setting {
+        name: name.to_string(),
+        before,
+        after,
+        reason,
+        root_causes: rcs.to_vec(),
+    }
+}
+
 /// Builds the consolidated configuration from what the run shows.
 pub fn build(o: &Observed, causes: &Causes, concurrency: Option<u32>) -> Config {
-    let total = o.retry_total.as_ref().map_or(3, |t| t.value.clamp(1, 10));
-    let pool_after = match (o.pool_size.as_ref().map(|p| p.value), concurrency) {
-        // The pool size is log text: a huge one must not overflow.
-        (Some(p), Some(c)) => c.max(p.saturating_mul(2)),
-        (Some(p), None) => p.saturating_mul(2),
-        (None, Some(c)) => c.max(URLLIB3_DEFAULT_POOL),
-        (None, None) => URLLIB3_DEFAULT_POOL,
+    let s = Suggested::of(o, concurrency);
+    let mut settings = pool_settings(o, causes, concurrency, s.pool);
+    settings.extend(retry_settings(o, causes, s.total, s.backoff));
+    settings.extend(method_settings(causes));
+    settings.push(timeout_setting(o, causes, s.connect, s.read));
+    let before = before_block(o);
+    let after = after_block(s.total, s.backoff, s.pool, s.connect, s.read);
+    Config {
+        settings,
+        before,
+        after,
+        values: placeholder_values(o, &s),
+    }
+}
+
+/// The pool size and blocking, against the pool-full warnings and the concurrency.
+fn pool_settings(
+    o: &Observed,
+    causes: &Causes,
+    concurrency: Option<u32>,
+    pool_after: u32,
+) -> Vec<Setting> {
+    let reason = match (&o.pool_size, concurrency) {
+        (Some(p), Some(c)) if c > p.value => format!(
+            "{}: {} connections for up to {c} concurrent requests, so up to {} per burst are opened and discarded",
+            p.from,
+            p.value,
+            c - p.value
+        ),
+        (Some(p), _) => format!("{}: pool-full warnings at this size", p.from),
+        (None, Some(c)) => {
+            format!("no pool-full warning, sized for the {c} concurrent requests the tests run")
+        }
+        (None, None) => {
+            "no pool evidence in this run: the requests default, kept explicit".to_string()
+        }
     };
-    let backoff_after = suggested_backoff(o.backoff_factor.as_ref().map(|b| b.value));
-    let connect_after = match o.connect_timeout.as_ref().map(|t| t.value) {
-        Some(t) if t >= 10.0 => (t / 4.0).clamp(1.0, 5.0).round(),
-        Some(t) => t,
-        None => 3.0,
+    vec![
+        setting(
+            "pool_connections / pool_maxsize",
+            o.pool_size.as_ref().map(|p| p.value.to_string()),
+            pool_after.to_string(),
+            reason,
+            &causes.pool,
+        ),
+        setting(
+            "pool_block",
+            None,
+            "True".to_string(),
+            "wait for a free connection instead of opening one the pool will throw away"
+                .to_string(),
+            &causes.pool,
+        ),
+    ]
+}
+
+/// The retry counts, backoff factor and jitter, against the Retrying lines and their waits.
+fn retry_settings(o: &Observed, causes: &Causes, total: i64, backoff_after: f64) -> Vec<Setting> {
+    let total_reason = match &o.retry_total {
+        Some(t) => format!(
+            "{}: the run's total kept; connect and status errors counted on their own, fewer read retries (a read timeout may have been executed)",
+            t.from
+        ),
+        None => "no Retrying line in the log: a bounded default".to_string(),
     };
-    let read_after = o.read_timeout.as_ref().map_or(30.0, |t| t.value);
-    let mut settings = Vec::new();
-    let mut push =
-        |name: &str, before: Option<String>, after: String, reason: String, rcs: &[String]| {
-            settings.push(Setting {
-                name: name.to_string(),
-                before,
-                after,
-                reason,
-                root_causes: rcs.to_vec(),
-            })
-        };
-    push(
-        "pool_connections / pool_maxsize",
-        o.pool_size.as_ref().map(|p| p.value.to_string()),
-        pool_after.to_string(),
-        match (&o.pool_size, concurrency) {
-            (Some(p), Some(c)) if c > p.value => format!(
-                "{}: {} connections for up to {c} concurrent requests, so up to {} per burst are opened and discarded",
-                p.from,
-                p.value,
-                c - p.value
-            ),
-            (Some(p), _) => format!("{}: pool-full warnings at this size", p.from),
-            (None, Some(c)) => {
-                format!("no pool-full warning, sized for the {c} concurrent requests the tests run")
-            }
-            (None, None) => {
-                "no pool evidence in this run: the requests default, kept explicit".to_string()
-            }
-        },
-        &causes.pool,
-    );
-    push(
-        "pool_block",
-        None,
-        "True".to_string(),
-        "wait for a free connection instead of opening one the pool will throw away".to_string(),
-        &causes.pool,
-    );
-    push(
-        "total / connect / read / status",
-        o.retry_total.as_ref().map(|t| format!("total={}", t.value)),
-        format!("{total} / {total} / {} / {total}", (total - 1).max(1)),
-        match &o.retry_total {
-            Some(t) => format!(
-                "{}: the run's total kept; connect and status errors counted on their own, fewer read retries (a read timeout may have been executed)",
-                t.from
-            ),
-            None => "no Retrying line in the log: a bounded default".to_string(),
-        },
-        &causes.retried,
-    );
-    push(
-        "backoff_factor",
-        o.backoff_factor
-            .as_ref()
-            .map(|b| format!("~{}", trim_float(b.value))),
-        py_float(backoff_after),
-        match &o.backoff_factor {
-            Some(b) => format!(
-                "{}, so backoff_factor was about {}: retries came back before an overloaded server recovered; {} waits 0, {}, {} s",
-                b.from,
-                trim_float(b.value),
-                py_float(backoff_after),
-                trim_float(backoff_after * 2.0),
-                trim_float(backoff_after * 4.0)
-            ),
-            None => "the log shows no measurable wait between retries".to_string(),
-        },
-        &causes.retried,
-    );
-    push(
-        "backoff_jitter / backoff_max",
-        None,
-        "0.5 / 30".to_string(),
-        "spread the retries of parallel workers so they do not return in lockstep (urllib3 >= 2, drop on 1.26)".to_string(),
-        &causes.retried,
-    );
-    push(
-        "status_forcelist / respect_retry_after_header",
-        None,
-        "[429, 502, 503, 504] / True".to_string(),
-        if causes.status.is_empty() {
-            "retry only statuses that mean \"come back later\", when the server says".to_string()
-        } else {
-            "status retries ran out on 429/503 without waiting as long as the server may have asked"
-                .to_string()
-        },
-        &causes.status,
-    );
-    push(
-        "allowed_methods",
-        None,
-        "Retry.DEFAULT_ALLOWED_METHODS (no POST)".to_string(),
-        if causes.post.is_empty() {
-            "read and status retries only for idempotent methods; connect errors are still retried for every method".to_string()
-        } else {
-            "POST was retried after the server had seen it: a retry can repeat a side effect; connect errors are still retried (the server never saw those)".to_string()
-        },
-        &causes.post,
-    );
-    push(
+    let backoff_reason = match &o.backoff_factor {
+        Some(b) => format!(
+            "{}, so backoff_factor was about {}: retries came back before an overloaded server recovered; {} waits 0, {}, {} s",
+            b.from,
+            trim_float(b.value),
+            py_float(backoff_after),
+            trim_float(backoff_after * 2.0),
+            trim_float(backoff_after * 4.0)
+        ),
+        None => "the log shows no measurable wait between retries".to_string(),
+    };
+    vec![
+        setting(
+            "total / connect / read / status",
+            o.retry_total.as_ref().map(|t| format!("total={}", t.value)),
+            format!("{total} / {total} / {} / {total}", (total - 1).max(1)),
+            total_reason,
+            &causes.retried,
+        ),
+        setting(
+            "backoff_factor",
+            o.backoff_factor
+                .as_ref()
+                .map(|b| format!("~{}", trim_float(b.value))),
+            py_float(backoff_after),
+            backoff_reason,
+            &causes.retried,
+        ),
+        setting(
+            "backoff_jitter / backoff_max",
+            None,
+            "0.5 / 30".to_string(),
+            "spread the retries of parallel workers so they do not return in lockstep (urllib3 >= 2, drop on 1.26)".to_string(),
+            &causes.retried,
+        ),
+    ]
+}
+
+/// Which statuses and methods are retried, against status retries that ran out and POST
+/// retries.
+fn method_settings(causes: &Causes) -> Vec<Setting> {
+    vec![
+        setting(
+            "status_forcelist / respect_retry_after_header",
+            None,
+            "[429, 502, 503, 504] / True".to_string(),
+            if causes.status.is_empty() {
+                "retry only statuses that mean \"come back later\", when the server says"
+                    .to_string()
+            } else {
+                "status retries ran out on 429/503 without waiting as long as the server may have asked"
+                    .to_string()
+            },
+            &causes.status,
+        ),
+        setting(
+            "allowed_methods",
+            None,
+            "Retry.DEFAULT_ALLOWED_METHODS (no POST)".to_string(),
+            if causes.post.is_empty() {
+                "read and status retries only for idempotent methods; connect errors are still retried for every method".to_string()
+            } else {
+                "POST was retried after the server had seen it: a retry can repeat a side effect; connect errors are still retried (the server never saw those)".to_string()
+            },
+            &causes.post,
+        ),
+    ]
+}
+
+/// The (connect, read) timeout, against the timeouts the log shows.
+fn timeout_setting(o: &Observed, causes: &Causes, connect_after: f64, read_after: f64) -> Setting {
+    setting(
         "timeout (connect, read)",
         match (&o.connect_timeout, &o.read_timeout) {
             (None, None) => None,
@@ -378,10 +457,12 @@ pub fn build(o: &Observed, causes: &Causes, concurrency: Option<u32>) -> Config 
         ),
         timeout_reason(o, connect_after),
         &causes.unreachable,
-    );
-    let before = before_block(o);
-    let after = after_block(total, backoff_after, pool_after, connect_after, read_after);
-    let values = vec![
+    )
+}
+
+/// Values for catalogue placeholders, so every snippet uses the configuration's numbers.
+fn placeholder_values(o: &Observed, s: &Suggested) -> Vec<(&'static str, String)> {
+    vec![
         ("retry_before", before_retry(o)),
         (
             "pool_before",
@@ -395,18 +476,12 @@ pub fn build(o: &Observed, causes: &Causes, concurrency: Option<u32>) -> Config 
                 }),
         ),
         ("timeout_before", before_timeout(o)),
-        ("retry_total", total.to_string()),
-        ("backoff_after", py_float(backoff_after)),
-        ("suggested_pool", pool_after.to_string()),
-        ("suggested_timeout", trim_float(connect_after)),
-        ("read_timeout", trim_float(read_after)),
-    ];
-    Config {
-        settings,
-        before,
-        after,
-        values,
-    }
+        ("retry_total", s.total.to_string()),
+        ("backoff_after", py_float(s.backoff)),
+        ("suggested_pool", s.pool.to_string()),
+        ("suggested_timeout", trim_float(s.connect)),
+        ("read_timeout", trim_float(s.read)),
+    ]
 }
 
 fn timeout_reason(o: &Observed, connect_after: f64) -> String {

@@ -32,60 +32,129 @@ pub(crate) fn host_of(target: &str) -> &str {
     }
 }
 
+/// The findings clustered into root causes, numbered by failed tests, then events.
 pub(crate) fn cluster(a: &RunFacts, index: &TestIndex<'_>, findings: &[Finding]) -> Vec<RootCause> {
-    // Application deadlines join the connect-failure cluster of their target when there is
-    // one (a deadline hit because connects kept timing out or were refused and retried),
-    // else the slow-server cluster: a TLS or DNS error fails fast and explains no deadline.
     let spoke = answered_targets(a, findings);
-    let unreachable_targets: BTreeSet<&str> = findings
-        .iter()
-        .filter(|f| {
-            matches!(
-                f.cause.unwrap_or(f.category),
-                Category::ConnectTimeout | Category::ConnectionRefused
-            )
-        })
-        .filter_map(|f| f.target.as_deref())
+    let families = Families::of(findings);
+    let ported = ported_targets(findings, &families);
+    let clusters = group(findings, &families, &ported);
+    // Clusters are numbered in key order.
+    let clusters: Vec<((Family, String), Vec<&Finding>)> = clusters.into_iter().collect();
+    let primary_of = primary_clusters(a, &clusters);
+    let causes = Causes {
+        a,
+        index,
+        spoke: &spoke,
+        primary_of: &primary_of,
+    };
+    let mut out: Vec<RootCause> = clusters
+        .into_iter()
+        .enumerate()
+        .map(|(ci, ((fam, key), fs))| causes.root_cause(ci, fam, &key, fs))
         .collect();
-    // urllib3 1.26 and bare "Connection to host timed out" lines name no port: such a
-    // target stands for every port of its host, and a port-less deadline for any of them.
-    let unreachable_hosts: BTreeSet<&str> =
-        unreachable_targets.iter().map(|t| host_of(t)).collect();
-    let portless_unreachable: BTreeSet<&str> = unreachable_targets
-        .iter()
-        .copied()
-        .filter(|t| host_of(t) == *t)
-        .collect();
-    let family_of = |f: &Finding| {
+    out.sort_by(|x, y| {
+        y.failed_tests
+            .len()
+            .cmp(&x.failed_tests.len())
+            .then(y.events.cmp(&x.events))
+    });
+    for (i, rc) in out.iter_mut().enumerate() {
+        rc.id = format!("RC{}", i + 1);
+    }
+    out
+}
+
+/// The targets of connect failures, which decide where application deadlines belong.
+///
+/// Application deadlines join the connect-failure cluster of their target when there is
+/// one (a deadline hit because connects kept timing out or were refused and retried),
+/// else the slow-server cluster: a TLS or DNS error fails fast and explains no deadline.
+struct Families<'f> {
+    /// Targets with connect timeouts or refusals.
+    unreachable_targets: BTreeSet<&'f str>,
+    /// The hosts of those targets.
+    unreachable_hosts: BTreeSet<&'f str>,
+    /// Those of them that name no port.
+    portless_unreachable: BTreeSet<&'f str>,
+}
+
+impl<'f> Families<'f> {
+    /// The connect-failure targets of the findings.
+    fn of(findings: &'f [Finding]) -> Self {
+        let unreachable_targets: BTreeSet<&str> = findings
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.cause.unwrap_or(f.category),
+                    Category::ConnectTimeout | Category::ConnectionRefused
+                )
+            })
+            .filter_map(|f| f.target.as_deref())
+            .collect();
+        // urllib3 1.26 and bare "Connection to host timed out" lines name no port: such a
+        // target stands for every port of its host, and a port-less deadline for any of them.
+        let unreachable_hosts: BTreeSet<&str> =
+            unreachable_targets.iter().map(|t| host_of(t)).collect();
+        let portless_unreachable: BTreeSet<&str> = unreachable_targets
+            .iter()
+            .copied()
+            .filter(|t| host_of(t) == *t)
+            .collect();
+        Families {
+            unreachable_targets,
+            unreachable_hosts,
+            portless_unreachable,
+        }
+    }
+
+    /// The family a finding is clustered in: a deadline without a connect failure to its
+    /// target is a slow server.
+    fn family(&self, f: &Finding) -> Family {
         let fam = family(f.category, f.cause, f.status);
         if f.category == Category::RequestTimeout
             && !f.target.as_deref().is_some_and(|t| {
-                unreachable_targets.contains(t)
-                    || portless_unreachable.contains(host_of(t))
-                    || (host_of(t) == t && unreachable_hosts.contains(t))
+                self.unreachable_targets.contains(t)
+                    || self.portless_unreachable.contains(host_of(t))
+                    || (host_of(t) == t && self.unreachable_hosts.contains(t))
             })
         {
             Family::SlowOrDropping
         } else {
             fam
         }
-    };
-    // urllib3 1.26's `<HTTPSConnection object at 0x..>` names no port: such a finding joins
-    // the one target of its family on the same host, when there is exactly one.
-    let mut ported: BTreeMap<(Family, &str), BTreeSet<&str>> = BTreeMap::new();
+    }
+}
+
+/// The ported targets of each family and host, for port-less findings to join.
+type Ported<'f> = BTreeMap<(Family, &'f str), BTreeSet<&'f str>>;
+
+/// urllib3 1.26's `<HTTPSConnection object at 0x..>` names no port: such a finding joins
+/// the one target of its family on the same host, when there is exactly one.
+fn ported_targets<'f>(findings: &'f [Finding], families: &Families<'_>) -> Ported<'f> {
+    let mut ported: Ported<'f> = BTreeMap::new();
     for f in findings {
         if let Some(t) = f.target.as_deref()
             && host_of(t) != t
         {
             ported
-                .entry((family_of(f), host_of(t)))
+                .entry((families.family(f), host_of(t)))
                 .or_default()
                 .insert(t);
         }
     }
+    ported
+}
+
+/// The findings grouped by (family, key): the key is the resolved target, per host for
+/// pools and DNS, with the status for error responses.
+fn group<'f>(
+    findings: &'f [Finding],
+    families: &Families<'_>,
+    ported: &Ported<'_>,
+) -> BTreeMap<(Family, String), Vec<&'f Finding>> {
     let mut clusters: BTreeMap<(Family, String), Vec<&Finding>> = BTreeMap::new();
     for f in findings {
-        let fam = family_of(f);
+        let fam = families.family(f);
         let target = f.target.as_deref().map(|t| match ported.get(&(fam, t)) {
             Some(set) if host_of(t) == t && set.len() == 1 => {
                 set.iter().next().copied().unwrap_or(t)
@@ -110,9 +179,15 @@ pub(crate) fn cluster(a: &RunFacts, index: &TestIndex<'_>, findings: &[Finding])
         };
         clusters.entry((fam, key)).or_default().push(f);
     }
-    // Each failed test's primary cause: the cluster with most of its final failures (ties:
-    // the first cluster in key order). Clusters are numbered in key order.
-    let clusters: Vec<((Family, String), Vec<&Finding>)> = clusters.into_iter().collect();
+    clusters
+}
+
+/// Each failed test's primary cause: the cluster with most of its final failures (ties:
+/// the first cluster in key order).
+fn primary_clusters<'a>(
+    a: &'a RunFacts,
+    clusters: &[((Family, String), Vec<&Finding>)],
+) -> HashMap<&'a str, usize> {
     let mut terminal_by_test: HashMap<&str, BTreeMap<usize, u64>> = HashMap::default();
     for (ci, (_, fs)) in clusters.iter().enumerate() {
         for f in fs {
@@ -128,106 +203,130 @@ pub(crate) fn cluster(a: &RunFacts, index: &TestIndex<'_>, findings: &[Finding])
             }
         }
     }
-    let primary_of: HashMap<&str, usize> = terminal_by_test
+    terminal_by_test
         .iter()
         .filter_map(|(t, m)| {
             m.iter()
                 .max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0)))
                 .map(|(ci, _)| (*t, *ci))
         })
-        .collect();
-    let mut out: Vec<RootCause> = clusters
-        .into_iter()
-        .enumerate()
-        .map(|(ci, ((fam, key), fs))| {
-            let mut failed = Vec::new();
-            let mut contributing = Vec::new();
-            let mut passed = Vec::new();
-            let mut listed: HashSet<&str> = HashSet::default();
-            for f in &fs {
-                for t in &f.tests {
-                    let is_fail = index.get(t.as_str()).is_some_and(|x| is_failed(x));
-                    let primary = primary_of.get(t.as_str()) == Some(&ci);
-                    let list = if !is_fail {
-                        &mut passed
-                    } else if primary {
-                        &mut failed
-                    } else {
-                        &mut contributing
-                    };
-                    if listed.insert(t.as_str()) {
-                        list.push(t.clone());
-                    }
-                }
-            }
-            // A failed test with no final failure anywhere is explained by its only cluster.
-            contributing.retain(|t: &String| {
-                if primary_of.contains_key(t.as_str()) {
-                    true
-                } else {
-                    failed.push(t.clone());
-                    false
-                }
-            });
-            // The cluster key holds the resolved target (a port-less 1.26 repr joined its
-            // ported twin); DNS and pool causes are per host.
-            let target = match fam {
-                Family::ErrorResponses => key.split('|').next().map(str::to_string),
-                _ => Some(key.strip_prefix("dns|").unwrap_or(&key).to_string()),
-            }
-            .filter(|t| !t.is_empty() && !t.starts_with('?'));
-            let mut categories: Vec<Category> = fs.iter().map(|f| f.category).collect();
-            categories.sort();
-            categories.dedup();
-            let window = window_of(&fs);
-            let answered = target
-                .as_deref()
-                .and_then(|t| a.responses.iter().find(|r| r.target == t));
-            let outages = outage_windows(index, &failed, answered);
-            let collateral = outages.iter().flat_map(|w| w.tests.clone()).collect();
-            RootCause {
-                id: String::new(),
-                title: title(
-                    fam,
-                    target.as_deref(),
-                    &fs,
-                    target.as_deref().is_some_and(|t| spoke.contains(t)),
-                ),
-                family: fam,
-                target,
-                findings: fs.iter().map(|f| f.id.clone()).collect(),
-                categories,
-                events: fs.iter().map(|f| f.events).sum(),
-                failed_tests: failed,
-                contributing_to: contributing,
-                passed_tests_affected: passed,
-                collateral_tests: collateral,
-                outage_windows: outages,
-                window,
-                verdict: Verdict {
-                    locus: Locus::Unknown,
-                    confidence: Confidence::Low,
-                    summary: String::new(),
-                    evidence: Vec::new(),
-                    counter_evidence: Vec::new(),
-                },
-                cross_checks: Vec::new(),
-                reprobe: None,
-                history: None,
-                source_links: Vec::new(),
-            }
-        })
-        .collect();
-    out.sort_by(|x, y| {
-        y.failed_tests
-            .len()
-            .cmp(&x.failed_tests.len())
-            .then(y.events.cmp(&x.events))
-    });
-    for (i, rc) in out.iter_mut().enumerate() {
-        rc.id = format!("RC{}", i + 1);
+        .collect()
+}
+
+/// What every cluster's root cause is built from.
+struct Causes<'c> {
+    /// The run.
+    a: &'c RunFacts,
+    /// Tests by node id.
+    index: &'c TestIndex<'c>,
+    /// Targets that answered in this run.
+    spoke: &'c BTreeSet<String>,
+    /// Each failed test's primary cluster.
+    primary_of: &'c HashMap<&'c str, usize>,
+}
+
+impl Causes<'_> {
+    /// The root cause of cluster `ci` (not yet numbered, judged or cross-checked).
+    fn root_cause(&self, ci: usize, fam: Family, key: &str, fs: Vec<&Finding>) -> RootCause {
+        let Causes {
+            a,
+            index,
+            spoke,
+            primary_of,
+        } = *self;
+        let (failed, contributing, passed) = split_tests(index, primary_of, ci, &fs);
+        let target = cause_target(fam, key);
+        let mut categories: Vec<Category> = fs.iter().map(|f| f.category).collect();
+        categories.sort();
+        categories.dedup();
+        let window = window_of(&fs);
+        let answered = target
+            .as_deref()
+            .and_then(|t| a.responses.iter().find(|r| r.target == t));
+        let outages = outage_windows(index, &failed, answered);
+        let collateral = outages.iter().flat_map(|w| w.tests.clone()).collect();
+        RootCause {
+            id: String::new(),
+            title: title(
+                fam,
+                target.as_deref(),
+                &fs,
+                target.as_deref().is_some_and(|t| spoke.contains(t)),
+            ),
+            family: fam,
+            target,
+            findings: fs.iter().map(|f| f.id.clone()).collect(),
+            categories,
+            events: fs.iter().map(|f| f.events).sum(),
+            failed_tests: failed,
+            contributing_to: contributing,
+            passed_tests_affected: passed,
+            collateral_tests: collateral,
+            outage_windows: outages,
+            window,
+            verdict: Verdict {
+                locus: Locus::Unknown,
+                confidence: Confidence::Low,
+                summary: String::new(),
+                evidence: Vec::new(),
+                counter_evidence: Vec::new(),
+            },
+            cross_checks: Vec::new(),
+            reprobe: None,
+            history: None,
+            source_links: Vec::new(),
+        }
     }
-    out
+}
+
+/// A cluster's tests, each once: (failed with this as primary cause, failed mainly of
+/// another cause, passed).
+fn split_tests(
+    index: &TestIndex<'_>,
+    primary_of: &HashMap<&str, usize>,
+    ci: usize,
+    fs: &[&Finding],
+) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let mut failed = Vec::new();
+    let mut contributing = Vec::new();
+    let mut passed = Vec::new();
+    let mut listed: HashSet<&str> = HashSet::default();
+    for f in fs {
+        for t in &f.tests {
+            let is_fail = index.get(t.as_str()).is_some_and(|x| is_failed(x));
+            let primary = primary_of.get(t.as_str()) == Some(&ci);
+            let list = if !is_fail {
+                &mut passed
+            } else if primary {
+                &mut failed
+            } else {
+                &mut contributing
+            };
+            if listed.insert(t.as_str()) {
+                list.push(t.clone());
+            }
+        }
+    }
+    // A failed test with no final failure anywhere is explained by its only cluster.
+    contributing.retain(|t: &String| {
+        if primary_of.contains_key(t.as_str()) {
+            true
+        } else {
+            failed.push(t.clone());
+            false
+        }
+    });
+    (failed, contributing, passed)
+}
+
+/// The cluster key holds the resolved target (a port-less 1.26 repr joined its ported
+/// twin); DNS and pool causes are per host.
+fn cause_target(fam: Family, key: &str) -> Option<String> {
+    match fam {
+        Family::ErrorResponses => key.split('|').next().map(str::to_string),
+        _ => Some(key.strip_prefix("dns|").unwrap_or(key).to_string()),
+    }
+    .filter(|t| !t.is_empty() && !t.starts_with('?'))
 }
 
 /// A cause's title; `answered`: the target answered other requests in this run, so its

@@ -38,45 +38,20 @@ pub(crate) fn new_finding(
     }
 }
 
+/// The run's events grouped into findings by fingerprint, in order of first appearance.
 pub(crate) fn findings(a: &RunFacts, tests_by_id: &TestIndex<'_>) -> Vec<Finding> {
     // Findings in order of first appearance, found by fingerprint.
     let mut out: Vec<Finding> = Vec::new();
     let mut slot: HashMap<String, usize> = HashMap::default();
-    // Tracebacks rarely name the method; borrow it from records of the same failure.
-    let mut methods: BTreeMap<FailureAt<'_>, BTreeSet<&str>> = BTreeMap::new();
-    for e in &a.events {
-        if let (Some(m), Some(p)) = (&e.method, &e.path) {
-            methods
-                .entry((e.category, target_of(e), p.as_str(), e.status))
-                .or_default()
-                .insert(m.as_str());
-        }
-    }
+    let methods = methods_by_failure(a);
     // (finding, test) pairs already counted and (finding, masked sample) positions: sets
     // and maps, as one finding may hold 100k tests with as many distinct lines.
     let mut seen_tests: HashSet<(usize, &str)> = HashSet::default();
     let mut sample_at: HashMap<(usize, String), usize> = HashMap::default();
     for (index, e) in a.events.iter().enumerate() {
         let target = target_of(e);
-        let endpoint = match (&e.method, &e.path) {
-            (None, Some(p)) => {
-                match methods.get(&(e.category, target.clone(), p.as_str(), e.status)) {
-                    Some(ms) if ms.len() == 1 => {
-                        Some(format!("{} {p}", ms.iter().next().unwrap_or(&"")))
-                    }
-                    _ => Some(p.clone()),
-                }
-            }
-            _ => endpoint_of(e),
-        };
-        let fp = format!(
-            "{}{}|{}|{}|{}",
-            e.category.id(),
-            e.cause.map(|c| format!("<{}", c.id())).unwrap_or_default(),
-            target.as_deref().unwrap_or(""),
-            endpoint.as_deref().unwrap_or(""),
-            e.status.map(|s| s.to_string()).unwrap_or_default()
-        );
+        let endpoint = endpoint_with_method(e, &target, &methods);
+        let fp = fingerprint(e, &target, &endpoint);
         let fi = match slot.get(&fp) {
             Some(&i) => i,
             None => {
@@ -87,12 +62,7 @@ pub(crate) fn findings(a: &RunFacts, tests_by_id: &TestIndex<'_>) -> Vec<Finding
         };
         let f = &mut out[fi];
         f.event_indices.push(index);
-        f.events += e.count;
-        match e.kind {
-            EventKind::Terminal => f.terminal_events += e.count,
-            EventKind::RetryAttempt => f.retry_attempts += e.count,
-            EventKind::PoolWarning => {}
-        }
+        count_event(f, e);
         if let Some(t) = &e.test
             && seen_tests.insert((fi, t.as_str()))
         {
@@ -101,44 +71,9 @@ pub(crate) fn findings(a: &RunFacts, tests_by_id: &TestIndex<'_>) -> Vec<Finding
                 f.failed_tests.push(t.clone());
             }
         }
-        for t in &e.timeouts_s {
-            if !f.timeouts_s.contains(t) {
-                f.timeouts_s.push(*t);
-            }
-        }
-        for p in &e.pool_sizes {
-            if !f.pool_sizes.contains(p) {
-                f.pool_sizes.push(*p);
-            }
-        }
-        if let Some(ms) = e.max_elapsed_ms {
-            f.max_elapsed_ms = Some(f.max_elapsed_ms.map_or(ms, |m| m.max(ms)));
-        }
-        if let Some(t) = &e.first_at
-            && f.first_at.as_ref().is_none_or(|x| t < x)
-        {
-            f.first_at = Some(t.clone());
-        }
-        if let Some(t) = &e.last_at
-            && f.last_at.as_ref().is_none_or(|x| t > x)
-        {
-            f.last_at = Some(t.clone());
-        }
+        merge_values(f, e);
         f.locations.extend(e.locations.iter().copied());
-        let masked = mask_line(&e.sample);
-        match sample_at.entry((fi, masked)) {
-            std::collections::hash_map::Entry::Occupied(at) => {
-                f.samples[*at.get()].count += e.count;
-            }
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                f.samples.push(SampleLine {
-                    text: slot.key().1.clone(),
-                    count: e.count,
-                    location: e.locations.first().copied().unwrap_or(e.last),
-                });
-                slot.insert(f.samples.len() - 1);
-            }
-        }
+        add_sample(f, fi, e, &mut sample_at);
     }
     for (i, f) in out.iter_mut().enumerate() {
         f.id = format!("F{}", i + 1);
@@ -150,6 +85,109 @@ pub(crate) fn findings(a: &RunFacts, tests_by_id: &TestIndex<'_>) -> Vec<Finding
         f.samples.truncate(5);
     }
     out
+}
+
+/// The methods records name for each failure at an endpoint: tracebacks rarely name the
+/// method, so they borrow it from records of the same failure.
+fn methods_by_failure(a: &RunFacts) -> BTreeMap<FailureAt<'_>, BTreeSet<&str>> {
+    let mut methods: BTreeMap<FailureAt<'_>, BTreeSet<&str>> = BTreeMap::new();
+    for e in &a.events {
+        if let (Some(m), Some(p)) = (&e.method, &e.path) {
+            methods
+                .entry((e.category, target_of(e), p.as_str(), e.status))
+                .or_default()
+                .insert(m.as_str());
+        }
+    }
+    methods
+}
+
+/// An event's endpoint, with the one method records of the same failure name when it
+/// names none.
+fn endpoint_with_method(
+    e: &EventReport,
+    target: &Option<String>,
+    methods: &BTreeMap<FailureAt<'_>, BTreeSet<&str>>,
+) -> Option<String> {
+    match (&e.method, &e.path) {
+        (None, Some(p)) => match methods.get(&(e.category, target.clone(), p.as_str(), e.status)) {
+            Some(ms) if ms.len() == 1 => Some(format!("{} {p}", ms.iter().next().unwrap_or(&""))),
+            _ => Some(p.clone()),
+        },
+        _ => endpoint_of(e),
+    }
+}
+
+/// An event's fingerprint: category (with cause), target, endpoint and status.
+fn fingerprint(e: &EventReport, target: &Option<String>, endpoint: &Option<String>) -> String {
+    format!(
+        "{}{}|{}|{}|{}",
+        e.category.id(),
+        e.cause.map(|c| format!("<{}", c.id())).unwrap_or_default(),
+        target.as_deref().unwrap_or(""),
+        endpoint.as_deref().unwrap_or(""),
+        e.status.map(|s| s.to_string()).unwrap_or_default()
+    )
+}
+
+/// An event's count in the finding's totals, by kind.
+fn count_event(f: &mut Finding, e: &EventReport) {
+    f.events += e.count;
+    match e.kind {
+        EventKind::Terminal => f.terminal_events += e.count,
+        EventKind::RetryAttempt => f.retry_attempts += e.count,
+        EventKind::PoolWarning => {}
+    }
+}
+
+/// An event's timeouts, pool sizes, elapsed time and timestamps merged into the finding.
+fn merge_values(f: &mut Finding, e: &EventReport) {
+    for t in &e.timeouts_s {
+        if !f.timeouts_s.contains(t) {
+            f.timeouts_s.push(*t);
+        }
+    }
+    for p in &e.pool_sizes {
+        if !f.pool_sizes.contains(p) {
+            f.pool_sizes.push(*p);
+        }
+    }
+    if let Some(ms) = e.max_elapsed_ms {
+        f.max_elapsed_ms = Some(f.max_elapsed_ms.map_or(ms, |m| m.max(ms)));
+    }
+    if let Some(t) = &e.first_at
+        && f.first_at.as_ref().is_none_or(|x| t < x)
+    {
+        f.first_at = Some(t.clone());
+    }
+    if let Some(t) = &e.last_at
+        && f.last_at.as_ref().is_none_or(|x| t > x)
+    {
+        f.last_at = Some(t.clone());
+    }
+}
+
+/// An event's sample line, masked, counted into finding `fi`'s samples.
+fn add_sample(
+    f: &mut Finding,
+    fi: usize,
+    e: &EventReport,
+    sample_at: &mut HashMap<(usize, String), usize>,
+) {
+    let masked = mask_line(&e.sample);
+    match sample_at.entry((fi, masked)) {
+        std::collections::hash_map::Entry::Occupied(at) => {
+            f.samples[*at.get()].count += e.count;
+        }
+        std::collections::hash_map::Entry::Vacant(slot) => {
+            f.samples.push(SampleLine {
+                text: slot.key().1.clone(),
+                count: e.count,
+                location: e.locations.first().copied().unwrap_or(e.last),
+            });
+            slot.insert(f.samples.len() - 1);
+        }
+    }
 }
 
 /// The family of a category (with the cause behind retry exhaustion).

@@ -129,13 +129,7 @@ pub fn analyse_with(a: &RunFacts, rule: &BaselineRule) -> RootCauseAnalysis {
             weigh_capacity(rc, e, &knee_tests);
         }
         rc.cross_checks = cross_checks(a, rc, &findings, observed_concurrency, &baselines);
-        if let Some(c) = rc
-            .cross_checks
-            .iter_mut()
-            .find(|c| c.id == "baseline_vs_load")
-        {
-            c.statement = format!("{}; {}", c.statement, rule.describe());
-        }
+        describe_baseline_rule(rc, rule);
     }
     let unexplained_failures: Vec<String> = a
         .tests
@@ -143,12 +137,37 @@ pub fn analyse_with(a: &RunFacts, rule: &BaselineRule) -> RootCauseAnalysis {
         .filter(|t| is_failed(t) && !explained.contains(&t.nodeid))
         .map(|t| t.nodeid.clone())
         .collect();
+    let headline = headline(a, &root_causes, &unexplained_failures);
+    RootCauseAnalysis {
+        headline,
+        findings,
+        root_causes,
+        unexplained_failures,
+        observed_concurrency,
+        capacity,
+    }
+}
+
+/// The baseline cross-check names the rule that picked its baseline tests.
+fn describe_baseline_rule(rc: &mut RootCause, rule: &BaselineRule) {
+    if let Some(c) = rc
+        .cross_checks
+        .iter_mut()
+        .find(|c| c.id == "baseline_vs_load")
+    {
+        c.statement = format!("{}; {}", c.statement, rule.describe());
+    }
+}
+
+/// The one-line summary: failed tests and their root causes, or for an excerpt without
+/// test results, the causes its events show.
+fn headline(a: &RunFacts, root_causes: &[RootCause], unexplained_failures: &[String]) -> String {
     let failed = a.summary.failed + a.summary.errors;
     let primary = root_causes
         .iter()
         .filter(|r| !r.failed_tests.is_empty())
         .count();
-    let headline = if a.summary.total == 0 {
+    if a.summary.total == 0 {
         // An excerpt without test results: say what the events show.
         format!(
             "no test results in the input -> {} root cause{} from {} event(s)",
@@ -176,14 +195,6 @@ pub fn analyse_with(a: &RunFacts, rule: &BaselineRule) -> RootCauseAnalysis {
                 )
             }
         )
-    };
-    RootCauseAnalysis {
-        headline,
-        findings,
-        root_causes,
-        unexplained_failures,
-        observed_concurrency,
-        capacity,
     }
 }
 

@@ -7,7 +7,9 @@
 //! placeholders. The load tests' in-flight limit comes from the capacity evidence.
 
 use crate::diagnose::client_config::{self, Setting};
-use crate::diagnose::{Family, Locus, RootCauseAnalysis, URLLIB3_DEFAULT_POOL, test_concurrency};
+use crate::diagnose::{
+    Family, Finding, Locus, RootCause, RootCauseAnalysis, URLLIB3_DEFAULT_POOL, test_concurrency,
+};
 use crate::facts::{RunFacts, trim_float};
 use crate::model::Category;
 use serde::{Deserialize, Serialize};
@@ -131,171 +133,224 @@ pub fn facts(rca: &RootCauseAnalysis) -> Facts {
             .iter()
             .filter(|x| rc.findings.contains(&x.id))
             .collect();
-        let target = rc.target.clone().unwrap_or_default();
         let mut mine: BTreeMap<&'static str, String> = BTreeMap::new();
-        if !target.is_empty() {
-            mine.insert("target", target.clone());
-            let (host, port) = match target.rsplit_once(':') {
-                Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => {
-                    (h.to_string(), p.to_string())
-                }
-                _ => (target.clone(), "443".to_string()),
-            };
-            mine.insert("host", host);
-            mine.insert("port", port);
-            let lines: Vec<&str> = fs
-                .iter()
-                .flat_map(|x| x.samples.iter().map(|s| s.text.as_str()))
-                .collect();
-            let scheme = crate::probe::targets::scheme_of(&target, &lines);
-            mine.insert("base_url", format!("{scheme}://{target}"));
-        }
-        if let Some((method, path)) = fs
-            .iter()
-            .find_map(|x| x.endpoint.as_deref()?.split_once(' '))
-        {
-            mine.insert("method", method.to_ascii_lowercase());
-            mine.insert("path", path.to_string());
-            if let Some(service) = service_of(path) {
-                mine.insert("service", service.to_string());
-                mine.insert(
-                    "service_from",
-                    format!("inferred from the logged path {path}; use the service's own label"),
-                );
-            }
-        }
-        let pool = fs.iter().flat_map(|x| x.pool_sizes.iter().copied()).max();
-        let connect_timeout = fs
-            .iter()
-            .filter(|x| {
-                x.category == Category::ConnectTimeout || x.cause == Some(Category::ConnectTimeout)
-            })
-            .flat_map(|x| x.timeouts_s.iter().copied())
-            .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
-        let status = fs.iter().find_map(|x| x.status);
-        // The log showed the server's Retry-After and the retries waited that long.
-        let retry_after_honoured = rc.cross_checks.iter().any(|c| {
-            c.id == "retry_after"
-                && c.statement
-                    .contains("consistent with Retry-After being honoured")
-        });
+        target_values(rc, &fs, &mut mine);
+        endpoint_values(&fs, &mut mine);
         match rc.family {
-            Family::ClientPool => {
-                if let Some(p) = pool {
-                    mine.insert("pool_size", p.to_string());
-                    let suggested = concurrency.unwrap_or(0).max(p.saturating_mul(2));
-                    f.values.insert("suggested_pool", suggested.to_string());
-                    if concurrency.is_none_or(|c| c > p) {
-                        f.fire("pool_too_small", &rc.id);
-                    }
-                    if p == URLLIB3_DEFAULT_POOL {
-                        f.fire("default_pool_session", &rc.id);
-                    }
-                }
-                if concurrency.is_some_and(|c| c >= 20) {
-                    f.fire("overload_under_concurrency", &rc.id);
-                }
-            }
-            Family::Unreachable => {
-                if rc.failed_tests.len() >= 2 {
-                    f.fire("target_down", &rc.id);
-                }
-                if let Some(t) = connect_timeout {
-                    f.values.insert("timeout", trim_float(t));
-                    mine.insert("timeout", trim_float(t));
-                    if t >= 10.0 {
-                        f.fire("long_connect_timeout", &rc.id);
-                    }
-                }
-            }
-            Family::ErrorResponses => {
-                if let Some(s) = status {
-                    mine.insert("status", s.to_string());
-                    if matches!(s, 429 | 503) {
-                        f.fire("overload_under_concurrency", &rc.id);
-                        if !retry_after_honoured
-                            && fs.iter().any(|x| x.category == Category::RetryExhausted)
-                        {
-                            f.fire("status_retries_exhausted", &rc.id);
-                        }
-                    }
-                    if matches!(s, 502..=504) {
-                        f.fire("gateway_statuses", &rc.id);
-                    }
-                }
-            }
+            Family::ClientPool => pool_triggers(&mut f, &mut mine, rc, &fs, concurrency),
+            Family::Unreachable => unreachable_triggers(&mut f, &mut mine, rc, &fs),
+            Family::ErrorResponses => error_response_triggers(&mut f, &mut mine, rc, &fs),
             Family::SlowOrDropping => {}
         }
-        match rc.verdict.locus {
-            Locus::Infrastructure => f.fire("infrastructure_verdict", &rc.id),
-            Locus::ServerCapacity => {
-                f.fire("server_capacity_verdict", &rc.id);
-                if concurrency.is_some() {
-                    f.fire("capacity_for_concurrency", &rc.id);
-                }
-            }
-            _ => {}
-        }
-        // Retrying cannot fix a name that does not resolve or a certificate that does not
-        // verify: no retry advice for causes made only of those.
-        let permanent = rc
-            .categories
-            .iter()
-            .all(|c| matches!(c, Category::DnsFailure | Category::TlsError))
-            || fs.iter().all(|x| {
-                matches!(
-                    x.cause.unwrap_or(x.category),
-                    Category::DnsFailure | Category::TlsError
-                )
-            });
-        for check in rc.cross_checks.iter().filter(|_| !permanent) {
-            if check.id == "status_retries" && check.statement.contains("POST was retried") {
-                f.fire("post_retried", &rc.id);
-            }
-            if check.id == "retry_amplification" {
-                f.fire("retries_seen", &rc.id);
-                if check
-                    .statement
-                    .contains("POST requests were among those retried")
-                {
-                    f.fire("post_retried", &rc.id);
-                }
-                if let Some(n) = attempts_in(&check.statement) {
-                    mine.insert("attempts", n.to_string());
-                    if n >= 3 {
-                        f.fire("retry_amplification", &rc.id);
-                    }
-                }
-            }
-        }
-        if !permanent
-            && fs
-                .iter()
-                .any(|x| x.retry_attempts > 0 || x.category == Category::RetryExhausted)
-        {
-            f.fire("retries_seen", &rc.id);
-        }
+        locus_triggers(&mut f, rc, concurrency);
+        retry_triggers(&mut f, &mut mine, rc, &fs);
         f.per_cause.insert(rc.id.clone(), mine);
     }
-    let timeout: f64 = f
-        .values
+    default_values(&mut f.values);
+    concurrency_values(&mut f.values, concurrency);
+    f
+}
+
+/// A cause's target and what follows from it: host, port and base URL.
+fn target_values(rc: &RootCause, fs: &[&Finding], mine: &mut BTreeMap<&'static str, String>) {
+    let target = rc.target.clone().unwrap_or_default();
+    if target.is_empty() {
+        return;
+    }
+    mine.insert("target", target.clone());
+    let (host, port) = match target.rsplit_once(':') {
+        Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => (h.to_string(), p.to_string()),
+        _ => (target.clone(), "443".to_string()),
+    };
+    mine.insert("host", host);
+    mine.insert("port", port);
+    let lines: Vec<&str> = fs
+        .iter()
+        .flat_map(|x| x.samples.iter().map(|s| s.text.as_str()))
+        .collect();
+    let scheme = crate::probe::targets::scheme_of(&target, &lines);
+    mine.insert("base_url", format!("{scheme}://{target}"));
+}
+
+/// A cause's first logged endpoint: method, path and the service the path names.
+fn endpoint_values(fs: &[&Finding], mine: &mut BTreeMap<&'static str, String>) {
+    let Some((method, path)) = fs
+        .iter()
+        .find_map(|x| x.endpoint.as_deref()?.split_once(' '))
+    else {
+        return;
+    };
+    mine.insert("method", method.to_ascii_lowercase());
+    mine.insert("path", path.to_string());
+    if let Some(service) = service_of(path) {
+        mine.insert("service", service.to_string());
+        mine.insert(
+            "service_from",
+            format!("inferred from the logged path {path}; use the service's own label"),
+        );
+    }
+}
+
+/// Triggers of a client-pool cause: a pool smaller than the concurrency, the default pool.
+fn pool_triggers(
+    f: &mut Facts,
+    mine: &mut BTreeMap<&'static str, String>,
+    rc: &RootCause,
+    fs: &[&Finding],
+    concurrency: Option<u32>,
+) {
+    let pool = fs.iter().flat_map(|x| x.pool_sizes.iter().copied()).max();
+    if let Some(p) = pool {
+        mine.insert("pool_size", p.to_string());
+        let suggested = concurrency.unwrap_or(0).max(p.saturating_mul(2));
+        f.values.insert("suggested_pool", suggested.to_string());
+        if concurrency.is_none_or(|c| c > p) {
+            f.fire("pool_too_small", &rc.id);
+        }
+        if p == URLLIB3_DEFAULT_POOL {
+            f.fire("default_pool_session", &rc.id);
+        }
+    }
+    if concurrency.is_some_and(|c| c >= 20) {
+        f.fire("overload_under_concurrency", &rc.id);
+    }
+}
+
+/// Triggers of an unreachable cause: a target down for several tests, a long connect timeout.
+fn unreachable_triggers(
+    f: &mut Facts,
+    mine: &mut BTreeMap<&'static str, String>,
+    rc: &RootCause,
+    fs: &[&Finding],
+) {
+    let connect_timeout = fs
+        .iter()
+        .filter(|x| {
+            x.category == Category::ConnectTimeout || x.cause == Some(Category::ConnectTimeout)
+        })
+        .flat_map(|x| x.timeouts_s.iter().copied())
+        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
+    if rc.failed_tests.len() >= 2 {
+        f.fire("target_down", &rc.id);
+    }
+    if let Some(t) = connect_timeout {
+        f.values.insert("timeout", trim_float(t));
+        mine.insert("timeout", trim_float(t));
+        if t >= 10.0 {
+            f.fire("long_connect_timeout", &rc.id);
+        }
+    }
+}
+
+/// Triggers of an error-response cause: overload statuses, status retries that ran out,
+/// gateway statuses.
+fn error_response_triggers(
+    f: &mut Facts,
+    mine: &mut BTreeMap<&'static str, String>,
+    rc: &RootCause,
+    fs: &[&Finding],
+) {
+    let Some(s) = fs.iter().find_map(|x| x.status) else {
+        return;
+    };
+    // The log showed the server's Retry-After and the retries waited that long.
+    let retry_after_honoured = rc.cross_checks.iter().any(|c| {
+        c.id == "retry_after"
+            && c.statement
+                .contains("consistent with Retry-After being honoured")
+    });
+    mine.insert("status", s.to_string());
+    if matches!(s, 429 | 503) {
+        f.fire("overload_under_concurrency", &rc.id);
+        if !retry_after_honoured && fs.iter().any(|x| x.category == Category::RetryExhausted) {
+            f.fire("status_retries_exhausted", &rc.id);
+        }
+    }
+    if matches!(s, 502..=504) {
+        f.fire("gateway_statuses", &rc.id);
+    }
+}
+
+/// Triggers of the cause's verdict: infrastructure, server capacity.
+fn locus_triggers(f: &mut Facts, rc: &RootCause, concurrency: Option<u32>) {
+    match rc.verdict.locus {
+        Locus::Infrastructure => f.fire("infrastructure_verdict", &rc.id),
+        Locus::ServerCapacity => {
+            f.fire("server_capacity_verdict", &rc.id);
+            if concurrency.is_some() {
+                f.fire("capacity_for_concurrency", &rc.id);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Triggers of the cause's retries: retries seen, POST retried, retry amplification.
+fn retry_triggers(
+    f: &mut Facts,
+    mine: &mut BTreeMap<&'static str, String>,
+    rc: &RootCause,
+    fs: &[&Finding],
+) {
+    // Retrying cannot fix a name that does not resolve or a certificate that does not
+    // verify: no retry advice for causes made only of those.
+    let permanent = rc
+        .categories
+        .iter()
+        .all(|c| matches!(c, Category::DnsFailure | Category::TlsError))
+        || fs.iter().all(|x| {
+            matches!(
+                x.cause.unwrap_or(x.category),
+                Category::DnsFailure | Category::TlsError
+            )
+        });
+    for check in rc.cross_checks.iter().filter(|_| !permanent) {
+        if check.id == "status_retries" && check.statement.contains("POST was retried") {
+            f.fire("post_retried", &rc.id);
+        }
+        if check.id == "retry_amplification" {
+            f.fire("retries_seen", &rc.id);
+            if check
+                .statement
+                .contains("POST requests were among those retried")
+            {
+                f.fire("post_retried", &rc.id);
+            }
+            if let Some(n) = attempts_in(&check.statement) {
+                mine.insert("attempts", n.to_string());
+                if n >= 3 {
+                    f.fire("retry_amplification", &rc.id);
+                }
+            }
+        }
+    }
+    if !permanent
+        && fs
+            .iter()
+            .any(|x| x.retry_attempts > 0 || x.category == Category::RetryExhausted)
+    {
+        f.fire("retries_seen", &rc.id);
+    }
+}
+
+/// Run-wide values no cause set: the suggested timeout, then neutral placeholders.
+fn default_values(values: &mut BTreeMap<&'static str, String>) {
+    let timeout: f64 = values
         .get("timeout")
         .and_then(|t| t.parse().ok())
         .unwrap_or(10.0);
-    f.values.insert(
+    values.insert(
         "suggested_timeout",
         trim_float((timeout / 4.0).clamp(1.0, 5.0).round()),
     );
-    f.values
-        .entry("attempts")
-        .or_insert_with(|| "3".to_string());
-    f.values
+    values.entry("attempts").or_insert_with(|| "3".to_string());
+    values
         .entry("target")
         .or_insert_with(|| "the server".to_string());
-    f.values
+    values
         .entry("host")
         .or_insert_with(|| "the server".to_string());
-    f.values.entry("port").or_insert_with(|| "443".to_string());
+    values.entry("port").or_insert_with(|| "443".to_string());
     for (k, v) in [
         ("base_url", "https://SERVER"),
         ("method", "post"),
@@ -303,16 +358,15 @@ pub fn facts(rca: &RootCauseAnalysis) -> Facts {
         ("service", "SERVICE"),
         ("service_from", "the label of the service (not in the log)"),
     ] {
-        f.values.entry(k).or_insert_with(|| v.to_string());
+        values.entry(k).or_insert_with(|| v.to_string());
     }
-    f.values
-        .entry("status")
-        .or_insert_with(|| "503".to_string());
-    f.values
-        .entry("timeout")
-        .or_insert_with(|| "60".to_string());
-    // Without a concurrency in the log no number is made up: prose says so, code gets a
-    // placeholder.
+    values.entry("status").or_insert_with(|| "503".to_string());
+    values.entry("timeout").or_insert_with(|| "60".to_string());
+}
+
+/// The concurrency in prose, code and the pool size; without a concurrency in the log no
+/// number is made up: prose says so, code gets a placeholder.
+fn concurrency_values(values: &mut BTreeMap<&'static str, String>, concurrency: Option<u32>) {
     let (phrase, cap, workers) = match concurrency {
         Some(c) => (
             format!("up to {c} requests at a time"),
@@ -335,24 +389,20 @@ pub fn facts(rca: &RootCauseAnalysis) -> Facts {
             String::new(),
         ),
     };
-    f.values.insert("concurrency_phrase_he", phrase_he);
-    f.values.insert("cap_note_he", cap_he);
-    f.values.insert("concurrency_phrase", phrase);
-    f.values.insert("cap_note", cap);
-    f.values.insert("workers", workers);
-    let suggested = f
-        .values
+    values.insert("concurrency_phrase_he", phrase_he);
+    values.insert("cap_note_he", cap_he);
+    values.insert("concurrency_phrase", phrase);
+    values.insert("cap_note", cap);
+    values.insert("workers", workers);
+    let suggested = values
         .get("concurrency")
         .cloned()
         .unwrap_or_else(|| "N".to_string());
-    f.values
-        .entry("suggested_pool")
-        .or_insert(suggested.clone());
-    f.values.entry("concurrency").or_insert(suggested);
-    f.values
+    values.entry("suggested_pool").or_insert(suggested.clone());
+    values.entry("concurrency").or_insert(suggested);
+    values
         .entry("pool_size")
         .or_insert_with(|| URLLIB3_DEFAULT_POOL.to_string());
-    f
 }
 
 /// The service a logged path names by its first segment (`/focus-server/configure` ->
@@ -442,21 +492,8 @@ pub fn in_flight_limit(
     let observed = rca.observed_concurrency;
     let below = |n: u32| observed.map_or(n, |c| n.min(c.saturating_sub(1))).max(1);
     let wanted: HashSet<&str> = rcs.iter().map(String::as_str).collect();
-    if let Some(k) = knees
-        .iter()
-        .find(|k| k.root_causes.iter().any(|rc| wanted.contains(rc.as_str())))
-    {
-        let url = &k.url;
-        let good = k
-            .last_good
-            .unwrap_or(k.concurrency.saturating_sub(1).max(1));
-        return Some((
-            below(good),
-            format!(
-                "the re-probe of {url} failed from concurrency {} ({}); the last good step was {good}",
-                k.concurrency, k.detail
-            ),
-        ));
+    if let Some(limit) = reprobe_limit(knees, &wanted, below) {
+        return Some(limit);
     }
     let hit: HashSet<&str> = rca
         .root_causes
@@ -465,26 +502,70 @@ pub fn in_flight_limit(
         .flat_map(|rc| rc.failed_tests.iter().chain(&rc.contributing_to))
         .map(String::as_str)
         .collect();
-    if let Some(e) = &rca.capacity
-        && let Some(knee) = e.knee
-        && e.failing_tests.iter().any(|t| hit.contains(t.as_str()))
-    {
-        return Some(match e.last_good {
-            Some(g) => (
-                below(g),
-                format!(
-                    "the log's load levels: errors from concurrency {knee}, {g} passed ({} confidence)",
-                    e.confidence.id()
-                ),
-            ),
-            None => (
-                below((knee / 2).max(1)),
-                format!(
-                    "the log's load levels failed from the lowest, concurrency {knee}: half of it, then raise it while the errors stay away"
-                ),
-            ),
-        });
+    if let Some(limit) = log_capacity_limit(rca, &hit, below) {
+        return Some(limit);
     }
+    load_level_limit(a, &hit, below)
+}
+
+/// The limit from the re-probe of these causes' targets: its last good step before the knee.
+fn reprobe_limit(
+    knees: &[ProbedKnee],
+    wanted: &HashSet<&str>,
+    below: impl Fn(u32) -> u32,
+) -> Option<(u32, String)> {
+    let k = knees
+        .iter()
+        .find(|k| k.root_causes.iter().any(|rc| wanted.contains(rc.as_str())))?;
+    let url = &k.url;
+    let good = k
+        .last_good
+        .unwrap_or(k.concurrency.saturating_sub(1).max(1));
+    Some((
+        below(good),
+        format!(
+            "the re-probe of {url} failed from concurrency {} ({}); the last good step was {good}",
+            k.concurrency, k.detail
+        ),
+    ))
+}
+
+/// The limit from the log's capacity estimate when its failing levels are among `hit`: its
+/// last good level, else half the knee.
+fn log_capacity_limit(
+    rca: &RootCauseAnalysis,
+    hit: &HashSet<&str>,
+    below: impl Fn(u32) -> u32,
+) -> Option<(u32, String)> {
+    let e = rca.capacity.as_ref()?;
+    let knee = e.knee?;
+    if !e.failing_tests.iter().any(|t| hit.contains(t.as_str())) {
+        return None;
+    }
+    Some(match e.last_good {
+        Some(g) => (
+            below(g),
+            format!(
+                "the log's load levels: errors from concurrency {knee}, {g} passed ({} confidence)",
+                e.confidence.id()
+            ),
+        ),
+        None => (
+            below((knee / 2).max(1)),
+            format!(
+                "the log's load levels failed from the lowest, concurrency {knee}: half of it, then raise it while the errors stay away"
+            ),
+        ),
+    })
+}
+
+/// The limit from the tests' own levels: the highest that passed below the lowest failing
+/// one of `hit`, else half of that.
+fn load_level_limit(
+    a: &RunFacts,
+    hit: &HashSet<&str>,
+    below: impl Fn(u32) -> u32,
+) -> Option<(u32, String)> {
     let failing = a
         .tests
         .iter()

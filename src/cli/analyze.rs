@@ -172,16 +172,7 @@ pub(super) fn analyze(args: AnalyzeArgs, cfg: &Config, color: ColorWhen) -> Resu
         .as_deref()
         .map(super::baseline_run::Source::parse)
         .transpose()?;
-    let opts = Options {
-        chunk: args.buffer_size.max(1),
-        redact: !args.no_redact,
-        redact_key: super::redact_key(),
-        baseline: match &args.baseline_tests {
-            Some(p) => crate::diagnose::baseline::BaselineRule::from_pattern(p)?,
-            None => Default::default(),
-        },
-        profile: baseline_run.as_ref().is_some_and(|b| b.is_log()),
-    };
+    let opts = options(&args, baseline_run.as_ref())?;
     let health_path = args.health_path.clone().unwrap_or_else(|| "/".to_string());
     let probe_setup = if args.probe {
         Some(probe_setup(&args, &health_path)?)
@@ -198,56 +189,14 @@ pub(super) fn analyze(args: AnalyzeArgs, cfg: &Config, color: ColorWhen) -> Resu
         super::baseline_run::apply(&mut analysis, b, &sigs, &opts, &args.history.meta.store)?;
     }
     if let Some(dir) = &args.source {
-        let scan = crate::source::scan(dir)?;
-        for note in &scan.skipped {
-            analysis.facts.warnings.push(format!("--source: {note}"));
-        }
-        let redactor = crate::redact::Redactor::new(opts.redact, opts.redact_key);
-        analysis.source = Some(crate::source::link::apply(
-            &mut analysis.diagnosis,
-            scan,
-            redactor,
-        ));
+        add_source(&mut analysis, dir, &opts)?;
     }
     if let Some((cfg, maps)) = probe_setup {
         reprobe(&mut analysis, &cfg, &maps, &health_path, args.quiet)?;
     }
     let mut history = history_plan.open(&mut analysis, args.quiet)?;
     history.compare(&mut analysis, &files)?;
-    let report_opts = report::view::ReportOptions {
-        title: args.title.clone(),
-        lang: crate::report::i18n::Lang::parse(args.lang.as_deref().unwrap_or("en"))
-            .unwrap_or_default(),
-    };
-    let rendered = match format {
-        // Streamed below: a large report is never held as one string.
-        Format::Json => String::new(),
-        Format::Text => {
-            let opts = report::text::TextOptions {
-                width: terminal_width(to_terminal),
-                paint: report::paint::Paint::new(color::from_env(color, to_terminal)),
-            };
-            report::text::render_with(&analysis, &opts)
-        }
-        Format::Md => report::markdown::render(&analysis, &report_opts),
-        Format::Html => report::html::render(&analysis, &report_opts),
-    };
-    if format == Format::Json {
-        stream_output(args.output.as_deref(), |w| {
-            report::json::write(&analysis, w)
-        })?;
-    } else {
-        write_output(args.output.as_deref(), &rendered)?;
-    }
-    if args.github_summary
-        && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
-    {
-        let md = match format {
-            Format::Md => rendered.clone(),
-            _ => report::markdown::render(&analysis, &report_opts),
-        };
-        append_file(std::path::Path::new(&path), &md)?;
-    }
+    print_report(&analysis, &args, format, to_terminal, color)?;
     history.record(&analysis, &files, args.quiet)?;
     if !args.quiet {
         for w in &analysis.facts.warnings {
@@ -261,6 +210,82 @@ pub(super) fn analyze(args: AnalyzeArgs, cfg: &Config, color: ColorWhen) -> Resu
         }
         None => Ok(EXIT_OK),
     }
+}
+
+/// The pipeline's options from the arguments.
+fn options(
+    args: &AnalyzeArgs,
+    baseline_run: Option<&super::baseline_run::Source>,
+) -> Result<Options, String> {
+    Ok(Options {
+        chunk: args.buffer_size.max(1),
+        redact: !args.no_redact,
+        redact_key: super::redact_key(),
+        baseline: match &args.baseline_tests {
+            Some(p) => crate::diagnose::baseline::BaselineRule::from_pattern(p)?,
+            None => Default::default(),
+        },
+        profile: baseline_run.is_some_and(|b| b.is_log()),
+    })
+}
+
+/// `--source DIR`: the code under test scanned and linked to the diagnosis.
+fn add_source(analysis: &mut Report, dir: &std::path::Path, opts: &Options) -> Result<(), String> {
+    let scan = crate::source::scan(dir)?;
+    for note in &scan.skipped {
+        analysis.facts.warnings.push(format!("--source: {note}"));
+    }
+    let redactor = crate::redact::Redactor::new(opts.redact, opts.redact_key);
+    analysis.source = Some(crate::source::link::apply(
+        &mut analysis.diagnosis,
+        scan,
+        redactor,
+    ));
+    Ok(())
+}
+
+/// Prints the report in `format` where `-o` says (JSON streamed), and appends the Markdown
+/// report to the GitHub step summary with `--github-summary`.
+fn print_report(
+    analysis: &Report,
+    args: &AnalyzeArgs,
+    format: Format,
+    to_terminal: bool,
+    color: ColorWhen,
+) -> Result<(), String> {
+    let report_opts = report::view::ReportOptions {
+        title: args.title.clone(),
+        lang: crate::report::i18n::Lang::parse(args.lang.as_deref().unwrap_or("en"))
+            .unwrap_or_default(),
+    };
+    let rendered = match format {
+        // Streamed below: a large report is never held as one string.
+        Format::Json => String::new(),
+        Format::Text => {
+            let opts = report::text::TextOptions {
+                width: terminal_width(to_terminal),
+                paint: report::paint::Paint::new(color::from_env(color, to_terminal)),
+            };
+            report::text::render_with(analysis, &opts)
+        }
+        Format::Md => report::markdown::render(analysis, &report_opts),
+        Format::Html => report::html::render(analysis, &report_opts),
+    };
+    if format == Format::Json {
+        stream_output(args.output.as_deref(), |w| report::json::write(analysis, w))?;
+    } else {
+        write_output(args.output.as_deref(), &rendered)?;
+    }
+    if args.github_summary
+        && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
+    {
+        let md = match format {
+            Format::Md => rendered,
+            _ => report::markdown::render(analysis, &report_opts),
+        };
+        append_file(std::path::Path::new(&path), &md)?;
+    }
+    Ok(())
 }
 
 /// What `--fail-on` found, `connect_timeout (282 events in 12 tests), ...`, or nothing.

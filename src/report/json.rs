@@ -11,7 +11,7 @@
 //! checklist, [`crate::diagnose::checklist`]); nothing is computed or translated here.
 
 use super::Report;
-use crate::attribute::collect::{RetryAfterSeen, RetryGaps, RetrySleeps};
+use crate::attribute::collect;
 use crate::attribute::responses::TargetResponses;
 use crate::compare::BaselineComparison;
 use crate::diagnose::RootCauseAnalysis;
@@ -62,13 +62,13 @@ pub struct Document<'a> {
     /// HTTP responses the log shows per target (urllib3 debug and httpx info lines).
     responses: &'a [TargetResponses],
     /// Time between consecutive retries of one request, per target.
-    retry_gaps: &'a BTreeMap<String, RetryGaps>,
+    retry_gaps: BTreeMap<&'a str, RetryGaps>,
     /// `Retry-After` values the log shows (none: the log never prints the header).
     #[serde(skip_serializing_if = "retry_after_absent")]
-    retry_after: &'a RetryAfterSeen,
+    retry_after: RetryAfterSeen,
     /// urllib3's sleeps before retries, per path template (DEBUG logs with ms times).
     #[serde(skip_serializing_if = "no_sleeps")]
-    retry_sleeps: &'a BTreeMap<String, RetrySleeps>,
+    retry_sleeps: BTreeMap<&'a str, RetrySleeps>,
     /// A re-probe of the servers the root causes name (`rca analyze --probe`).
     #[serde(skip_serializing_if = "Option::is_none")]
     reprobe: Option<&'a Reprobe>,
@@ -113,9 +113,17 @@ impl<'a> Document<'a> {
             events: &f.events,
             timeline: &f.timeline,
             responses: &f.responses,
-            retry_gaps: &f.retry_gaps,
-            retry_after: &f.retry_after,
-            retry_sleeps: &f.retry_sleeps,
+            retry_gaps: f
+                .retry_gaps
+                .iter()
+                .map(|(k, g)| (k.as_str(), g.into()))
+                .collect(),
+            retry_after: (&f.retry_after).into(),
+            retry_sleeps: f
+                .retry_sleeps
+                .iter()
+                .map(|(k, s)| (k.as_str(), s.into()))
+                .collect(),
             reprobe: r.reprobe.as_ref(),
             ci: r.ci.as_ref(),
             metadata: &f.metadata,
@@ -130,12 +138,89 @@ impl<'a> Document<'a> {
     }
 }
 
-fn retry_after_absent(r: &&RetryAfterSeen) -> bool {
+fn retry_after_absent(r: &RetryAfterSeen) -> bool {
     r.count == 0
 }
 
-fn no_sleeps(s: &&BTreeMap<String, RetrySleeps>) -> bool {
+fn no_sleeps(s: &BTreeMap<&str, RetrySleeps>) -> bool {
     s.is_empty()
+}
+
+// The retry figures as the document writes them: the collector's own counters stay its
+// own, so a change there cannot change the schema by accident. (Names and doc comments are
+// the schema's, so they are those of the collector's types.)
+
+/// `Retry-After` values found in the log (headers printed by the application or by an
+/// HTTP library's debug output).
+#[derive(Serialize, schemars::JsonSchema)]
+struct RetryAfterSeen {
+    /// Lines with a value.
+    count: u64,
+    /// Smallest delay asked for, in seconds.
+    min_s: f64,
+    /// Largest delay asked for, in seconds.
+    max_s: f64,
+    /// First line that showed one.
+    first_line: u64,
+}
+
+impl From<&collect::RetryAfterSeen> for RetryAfterSeen {
+    fn from(r: &collect::RetryAfterSeen) -> Self {
+        RetryAfterSeen {
+            count: r.count,
+            min_s: r.min_s,
+            max_s: r.max_s,
+            first_line: r.first_line,
+        }
+    }
+}
+
+/// urllib3's sleeps before retrying, measured from DEBUG lines with millisecond times.
+#[derive(Serialize, schemars::JsonSchema)]
+struct RetrySleeps {
+    /// Before status retries ("Retry: /p"): backoff, or the server's Retry-After.
+    status: RetryGaps,
+    /// Before retries after connection errors ("Retrying (...)"): backoff only.
+    error: RetryGaps,
+}
+
+impl From<&collect::RetrySleeps> for RetrySleeps {
+    fn from(s: &collect::RetrySleeps) -> Self {
+        RetrySleeps {
+            status: (&s.status).into(),
+            error: (&s.error).into(),
+        }
+    }
+}
+
+/// Gaps between consecutive retries of one request to one target.
+#[derive(Serialize, schemars::JsonSchema)]
+struct RetryGaps {
+    /// Pairs measured.
+    pairs: u64,
+    /// Sum of the gaps in ms.
+    total_ms: i64,
+    /// Shortest gap in ms.
+    min_ms: i64,
+    /// Longest gap in ms.
+    max_ms: i64,
+    /// Every timestamp had sub-second precision.
+    precise: bool,
+    /// The timeout the retried lines name, in seconds.
+    timeout_s: Option<f64>,
+}
+
+impl From<&collect::RetryGaps> for RetryGaps {
+    fn from(g: &collect::RetryGaps) -> Self {
+        RetryGaps {
+            pairs: g.pairs,
+            total_ms: g.total_ms,
+            min_ms: g.min_ms,
+            max_ms: g.max_ms,
+            precise: g.precise,
+            timeout_s: g.timeout_s,
+        }
+    }
 }
 
 fn no_metadata(m: &&RunMetadata) -> bool {

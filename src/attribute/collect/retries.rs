@@ -6,7 +6,7 @@ use super::*;
 
 /// `Retry-After` values found in the log (headers printed by the application or by an
 /// HTTP library's debug output).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RetryAfterSeen {
     /// Lines with a value.
     pub count: u64,
@@ -40,7 +40,7 @@ pub(crate) static ETRY_UPPER: std::sync::LazyLock<memchr::memmem::Finder<'static
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"ETRY"));
 
 /// urllib3's sleeps before retrying, measured from DEBUG lines with millisecond times.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RetrySleeps {
     /// Before status retries ("Retry: /p"): backoff, or the server's Retry-After.
     pub status: RetryGaps,
@@ -73,7 +73,7 @@ pub(crate) fn retry_debug_line(text: &[u8]) -> Option<(String, Option<bool>)> {
 }
 
 /// Gaps between consecutive retries of one request to one target.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RetryGaps {
     /// Pairs measured.
     pub pairs: u64,

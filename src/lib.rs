@@ -10,6 +10,9 @@
 //! re-probe the server, [`history`] keeps runs and the nightly trend, [`compare`] sets a
 //! run against a baseline run, [`source`] reads the code under test. [`run::analyze`]
 //! drives the pipeline; [`cli`] is the command line.
+//!
+//! The crate root owns only this map and two small helpers (`lossy`, the `finder!` macro);
+//! every stage lives in its own module.
 
 /// A `memmem` finder for a constant needle, built once: `memchr::memmem::find` builds one
 /// per call, which costs more than the search on a short line.

@@ -1,6 +1,8 @@
 //! Core data types shared by every stage: failure categories, test outcomes and events.
 //!
 //! Category ids and outcome names are part of the public JSON contract: never rename them.
+//! It computes nothing: lines are classified by [`crate::parse`], events counted by
+//! [`crate::attribute`] and judged by [`crate::diagnose`].
 
 use serde::Serialize;
 use std::fmt;

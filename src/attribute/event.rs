@@ -1,6 +1,10 @@
 //! Events and their aggregation. One event is one failure occurrence (a pool-full warning
 //! line, a retry attempt, a final exception); events with the same fingerprint in the same
-//! test are aggregated into an [`EventGroup`] so memory stays flat on gigabyte logs.
+//! test are aggregated into an [`EventGroup`] so memory stays flat on gigabyte logs. It
+//! also reads log timestamps as epoch seconds and turns URL paths into the path templates a
+//! fingerprint uses. It does not decide which line is an event or which test it belongs to
+//! (the collector, [`collect`](crate::attribute::collect)), nor group events into findings
+//! across tests (`crate::diagnose`).
 
 use crate::model::Category;
 use crate::parse::fields::{Fields, RetryCounters};

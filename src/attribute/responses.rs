@@ -2,7 +2,10 @@
 //! (`https://host:443 "POST /path HTTP/1.1" 200 15`) and httpx's info line
 //! (`HTTP Request: POST http://host/path "HTTP/1.1 200 OK"`). Counting them per target and
 //! second gives the counter-evidence a verdict needs: "the same server answered 312
-//! requests in the same window".
+//! requests in the same window". Also the `Retry-After` a line reports. It does not judge
+//! what the counts mean (the verdicts and the `retry_after` cross-check are
+//! `crate::diagnose`'s), and it does not choose which lines are read: the collector
+//! ([`collect`](crate::attribute::collect)) feeds them.
 
 use memchr::memmem::Finder;
 use serde::Serialize;

@@ -1,7 +1,10 @@
 //! `rca analyze`: its arguments, the project file's defaults folded in ([`super::config`]),
 //! the checks made before any work (format and `-o` extension, `--fail-on`, history
 //! options, probe options), the analysis with its progress line, the report in the chosen
-//! format and colour, and the exit code with the line that explains a `--fail-on` hit.
+//! format and colour, and the exit code with the line that explains a `--fail-on` hit. It
+//! does not analyse or print anything itself: the pipeline is [`crate::run`]'s, the history
+//! and baseline steps are [`super::recording`]'s and [`super::baseline_run`]'s, and each
+//! format's printer is [`crate::report`]'s.
 
 use super::color::{self, ColorWhen};
 use super::config::Config;

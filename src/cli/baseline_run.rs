@@ -2,7 +2,8 @@
 //! `history:last-pass` / `history:RUN_ID` in the history store), checked before any work;
 //! then that run analysed or loaded, compared with this run ([`crate::compare`]) and folded
 //! into the analysis. Errors are one line (exit 2): a missing file, a history without a
-//! passing run, an unknown run id.
+//! passing run, an unknown run id. It does not compare runs ([`crate::compare`]) nor print
+//! the Baseline run section ([`crate::report::baseline_run`]).
 
 use super::history::{StoreArgs, target};
 use crate::compare::{self, Side};

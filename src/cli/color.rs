@@ -1,7 +1,8 @@
 //! Whether the text output is coloured, decided once per run: `--color always|never`
 //! win; with `auto` (the default) `NO_COLOR` turns colour off, `CLICOLOR_FORCE` on,
 //! `CLICOLOR=0` and `TERM=dumb` off, and otherwise only a terminal gets colour. The same
-//! order as anstream, clap's own styling crate.
+//! order as anstream, clap's own styling crate. It does not colour anything: painting the
+//! text is [`crate::report::paint`]'s.
 
 /// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

@@ -1,5 +1,6 @@
 //! `rca completions SHELL` and `rca man`: generated from the clap definitions, so they
-//! never fall behind the flags.
+//! never fall behind the flags. It defines no flag: every one comes from the clap
+//! definitions in [`super`].
 
 use clap::CommandFactory;
 use clap_complete::Shell;

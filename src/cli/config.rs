@@ -7,7 +7,8 @@
 //! history store `RCA_HISTORY` does too, and the file's store is only where runs go and are
 //! read from: it never turns on `rca analyze --history`'s comparison by itself. Paths in
 //! the file are relative to the file. `rca config` prints the effective settings and where
-//! each came from.
+//! each came from. It does not act on any setting: each value is handed to the subcommand
+//! whose flag it stands for.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;

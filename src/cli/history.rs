@@ -3,7 +3,8 @@
 //! subcommands. The store location comes from `--history`, `RCA_HISTORY` or the default
 //! path; argument syntax is [`super::parse`]; storage is [`crate::history`], the rules
 //! [`crate::trend`], the printers [`crate::report::trend`]. Reads (`trend`, `history list`,
-//! `signatures --history`) open the store read-only and never create one.
+//! `signatures --history`) open the store read-only and never create one. It stores,
+//! computes and prints nothing itself.
 
 use super::config::Config;
 use super::output::{Format, choose_format, terminal_width, write_output};

@@ -3,6 +3,9 @@
 //! `output` (format and where it goes), `color`, `config` (`rca.toml`), `progress`,
 //! `completions` (and the man page) and `schema`.
 //! Exit codes: 0 analysed, 1 `--fail-on` matched, 2 usage or input error.
+//!
+//! It holds no analysis of its own: the pipeline is [`crate::run`]'s and every report is
+//! printed by [`crate::report`].
 
 use crate::model::Category;
 use crate::parse::signatures::SignatureSet;

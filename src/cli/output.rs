@@ -1,6 +1,7 @@
 //! Where a report goes and in what shape: the format (`--format`, else the `-o` extension,
 //! else text, on a terminal and on a pipe alike), the terminal width tables are fitted to,
-//! and writing the bytes (a closed pipe is not an error).
+//! and writing the bytes (a closed pipe is not an error). It does not render reports: the
+//! printers are [`crate::report`]'s, this module only picks their format and destination.
 
 use std::io::{IsTerminal, Write};
 

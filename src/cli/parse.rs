@@ -1,7 +1,8 @@
 //! Argument syntax of the history commands: times (`--at`), durations (`--since`,
 //! `--older-than`) and labels (`--label KEY=VALUE`). Pure functions, checked before any
 //! work is done, so a bad value is one line and exit 2 before a report is written or a
-//! store is created.
+//! store is created. It does not read or write the store: the parsed values go to
+//! [`super::history`], [`super::recording`] and [`super::config`], which act on them.
 
 use std::collections::BTreeMap;
 

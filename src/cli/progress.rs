@@ -1,7 +1,8 @@
 //! The progress line on standard error while `rca analyze` reads a long input: bytes read,
 //! MB/s and elapsed time (indicatif). Shown only when standard error is a terminal, `-q`
 //! is not given, and the read may take a while: standard input, gzip, or a file over
-//! [`LARGE_FILE`]. The line stays, as the last word on how the read went.
+//! [`LARGE_FILE`]. The line stays, as the last word on how the read went. It does not read
+//! the input: the pipeline ([`crate::run`]) reports the bytes it has read.
 
 use crate::run::ReadHook;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};

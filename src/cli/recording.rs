@@ -4,6 +4,9 @@
 //! report is out, recorded ([`Session::record`]). Also the step both `rca analyze
 //! --record` and `rca record` end with: resolve a report's id and time, store it, and say
 //! what happened ([`store_report`]).
+//!
+//! It does not hold the storage or the rules: the store is [`crate::history`], the
+//! comparison with earlier runs [`crate::history::trend::recurrence`].
 
 use super::history::{AnalyzeRecord, RecordMeta, StoreArgs, target};
 use super::parse::{parse_labels, parse_time};

@@ -1,7 +1,8 @@
 //! `rca schema`: the JSON Schema (draft 2020-12) of the `rca analyze --format json`
 //! document, `schema_version` 1, generated from the serialised types themselves
 //! (schemars), so it cannot drift from what rca writes. Fields only ever get added within
-//! a schema version, so the schema leaves room for fields it does not list.
+//! a schema version, so the schema leaves room for fields it does not list. It does not
+//! define the document: the serialised types are [`crate::report::json`]'s and the facts'.
 
 use crate::facts::SCHEMA_VERSION;
 

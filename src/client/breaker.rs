@@ -12,6 +12,9 @@
 //! `slow_call` (if set). Every transition is logged with its time; [`Breaker::take_new`] hands
 //! new ones to the client, which forwards them to an observer callback outside the lock.
 //! Results of calls admitted in an earlier state period are ignored ([`Permit`] generations).
+//!
+//! It does not decide whether a call failed (the client says so, [`Breaker::record`]) and
+//! reads no clock: the client passes the time in.
 
 use super::rng::SplitMix64;
 use std::collections::VecDeque;

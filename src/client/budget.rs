@@ -4,7 +4,8 @@
 //! Modelled on Finagle's and tower's `RetryBudget`: every request deposits, every retry
 //! withdraws, and both expire after a sliding time window. Within any window the client makes
 //! at most `min_retries + ratio * requests` retries. Pure bookkeeping on injected time; the
-//! client owns the lock and the clock.
+//! client owns the lock and the clock. It does not decide whether a failure may be retried:
+//! that is the retry policy's ([`super::retry`]).
 
 use std::collections::VecDeque;
 use std::time::Duration;

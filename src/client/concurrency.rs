@@ -5,7 +5,8 @@
 //! (also while it sleeps between retries, the slot is free). When no slot frees up within the
 //! wait, the client gives up with `pool_exhausted`, as urllib3's blocking pool and httpx's
 //! `PoolTimeout` do. Waiting uses a [`Condvar`] on real time: it coordinates real threads, so
-//! it is not driven by the injected clock.
+//! it is not driven by the injected clock. It does not limit the rate of attempts (that is
+//! [`super::ratelimit`]) nor decide what happens when no slot frees up (the client does).
 
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};

@@ -3,7 +3,8 @@
 //!
 //! Each [`Step`] says what one attempt returns and how long it takes; the transport advances
 //! the manual clock by that latency, so slow calls, deadlines and backoff can be exercised on
-//! fake time. Every call is logged with the clock time it was made at.
+//! fake time. Every call is logged with the clock time it was made at. It is not used by
+//! `rca` itself: only tests and code built on the client script it.
 
 use super::attempt::ErrorClass;
 use super::clock::{Clock, ManualClock};

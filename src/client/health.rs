@@ -5,6 +5,8 @@
 //! limit. Otherwise the [`Problem`] says why: an unexpected status, a slow answer, a transport
 //! failure (with its `rca` category) or no attempt at all (breaker open, no free slot). The
 //! check goes through the client, so the breaker, limits and rate limiter apply to it too.
+//! It does not probe or ramp: repeated checks and the health verdict of a target are
+//! [`crate::probe`]'s.
 
 use super::Client;
 use super::attempt::{RequestResult, StopReason};

@@ -53,6 +53,9 @@
 //! println!("healthy: {} breaker: {:?}", health.healthy, client.breaker_state());
 //! # Ok::<(), rca::client::ConfigError>(())
 //! ```
+//!
+//! It reads no log and judges no server: what to probe and what the answers mean is
+//! [`crate::probe`]'s.
 
 pub mod attempt;
 pub mod backoff;

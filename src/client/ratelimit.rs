@@ -4,7 +4,9 @@
 //! GCRA keeps one number, the theoretical arrival time (TAT) of the next request. A request at
 //! `now` may go at `max(now, TAT - tolerance)`; each admitted request pushes TAT one emission
 //! interval further. Callers reserve a slot and sleep for the returned wait through their
-//! clock, so the limiter itself never blocks and is tested on injected time.
+//! clock, so the limiter itself never blocks and is tested on injected time. It does not
+//! decide what a throttled attempt does (the client sleeps through the wait) nor bound the
+//! attempts in flight ([`super::concurrency`]).
 
 use std::time::Duration;
 

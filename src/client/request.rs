@@ -1,5 +1,6 @@
 //! [`Request`]: what the caller asks the client to send (method, URL, optional body, optional
-//! attempt limit), and the check that it can be sent at all.
+//! attempt limit), and the check that it can be sent at all. It does not send anything:
+//! sending and retrying are the client's ([`super::Client`]).
 
 use ureq::http::{Method, Uri};
 

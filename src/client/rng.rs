@@ -2,7 +2,8 @@
 //!
 //! Jitter only needs to spread retries and open periods apart, not cryptographic quality, so
 //! the client carries this 20-line generator instead of a `rand` dependency. A fixed seed makes
-//! every jittered delay reproducible in tests.
+//! every jittered delay reproducible in tests. It is not for anything secret: no key, token
+//! or mask is drawn from it.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -1,6 +1,7 @@
 //! Client-wide counters ([`Stats`]): requests, attempts, failures and retries per error class,
 //! failures per `rca` category, and how often each protection (budget, breaker, concurrency
-//! limit, deadline, rate limiter) stepped in. A snapshot is cheap to copy.
+//! limit, deadline, rate limiter) stepped in. A snapshot is cheap to copy. It counts only:
+//! the client decides when each counter moves.
 
 use super::attempt::{Attempt, ErrorClass, StopReason};
 use crate::model::Category;

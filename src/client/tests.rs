@@ -1,5 +1,8 @@
 //! Unit tests of the client's attempt loop on a manual clock with a scripted transport: retry
 //! rules per method, `Retry-After`, budget, breaker, deadline and rate limit working together.
+//!
+//! Not here: each part's own rules (backoff, budget, breaker, rate limit, retry policy),
+//! tested in their modules.
 
 use super::*;
 use crate::model::Category;

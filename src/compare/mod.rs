@@ -12,6 +12,9 @@
 //! Both runs become a [`Side`] first (maps keyed by node id, signature, endpoint and
 //! template), so the comparison is linear in the size of the two runs. A run from the
 //! history has no endpoint or template data; the comparison says so instead of guessing.
+//!
+//! It does not print the Baseline section ([`crate::report::baseline_run`]) nor analyse or
+//! load the baseline run: the command line hands both runs over.
 
 pub mod profile;
 mod side;

@@ -9,7 +9,8 @@
 //! urllib3's debug line (`https://h:443 "POST /x HTTP/1.1" 200 15`), httpx's info line
 //! (`HTTP Request: POST http://h/x "HTTP/1.1 200 OK"`), an application line with a duration
 //! (`POST https://h/x -> 200 in 183.2ms`) and the application's failure line with the time
-//! spent (`Request timeout after 2607.07ms for POST https://h/x`).
+//! spent (`Request timeout after 2607.07ms for POST https://h/x`). It does not compare
+//! profiles (the sibling `side` module does) nor count failures (the collector's events).
 
 use crate::redact::Redactor;
 use memchr::memmem::Finder;

@@ -2,6 +2,8 @@
 //! without the port, events per category, and, for a run read from its log, the requests per
 //! endpoint and log templates of its [`RunProfile`]. Built from an analysis or from a run of
 //! the history; also the per-endpoint and per-template comparisons and the verdict lines.
+//! It does not read logs or the history store: the analysis and the stored run are handed
+//! in.
 
 use super::profile::{EndpointSeen, RunProfile};
 use super::{

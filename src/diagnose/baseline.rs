@@ -2,7 +2,9 @@
 //! default a test whose name has the word `baseline`, `single` or `smoke`, or whose
 //! parameters or message show a concurrency of 1; a project names its own with a pattern
 //! (`--baseline-tests REGEX`, matched against the node id). The rule also says, in the
-//! report, how the baseline was looked for, so that a missing one is visible.
+//! report, how the baseline was looked for, so that a missing one is visible. It does not
+//! decide what a failed or passed baseline means: that is the `baseline_vs_load`
+//! cross-check's and the verdict's.
 
 use crate::diagnose::test_concurrency;
 use crate::facts::TestReport;

@@ -2,7 +2,8 @@
 //! recommendation (the settings of the client configuration count once, as the block),
 //! split by owner ("client code" for code changes, "platform team" for infrastructure
 //! checks), each with its priority and the root causes it addresses. Derived from the
-//! recommendations alone, so every format shows the same list.
+//! recommendations alone, so every format shows the same list. It does not choose the
+//! recommendations ([`super::recommend`]) nor print the list ([`crate::report`]).
 
 use crate::diagnose::recommend::Recommendation;
 use serde::Serialize;

@@ -1,3 +1,8 @@
+//! Unit tests of the diagnosis on hand-built facts: the cross-checks, the baseline's
+//! down-versus-overloaded rule, outage windows, masked lines, clustering and load levels.
+//! Not here: analyses of whole logs, which the integration tests under `tests/` and their
+//! snapshots cover.
+
 use super::*;
 use crate::facts::fixtures::{analysis, test_report as test};
 

@@ -6,6 +6,9 @@
 //! [`identity`]; the schema and its migrations in [`schema`]; the SQL, written once for both
 //! backends, in [`store`]. The nightly trend's rules are in [`trend`] and never touch the
 //! database.
+//!
+//! It does not analyse runs or print them: a record is built from an analysis or a saved
+//! report, and the printers are [`crate::report::trend`]'s.
 
 pub mod identity;
 pub mod postgres;

@@ -2,7 +2,8 @@
 //! the loopback or a private network; see README "History and trend"). Same schema and
 //! queries as SQLite; migrations hold an advisory lock so concurrent openers serialise.
 //! Reads run in `READ ONLY` transactions and never migrate; a schema without rca's tables
-//! is "no history" to a read.
+//! is "no history" to a read. It holds no query on runs: the SQL is [`super::store`]'s and
+//! the schema [`super::schema`]'s.
 
 use super::Error;
 use super::schema::{self, Found, Version};

@@ -9,6 +9,9 @@
 //! missing) apart, so a wrong `--history` gets one line instead of a failed migration. A
 //! store written by a newer rca (a version above [`CURRENT`]) is refused rather than
 //! guessed at. Reads never migrate: they adapt to the version found ([`Version`]).
+//!
+//! It holds no query on runs: recording, loading, listing and pruning are
+//! [`super::store`]'s.
 
 use super::store::Tx;
 use super::{Error, unix_now};

@@ -7,6 +7,9 @@
 //! a write fails, so a damaged store is refused in one line rather than acknowledged.
 //! [`Db::open_read`] never writes: the file is opened read-only, nothing is migrated (reads
 //! adapt to the version found), and a missing file is "no history", not a new store.
+//!
+//! It holds no query on runs: the SQL is [`super::store`]'s and the schema
+//! [`super::schema`]'s.
 
 use super::schema::{self, Found, Version};
 use super::store::{Param, Tx, Value};

@@ -2,7 +2,8 @@
 //! for a trend, list and prune; reads adapt to the schema version found, so they never
 //! need to migrate. Each backend only provides a transaction ([`Tx`]) that runs SQL with
 //! `$1, $2, ...` placeholders (PostgreSQL's syntax; SQLite binds them by position as long as
-//! they appear in order, which every query here keeps).
+//! they appear in order, which every query here keeps). It does not open connections
+//! ([`super::sqlite`], [`super::postgres`]) and holds no trend rule ([`super::trend`]).
 
 use super::Error;
 use super::record::{

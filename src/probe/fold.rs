@@ -2,7 +2,8 @@
 //! was probed gets a conclusion (the server is still down now: a persistent outage; healthy
 //! now: the run's failures were transient or load-related; healthy until concurrency K: a
 //! capacity knee, compared with the concurrency the run drove) and the verdict gains it as
-//! evidence.
+//! evidence. It sends no request ([`super::probe_all`] does) and prints nothing
+//! ([`crate::report::probe`]).
 
 use super::TargetReport;
 use super::stats::Health;

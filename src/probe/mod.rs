@@ -15,6 +15,9 @@
 //! probe as soon as it opens (a dead server sees about five attempts). Only GET and HEAD
 //! are ever sent, redirects are not followed, and TLS certificates are verified unless
 //! `insecure` is set.
+//!
+//! It does not implement retries, limits or the breaker (the client, [`crate::client`]) nor
+//! print results ([`crate::report::probe`]).
 
 pub mod fold;
 pub mod stats;

@@ -1,6 +1,6 @@
 //! Numbers a probe reports, computed from the attempts it made: latency percentiles, the
 //! outcome mix, the health verdict and the capacity knee of a ramp. Pure functions over
-//! plain data, unit-tested without a network.
+//! plain data, unit-tested without a network. They send nothing and print nothing.
 
 use crate::client::attempt::is_failure_status;
 use crate::client::{Attempt, Outcome};

@@ -1,6 +1,6 @@
 //! Which URLs `rca analyze --probe` re-probes: the servers named by the run's root causes,
 //! as `scheme://host:port`, with `--probe-map OLD=NEW` rewrites for runs whose servers must
-//! be reached another way now.
+//! be reached another way now. It sends no request: probing the targets is [`super`]'s.
 
 use crate::diagnose::Diagnosis;
 use crate::diagnose::Family;

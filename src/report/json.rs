@@ -1,7 +1,9 @@
 //! JSON output: the analysis serialised as the versioned document described in README.md.
 //! Strings keep exactly what the log said; control, bidi and invisible characters are
 //! written as `\uXXXX` escapes ([`safe::json`](super::safe::json)), so the document itself
-//! is safe to print on a terminal and a name cannot disguise itself in an editor.
+//! is safe to print on a terminal and a name cannot disguise itself in an editor. It
+//! computes nothing: every value comes from the [`Report`], and the
+//! JSON Schema of the document is `rca schema`'s ([`crate::cli`]).
 
 //!
 //! [`write`] streams the document to a writer as it is serialised (a 100k-test report is

@@ -2,7 +2,9 @@
 //! code its root causes point at (`# file:line` over each piece), and its "after" a
 //! unified-diff-shaped patch of those lines where one can be written (an adapter sized to
 //! the concurrency, a Retry with backoff or without POST, a session from the one client
-//! configuration); what is missing (a health check, a rate limit) is pointed at as such.
+//! configuration); what is missing (a health check, a rate limit) is pointed at as such. It
+//! does not choose the recommendations ([`crate::diagnose::recommend`]) nor read the code
+//! ([`super::python`]).
 
 use super::SourceScan;
 use super::link::SourceLink;

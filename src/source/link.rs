@@ -3,7 +3,8 @@
 //! the retries and measured backoff to the `Retry(...)`, the logged timeout to the call that
 //! sets it, the observed concurrency to the thread pool, the cause's logger names to their
 //! modules), and each recommendation's "before" to the real code with a patch-shaped "after".
-//! Every string folded in is redacted (source may hold tokens).
+//! Every string folded in is redacted (source may hold tokens). It does not extract sites
+//! ([`super::python`]) nor decide the causes or verdicts ([`crate::diagnose`]).
 
 use super::python::{ClientSite, SiteKind};
 use super::{SourceScan, module_name};

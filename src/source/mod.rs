@@ -2,7 +2,9 @@
 //! its HTTP client configuration, and that configuration linked to the root causes and
 //! recommendations the log supports. [`walk`] finds the files, [`python`] extracts the
 //! sites from each, [`link`] ties them to the analysis; this module holds the scan's result.
-//! Everything shown (paths, code) goes through redaction when it is folded in.
+//! Everything shown (paths, code) goes through redaction when it is folded in. It does not
+//! change what the log says: the root causes and verdicts are [`crate::diagnose`]'s, and a
+//! site only points at them.
 
 pub mod advice;
 pub mod link;

@@ -1,4 +1,6 @@
-//! Extraction on code written the ways people write client configuration.
+//! Extraction on code written the ways people write client configuration. Not here: linking
+//! sites to an analysis ([`super::super::link`]) and walking a directory
+//! ([`super::super::walk`]).
 
 use super::*;
 

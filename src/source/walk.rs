@@ -1,7 +1,8 @@
 //! Walking `--source DIR`: the Python files under it in a stable order, with `.gitignore`
 //! (and `.ignore`, git's excludes) honoured as git does, whether or not DIR is a git
 //! checkout, and virtual environments, `site-packages` and caches left out. Each file is
-//! read with a size bound; what is left out is said, never silently dropped.
+//! read with a size bound; what is left out is said, never silently dropped. It does not
+//! parse the files: that is [`super::python`]'s.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,7 @@
 //! JUnit XML merged into the collected tests: each case found by node id (or made), its
 //! outcome reconciled with the console's, and its failure text fed through the same event
-//! path as console lines. Parsing the XML is `crate::ingest::junit`'s.
+//! path as console lines. Parsing the XML is `crate::ingest::junit`'s. It does not classify
+//! the failure text itself: the event path does (`events.rs`).
 
 use super::*;
 

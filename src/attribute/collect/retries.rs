@@ -1,6 +1,8 @@
 //! What the log shows of retrying besides failures: the gaps between retries of one request,
 //! urllib3's debug lines for the sleeps it took (`Retry-After` honoured or not), and the
 //! request each retry belongs to. Counted per target; the conclusions are the diagnosis's.
+//! It does not judge them: whether the backoff and the `Retry-After` honoured were right is
+//! the cross-checks' (`crate::diagnose`).
 
 use super::*;
 

@@ -1,3 +1,8 @@
+//! Unit tests of the collector's line helpers: pytest location lines, urllib3's retry debug
+//! lines, short names of node ids, timestamps and traceback lines. Not here: whole runs
+//! through the collector, which the integration tests under `tests/` and the diagnosis's
+//! tests (`crate::diagnose`) drive.
+
 use super::names::short_names;
 use super::*;
 

@@ -1,5 +1,6 @@
 //! Cross-check `retry_amplification`: how many requests the retries added on top of the
-//! tests' own, the load a struggling server got from its clients.
+//! tests' own, the load a struggling server got from its clients. It reads facts and
+//! findings; it decides no verdict.
 
 use super::*;
 

@@ -1,5 +1,7 @@
 //! Cross-check `baseline_vs_load`: whether the single-request baseline tests passed while
-//! the loaded ones failed (overload) or failed too (the target is down).
+//! the loaded ones failed (overload) or failed too (the target is down). Which tests are
+//! the baseline is [`crate::diagnose::baseline`]'s; this check only reads their outcomes
+//! and decides no verdict.
 
 use super::*;
 

@@ -1,5 +1,5 @@
 //! Cross-check `pool_vs_concurrency`: the connection pool size the log shows against the
-//! concurrency the tests ran at.
+//! concurrency the tests ran at. It reads facts and findings; it decides no verdict.
 
 use super::*;
 

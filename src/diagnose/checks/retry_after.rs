@@ -1,5 +1,6 @@
 //! Cross-check `retry_after`: whether the server sent `Retry-After` and whether the client
-//! honoured it, from the responses and from the sleeps urllib3 logged between retries.
+//! honoured it, from the responses and from the sleeps urllib3 logged between retries. It
+//! reads facts and findings; it decides no verdict.
 
 use super::*;
 

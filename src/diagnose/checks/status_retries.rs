@@ -1,5 +1,6 @@
 //! Cross-check `status_retries`: whether the retries ran out on error statuses (the
-//! server answered, badly) rather than on connection failures.
+//! server answered, badly) rather than on connection failures. It reads facts and findings;
+//! it decides no verdict.
 
 use super::*;
 

@@ -1,5 +1,6 @@
 //! Cross-check `elapsed_vs_timeout`: how long the failed requests took against the
-//! timeouts and retries configured, so a deadline can be told from a slow server.
+//! timeouts and retries configured, so a deadline can be told from a slow server. It reads
+//! facts and findings; it decides no verdict.
 
 use super::*;
 

@@ -5,6 +5,9 @@
 //! client configuration ([`client_config`](crate::diagnose::client_config)), so every setting has one
 //! value in one place; endpoints, service names and URLs come from the run, else neutral
 //! placeholders. The load tests' in-flight limit comes from the capacity evidence.
+//!
+//! It does not infer the client's settings ([`client_config`]), decide verdicts
+//! (`crate::diagnose::verdict`) or print anything ([`crate::report`]).
 
 use crate::diagnose::client_config::{self, Setting};
 use crate::diagnose::{

@@ -2,7 +2,8 @@
 //! fail at one of the same endpoints are one root cause, whatever port the host listened on
 //! that night and whatever mix of categories it showed; a record that knows no endpoint
 //! (runs recorded before endpoints were, or failures without a URL) joins any of its family
-//! and host. Pure: records in, groups out.
+//! and host. Pure: records in, groups out. It does not decide whether a cause is new,
+//! recurring or resolved: the trend ([`super`]) does.
 
 use crate::history::RunRecord;
 use crate::history::record::RootCauseRecord;

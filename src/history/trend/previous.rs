@@ -1,7 +1,8 @@
 //! The morning question: what changed between the newest run of the window and the one
 //! before it — tests that fail now and did not then, tests fixed since, tests that no
 //! longer ran, and root causes that appeared or went away (one root cause across port
-//! changes, as [`super::causes`] groups them).
+//! changes, as [`super::causes`] groups them). It reads no store and prints nothing
+//! ([`crate::report::trend_blocks`] words it).
 
 use super::causes::Cluster;
 use super::{is_failure, is_neutral, rfc3339};

@@ -1,7 +1,8 @@
 //! One run against the runs recorded before it (`rca analyze --history`): for each of its
 //! root causes and failing tests, `new`, `recurring (seen in N of the last M runs, first on
 //! DATE)` or `regressed after K passing runs`, and the one line a report's summary gives.
-//! Pure rules over records; [`annotate`] writes the result into an analysis.
+//! Pure rules over records; [`annotate`] writes the result into an analysis. It reads no
+//! store: the command line loads the earlier runs ([`crate::history`]).
 
 use super::causes::same_cause;
 use super::{is_failure, is_neutral, run_name};

@@ -2,7 +2,9 @@
 //! runs it fired in, its events, and the tests it fired on that passed and that failed
 //! (precision = failed / (passed + failed)); and the signatures of the catalogue that never
 //! fired in the window. A team prunes or tightens its own `--rules` with it. Only runs
-//! recorded with signature data (schema version 3 and up) count.
+//! recorded with signature data (schema version 3 and up) count. It does not change the
+//! signature set ([`crate::parse::signatures`]) nor print the numbers
+//! ([`crate::report::signals`]).
 
 use crate::history::RunRecord;
 use serde::Serialize;

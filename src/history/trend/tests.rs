@@ -1,4 +1,5 @@
-//! Unit tests of the trend rules on hand-built run sequences.
+//! Unit tests of the trend rules on hand-built run sequences. Not here: the store and the
+//! printers, tested in their own modules and the integration tests.
 
 use super::*;
 use crate::history::record::{Counts, RootCauseRecord, TestOutcome};

@@ -1,6 +1,7 @@
 //! The analysis pipeline: open each input, stream console logs through the line scanner,
 //! prefilter and collector, parse JUnit XML (digesting the bytes on the way), then build the
-//! [`Analysis`]. It owns the order of the steps and the threads that run them, no step
+//! [`Report`] of the run's facts and diagnosis. It owns the order of the steps and the
+//! threads that run them, no step
 //! itself: each is its stage's ([`crate::ingest`], [`crate::parse`], [`crate::attribute`],
 //! [`crate::diagnose`]), and it prints nothing (the command line hands the result to
 //! [`crate::report`]).

@@ -2,7 +2,7 @@
 //! analyze` (carried out by [`super::recording`]), and the `record`, `trend` and `history`
 //! subcommands. The store location comes from `--history`, `RCA_HISTORY` or the default
 //! path; argument syntax is [`super::parse`]; storage is [`crate::history`], the rules
-//! [`crate::trend`], the printers [`crate::report::trend`]. Reads (`trend`, `history list`,
+//! [`crate::history::trend`], the printers [`crate::report::trend`]. Reads (`trend`, `history list`,
 //! `signatures --history`) open the store read-only and never create one. It stores,
 //! computes and prints nothing itself.
 

@@ -1,5 +1,6 @@
-//! What the history keeps of one analysed run: a [`RunRecord`], built from an
-//! [`Analysis`](crate::facts::Analysis) or from a saved `rca analyze --format json` report.
+//! What the history keeps of one analysed run: a [`RunRecord`], built from the JSON
+//! document of its report ([`crate::report::json::Document`]) or from a saved `rca analyze
+//! --format json` report.
 //!
 //! Both paths go through the same small serde view of the JSON document ([`ReportDoc`],
 //! tolerant of fields it does not know), so `rca analyze --record` and `rca record

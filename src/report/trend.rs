@@ -12,7 +12,7 @@
 //! [`terminal`](super::text::terminal); the JSON printers [`safe::json`](super::safe::json).
 //!
 //! It computes no trend: statuses, streaks, flip rates and recurrences are
-//! [`crate::trend`]'s; this file only lays them out.
+//! [`crate::history::trend`]'s; this file only lays them out.
 
 use super::trend_blocks::{self, ChangeRow, SignatureRow, report_href};
 use crate::history::RunRecord;

@@ -3,7 +3,7 @@
 //! written on charts. Text is returned ready for a terminal; the Markdown/HTML parts are
 //! view rows escaped by the caller's `esc` (identity for HTML, where askama escapes).
 //!
-//! It does not compute the changes or the precision ([`crate::trend`]); it only words and
+//! It does not compute the changes or the precision ([`crate::history::trend`]); it only words and
 //! lays them out.
 
 use crate::history::trend::Trend;

@@ -31,7 +31,7 @@ pub struct Entry {
     pub kind: String,
     /// `now`, `next` or `later`.
     pub priority: String,
-    /// Trigger id (see [`fires`]).
+    /// Trigger id (fired by the run's evidence, see `Facts::fire`).
     pub trigger: String,
     /// Title (may hold placeholders).
     pub title: String,

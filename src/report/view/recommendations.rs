@@ -3,7 +3,7 @@
 //! table says what each line answers) and the closing checklist by owner.
 //!
 //! It does not choose recommendations: the catalogue and its triggers are
-//! [`crate::recommend`], the checklist [`crate::checklist`]; here they are localised and
+//! [`crate::diagnose::recommend`], the checklist [`crate::diagnose::checklist`]; here they are localised and
 //! escaped.
 
 use crate::diagnose::recommend::Recommendation;

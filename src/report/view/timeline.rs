@@ -2,7 +2,7 @@
 //! second) and the events-over-time SVG chart, bucketed into at most 60 columns.
 //!
 //! It does not compute the timeline: the per-second counts come from the analysis
-//! ([`crate::facts::Report::timeline`]); the templates draw what is built here.
+//! ([`crate::facts::RunFacts::timeline`]); the templates draw what is built here.
 
 use super::when;
 use crate::report::Report;

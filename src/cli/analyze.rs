@@ -280,7 +280,9 @@ fn print_report(
         write_output(args.output.as_deref(), &rendered)?;
     }
     if args.github_summary
-        && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
+        && let Some(path) = super::env::read()
+            .var_os("GITHUB_STEP_SUMMARY")
+            .filter(|p| !p.is_empty())
     {
         let md = match format {
             Format::Md => rendered,

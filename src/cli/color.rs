@@ -45,7 +45,7 @@ pub(super) fn enabled(
 
 /// [`enabled`] with the process environment.
 pub(super) fn from_env(when: ColorWhen, to_terminal: bool) -> bool {
-    enabled(when, |k| std::env::var(k).ok(), to_terminal)
+    enabled(when, |k| super::env::read().var(k), to_terminal)
 }
 
 #[cfg(test)]

@@ -56,7 +56,10 @@ pub(super) struct Config {
 impl Config {
     /// Loads the config file from `RCA_CONFIG` or the search from the current directory.
     pub(super) fn load() -> Result<Config, String> {
-        if let Some(p) = std::env::var_os(CONFIG_ENV).filter(|p| !p.is_empty()) {
+        if let Some(p) = super::env::read()
+            .var_os(CONFIG_ENV)
+            .filter(|p| !p.is_empty())
+        {
             let path = PathBuf::from(p);
             if !path.is_file() {
                 return Err(format!("{CONFIG_ENV}={}: no such file", path.display()));
@@ -189,7 +192,9 @@ pub(super) fn show(cfg: &Config) -> String {
         s.rules.as_deref().unwrap_or("(built-in signatures only)"),
         from(s.rules.is_some()),
     );
-    let env = std::env::var("RCA_HISTORY").ok().filter(|v| !v.is_empty());
+    let env = super::env::read()
+        .var("RCA_HISTORY")
+        .filter(|v| !v.is_empty());
     let (history, source) = match (&env, &s.history) {
         (Some(h), _) => (h.clone(), "RCA_HISTORY"),
         (None, Some(h)) => (h.clone(), file.as_str()),

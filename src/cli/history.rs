@@ -214,15 +214,18 @@ impl WindowArgs {
 
 /// Where the history is: `--history`, else `RCA_HISTORY`, else the default file.
 pub(super) fn target(store: &StoreArgs) -> Result<Target, String> {
-    let env = std::env::var("RCA_HISTORY").ok().filter(|s| !s.is_empty());
+    let env = super::env::read()
+        .var("RCA_HISTORY")
+        .filter(|s| !s.is_empty());
     if let Some(url) = store.history.clone().or(env).or(store.configured.clone()) {
         if url.trim().is_empty() {
             return Err("--history: empty".to_string());
         }
         return Ok(Target::parse(&url));
     }
-    let xdg = std::env::var_os("XDG_DATA_HOME").map(std::path::PathBuf::from);
-    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    let env = super::env::read();
+    let xdg = env.var_os("XDG_DATA_HOME").map(std::path::PathBuf::from);
+    let home = env.var_os("HOME").map(std::path::PathBuf::from);
     Target::default_sqlite(xdg.as_deref(), home.as_deref())
         .ok_or_else(|| "no history location: give --history or set RCA_HISTORY".to_string())
 }

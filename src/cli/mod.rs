@@ -18,6 +18,7 @@ mod baseline_run;
 mod color;
 mod completions;
 mod config;
+mod env;
 mod history;
 mod output;
 mod parse;
@@ -271,6 +272,8 @@ enum SigFormat {
 
 /// Parses arguments, runs the command and returns the process exit code.
 pub fn main() -> i32 {
+    // The environment is read once, here, before anything depends on it.
+    env::read();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -320,7 +323,7 @@ fn load_signatures(rules: Option<&str>) -> Result<SignatureSet, String> {
 
 /// The key secrets are masked with: `RCA_REDACT_KEY`, else the built-in one.
 fn redact_key() -> crate::redact::Key {
-    crate::redact::Key::from_env_value(std::env::var_os(crate::redact::KEY_ENV).as_deref())
+    crate::redact::Key::from_env_value(env::read().var_os(crate::redact::KEY_ENV))
 }
 
 /// The redactor of what the history stores and prints (always on).

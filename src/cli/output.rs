@@ -75,8 +75,8 @@ pub(super) fn terminal_width(to_terminal: bool) -> Option<u16> {
     let reported = terminal_size::terminal_size_of(std::io::stdout())
         .map(|(w, _)| w.0)
         .filter(|w| *w > 0);
-    let from_env = std::env::var("COLUMNS")
-        .ok()
+    let from_env = super::env::read()
+        .var("COLUMNS")
         .and_then(|c| c.trim().parse::<u16>().ok())
         .filter(|w| *w > 0);
     Some(reported.or(from_env).unwrap_or(FALLBACK_COLUMNS))

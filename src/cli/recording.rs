@@ -74,7 +74,7 @@ pub(super) struct Plan {
 
 /// The CI run the environment names.
 pub(super) fn ci_from_env() -> Option<CiRun> {
-    identity::detect(|k| std::env::var(k).ok())
+    identity::detect(|k| super::env::read().var(k))
 }
 
 /// Checks every history argument of `rca analyze` (exit 2 before any work).

@@ -30,7 +30,7 @@ pub struct Options {
     /// How the single-request baseline tests are found (`--baseline-tests REGEX`; default:
     /// the words baseline, single, smoke in test names).
     pub baseline: crate::diagnose::baseline::BaselineRule,
-    /// Also read requests per endpoint and log templates ([`crate::compare::profile`]),
+    /// Also read requests per endpoint and log templates ([`crate::attribute::profile`]),
     /// for a comparison with a baseline run (`--baseline`).
     pub profile: bool,
 }

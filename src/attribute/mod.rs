@@ -2,7 +2,8 @@
 //! ([`collect`]) follows pytest's console structure line by line, gives each event line to
 //! its test, folds re-logged failures into one event ([`relog`]) and aggregates events per
 //! test and fingerprint ([`event`]); [`responses`] counts the HTTP responses the log shows
-//! besides failures.
+//! besides failures, and [`profile`] the requests per endpoint and log templates that
+//! `--baseline` compares.
 //!
 //! It owns the run's counts: what happened to whom, how often, when. It does not open
 //! inputs or recognise line shapes (the ingest and parse stages hand it normalised lines
@@ -10,5 +11,6 @@
 
 pub mod collect;
 pub mod event;
+pub mod profile;
 pub mod relog;
 pub mod responses;

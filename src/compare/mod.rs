@@ -16,7 +16,6 @@
 //! It does not print the Baseline section ([`crate::report::baseline_run`]) nor analyse or
 //! load the baseline run: the command line hands both runs over.
 
-pub mod profile;
 mod side;
 
 use crate::diagnose::Diagnosis;

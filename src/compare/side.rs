@@ -5,11 +5,11 @@
 //! It does not read logs or the history store: the analysis and the stored run are handed
 //! in.
 
-use super::profile::{EndpointSeen, RunProfile};
 use super::{
     BaselineComparison, EndpointChange, EndpointStats, LIST_MAX, MIN_SAMPLES, RunTotals,
     TemplateCount, count_changed, latency_changed,
 };
+use crate::attribute::profile::{EndpointSeen, RunProfile};
 use crate::diagnose::Diagnosis;
 use crate::diagnose::Finding;
 use crate::facts::{Location, RunFacts};
@@ -226,7 +226,7 @@ pub fn template_changes(now: &RunProfile, base: &RunProfile, c: &mut BaselineCom
     if now.templates_dropped + base.templates_dropped > 0 {
         c.notes.push(format!(
             "templates beyond the first {} distinct ones per run were not compared",
-            super::profile::MAX_TEMPLATES
+            crate::attribute::profile::MAX_TEMPLATES
         ));
     }
 }

@@ -212,3 +212,27 @@ pub fn family(category: Category, cause: Option<Category>, status: Option<u16>) 
         Category::PoolFull | Category::PoolExhausted => Family::ClientPool,
     }
 }
+
+/// The scheme a target was reached with, read from the lines of its findings:
+/// `https://host...` or urllib3's `HTTPSConnectionPool(host='host', ...)` mean https. Without
+/// a hint, port 443 means https and anything else http.
+pub fn scheme_of(target: &str, lines: &[&str]) -> &'static str {
+    let host = target.rsplit_once(':').map_or(target, |(h, _)| h);
+    for line in lines {
+        if line.contains(&format!("https://{host}"))
+            || line.contains(&format!("HTTPSConnectionPool(host='{host}'"))
+        {
+            return "https";
+        }
+        if line.contains(&format!("http://{host}"))
+            || line.contains(&format!("HTTPConnectionPool(host='{host}'"))
+        {
+            return "http";
+        }
+    }
+    if target.ends_with(":443") {
+        "https"
+    } else {
+        "http"
+    }
+}

@@ -209,13 +209,13 @@ pub struct RootCause {
     pub cross_checks: Vec<CrossCheck>,
     /// What a re-probe of its server found (`rca analyze --probe`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reprobe: Option<crate::probe::fold::CauseReprobe>,
+    pub reprobe: Option<crate::model::CauseReprobe>,
     /// This root cause against the recorded history (`rca analyze --history`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub history: Option<crate::history::trend::recurrence::Recurrence>,
+    pub history: Option<crate::model::Recurrence>,
     /// Where the scanned code explains its evidence (`rca analyze --source DIR`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub source_links: Vec<crate::source::link::SourceLink>,
+    pub source_links: Vec<crate::model::SourceLink>,
 }
 
 /// A time window.

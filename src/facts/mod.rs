@@ -129,7 +129,7 @@ pub struct TestReport {
     pub last_event_s: Option<i64>,
     /// A failing test against the recorded history (`rca analyze --history`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub history: Option<crate::history::trend::recurrence::Recurrence>,
+    pub history: Option<crate::model::Recurrence>,
 }
 
 /// Events per category over time (from log timestamps; empty when the log has none).
@@ -277,7 +277,7 @@ pub struct RunFacts {
     /// What the JUnit XML says about the run itself: host names, `<properties>`, start.
     pub metadata: RunMetadata,
     /// Requests per endpoint and log templates, read only for `--baseline`.
-    pub profile: Option<crate::compare::profile::RunProfile>,
+    pub profile: Option<crate::attribute::profile::RunProfile>,
     /// Problems noticed (truncated log, count mismatch, ...).
     pub warnings: Vec<String>,
 }

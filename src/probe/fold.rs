@@ -15,6 +15,8 @@ use crate::facts::RunFacts;
 use serde::Serialize;
 use std::collections::HashSet;
 
+pub use crate::model::CauseReprobe;
+
 /// The re-probe section of an analysis.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Reprobe {
@@ -34,28 +36,6 @@ pub struct ReprobedTarget {
     /// What the probe found.
     #[serde(flatten)]
     pub report: TargetReport,
-}
-
-/// A root cause's conclusion from the re-probe.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct CauseReprobe {
-    /// The URL probed.
-    pub url: String,
-    /// `healthy`, `degraded` or `down`.
-    pub verdict: Health,
-    /// `persistent_outage`, `transient_or_load`, `capacity_knee` or `degraded_now`.
-    pub conclusion: &'static str,
-    /// The sentence for the report.
-    pub statement: String,
-    /// Concurrency of the capacity knee, when the ramp found one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub knee_at: Option<u32>,
-    /// Health attempts that got an HTTP answer (any status).
-    #[serde(skip)]
-    pub answered_any: u64,
-    /// What the attempts ended in (`connection_refused x5`).
-    #[serde(skip)]
-    pub mix: String,
 }
 
 /// A target that answers single requests but fails from a knee, against the run's load.

@@ -8,6 +8,8 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+pub use crate::model::Health;
+
 /// Latency percentiles in milliseconds, over attempts that got a response.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Latency {
@@ -80,30 +82,6 @@ pub fn answered(a: &Attempt) -> bool {
 /// True when an outcome key (see [`outcome_key`]) is a status that shows the server working.
 pub fn answered_key(key: &str) -> bool {
     key.parse::<u16>().is_ok_and(|s| !is_failure_status(s))
-}
-
-/// The health verdict of a target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Health {
-    /// Every attempt answered, quickly enough.
-    Healthy,
-    /// Some attempts failed, or answers were slow, or the breaker opened, or the health
-    /// path answered 404 every time (the server is up, its health unknown).
-    Degraded,
-    /// No attempt was answered (all errors, 5xx or 429), or none could be sent.
-    Down,
-}
-
-impl Health {
-    /// `healthy`, `degraded` or `down`.
-    pub fn id(self) -> &'static str {
-        match self {
-            Health::Healthy => "healthy",
-            Health::Degraded => "degraded",
-            Health::Down => "down",
-        }
-    }
 }
 
 /// The verdict over the health phase's attempts. `slow_ms` is the p95 above which answers

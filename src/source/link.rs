@@ -12,30 +12,8 @@ use crate::diagnose::Diagnosis;
 use crate::diagnose::{Family, Finding, RootCause, URLLIB3_DEFAULT_POOL};
 use crate::model::Category;
 use crate::redact::Redactor;
-use schemars::JsonSchema;
-use serde::Serialize;
 
-/// A pointer from a root cause or a recommendation into the scanned code.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-pub struct SourceLink {
-    /// Path relative to `--source DIR`.
-    pub file: String,
-    /// First line (1-based).
-    pub line: u32,
-    /// Last line.
-    pub end_line: u32,
-    /// A site kind (`session`, `http_adapter`, `retry`, `timeout_call`, `thread_pool`, ...),
-    /// `logger` (the module a cause's log lines come from), or what is missing:
-    /// `missing_health_check`, `missing_rate_limit`.
-    pub kind: String,
-    /// The code at that place (empty for what is missing).
-    pub code: String,
-    /// Why it is linked, with the values on both sides.
-    pub note: String,
-    /// The cross-check of the root cause it backs (`pool_vs_concurrency`, ...).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub check: Option<String>,
-}
+pub use crate::model::SourceLink;
 
 /// Links per root cause at most (besides its logger modules), and per kind of evidence.
 const MAX_LINKS: usize = 8;

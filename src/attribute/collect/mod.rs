@@ -224,7 +224,7 @@ pub struct Collector<'s> {
     verbose_results: bool,
     warnings: Vec<String>,
     stats: CollectStats,
-    profile: Option<crate::compare::profile::Profiler>,
+    profile: Option<crate::attribute::profile::Profiler>,
     scratch: Vec<usize>,
     /// The facts of recent distinct event lines.
     memo: crate::parse::line_facts::FactsMemo,
@@ -257,7 +257,7 @@ pub struct Collected {
     /// Work counters.
     pub stats: CollectStats,
     /// Requests per endpoint and log templates (only with [`Collector::profile`]).
-    pub profile: Option<crate::compare::profile::Profiler>,
+    pub profile: Option<crate::attribute::profile::Profiler>,
 }
 
 const SESSION: u32 = u32::MAX;

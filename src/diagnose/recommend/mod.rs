@@ -93,7 +93,7 @@ pub struct Recommendation {
     pub settings: Vec<Setting>,
     /// The scanned code its "before" shows (`rca analyze --source DIR`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub source_links: Vec<crate::source::link::SourceLink>,
+    pub source_links: Vec<crate::model::SourceLink>,
 }
 
 /// Parses the built-in catalogue.
@@ -171,7 +171,7 @@ fn target_values(rc: &RootCause, fs: &[&Finding], mine: &mut BTreeMap<&'static s
         .iter()
         .flat_map(|x| x.samples.iter().map(|s| s.text.as_str()))
         .collect();
-    let scheme = crate::probe::targets::scheme_of(&target, &lines);
+    let scheme = crate::diagnose::scheme_of(&target, &lines);
     mine.insert("base_url", format!("{scheme}://{target}"));
 }
 

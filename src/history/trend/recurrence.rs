@@ -13,29 +13,7 @@ use crate::history::record::{self, RootCauseRecord, RunMeta};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// How a root cause or a failing test of this run stands against the runs before it.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct Recurrence {
-    /// `new`, `recurring` or `regressed`.
-    pub status: &'static str,
-    /// Runs compared in which it was seen (root cause) or failed (test).
-    pub seen_in: usize,
-    /// Runs compared (for a test: those in which it ran).
-    pub of: usize,
-    /// First of those runs in which it was seen or failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_seen: Option<String>,
-    /// Last of them.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_seen: Option<String>,
-    /// `regressed`: the runs since then, in which it did not occur (root cause) or passed
-    /// (test).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub passing_runs: Option<usize>,
-    /// The same in words, e.g. "recurring (seen in 5 of the last 12 runs, first on
-    /// 2026-10-25)".
-    pub text: String,
-}
+pub use crate::model::Recurrence;
 
 /// The history a run was compared with, and the summary line.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]

@@ -27,7 +27,7 @@ use crate::history::trend::recurrence::RunHistory;
 use crate::probe::fold::Reprobe;
 use crate::source::SourceScan;
 use serde::Serialize;
-use serde_json::ser::{Formatter, PrettyFormatter};
+use serde_json::ser::Formatter;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -235,18 +235,104 @@ pub fn write<W: Write>(r: &Report, w: W) -> io::Result<()> {
 }
 
 /// Any serialisable value, pretty-printed with hidden characters escaped, then a newline.
-pub fn to_writer<T: Serialize, W: Write>(value: &T, mut w: W) -> io::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(&mut w, Safe(PrettyFormatter::new()));
+pub fn to_writer<T: Serialize, W: Write>(value: &T, w: W) -> io::Result<()> {
+    let mut out = Chunks::new(w);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Safe::default());
     value.serialize(&mut ser).map_err(io::Error::other)?;
-    w.write_all(b"\n")?;
-    w.flush()
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
-/// serde_json's pretty printer, with the hidden characters serde leaves raw in strings
-/// written as `\uXXXX` escapes ([`safe::json`](super::safe::json), while streaming).
-struct Safe<'a>(PrettyFormatter<'a>);
+/// A write buffer the serializer sees as a concrete type: serde_json writes a few bytes at
+/// a time (a quote, a colon, an indent), and through a `&mut dyn Write` each of those was
+/// a call; here they are inlined appends to a vector handed on in 64 KiB chunks.
+struct Chunks<W: Write> {
+    buf: Vec<u8>,
+    out: W,
+}
 
-impl Formatter for Safe<'_> {
+impl<W: Write> Chunks<W> {
+    const SIZE: usize = 1 << 16;
+
+    fn new(out: W) -> Self {
+        Chunks {
+            buf: Vec::with_capacity(Self::SIZE + 256),
+            out,
+        }
+    }
+
+    fn drain(&mut self) -> io::Result<()> {
+        let result = self.out.write_all(&self.buf);
+        self.buf.clear();
+        result
+    }
+}
+
+impl<W: Write> Write for Chunks<W> {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.write_all(bytes)?;
+        Ok(bytes.len())
+    }
+
+    #[inline]
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= Self::SIZE {
+            self.drain()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.drain()?;
+        self.out.flush()
+    }
+}
+
+/// serde_json's pretty printer (two-space indent, `"key": value`), with the hidden
+/// characters serde leaves raw in strings written as `\uXXXX` escapes
+/// ([`safe::json`](super::safe::json), while streaming). Its line breaks are written as one
+/// slice (comma, newline and indent) rather than one write per indent level.
+#[derive(Default)]
+struct Safe {
+    depth: usize,
+    has_value: bool,
+}
+
+/// `,` then a newline and the spaces of [`Safe::MAX_DEPTH`] levels.
+static BREAK: [u8; 2 + 2 * Safe::MAX_DEPTH] = {
+    let mut b = [b' '; 2 + 2 * Safe::MAX_DEPTH];
+    b[0] = b',';
+    b[1] = b'\n';
+    b
+};
+
+impl Safe {
+    /// Nesting written from one slice; deeper levels add their indent piece by piece.
+    const MAX_DEPTH: usize = 32;
+
+    /// A newline (after a comma unless `first`) and the indent of `depth`.
+    fn line_break<W: ?Sized + Write>(w: &mut W, depth: usize, first: bool) -> io::Result<()> {
+        let from = usize::from(first);
+        let levels = depth.min(Self::MAX_DEPTH);
+        w.write_all(&BREAK[from..2 + 2 * levels])?;
+        for _ in levels..depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            Self::line_break(w, self.depth, true)?;
+        }
+        w.write_all(bracket)
+    }
+}
+
+impl Formatter for Safe {
     fn write_string_fragment<W: ?Sized + Write>(
         &mut self,
         w: &mut W,
@@ -255,40 +341,57 @@ impl Formatter for Safe<'_> {
         w.write_all(super::safe::json_fragment(fragment).as_bytes())
     }
     fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_array(w)
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
     }
     fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_array(w)
+        self.close(w, b"]")
     }
     fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.0.begin_array_value(w, first)
+        Self::line_break(w, self.depth, first)
     }
-    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_array_value(w)
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
     fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_object(w)
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
     }
     fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object(w)
+        self.close(w, b"}")
     }
     fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.0.begin_object_key(w, first)
-    }
-    fn end_object_key<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object_key(w)
+        Self::line_break(w, self.depth, first)
     }
     fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_object_value(w)
+        w.write_all(b": ")
     }
-    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object_value(w)
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_breaks_match_serde_pretty_printing_at_every_depth() {
+        // Deeper than the one-slice indent, with empty and one-element containers.
+        let mut value = serde_json::json!({"leaf": [], "empty": {}, "one": [1], "s": "x"});
+        for depth in 0..40 {
+            value = serde_json::json!({"depth": depth, "inner": [value, {"k": null}], "e": []});
+        }
+        let mut streamed = Vec::new();
+        to_writer(&value, &mut streamed).unwrap();
+        let mut pretty = serde_json::to_string_pretty(&value).unwrap();
+        pretty.push('\n');
+        assert_eq!(String::from_utf8(streamed).unwrap(), pretty);
+    }
 
     #[test]
     fn streamed_output_escapes_like_the_string_sanitiser() {

@@ -78,9 +78,9 @@ pub fn json(doc: String) -> String {
 /// One string fragment as serde_json writes it, with the characters [`json`] escapes
 /// escaped (for a streaming serializer).
 pub fn json_fragment(fragment: &str) -> std::borrow::Cow<'_, str> {
-    // Below DEL nothing is hidden (serde escapes C0 itself): one pass over the bytes, which
-    // the compiler vectorises, before any character is decoded.
-    if fragment.bytes().all(|b| b < 0x7f) {
+    // Below DEL nothing is hidden (serde escapes C0 itself): ASCII is checked a word at a
+    // time and DEL found by memchr, before any character is decoded.
+    if fragment.is_ascii() && memchr::memchr(0x7f, fragment.as_bytes()).is_none() {
         return std::borrow::Cow::Borrowed(fragment);
     }
     if fragment.chars().any(is_hidden_in_json) {

@@ -101,7 +101,7 @@ struct Anchor {
 /// the message after the first `SomeError: ` (a dotted name ending in Error, Exception,
 /// Timeout, ...). The class name just before either is kept apart.
 fn exception_start(text: &[u8]) -> Option<Anchor> {
-    if let Some(pool) = memchr::memmem::find(text, b"ConnectionPool(") {
+    if let Some(pool) = finder!(b"ConnectionPool(").find(text) {
         let start = text[..pool]
             .iter()
             .rposition(|b| !b.is_ascii_alphanumeric())
@@ -114,7 +114,7 @@ fn exception_start(text: &[u8]) -> Option<Anchor> {
         });
     }
     let mut from = 0;
-    while let Some(i) = memchr::memmem::find(&text[from..], b": ").map(|i| i + from) {
+    while let Some(i) = finder!(b": ").find(&text[from..]).map(|i| i + from) {
         if let Some(c) = class_ending_at(text, i) {
             return Some(Anchor {
                 prefix_end: c.0,
@@ -158,7 +158,7 @@ fn class_ending_at(text: &[u8], end: usize) -> Option<(usize, usize)> {
 /// tenacity's `RetryError[<Future at 0x7f state=finished raised ConnectError>]`: the range
 /// of the class name it names.
 fn future_raised(text: &[u8]) -> Option<(usize, usize)> {
-    let at = memchr::memmem::find(text, b"raised ")? + 7;
+    let at = finder!(b"raised ").find(text)? + 7;
     let len = text[at..]
         .iter()
         .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))?;

@@ -102,8 +102,9 @@ fn parse_httpx(text: &str) -> Option<Response> {
 pub fn retry_after(line: &[u8]) -> Option<f64> {
     const KEY: &[u8] = b"retry-after";
     // `etry-` in any usual casing, then the whole name checked without case.
-    let at = memchr::memmem::find_iter(line, b"etry-")
-        .chain(memchr::memmem::find_iter(line, b"ETRY-"))
+    let at = finder!(b"etry-")
+        .find_iter(line)
+        .chain(finder!(b"ETRY-").find_iter(line))
         .filter_map(|i| i.checked_sub(1))
         .find(|&i| {
             line.get(i..i + KEY.len())

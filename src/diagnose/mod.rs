@@ -19,6 +19,7 @@ use regex::Regex;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 pub mod baseline;
@@ -271,9 +272,23 @@ pub fn strip_time(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Masks object addresses and a leading timestamp so that lines of one kind group together.
 pub fn mask_line(text: &str) -> String {
-    let t = MASK_TIME.replace(text, "");
-    let t = MASK_LOCAL_PORT.replace_all(&t, "${1}{port})");
-    MASK_ADDR.replace_all(&t, "0x…").into_owned()
+    // Each mask runs only where its literal is: most sample lines have no socket repr.
+    // (`\d` is any Unicode digit; `is_numeric` is wider still.)
+    let t = if text.starts_with(char::is_numeric) {
+        MASK_TIME.replace(text, "")
+    } else {
+        Cow::Borrowed(text)
+    };
+    let t = if finder!(b"laddr=(").find(t.as_bytes()).is_some() {
+        Cow::Owned(MASK_LOCAL_PORT.replace_all(&t, "${1}{port})").into_owned())
+    } else {
+        t
+    };
+    if finder!(b"0x").find(t.as_bytes()).is_some() {
+        MASK_ADDR.replace_all(&t, "0x…").into_owned()
+    } else {
+        t.into_owned()
+    }
 }
 
 #[cfg(test)]

@@ -80,9 +80,11 @@ pub(crate) fn category_reports(
         .collect()
 }
 
+/// One group as reported; `path` is the group's path template, already redacted.
 pub(crate) fn event_report(
     k: &GroupKey,
     g: &EventGroup,
+    path: Option<String>,
     tests: &[TestRecord],
     sigs: &SignatureSet,
     redactor: Redactor,
@@ -98,7 +100,7 @@ pub(crate) fn event_report(
         host: k.host.clone(),
         port: k.port,
         method: k.method.clone(),
-        path: k.path.as_deref().map(|p| redactor.apply(p)),
+        path,
         status: k.status,
         timeouts_s: g.timeouts_s.clone(),
         pool_sizes: g.pool_sizes.clone(),

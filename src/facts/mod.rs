@@ -385,9 +385,18 @@ pub fn build(
         .filter_map(|r| r.timestamp.as_deref().and_then(junit_epoch))
         .min();
     let categories = category_reports(&groups, &collected.tests);
+    // Groups of one run share a few path templates: each is redacted once.
+    let mut paths: std::collections::HashMap<&str, String, foldhash::fast::RandomState> =
+        Default::default();
     let events = groups
         .iter()
-        .map(|(k, g)| event_report(k, g, &collected.tests, sigs, redactor))
+        .map(|(k, g)| {
+            let path = k
+                .path
+                .as_deref()
+                .map(|p| paths.entry(p).or_insert_with(|| redactor.apply(p)).clone());
+            event_report(k, g, path, &collected.tests, sigs, redactor)
+        })
         .collect();
     let timeline = timeline(&collected);
     let warnings = warnings.iter().map(|w| redactor.apply(w)).collect();

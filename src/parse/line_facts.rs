@@ -257,7 +257,7 @@ mod tests {
             .collect();
         let rest = &line[ts..];
         let mut i = 0;
-        while let Some(at) = memchr::memmem::find(&rest[i..], b" at 0x") {
+        while let Some(at) = finder!(b" at 0x").find(&rest[i..]) {
             let d = i + at + 6;
             out.extend_from_slice(&rest[i..d]);
             out.extend_from_slice(b"deadbeef0123ABCD");

@@ -17,9 +17,9 @@ use crate::facts::{EventReport, Location, RunFacts, TestReport, trim_float};
 use crate::model::{Category, Outcome};
 use regex::Regex;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
-use std::borrow::Cow;
 use std::sync::LazyLock;
 
 pub mod baseline;
@@ -266,7 +266,7 @@ fn endpoint_of(e: &EventReport) -> Option<String> {
 }
 
 /// The text without a leading timestamp (`2026-11-27 09:50:36 `), as [`mask_line`] drops it.
-pub fn strip_time(text: &str) -> std::borrow::Cow<'_, str> {
+pub fn strip_time(text: &str) -> Cow<'_, str> {
     MASK_TIME.replace(text, "")
 }
 

@@ -386,8 +386,7 @@ pub fn build(
         .min();
     let categories = category_reports(&groups, &collected.tests);
     // Groups of one run share a few path templates: each is redacted once.
-    let mut paths: std::collections::HashMap<&str, String, foldhash::fast::RandomState> =
-        Default::default();
+    let mut paths: crate::attribute::collect::HashMap<&str, String> = Default::default();
     let events = groups
         .iter()
         .map(|(k, g)| {

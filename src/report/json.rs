@@ -236,58 +236,13 @@ pub fn write<W: Write>(r: &Report, w: W) -> io::Result<()> {
 
 /// Any serialisable value, pretty-printed with hidden characters escaped, then a newline.
 pub fn to_writer<T: Serialize, W: Write>(value: &T, w: W) -> io::Result<()> {
-    let mut out = Chunks::new(w);
+    // A buffer of a concrete type: serde_json writes a few bytes at a time (a quote, a colon,
+    // an indent), and through the caller's `&mut dyn Write` each of those was a call.
+    let mut out = io::BufWriter::with_capacity(1 << 16, w);
     let mut ser = serde_json::Serializer::with_formatter(&mut out, Safe::default());
     value.serialize(&mut ser).map_err(io::Error::other)?;
     out.write_all(b"\n")?;
     out.flush()
-}
-
-/// A write buffer the serializer sees as a concrete type: serde_json writes a few bytes at
-/// a time (a quote, a colon, an indent), and through a `&mut dyn Write` each of those was
-/// a call; here they are inlined appends to a vector handed on in 64 KiB chunks.
-struct Chunks<W: Write> {
-    buf: Vec<u8>,
-    out: W,
-}
-
-impl<W: Write> Chunks<W> {
-    const SIZE: usize = 1 << 16;
-
-    fn new(out: W) -> Self {
-        Chunks {
-            buf: Vec::with_capacity(Self::SIZE + 256),
-            out,
-        }
-    }
-
-    fn drain(&mut self) -> io::Result<()> {
-        let result = self.out.write_all(&self.buf);
-        self.buf.clear();
-        result
-    }
-}
-
-impl<W: Write> Write for Chunks<W> {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.write_all(bytes)?;
-        Ok(bytes.len())
-    }
-
-    #[inline]
-    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.buf.extend_from_slice(bytes);
-        if self.buf.len() >= Self::SIZE {
-            self.drain()?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.drain()?;
-        self.out.flush()
-    }
 }
 
 /// serde_json's pretty printer (two-space indent, `"key": value`), with the hidden

@@ -250,24 +250,19 @@ fn bound_names(f: &mut Fields) {
 /// the first `Retry(` of the line counts.
 pub fn retry_counters(line: &[u8]) -> Option<RetryCounters> {
     let start = finder!(b"Retry(").find(line)? + 6;
-    let body = &line[start..];
-    let end = body.iter().position(|b| *b == b')').unwrap_or(body.len());
+    counters_from(&line[start..])
+}
+
+/// The counters of a `Retry(...)` repr from just after its `(`.
+pub(crate) fn counters_from(body: &[u8]) -> Option<RetryCounters> {
+    let end = memchr::memchr(b')', body).unwrap_or(body.len());
     let mut counters = RetryCounters::default();
     let mut any = false;
     for part in body[..end].split(|b| *b == b',') {
         let part = part.trim_ascii();
-        let Some(eq) = part.iter().position(|b| *b == b'=') else {
+        let Some(eq) = memchr::memchr(b'=', part) else {
             continue;
         };
-        let value = part[eq + 1..].trim_ascii();
-        let digits = value
-            .iter()
-            .enumerate()
-            .take_while(|(i, b)| b.is_ascii_digit() || (*i == 0 && **b == b'-'))
-            .count();
-        let number = std::str::from_utf8(&value[..digits])
-            .ok()
-            .and_then(|v| v.parse::<i64>().ok());
         let slot = match &part[..eq] {
             b"total" => &mut counters.total,
             b"connect" => &mut counters.connect,
@@ -277,9 +272,33 @@ pub fn retry_counters(line: &[u8]) -> Option<RetryCounters> {
             _ => continue,
         };
         any = true;
-        *slot = number;
+        *slot = leading_integer(part[eq + 1..].trim_ascii());
     }
     any.then_some(counters)
+}
+
+/// The integer at the start of `value` (an optional `-`, then digits), `None` when there is
+/// none or it does not fit an `i64`.
+fn leading_integer(value: &[u8]) -> Option<i64> {
+    let (negative, digits) = match value.strip_prefix(b"-") {
+        Some(rest) => (true, rest),
+        None => (false, value),
+    };
+    let len = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+    if len == 0 {
+        return None;
+    }
+    let mut n: i64 = 0;
+    for d in &digits[..len] {
+        let d = i64::from(d - b'0');
+        n = n.checked_mul(10)?;
+        n = if negative {
+            n.checked_sub(d)?
+        } else {
+            n.checked_add(d)?
+        };
+    }
+    Some(n)
 }
 
 /// Drops the query string and fragment, and punctuation that ends a sentence after a URL
@@ -342,6 +361,37 @@ mod tests {
         );
         assert_eq!(f.path.as_deref(), Some("/focus-server/configure"));
         assert_eq!(f.host.as_deref(), Some("127.0.0.1"));
+    }
+
+    #[test]
+    fn counter_values_parse_as_rust_integers_do() {
+        for v in [
+            "0",
+            "7",
+            "-1",
+            "-",
+            "",
+            "None",
+            "--5",
+            "+5",
+            "12abc",
+            "-3)",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "00042",
+        ] {
+            let head = v
+                .char_indices()
+                .take_while(|(i, c)| c.is_ascii_digit() || (*i == 0 && *c == '-'))
+                .count();
+            assert_eq!(
+                leading_integer(v.as_bytes()),
+                v[..head].parse::<i64>().ok(),
+                "{v:?}"
+            );
+        }
     }
 
     #[test]

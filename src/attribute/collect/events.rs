@@ -5,6 +5,9 @@
 
 use super::*;
 
+/// Distinct URL paths whose templates the collector remembers at a time.
+const MAX_TEMPLATES: usize = 4096;
+
 /// Key under which the sources that produced terminal events of a test are remembered.
 pub(crate) const TERMINAL_MARK: u64 = 0;
 
@@ -126,6 +129,20 @@ pub(crate) fn timestamp_of(ci_time: Option<&[u8]>, text: &[u8]) -> Option<String
     let s = std::str::from_utf8(raw).ok()?;
     let s = s.trim_end_matches('Z');
     let mut out = String::with_capacity(23);
+    if s.is_ascii() {
+        // Byte offsets are character offsets: one slice, then the two separators.
+        let b = s.as_bytes();
+        let end = b.len().min(23);
+        let end = memchr::memchr(b'+', &b[..end]).unwrap_or(end);
+        out.push_str(&s[..end]);
+        if end > 10 && b[10] == b' ' {
+            out.replace_range(10..11, "T");
+        }
+        if end > 19 && b[19] == b',' {
+            out.replace_range(19..20, ".");
+        }
+        return Some(out);
+    }
     for (i, c) in s.chars().enumerate() {
         match (i, c) {
             (10, ' ') => out.push('T'),
@@ -356,8 +373,9 @@ impl<'s> Collector<'s> {
     /// 5`): the retries are used up even though the line itself matches no signature.
     pub(super) fn note_retries_used_up(&mut self, text: &[u8]) {
         let test = self.current;
-        if finder!(b"Retrying (Retry(").find(text).is_some() {
-            if fields::retry_counters(text).is_some_and(|r| r.exhausted()) {
+        const RETRYING: &[u8] = b"Retrying (Retry(";
+        if let Some(at) = finder!(RETRYING).find(text) {
+            if fields::counters_from(&text[at + RETRYING.len()..]).is_some_and(|r| r.exhausted()) {
                 self.mark_retries_used_up(test, None);
             }
         } else if announces_last_attempt(text) {
@@ -419,7 +437,7 @@ impl<'s> Collector<'s> {
             return;
         }
         if event.kind == EventKind::Terminal && may_relog(source) {
-            let path = event.fields.path.as_deref().map(path_template);
+            let path = event.fields.path.as_deref().map(|p| self.template(p));
             let key = crate::attribute::relog::slot_key(test, source, &event, path.as_deref());
             for (test, source, event) in self.relogs.offer(key, event) {
                 self.count_event(event, source, test);
@@ -452,7 +470,7 @@ impl<'s> Collector<'s> {
     /// Counts an event unless another source already counted as many of its kind.
     pub(super) fn count_event(&mut self, mut event: Event, source: Source, test: Option<u32>) {
         let test_key = test.unwrap_or(SESSION);
-        let path = event.fields.path.as_deref().map(path_template);
+        let path = event.fields.path.as_deref().map(|p| self.template(p));
         if event.lines > 1 {
             self.stats.duplicates += event.lines - 1;
         }
@@ -521,6 +539,20 @@ impl<'s> Collector<'s> {
                 self.groups.insert(gk, EventGroup::new(event));
             }
         }
+    }
+
+    /// [`path_template`] of `path`, remembered for the next events of the same path (at
+    /// most [`MAX_TEMPLATES`] paths at a time).
+    pub(super) fn template(&mut self, path: &str) -> String {
+        if let Some(t) = self.templates.get(path) {
+            return t.clone();
+        }
+        let t = path_template(path);
+        if self.templates.len() >= MAX_TEMPLATES {
+            self.templates.clear();
+        }
+        self.templates.insert(path.to_owned(), t.clone());
+        t
     }
 
     pub(super) fn has_terminal_from(&self, test: u32, sources: &[Source]) -> bool {

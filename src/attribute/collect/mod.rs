@@ -228,6 +228,8 @@ pub struct Collector<'s> {
     scratch: Vec<usize>,
     /// The facts of recent distinct event lines.
     memo: crate::parse::line_facts::FactsMemo,
+    /// The templates of recent distinct URL paths (see [`path_template`]).
+    templates: HashMap<String, String>,
 }
 
 /// What the collector hands to the analysis stage.
@@ -314,6 +316,7 @@ impl<'s> Collector<'s> {
             profile: None,
             scratch: Vec::new(),
             memo: Default::default(),
+            templates: HashMap::default(),
         }
     }
 

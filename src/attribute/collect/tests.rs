@@ -66,6 +66,42 @@ fn timestamps_are_normalised() {
     assert_eq!(timestamp_of(None, b"E   boom"), None);
 }
 
+/// `timestamp_of`'s rule, character by character, for the fast path to agree with.
+fn normalised_by_characters(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.trim_end_matches('Z').chars().enumerate() {
+        match (i, c) {
+            (10, ' ') => out.push('T'),
+            (19, ',') => out.push('.'),
+            (i, _) if i >= 23 => break,
+            (_, '+') => break,
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[test]
+fn ascii_timestamps_normalise_as_character_by_character() {
+    for ci in [
+        "2025-11-07T10:23:45.1234567Z",
+        "2025-11-07T10:23:45+00:00",
+        "2025-11-07 10:23:45,1+01",
+        "2025-11-07T10:23:45Z",
+        "2025-11-07T10:23",
+        "2025-11-07+10:23:45",
+        "2025-11-07 10:23:45,123456",
+        "2025-11-07T10:23:45,12",
+        "2025-11-07T10:23:4é.5",
+    ] {
+        assert_eq!(
+            timestamp_of(Some(ci.as_bytes()), b"x").as_deref(),
+            Some(normalised_by_characters(ci).as_str()),
+            "{ci:?}"
+        );
+    }
+}
+
 #[test]
 fn traceback_lines() {
     assert!(is_traceback_event_line(b"E   urllib3.exceptions.X: y"));

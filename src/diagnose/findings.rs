@@ -48,11 +48,12 @@ pub(crate) fn findings(a: &RunFacts, tests_by_id: &TestIndex<'_>) -> Vec<Finding
     // and maps, as one finding may hold 100k tests with as many distinct lines.
     let mut seen_tests: HashSet<(usize, &str)> = HashSet::default();
     let mut sample_at: HashMap<(usize, String), usize> = HashMap::default();
+    let mut fp = String::new();
     for (index, e) in a.events.iter().enumerate() {
         let target = target_of(e);
         let endpoint = endpoint_with_method(e, &target, &methods);
-        let fp = fingerprint(e, &target, &endpoint);
-        let fi = match slot.get(&fp) {
+        fingerprint(&mut fp, e, &target, &endpoint);
+        let fi = match slot.get(fp.as_str()) {
             Some(&i) => i,
             None => {
                 slot.insert(fp.clone(), out.len());
@@ -118,16 +119,29 @@ fn endpoint_with_method(
     }
 }
 
-/// An event's fingerprint: category (with cause), target, endpoint and status.
-fn fingerprint(e: &EventReport, target: &Option<String>, endpoint: &Option<String>) -> String {
-    format!(
-        "{}{}|{}|{}|{}",
-        e.category.id(),
-        e.cause.map(|c| format!("<{}", c.id())).unwrap_or_default(),
-        target.as_deref().unwrap_or(""),
-        endpoint.as_deref().unwrap_or(""),
-        e.status.map(|s| s.to_string()).unwrap_or_default()
-    )
+/// An event's fingerprint: category (with cause), target, endpoint and status, written
+/// into `fp` (one buffer for every event of a run).
+fn fingerprint(
+    fp: &mut String,
+    e: &EventReport,
+    target: &Option<String>,
+    endpoint: &Option<String>,
+) {
+    use std::fmt::Write as _;
+    fp.clear();
+    fp.push_str(e.category.id());
+    if let Some(c) = e.cause {
+        fp.push('<');
+        fp.push_str(c.id());
+    }
+    for part in [target, endpoint] {
+        fp.push('|');
+        fp.push_str(part.as_deref().unwrap_or(""));
+    }
+    fp.push('|');
+    if let Some(s) = e.status {
+        let _ = write!(fp, "{s}");
+    }
 }
 
 /// An event's count in the finding's totals, by kind.

@@ -47,8 +47,6 @@ use verdict::*;
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
-static MASK_ADDR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"0x[0-9a-fA-F]+").expect("address mask"));
 /// The client's ephemeral port in socket reprs (`laddr=('10.0.0.5', 51234)`), which differs
 /// on every connection.
 static MASK_LOCAL_PORT: LazyLock<Regex> = LazyLock::new(|| {
@@ -284,11 +282,32 @@ pub fn mask_line(text: &str) -> String {
     } else {
         t
     };
-    if finder!(b"0x").find(t.as_bytes()).is_some() {
-        MASK_ADDR.replace_all(&t, "0x…").into_owned()
-    } else {
-        t.into_owned()
+    mask_addresses(&t)
+}
+
+/// `0x` and its hex digits become `0x…` (what `0x[0-9a-fA-F]+` replaced, leftmost first;
+/// an `0x` without digits is left alone), without a regex run on every sample.
+fn mask_addresses(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut from) = (0, 0);
+    while let Some(at) = finder!(b"0x").find(&b[from..]) {
+        let start = from + at;
+        let digits = b[start + 2..]
+            .iter()
+            .take_while(|c| c.is_ascii_hexdigit())
+            .count();
+        if digits == 0 {
+            from = start + 1;
+            continue;
+        }
+        out.push_str(&text[copied..start]);
+        out.push_str("0x…");
+        copied = start + 2 + digits;
+        from = copied;
     }
+    out.push_str(&text[copied..]);
+    out
 }
 
 #[cfg(test)]

@@ -451,6 +451,23 @@ fn masked_lines_drop_times_addresses_and_client_ports() {
 }
 
 #[test]
+fn addresses_mask_as_the_hex_regex_replaces_them() {
+    let re = regex::Regex::new(r"0x[0-9a-fA-F]+").unwrap();
+    for t in [
+        "at 0x7f84ef669b50>",
+        "0x0xab 0x 0xg 0x1",
+        "x0x",
+        "0x",
+        "ends 0xDEADbeef",
+        "é0x1é 0xé",
+        "00x00x0",
+        "no address",
+    ] {
+        assert_eq!(mask_addresses(t), re.replace_all(t, "0x…"), "{t:?}");
+    }
+}
+
+#[test]
 fn outage_windows_split_on_gaps_and_on_successes() {
     let mut tests = Vec::new();
     for (name, start, end) in [

@@ -78,9 +78,9 @@ pub fn json(doc: String) -> String {
 /// One string fragment as serde_json writes it, with the characters [`json`] escapes
 /// escaped (for a streaming serializer).
 pub fn json_fragment(fragment: &str) -> std::borrow::Cow<'_, str> {
-    // Below DEL nothing is hidden (serde escapes C0 itself): ASCII is checked a word at a
-    // time and DEL found by memchr, before any character is decoded.
-    if fragment.is_ascii() && memchr::memchr(0x7f, fragment.as_bytes()).is_none() {
+    // Below DEL nothing is hidden (serde escapes C0 itself): checked a word at a time
+    // before any character is decoded.
+    if all_below_del(fragment.as_bytes()) {
         return std::borrow::Cow::Borrowed(fragment);
     }
     if fragment.chars().any(is_hidden_in_json) {
@@ -88,6 +88,21 @@ pub fn json_fragment(fragment: &str) -> std::borrow::Cow<'_, str> {
     } else {
         std::borrow::Cow::Borrowed(fragment)
     }
+}
+
+/// Whether every byte is below DEL (0x7F), eight at a time: a byte `b` is below DEL
+/// exactly when neither `b` nor `b + 1` has its high bit set. Adding 1 carries into the
+/// next byte only out of 0xFF, which is itself flagged, so the word's answer is exact.
+fn all_below_del(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut words = bytes.chunks_exact(8);
+    let mut flags = 0u64;
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().unwrap_or([0xff; 8]));
+        flags |= w | w.wrapping_add(ONES);
+    }
+    flags & HIGH == 0 && words.remainder().iter().all(|b| *b < 0x7f)
 }
 
 /// Hidden characters as they can appear raw in serde's output (it escapes C0 itself; the
@@ -116,6 +131,26 @@ pub struct Escaper {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_word_check_finds_every_byte_from_del_up_at_every_position() {
+        for len in 0..20 {
+            let base = vec![b'a'; len];
+            assert!(all_below_del(&base));
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut v = base.clone();
+                    v[at] = b;
+                    assert_eq!(all_below_del(&v), b < 0x7f, "len {len} at {at} byte {b:#x}");
+                    // A 0xFF before it (its +1 carries into this byte) is itself flagged.
+                    if at > 0 {
+                        v[at - 1] = 0xff;
+                        assert!(!all_below_del(&v));
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn controls_and_bidi_are_shown_not_obeyed() {

@@ -128,8 +128,8 @@ pub(crate) fn timestamp_of(ci_time: Option<&[u8]>, text: &[u8]) -> Option<String
     })?;
     let s = std::str::from_utf8(raw).ok()?;
     let s = s.trim_end_matches('Z');
-    let mut out = String::with_capacity(23);
     if s.is_ascii() {
+        let mut out = String::with_capacity(23);
         // Byte offsets are character offsets: one slice, then the two separators.
         let b = s.as_bytes();
         let end = b.len().min(23);
@@ -143,6 +143,13 @@ pub(crate) fn timestamp_of(ci_time: Option<&[u8]>, text: &[u8]) -> Option<String
         }
         return Some(out);
     }
+    Some(normalised_by_characters(s))
+}
+
+/// [`timestamp_of`]'s rule, a character at a time: a `T` for the date's space, a `.` for
+/// the fraction's comma, at most 23 characters, nothing from a `+` on.
+pub(crate) fn normalised_by_characters(s: &str) -> String {
+    let mut out = String::with_capacity(23);
     for (i, c) in s.chars().enumerate() {
         match (i, c) {
             (10, ' ') => out.push('T'),
@@ -152,7 +159,7 @@ pub(crate) fn timestamp_of(ci_time: Option<&[u8]>, text: &[u8]) -> Option<String
             _ => out.push(c),
         }
     }
-    Some(out)
+    out
 }
 
 /// The text an event keeps of its line: at most [`MAX_TEXT`] bytes. Only the head of a long

@@ -189,6 +189,9 @@ pub fn analyze_observed(
     if paths.len() > u16::MAX as usize {
         return Err(InputError("too many inputs".to_string()));
     }
+    if opts.redact {
+        crate::redact::prepare_in_background();
+    }
     let mut collector = Collector::new(sigs);
     if opts.profile {
         collector.profile();

@@ -80,14 +80,15 @@ pub(crate) fn category_reports(
         .collect()
 }
 
-/// One group as reported; `path` is the group's path template, already redacted.
+/// One group as reported; `path` (the group's path template) and `sample` (its sample
+/// line) already redacted.
 pub(crate) fn event_report(
     k: &GroupKey,
     g: &EventGroup,
     path: Option<String>,
+    sample: String,
     tests: &[TestRecord],
     sigs: &SignatureSet,
-    redactor: Redactor,
 ) -> EventReport {
     EventReport {
         category: k.category,
@@ -118,6 +119,6 @@ pub(crate) fn event_report(
             file: g.last.0,
             line: g.last.1,
         },
-        sample: redactor.apply(&g.sample),
+        sample,
     }
 }

@@ -387,14 +387,16 @@ pub fn build(
     let categories = category_reports(&groups, &collected.tests);
     // Groups of one run share a few path templates: each is redacted once.
     let mut paths: crate::attribute::collect::HashMap<&str, String> = Default::default();
+    let samples: Vec<&str> = groups.iter().map(|(_, g)| g.sample.as_str()).collect();
     let events = groups
         .iter()
-        .map(|(k, g)| {
+        .zip(redactor.apply_all(&samples))
+        .map(|((k, g), sample)| {
             let path = k
                 .path
                 .as_deref()
                 .map(|p| paths.entry(p).or_insert_with(|| redactor.apply(p)).clone());
-            event_report(k, g, path, &collected.tests, sigs, redactor)
+            event_report(k, g, path, sample, &collected.tests, sigs)
         })
         .collect();
     let timeline = timeline(&collected);

@@ -490,12 +490,12 @@ impl Redactor {
             .map_or(1, |n| n.get())
             .min(texts.len() / PER_THREAD)
             .clamp(1, 8);
-        if !self.enabled || threads == 1 {
-            return texts.iter().map(|t| self.apply(t.as_ref())).collect();
-        }
-        let chunk = texts.len().div_ceil(threads);
         let redact_part =
             |part: &[S]| -> Vec<String> { part.iter().map(|t| self.apply(t.as_ref())).collect() };
+        if !self.enabled || threads == 1 {
+            return redact_part(texts);
+        }
+        let chunk = texts.len().div_ceil(threads);
         std::thread::scope(|scope| {
             let mut parts = texts.chunks(chunk);
             let first = parts.next().unwrap_or_default();

@@ -49,3 +49,56 @@ pub fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
         Err(_) => String::from_utf8_lossy(bytes),
     }
 }
+
+/// Keeps the first `k` elements of `v` in the order `cmp`, sorted: a selection, then a sort
+/// of the `k` kept (a finding of an event-dense log holds tens of thousands of locations and
+/// keeps twenty). `cmp` must be a total order for the result not to depend on input order.
+pub(crate) fn keep_first_sorted<T>(
+    v: &mut Vec<T>,
+    k: usize,
+    mut cmp: impl FnMut(&T, &T) -> std::cmp::Ordering,
+) {
+    if v.len() > k {
+        if k == 0 {
+            v.clear();
+            return;
+        }
+        v.select_nth_unstable_by(k - 1, &mut cmp);
+        v.truncate(k);
+    }
+    v.sort_unstable_by(cmp);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keep_first_sorted;
+
+    /// The selection keeps what a full sort and a cut keep, whatever `k` and the input order.
+    #[test]
+    fn keeping_the_first_k_equals_sorting_everything_and_cutting() {
+        let mut seed = 0x9e37_79b9_u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % 50
+        };
+        for len in [0, 1, 5, 20, 21, 300] {
+            let data: Vec<(u64, u64)> = (0..len).map(|_| (next(), next())).collect();
+            for k in [0, 1, 5, 20, 400] {
+                let mut expected = data.clone();
+                expected.sort();
+                expected.truncate(k);
+                let mut kept = data.clone();
+                keep_first_sorted(&mut kept, k, Ord::cmp);
+                assert_eq!(kept, expected, "len {len}, k {k}");
+                let mut by_count = data.clone();
+                keep_first_sorted(&mut by_count, k, |a, b| b.cmp(a));
+                let mut expected: Vec<_> = data.clone();
+                expected.sort_by(|a, b| b.cmp(a));
+                expected.truncate(k);
+                assert_eq!(by_count, expected, "descending, len {len}, k {k}");
+            }
+        }
+    }
+}

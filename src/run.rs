@@ -6,13 +6,14 @@
 //! [`crate::diagnose`]), and it prints nothing (the command line hands the result to
 //! [`crate::report`]).
 
-use crate::attribute::collect::Collector;
+use crate::attribute::collect::{self, Collector, Prepared};
 use crate::facts::{self, InputInfo};
 use crate::ingest::digest;
 use crate::ingest::junit::{self, JunitRun};
 use crate::ingest::lines::{self, Block, BlockReader, ScanStats};
 use crate::ingest::open::{self, InputError, InputKind};
 use crate::ingest::prefix;
+use crate::parse::line_facts::Preparer;
 use crate::parse::signatures::SignatureSet;
 use crate::redact::{Key, Redactor};
 use crate::report::Report;
@@ -47,15 +48,20 @@ impl Default for Options {
     }
 }
 
-/// A block with the offsets of signature-literal occurrences in it.
+/// A block with the offsets of signature-literal occurrences in it and what its candidate
+/// lines say by themselves, in order.
+#[derive(Default)]
 struct Scanned {
     block: Block,
     hits: Vec<usize>,
+    prepared: Vec<Prepared>,
 }
 
-/// Reads `reader` on a helper thread (reading, decompression and the literal prefilter)
-/// while this thread walks the lines and runs the collector. Two bounded channels keep at
-/// most a few blocks in flight, so memory stays flat whatever the input size.
+/// Reads `reader` on a helper thread (reading, decompression, the literal prefilter and
+/// what each candidate line says by itself: on an event-dense log that is most of the
+/// per-line work, and this thread would otherwise wait) while this thread walks the lines
+/// and runs the collector. Two bounded channels keep at most a few blocks in flight, so
+/// memory stays flat whatever the input size.
 fn scan_console(
     reader: Box<dyn std::io::BufRead + Send>,
     chunk: usize,
@@ -64,20 +70,42 @@ fn scan_console(
 ) -> std::io::Result<ScanStats> {
     const IN_FLIGHT: usize = 3;
     let (full_tx, full_rx) = mpsc::sync_channel::<std::io::Result<Scanned>>(IN_FLIGHT);
-    let (empty_tx, empty_rx) = mpsc::sync_channel::<(Vec<u8>, Vec<usize>)>(IN_FLIGHT + 2);
+    let (empty_tx, empty_rx) = mpsc::sync_channel::<Scanned>(IN_FLIGHT + 2);
+    let every_line = sigs.needs_every_line();
     std::thread::scope(|scope| {
         let producer = scope.spawn(move || {
             let mut blocks = BlockReader::new(reader, chunk);
+            let mut preparer = Preparer::default();
+            let mut scratch = Vec::new();
             loop {
-                let (buf, mut hits) = empty_rx.try_recv().unwrap_or_default();
+                let recycled = empty_rx.try_recv().unwrap_or_default();
+                let (buf, mut hits, mut prepared) =
+                    (recycled.block.data, recycled.hits, recycled.prepared);
                 match blocks.next_block(buf) {
                     Ok(Some(block)) => {
-                        if sigs.needs_every_line() {
-                            hits.clear();
-                        } else {
+                        hits.clear();
+                        if !every_line {
                             sigs.literal_hits(&block.data, &mut hits);
                         }
-                        if full_tx.send(Ok(Scanned { block, hits })).is_err() {
+                        prepared.clear();
+                        walk_block(
+                            &block,
+                            &hits,
+                            every_line,
+                            &mut scratch,
+                            |_, n, candidate| {
+                                if candidate && !n.fence {
+                                    let text = &n.text[collect::indentation(n.text)..];
+                                    prepared.push(preparer.prepare(sigs, text));
+                                }
+                            },
+                        );
+                        let scanned = Scanned {
+                            block,
+                            hits,
+                            prepared,
+                        };
+                        if full_tx.send(Ok(scanned)).is_err() {
                             break;
                         }
                     }
@@ -91,13 +119,25 @@ fn scan_console(
             blocks.stats()
         });
         let mut scratch = Vec::new();
-        let every_line = sigs.needs_every_line();
         let mut result = Ok(());
         for msg in full_rx {
             match msg {
-                Ok(scanned) => {
-                    feed_block(&scanned, every_line, collector, &mut scratch);
-                    let _ = empty_tx.try_send((scanned.block.data, scanned.hits));
+                Ok(mut scanned) => {
+                    let mut prepared = scanned.prepared.drain(..);
+                    let (block, hits) = (&scanned.block, &scanned.hits);
+                    walk_block(
+                        block,
+                        hits,
+                        every_line,
+                        &mut scratch,
+                        |lineno, n, candidate| {
+                            let read_ahead =
+                                (candidate && !n.fence).then(|| prepared.next()).flatten();
+                            collector.line(lineno, n, candidate, read_ahead);
+                        },
+                    );
+                    drop(prepared);
+                    let _ = empty_tx.try_send(scanned);
                 }
                 Err(e) => {
                     result = Err(e);
@@ -111,32 +151,35 @@ fn scan_console(
     })
 }
 
-/// Walks the lines of one block, normalising each and marking those with a literal hit.
-fn feed_block(
-    scanned: &Scanned,
+/// Walks the lines of one block in order, normalising each (CI prefixes, colour) and
+/// telling `visit` its number and whether a literal hit falls in it (every line is a
+/// candidate when `every_line`). Both threads walk a block this way, so that they agree
+/// on which lines are candidates and on their text.
+fn walk_block(
+    block: &Block,
+    hits: &[usize],
     every_line: bool,
-    collector: &mut Collector<'_>,
     scratch: &mut Vec<u8>,
+    mut visit: impl FnMut(u64, &prefix::Normalized<'_>, bool),
 ) {
-    let block = &scanned.block.data[..];
-    let hits = &scanned.hits;
-    let has_escapes = memchr::memchr(0x1b, block).is_some();
+    let data = &block.data[..];
+    let has_escapes = memchr::memchr(0x1b, data).is_some();
     let mut next_hit = 0;
     let mut start = 0;
-    let mut lineno = scanned.block.first_line;
-    while start < block.len() {
-        let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
+    let mut lineno = block.first_line;
+    while start < data.len() {
+        let end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i);
         while next_hit < hits.len() && hits[next_hit] < start {
             next_hit += 1;
         }
         let candidate = every_line || (next_hit < hits.len() && hits[next_hit] < end);
-        let line = lines::trim_cr(&block[start..end]);
+        let line = lines::trim_cr(&data[start..end]);
         let n = if has_escapes {
             prefix::normalize(line, scratch)
         } else {
             prefix::strip_ci_prefix(line)
         };
-        collector.line(lineno, &n, candidate);
+        visit(lineno, &n, candidate);
         lineno += 1;
         start = end + 1;
     }

@@ -78,12 +78,18 @@ pub(crate) fn findings(a: &RunFacts, tests_by_id: &TestIndex<'_>) -> Vec<Finding
     }
     for (i, f) in out.iter_mut().enumerate() {
         f.id = format!("F{}", i + 1);
-        f.locations.sort();
-        f.locations
-            .truncate(crate::attribute::event::MAX_LINES_PER_GROUP);
-        f.samples
-            .sort_by(|a, b| b.count.cmp(&a.count).then(a.location.cmp(&b.location)));
-        f.samples.truncate(5);
+        crate::keep_first_sorted(
+            &mut f.locations,
+            crate::attribute::event::MAX_LINES_PER_GROUP,
+            Ord::cmp,
+        );
+        // Most frequent first; the text breaks the rare tie so that the order is total.
+        crate::keep_first_sorted(&mut f.samples, 5, |a, b| {
+            b.count
+                .cmp(&a.count)
+                .then(a.location.cmp(&b.location))
+                .then_with(|| a.text.cmp(&b.text))
+        });
     }
     out
 }

@@ -64,8 +64,11 @@ pub(crate) fn category_reports(
                 .iter()
                 .flat_map(|(_, g)| g.lines.iter().map(|&(file, line)| Location { file, line }))
                 .collect();
-            locations.sort();
-            locations.truncate(crate::attribute::event::MAX_LINES_PER_GROUP);
+            crate::keep_first_sorted(
+                &mut locations,
+                crate::attribute::event::MAX_LINES_PER_GROUP,
+                Ord::cmp,
+            );
             Some(CategoryReport {
                 id: cat,
                 description: describe(cat),

@@ -35,7 +35,7 @@ pub struct ScanStats {
 }
 
 /// A block of whole lines: each ends in `\n` except possibly the input's very last line.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Block {
     /// Number of the first line in `data`.
     pub first_line: u64,

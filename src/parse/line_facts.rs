@@ -63,6 +63,88 @@ pub fn read(sigs: &SignatureSet, text: &[u8], scratch: &mut Vec<usize>) -> Optio
     })
 }
 
+/// What a line says about its test's retries being used up, whatever the state around it
+/// (the collector marks the test).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UsedUp {
+    /// Nothing.
+    #[default]
+    No,
+    /// A `Retrying (Retry(total=0, ...))` warning: urllib3's counters ran out.
+    ZeroCounter,
+    /// An application announced its last attempt (`Retrying (3/3)`, `attempt 5 of 5`).
+    LastAttempt,
+}
+
+/// Whether `text` says that retries are used up: a zero-counter `Retrying (Retry(` repr
+/// (whether or not its cause text follows), else an announced last attempt. Lines without
+/// `etry`, `ETRY` or `ttempt` say nothing of it, so those are the only ones searched.
+pub fn used_up(text: &[u8]) -> UsedUp {
+    let retry_words = finder!(b"etry").find(text).is_some()
+        || finder!(b"ETRY").find(text).is_some()
+        || finder!(b"ttempt").find(text).is_some();
+    if !retry_words {
+        return UsedUp::No;
+    }
+    const RETRYING: &[u8] = b"Retrying (Retry(";
+    if let Some(at) = finder!(RETRYING).find(text) {
+        let exhausted =
+            fields::counters_from(&text[at + RETRYING.len()..]).is_some_and(|r| r.exhausted());
+        return if exhausted {
+            UsedUp::ZeroCounter
+        } else {
+            UsedUp::No
+        };
+    }
+    if announces_last_attempt(text) {
+        UsedUp::LastAttempt
+    } else {
+        UsedUp::No
+    }
+}
+
+/// Application retry loops announcing their last attempt: `Retrying (3/3)`, `retry 5/5`,
+/// `attempt 3 of 3`, `(attempt 4/4)`. A failure after it means the retries ran out.
+pub fn announces_last_attempt(text: &[u8]) -> bool {
+    static LAST: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+        regex::bytes::Regex::new(
+            r"(?i)\b(?:retrying|retry|attempt)\s*\(?#?(\d{1,3})\s*(?:/|of)\s*(\d{1,3})\b",
+        )
+        .expect("last-attempt pattern")
+    });
+    LAST.captures_iter(text).any(|c| {
+        let n = |i| std::str::from_utf8(&c[i]).ok()?.parse::<u32>().ok();
+        matches!((n(1), n(2)), (Some(a), Some(b)) if a == b && b > 0)
+    })
+}
+
+/// Everything a candidate line says by itself, read ahead of the collector (on the thread
+/// that reads the input, see [`crate::run`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Prepared {
+    /// The line's facts, when a signature recognised it.
+    pub facts: Option<LineFacts>,
+    /// What it says about retries being used up.
+    pub used_up: UsedUp,
+}
+
+/// Reads candidate lines ahead, with its own memo (one per thread).
+#[derive(Default)]
+pub struct Preparer {
+    memo: FactsMemo,
+    scratch: Vec<usize>,
+}
+
+impl Preparer {
+    /// What `text` (a normalised line without its indentation) says by itself.
+    pub fn prepare(&mut self, sigs: &SignatureSet, text: &[u8]) -> Prepared {
+        Prepared {
+            facts: self.memo.facts(sigs, text, &mut self.scratch),
+            used_up: used_up(text),
+        }
+    }
+}
+
 /// urllib3's `Retrying (...)` warnings (also their ` after connection broken by '...'`
 /// continuation when a console wrapped the line) and application lines saying they will
 /// retry.

@@ -150,7 +150,7 @@ pub const EXTRA_LITERALS: &[&str] = &[
     "Incremented Retry for (url='",
     "connectionpool: Retry: ",
     // Retry lines without a cause on the same line (wrapped consoles) and retry loops that
-    // announce their last attempt (see `collect::announces_last_attempt`).
+    // announce their last attempt (see `line_facts::announces_last_attempt`).
     "Retrying (",
     "ttempt ",
     // pytest `-v` result lines of module-level outcomes, and unittest's verbose results.

@@ -4,6 +4,7 @@
 //! pytest's structure (`structure.rs`) nor name tests (`names.rs`).
 
 use super::*;
+use crate::parse::line_facts::UsedUp;
 
 /// Distinct URL paths whose templates the collector remembers at a time.
 const MAX_TEMPLATES: usize = 4096;
@@ -86,21 +87,6 @@ pub(crate) fn may_relog(source: Source) -> bool {
 
 pub(crate) fn is_wrapper(c: Category) -> bool {
     matches!(c, Category::RetryExhausted | Category::RequestTimeout)
-}
-
-/// Application retry loops announcing their last attempt: `Retrying (3/3)`, `retry 5/5`,
-/// `attempt 3 of 3`, `(attempt 4/4)`. A failure after it means the retries ran out.
-pub(crate) fn announces_last_attempt(text: &[u8]) -> bool {
-    static LAST: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
-        regex::bytes::Regex::new(
-            r"(?i)\b(?:retrying|retry|attempt)\s*\(?#?(\d{1,3})\s*(?:/|of)\s*(\d{1,3})\b",
-        )
-        .expect("last-attempt pattern")
-    });
-    LAST.captures_iter(text).any(|c| {
-        let n = |i| std::str::from_utf8(&c[i]).ok()?.parse::<u32>().ok();
-        matches!((n(1), n(2)), (Some(a), Some(b)) if a == b && b > 0)
-    })
 }
 
 pub(crate) fn looks_like_exception_message(msg: &str) -> bool {
@@ -246,10 +232,16 @@ impl<'s> Collector<'s> {
         source: Source,
         test: Option<u32>,
     ) {
-        let facts = self
-            .memo
-            .facts(self.sigs, text, &mut self.scratch)
-            .filter(|facts| self.condition_holds(facts.signature, test));
+        let read_ahead = self
+            .prepared
+            .as_mut()
+            .filter(|p| p.is_for(text))
+            .and_then(|p| p.facts.take());
+        let facts = match read_ahead {
+            Some(facts) => facts,
+            None => self.memo.facts(self.sigs, text, &mut self.scratch),
+        };
+        let facts = facts.filter(|facts| self.condition_holds(facts.signature, test));
         let Some(facts) = facts else {
             if source == Source::Traceback {
                 self.note_traceback_message(text);
@@ -379,18 +371,19 @@ impl<'s> Collector<'s> {
     /// the next line, or an application's last attempt (`Retrying (3/3)`, `attempt 5 of
     /// 5`): the retries are used up even though the line itself matches no signature.
     pub(super) fn note_retries_used_up(&mut self, text: &[u8]) {
+        let said = match &self.prepared {
+            Some(p) if p.is_for(text) => p.used_up,
+            _ => crate::parse::line_facts::used_up(text),
+        };
         let test = self.current;
-        const RETRYING: &[u8] = b"Retrying (Retry(";
-        if let Some(at) = finder!(RETRYING).find(text) {
-            if fields::counters_from(&text[at + RETRYING.len()..]).is_some_and(|r| r.exhausted()) {
-                self.mark_retries_used_up(test, None);
-            }
-        } else if announces_last_attempt(text) {
-            match (test, self.deferring) {
+        match said {
+            UsedUp::No => {}
+            UsedUp::ZeroCounter => self.mark_retries_used_up(test, None),
+            UsedUp::LastAttempt => match (test, self.deferring) {
                 (Some(t), _) => self.tests[t as usize].final_attempt = true,
                 (None, Some(i)) => self.deferred_entries[i].final_attempt = true,
                 (None, None) => self.session_final_attempt = true,
-            }
+            },
         }
     }
 

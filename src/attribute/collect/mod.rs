@@ -23,6 +23,7 @@ use crate::attribute::event::{
 };
 use crate::model::{Category, Outcome};
 use crate::parse::fields;
+pub use crate::parse::line_facts::Prepared;
 use crate::parse::pytest::{self, Banner, LineKind, SubSection};
 use crate::parse::signatures::SignatureSet;
 use std::collections::BTreeMap;
@@ -228,6 +229,8 @@ pub struct Collector<'s> {
     scratch: Vec<usize>,
     /// The facts of recent distinct event lines.
     memo: crate::parse::line_facts::FactsMemo,
+    /// What the line being fed says by itself, when it was read ahead.
+    prepared: Option<PreparedLine>,
     /// The templates of recent distinct URL paths (see [`path_template`]).
     templates: HashMap<String, String>,
 }
@@ -316,6 +319,7 @@ impl<'s> Collector<'s> {
             profile: None,
             scratch: Vec::new(),
             memo: Default::default(),
+            prepared: None,
             templates: HashMap::default(),
         }
     }
@@ -332,28 +336,41 @@ impl<'s> Collector<'s> {
     }
 
     /// Feeds one normalised line (CI prefixes and pasting wrappers removed, indentation
-    /// kept). `candidate` is true when a signature literal occurs in it.
+    /// kept). `candidate` is true when a signature literal occurs in it; `prepared` is what
+    /// the line without its indentation says by itself, when it was read ahead (else the
+    /// collector reads it when it needs it).
     pub fn line(
         &mut self,
         lineno: u64,
         line: &crate::ingest::prefix::Normalized<'_>,
         candidate: bool,
+        prepared: Option<Prepared>,
     ) {
         if line.fence {
             self.block_boundary();
             return;
         }
-        let indent = line
-            .text
-            .iter()
-            .take_while(|b| matches!(b, b' ' | b'\t'))
-            .count();
+        let indent = indentation(line.text);
         let text = &line.text[indent..];
+        self.prepared = prepared.map(|p| PreparedLine::new(text, p));
+        self.unindented_line(lineno, indent, text, line.ci_time, candidate);
+        // Only for this line: another text could later sit at the same address.
+        self.prepared = None;
+    }
+
+    /// [`Collector::line`] after its indentation, `indent` bytes, was cut off.
+    fn unindented_line(
+        &mut self,
+        lineno: u64,
+        indent: usize,
+        text: &[u8],
+        ci_time: Option<&[u8]>,
+        candidate: bool,
+    ) {
         if let Some(p) = &mut self.profile {
             let replay = matches!(self.state, State::Sections(_));
             p.line(self.file, lineno, text, replay);
         }
-        let ci_time = line.ci_time;
         self.follow_native_traceback(indent, text);
         if self.state == State::Sections(Banner::Failures) && !self.header_in_banner {
             self.tb_line_entry(lineno, indent, text, ci_time, candidate);
@@ -431,6 +448,39 @@ impl<'s> Collector<'s> {
             stats: self.stats,
             profile: self.profile,
         }
+    }
+}
+
+/// Spaces and tabs at the start of `text`.
+pub fn indentation(text: &[u8]) -> usize {
+    text.iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count()
+}
+
+/// What the line being fed says by itself ([`Prepared`]), with the text it was read from:
+/// the collector uses it only for that very text (an event may also be read from a text of
+/// its own, such as a JUnit message).
+struct PreparedLine {
+    /// Address and length of the text.
+    at: (usize, usize),
+    /// The facts, until the event path takes them.
+    facts: Option<Option<crate::parse::line_facts::LineFacts>>,
+    used_up: crate::parse::line_facts::UsedUp,
+}
+
+impl PreparedLine {
+    fn new(text: &[u8], p: Prepared) -> PreparedLine {
+        PreparedLine {
+            at: (text.as_ptr() as usize, text.len()),
+            facts: Some(p.facts),
+            used_up: p.used_up,
+        }
+    }
+
+    /// True when these are the facts of `text` (the same bytes at the same place).
+    fn is_for(&self, text: &[u8]) -> bool {
+        self.at == (text.as_ptr() as usize, text.len())
     }
 }
 

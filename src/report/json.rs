@@ -54,11 +54,13 @@ pub struct Document<'a> {
     /// Outcome totals.
     summary: &'a Summary,
     /// Tests in order of appearance.
-    tests: &'a [TestReport],
+    #[schemars(with = "Vec<TestReport>")]
+    tests: Elements<'a, TestReport>,
     /// Categories with events, in taxonomy order.
     categories: &'a [CategoryReport],
     /// Aggregated events.
-    events: &'a [EventReport],
+    #[schemars(with = "Vec<EventReport>")]
+    events: Elements<'a, EventReport>,
     /// Events per category over time.
     timeline: &'a Timeline,
     /// HTTP responses the log shows per target (urllib3 debug and httpx info lines).
@@ -110,9 +112,9 @@ impl<'a> Document<'a> {
             tool: &r.tool,
             inputs: &f.inputs,
             summary: &f.summary,
-            tests: &f.tests,
+            tests: Elements(&f.tests),
             categories: &f.categories,
-            events: &f.events,
+            events: Elements(&f.events),
             timeline: &f.timeline,
             responses: &f.responses,
             retry_gaps: f
@@ -137,6 +139,91 @@ impl<'a> Document<'a> {
             warnings: &f.warnings,
             checklist: checklist::build(&d.recommendations),
         }
+    }
+}
+
+/// A long array of the document (tests, events: a report of an event-dense log has tens of
+/// thousands), its elements rendered on every core a batch at a time and then written in
+/// order, each exactly as the pretty printer would have written it in place. Short arrays
+/// are written directly.
+struct Elements<'a, T>(&'a [T]);
+
+/// Arrays shorter than this are written on the calling thread.
+const PARALLEL_FROM: usize = 1024;
+/// Elements rendered before they are written (bounds the memory held).
+const BATCH: usize = 8192;
+/// Fewest elements worth a thread.
+const PER_THREAD: usize = 512;
+/// The document's arrays are values of its top-level object: their elements sit two
+/// levels deep.
+const ELEMENT_DEPTH: usize = 2;
+
+impl<T: Serialize + Sync> Serialize for Elements<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        if self.0.len() < PARALLEL_FROM {
+            return self.0.serialize(serializer);
+        }
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for batch in self.0.chunks(BATCH) {
+            for element in render_all(batch).map_err(S::Error::custom)? {
+                seq.serialize_element(&element)?;
+            }
+        }
+        seq.end()
+    }
+}
+
+/// The elements of `batch` rendered at [`ELEMENT_DEPTH`], in order, split across cores (the
+/// calling thread takes the first part).
+fn render_all<T: Serialize + Sync>(batch: &[T]) -> serde_json::Result<Vec<Rendered>> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let threads = (batch.len() / PER_THREAD).clamp(1, cores);
+    let part = batch.len().div_ceil(threads);
+    let mut parts = batch.chunks(part);
+    let first = parts.next().unwrap_or_default();
+    std::thread::scope(|scope| {
+        let others: Vec<_> = parts.map(|p| scope.spawn(move || render_part(p))).collect();
+        let mut out = render_part(first)?;
+        for handle in others {
+            out.extend(handle.join().expect("rendering does not panic")?);
+        }
+        Ok(out)
+    })
+}
+
+/// Each element of `part` as the pretty printer writes it at [`ELEMENT_DEPTH`].
+fn render_part<T: Serialize>(part: &[T]) -> serde_json::Result<Vec<Rendered>> {
+    part.iter()
+        .map(|element| {
+            let mut text = Vec::new();
+            let formatter = Safe {
+                depth: ELEMENT_DEPTH,
+                has_value: false,
+            };
+            element.serialize(&mut serde_json::Serializer::with_formatter(
+                &mut text, formatter,
+            ))?;
+            Ok(Rendered(
+                String::from_utf8(text).expect("serde_json writes UTF-8"),
+            ))
+        })
+        .collect()
+}
+
+/// JSON text that serde_json writes as it is: serialised the way serde_json's own
+/// `RawValue` is (a struct under its marker name), without `RawValue::from_string`'s
+/// second parse of text this module has just written. A change of the marker would show
+/// as `arrays_rendered_in_parallel_equal_arrays_written_in_place` failing.
+struct Rendered(String);
+
+impl Serialize for Rendered {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        const RAW: &str = "$serde_json::private::RawValue";
+        let mut s = serializer.serialize_struct(RAW, 1)?;
+        s.serialize_field(RAW, &self.0)?;
+        s.end()
     }
 }
 
@@ -346,6 +433,57 @@ mod tests {
         let mut pretty = serde_json::to_string_pretty(&value).unwrap();
         pretty.push('\n');
         assert_eq!(String::from_utf8(streamed).unwrap(), pretty);
+    }
+
+    /// A long array rendered on several threads is byte for byte what the pretty printer
+    /// writes in place, at every length around the thresholds and past one batch.
+    #[test]
+    fn arrays_rendered_in_parallel_equal_arrays_written_in_place() {
+        #[derive(Serialize)]
+        struct Spliced<'a> {
+            before: u32,
+            items: Elements<'a, serde_json::Value>,
+            after: &'a str,
+        }
+        #[derive(Serialize)]
+        struct InPlace<'a> {
+            before: u32,
+            items: &'a [serde_json::Value],
+            after: &'a str,
+        }
+        let item = |i: usize| match i % 4 {
+            0 => {
+                serde_json::json!({"id": i, "name": format!("t\u{202e}{i}\u{1b}[0m"), "e": {}, "l": []})
+            }
+            1 => serde_json::json!({"nested": {"deep": [1, {"x": null}], "s": "a\"b\\c\n"}}),
+            2 => serde_json::json!([i, "x", [], {}]),
+            _ => serde_json::json!("plain"),
+        };
+        for len in [
+            0,
+            3,
+            PARALLEL_FROM - 1,
+            PARALLEL_FROM,
+            3 * PER_THREAD + 7,
+            BATCH + 5,
+        ] {
+            let items: Vec<serde_json::Value> = (0..len).map(item).collect();
+            let mut spliced = Vec::new();
+            let value = Spliced {
+                before: 1,
+                items: Elements(&items),
+                after: "end",
+            };
+            to_writer(&value, &mut spliced).unwrap();
+            let mut in_place = Vec::new();
+            let value = InPlace {
+                before: 1,
+                items: &items,
+                after: "end",
+            };
+            to_writer(&value, &mut in_place).unwrap();
+            assert!(spliced == in_place, "length {len}");
+        }
     }
 
     #[test]

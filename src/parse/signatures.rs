@@ -205,18 +205,25 @@ impl SignatureSet {
     /// Compiles a list of specifications.
     pub fn new(specs: Vec<SignatureSpec>) -> Result<SignatureSet, SignatureError> {
         let mut seen = std::collections::HashSet::new();
-        let mut signatures = Vec::with_capacity(specs.len());
+        let duplicate = specs.iter().position(|spec| !seen.insert(spec.id.as_str()));
+        let duplicate_error = duplicate.map(|i| {
+            SignatureError(format!(
+                "{}: duplicate signature id '{}'",
+                specs[i].source, specs[i].id
+            ))
+        });
+        let compiled = compile_all(specs);
+        let mut signatures = Vec::with_capacity(compiled.len());
         let mut literals: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut always = Vec::new();
-        for (idx, spec) in specs.into_iter().enumerate() {
-            if !seen.insert(spec.id.clone()) {
-                return Err(SignatureError(format!(
-                    "{}: duplicate signature id '{}'",
-                    spec.source, spec.id
-                )));
+        let mut duplicate_error = duplicate_error;
+        // The first problem in definition order, whether a duplicate id or a bad pattern.
+        for (idx, signature) in compiled.into_iter().enumerate() {
+            if Some(idx) == duplicate {
+                return Err(duplicate_error.take().expect("one duplicate error"));
             }
-            let signature = compile(spec)?;
+            let signature = signature?;
             if signature.spec.literals.is_empty() {
                 always.push(idx);
             }
@@ -504,6 +511,35 @@ impl BlockScan {
 
 /// Checks and compiles one specification (its id already known to be new): the category,
 /// the patterns, the literals and the requirement.
+/// Compiles every spec, in order, split across cores (the regexes of the built-in set take
+/// tens of milliseconds to compile, before any line can be read).
+fn compile_all(specs: Vec<SignatureSpec>) -> Vec<Result<Signature, SignatureError>> {
+    const PER_THREAD: usize = 8;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let threads = (specs.len() / PER_THREAD).clamp(1, cores);
+    if threads == 1 {
+        return specs.into_iter().map(compile).collect();
+    }
+    let part = specs.len().div_ceil(threads);
+    let mut parts: Vec<Vec<SignatureSpec>> = Vec::with_capacity(threads);
+    let mut specs = specs.into_iter().peekable();
+    while specs.peek().is_some() {
+        parts.push(specs.by_ref().take(part).collect());
+    }
+    let mut parts = parts.into_iter();
+    let first = parts.next().unwrap_or_default();
+    std::thread::scope(|scope| {
+        let others: Vec<_> = parts
+            .map(|p| scope.spawn(move || p.into_iter().map(compile).collect::<Vec<_>>()))
+            .collect();
+        let mut out: Vec<_> = first.into_iter().map(compile).collect();
+        for handle in others {
+            out.extend(handle.join().expect("compiling does not panic"));
+        }
+        out
+    })
+}
+
 fn compile(spec: SignatureSpec) -> Result<Signature, SignatureError> {
     let category = Category::from_id(&spec.category).ok_or_else(|| {
         SignatureError(format!(
@@ -581,6 +617,49 @@ mod tests {
         let set = SignatureSet::builtin();
         let failures = set.check_examples();
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// Compiled across threads, the set keeps definition order, and the first problem in
+    /// that order is the one reported, whichever thread met it.
+    #[test]
+    fn signatures_compile_in_order_and_the_first_problem_is_reported() {
+        let builtin = parse_specs(BUILTIN_TOML, "builtin").unwrap();
+        let ids: Vec<String> = builtin.iter().map(|s| s.id.clone()).collect();
+        let set = SignatureSet::new(builtin.clone()).unwrap();
+        let compiled: Vec<&str> = set
+            .signatures()
+            .iter()
+            .map(|s| s.spec.id.as_str())
+            .collect();
+        assert_eq!(compiled, ids);
+        let last = builtin.len() - 1;
+        let mut bad_late = builtin.clone();
+        bad_late[last].patterns = vec!["(unclosed".to_string()];
+        let mut dup_early = bad_late.clone();
+        dup_early[2].id = dup_early[1].id.clone();
+        let Err(e) = SignatureSet::new(dup_early) else {
+            panic!("duplicate id refused")
+        };
+        assert!(e.0.contains("duplicate signature id"), "{}", e.0);
+        let Err(e) = SignatureSet::new(bad_late.clone()) else {
+            panic!("bad pattern refused")
+        };
+        assert!(
+            e.0.contains(&ids[last]) && !e.0.contains("duplicate"),
+            "{}",
+            e.0
+        );
+        let mut dup_late = bad_late;
+        dup_late[1].patterns = vec!["(also unclosed".to_string()];
+        dup_late[last - 1].id = dup_late[0].id.clone();
+        let Err(e) = SignatureSet::new(dup_late) else {
+            panic!("bad pattern refused")
+        };
+        assert!(
+            e.0.contains(&ids[1]) && !e.0.contains("duplicate"),
+            "{}",
+            e.0
+        );
     }
 
     #[test]

@@ -6,14 +6,13 @@
 //! [`crate::diagnose`]), and it prints nothing (the command line hands the result to
 //! [`crate::report`]).
 
-use crate::attribute::collect::{self, Collector, Prepared};
+use crate::attribute::collect::{self, Collector, Prepared, Preparer};
 use crate::facts::{self, InputInfo};
 use crate::ingest::digest;
 use crate::ingest::junit::{self, JunitRun};
 use crate::ingest::lines::{self, Block, BlockReader, ScanStats};
 use crate::ingest::open::{self, InputError, InputKind};
 use crate::ingest::prefix;
-use crate::parse::line_facts::Preparer;
 use crate::parse::signatures::SignatureSet;
 use crate::redact::{Key, Redactor};
 use crate::report::Report;
@@ -54,7 +53,8 @@ impl Default for Options {
 struct Scanned {
     block: Block,
     hits: Vec<usize>,
-    prepared: Vec<Prepared>,
+    /// What the candidate lines say, by the offset of their line in the block.
+    prepared: Vec<(usize, Prepared)>,
 }
 
 /// Reads `reader` on a helper thread (reading, decompression, the literal prefilter and
@@ -88,18 +88,12 @@ fn scan_console(
                             sigs.literal_hits(&block.data, &mut hits);
                         }
                         prepared.clear();
-                        walk_block(
-                            &block,
-                            &hits,
-                            every_line,
-                            &mut scratch,
-                            |_, n, candidate| {
-                                if candidate && !n.fence {
-                                    let text = &n.text[collect::indentation(n.text)..];
-                                    prepared.push(preparer.prepare(sigs, text));
-                                }
-                            },
-                        );
+                        walk_candidates(&block, &hits, every_line, &mut scratch, |at, n| {
+                            if !n.fence {
+                                let text = &n.text[collect::indentation(n.text)..];
+                                prepared.push((at, preparer.prepare(sigs, text)));
+                            }
+                        });
                         let scanned = Scanned {
                             block,
                             hits,
@@ -123,20 +117,7 @@ fn scan_console(
         for msg in full_rx {
             match msg {
                 Ok(mut scanned) => {
-                    let mut prepared = scanned.prepared.drain(..);
-                    let (block, hits) = (&scanned.block, &scanned.hits);
-                    walk_block(
-                        block,
-                        hits,
-                        every_line,
-                        &mut scratch,
-                        |lineno, n, candidate| {
-                            let read_ahead =
-                                (candidate && !n.fence).then(|| prepared.next()).flatten();
-                            collector.line(lineno, n, candidate, read_ahead);
-                        },
-                    );
-                    drop(prepared);
+                    feed_block(&mut scanned, every_line, collector, &mut scratch);
                     let _ = empty_tx.try_send(scanned);
                 }
                 Err(e) => {
@@ -151,8 +132,113 @@ fn scan_console(
     })
 }
 
+/// Feeds the lines of one block to the collector, each candidate line with what the reading
+/// thread read of it (matched by the line's offset; a line it did not read, the collector
+/// reads itself).
+fn feed_block(
+    scanned: &mut Scanned,
+    every_line: bool,
+    collector: &mut Collector<'_>,
+    scratch: &mut Vec<u8>,
+) {
+    let Scanned {
+        block,
+        hits,
+        prepared,
+    } = scanned;
+    let mut read_ahead = ReadAhead::new(prepared.drain(..));
+    walk_block(
+        block,
+        hits,
+        every_line,
+        scratch,
+        |lineno, at, n, candidate| {
+            let prepared = read_ahead.take(at).filter(|_| candidate && !n.fence);
+            collector.line(lineno, n, candidate, prepared);
+        },
+    );
+}
+
+/// The reading thread's read-aheads of one block, taken in line order.
+struct ReadAhead<I> {
+    rest: I,
+    next: Option<Prepared>,
+    /// Offset of the line `next` is for (`usize::MAX` when there is none): most lines of a
+    /// sparse log have no read-ahead, and this one comparison is all they cost.
+    next_at: usize,
+}
+
+impl<I: Iterator<Item = (usize, Prepared)>> ReadAhead<I> {
+    fn new(mut rest: I) -> ReadAhead<I> {
+        let (next_at, next) = rest
+            .next()
+            .map_or((usize::MAX, None), |(at, p)| (at, Some(p)));
+        ReadAhead {
+            rest,
+            next,
+            next_at,
+        }
+    }
+
+    /// The read-ahead of the line at offset `at`, if there is one; those of earlier lines
+    /// are dropped.
+    fn take(&mut self, at: usize) -> Option<Prepared> {
+        while self.next_at < at {
+            self.advance();
+        }
+        if self.next_at != at {
+            return None;
+        }
+        let mine = self.next.take();
+        self.advance();
+        mine
+    }
+
+    fn advance(&mut self) {
+        (self.next_at, self.next) = self
+            .rest
+            .next()
+            .map_or((usize::MAX, None), |(at, p)| (at, Some(p)));
+    }
+}
+
+/// The candidate lines of one block in order, normalised as [`walk_block`] normalises them,
+/// found from the hits alone: the reading thread does not walk the other lines of a
+/// sparse log.
+/// `visit` is told each line's offset in the block.
+fn walk_candidates(
+    block: &Block,
+    hits: &[usize],
+    every_line: bool,
+    scratch: &mut Vec<u8>,
+    mut visit: impl FnMut(usize, &prefix::Normalized<'_>),
+) {
+    if every_line {
+        return walk_block(block, hits, true, scratch, |_, at, n, _| visit(at, n));
+    }
+    let data = &block.data[..];
+    let has_escapes = memchr::memchr(0x1b, data).is_some();
+    let mut done_to = 0;
+    for &hit in hits {
+        // A hit on a line already visited, or on a line break (which belongs to no line).
+        if hit < done_to || data.get(hit).is_none_or(|b| *b == b'\n') {
+            continue;
+        }
+        let start = memchr::memrchr(b'\n', &data[..hit]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &data[hit..]).map_or(data.len(), |i| hit + i);
+        done_to = end;
+        let line = lines::trim_cr(&data[start..end]);
+        let n = if has_escapes {
+            prefix::normalize(line, scratch)
+        } else {
+            prefix::strip_ci_prefix(line)
+        };
+        visit(start, &n);
+    }
+}
+
 /// Walks the lines of one block in order, normalising each (CI prefixes, colour) and
-/// telling `visit` its number and whether a literal hit falls in it (every line is a
+/// telling `visit` its number, its offset in the block and whether a literal hit falls in it (every line is a
 /// candidate when `every_line`). Both threads walk a block this way, so that they agree
 /// on which lines are candidates and on their text.
 fn walk_block(
@@ -160,7 +246,7 @@ fn walk_block(
     hits: &[usize],
     every_line: bool,
     scratch: &mut Vec<u8>,
-    mut visit: impl FnMut(u64, &prefix::Normalized<'_>, bool),
+    mut visit: impl FnMut(u64, usize, &prefix::Normalized<'_>, bool),
 ) {
     let data = &block.data[..];
     let has_escapes = memchr::memchr(0x1b, data).is_some();
@@ -179,7 +265,7 @@ fn walk_block(
         } else {
             prefix::strip_ci_prefix(line)
         };
-        visit(lineno, &n, candidate);
+        visit(lineno, start, &n, candidate);
         lineno += 1;
         start = end + 1;
     }
@@ -403,5 +489,76 @@ fn warn_of_excerpts(collected: &mut crate::attribute::collect::Collected, consol
             "no test is named in the input: its failures are reported for the run as a whole"
                 .to_string(),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each candidate line as the collector's walk sees it: offset, text, fence.
+    fn candidates_of_walk(block: &Block, hits: &[usize]) -> Vec<(usize, Vec<u8>, bool)> {
+        let mut out = Vec::new();
+        walk_block(
+            block,
+            hits,
+            false,
+            &mut Vec::new(),
+            |_, at, n, candidate| {
+                if candidate {
+                    out.push((at, n.text.to_vec(), n.fence));
+                }
+            },
+        );
+        out
+    }
+
+    /// The reading thread finds exactly the candidate lines the collector's walk finds, with
+    /// the same offsets and text, whatever the hits: several on a line, on line breaks, at
+    /// the first and last byte; colour, CI prefixes, CRLF, empty and unterminated lines.
+    #[test]
+    fn candidates_found_from_hits_are_the_walks_candidate_lines() {
+        let lines: [&[u8]; 8] = [
+            b"2026-11-27T09:50:36.1234567Z   ReadTimeoutError: x",
+            b"\x1b[31mE   urllib3.exceptions.ReadTimeoutError\x1b[0m\r",
+            b"",
+            b"```",
+            b"    WARNING  urllib3.connectionpool:connectionpool.py:870 Retrying",
+            b"plain line",
+            b"\r",
+            b"> quoted ConnectTimeoutError",
+        ];
+        let mut seed = 0x2545_f491_u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for round in 0..300 {
+            let mut data = Vec::new();
+            for _ in 0..1 + next(12) {
+                data.extend_from_slice(lines[next(lines.len())]);
+                data.push(b'\n');
+            }
+            if round % 3 == 0 {
+                data.pop(); // an unterminated last line
+            }
+            let mut hits: Vec<usize> = (0..next(20)).map(|_| next(data.len().max(1))).collect();
+            if round % 5 == 0 {
+                hits.push(0);
+                hits.push(data.len().saturating_sub(1));
+            }
+            hits.sort_unstable();
+            let block = Block {
+                first_line: 1,
+                data,
+            };
+            let mut found = Vec::new();
+            walk_candidates(&block, &hits, false, &mut Vec::new(), |at, n| {
+                found.push((at, n.text.to_vec(), n.fence));
+            });
+            assert_eq!(found, candidates_of_walk(&block, &hits), "round {round}");
+        }
     }
 }

@@ -118,33 +118,6 @@ pub fn announces_last_attempt(text: &[u8]) -> bool {
     })
 }
 
-/// Everything a candidate line says by itself, read ahead of the collector (on the thread
-/// that reads the input, see [`crate::run`]).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Prepared {
-    /// The line's facts, when a signature recognised it.
-    pub facts: Option<LineFacts>,
-    /// What it says about retries being used up.
-    pub used_up: UsedUp,
-}
-
-/// Reads candidate lines ahead, with its own memo (one per thread).
-#[derive(Default)]
-pub struct Preparer {
-    memo: FactsMemo,
-    scratch: Vec<usize>,
-}
-
-impl Preparer {
-    /// What `text` (a normalised line without its indentation) says by itself.
-    pub fn prepare(&mut self, sigs: &SignatureSet, text: &[u8]) -> Prepared {
-        Prepared {
-            facts: self.memo.facts(sigs, text, &mut self.scratch),
-            used_up: used_up(text),
-        }
-    }
-}
-
 /// urllib3's `Retrying (...)` warnings (also their ` after connection broken by '...'`
 /// continuation when a console wrapped the line) and application lines saying they will
 /// retry.

@@ -170,18 +170,17 @@ impl<'s> Collector<'s> {
             return;
         }
         // "Retry-After", "Incremented Retry", "Retry: ", "Retrying": one cheap check first.
-        if ETRY.find(text).is_some() || ETRY_UPPER.find(text).is_some() {
-            if let Some(delay) = crate::attribute::responses::retry_after(text) {
+        if prepare::names_retries(text) {
+            let words = prepare::take_retry_words(&mut self.prepared, text);
+            if let Some(delay) = words.retry_after {
                 self.retry_after.add(delay, lineno);
             }
-            self.note_retry_sleep(text, ci_time);
+            self.note_retry_sleep(words.debug, text, ci_time);
             self.note_retries_used_up(text);
         } else if finder!(b"ttempt").find(text).is_some() {
             self.note_retries_used_up(text);
         }
-        if crate::attribute::responses::mentions_http(text)
-            && let Some(r) = crate::attribute::responses::parse(text)
-        {
+        if let Some(r) = prepare::take_response(&mut self.prepared, text) {
             let at = timestamp_of(ci_time, text)
                 .and_then(|t| crate::attribute::event::epoch_seconds(&t));
             let replay = matches!(self.state, State::Sections(_));
@@ -232,12 +231,7 @@ impl<'s> Collector<'s> {
         source: Source,
         test: Option<u32>,
     ) {
-        let read_ahead = self
-            .prepared
-            .as_mut()
-            .filter(|p| p.is_for(text))
-            .and_then(|p| p.facts.take());
-        let facts = match read_ahead {
+        let facts = match prepare::take_facts(&mut self.prepared, text) {
             Some(facts) => facts,
             None => self.memo.facts(self.sigs, text, &mut self.scratch),
         };
@@ -371,10 +365,7 @@ impl<'s> Collector<'s> {
     /// the next line, or an application's last attempt (`Retrying (3/3)`, `attempt 5 of
     /// 5`): the retries are used up even though the line itself matches no signature.
     pub(super) fn note_retries_used_up(&mut self, text: &[u8]) {
-        let said = match &self.prepared {
-            Some(p) if p.is_for(text) => p.used_up,
-            _ => crate::parse::line_facts::used_up(text),
-        };
+        let said = prepare::used_up(&self.prepared, text);
         let test = self.current;
         match said {
             UsedUp::No => {}

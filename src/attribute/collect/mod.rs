@@ -14,7 +14,8 @@
 //!
 //! By concern: `structure.rs` (pytest's sections and the current test), `events.rs` (the
 //! event path and counting), `names.rs` (tests by node id and name, outcomes), `retries.rs`
-//! (retry gaps, sleeps and `Retry-After`), `junit.rs` (JUnit cases merged in). It does not
+//! (retry gaps, sleeps and `Retry-After`), `junit.rs` (JUnit cases merged in), `prepare.rs`
+//! (what a line says by itself, read ahead on the reading thread). It does not
 //! recognise line shapes (the parse stage's signatures and pytest grammar do) and draws no
 //! conclusion from the counts.
 
@@ -23,7 +24,6 @@ use crate::attribute::event::{
 };
 use crate::model::{Category, Outcome};
 use crate::parse::fields;
-pub use crate::parse::line_facts::Prepared;
 use crate::parse::pytest::{self, Banner, LineKind, SubSection};
 use crate::parse::signatures::SignatureSet;
 use std::collections::BTreeMap;
@@ -33,10 +33,13 @@ use std::hash::BuildHasher;
 mod events;
 mod junit;
 mod names;
+mod prepare;
 mod retries;
 mod structure;
 
 use events::*;
+use prepare::PreparedLine;
+pub use prepare::{Prepared, Preparer};
 pub use retries::*;
 
 /// The collector's maps: hashed with a fast, per-process seeded hasher (they are touched
@@ -352,10 +355,15 @@ impl<'s> Collector<'s> {
         }
         let indent = indentation(line.text);
         let text = &line.text[indent..];
-        self.prepared = prepared.map(|p| PreparedLine::new(text, p));
-        self.unindented_line(lineno, indent, text, line.ci_time, candidate);
-        // Only for this line: another text could later sit at the same address.
-        self.prepared = None;
+        match prepared {
+            None => self.unindented_line(lineno, indent, text, line.ci_time, candidate),
+            Some(p) => {
+                self.prepared = Some(PreparedLine::new(text, p));
+                self.unindented_line(lineno, indent, text, line.ci_time, candidate);
+                // Only for this line: another text could later sit at the same address.
+                self.prepared = None;
+            }
+        }
     }
 
     /// [`Collector::line`] after its indentation, `indent` bytes, was cut off.
@@ -456,32 +464,6 @@ pub fn indentation(text: &[u8]) -> usize {
     text.iter()
         .take_while(|b| matches!(b, b' ' | b'\t'))
         .count()
-}
-
-/// What the line being fed says by itself ([`Prepared`]), with the text it was read from:
-/// the collector uses it only for that very text (an event may also be read from a text of
-/// its own, such as a JUnit message).
-struct PreparedLine {
-    /// Address and length of the text.
-    at: (usize, usize),
-    /// The facts, until the event path takes them.
-    facts: Option<Option<crate::parse::line_facts::LineFacts>>,
-    used_up: crate::parse::line_facts::UsedUp,
-}
-
-impl PreparedLine {
-    fn new(text: &[u8], p: Prepared) -> PreparedLine {
-        PreparedLine {
-            at: (text.as_ptr() as usize, text.len()),
-            facts: Some(p.facts),
-            used_up: p.used_up,
-        }
-    }
-
-    /// True when these are the facts of `text` (the same bytes at the same place).
-    fn is_for(&self, text: &[u8]) -> bool {
-        self.at == (text.as_ptr() as usize, text.len())
-    }
 }
 
 /// Cuts `s` to at most `max` bytes on a character boundary, marking the cut.

@@ -169,8 +169,14 @@ impl<'s> Collector<'s> {
     /// Measures urllib3's sleep before a retry from its DEBUG lines: `Retry.increment` logs
     /// "Incremented Retry for (url='/p')", then urlopen sleeps (backoff or Retry-After) and
     /// logs "Retry: /p" (status retries) or the "Retrying (...) ...: /p" warning (errors).
-    pub(super) fn note_retry_sleep(&mut self, text: &[u8], ci_time: Option<&[u8]>) {
-        let Some((path, status)) = retry_debug_line(text) else {
+    /// `debug` is what [`retry_debug_line`] reads from `text`.
+    pub(super) fn note_retry_sleep(
+        &mut self,
+        debug: Option<(String, Option<bool>)>,
+        text: &[u8],
+        ci_time: Option<&[u8]>,
+    ) {
+        let Some((path, status)) = debug else {
             return;
         };
         let Some((ms, true)) =

@@ -354,27 +354,26 @@ impl<'s> Collector<'s> {
             return;
         }
         let indent = indentation(line.text);
-        let text = &line.text[indent..];
         match prepared {
-            None => self.unindented_line(lineno, indent, text, line.ci_time, candidate),
+            None => self.indented_line(lineno, line, indent, candidate),
             Some(p) => {
-                self.prepared = Some(PreparedLine::new(text, p));
-                self.unindented_line(lineno, indent, text, line.ci_time, candidate);
+                self.prepared = Some(PreparedLine::new(&line.text[indent..], p));
+                self.indented_line(lineno, line, indent, candidate);
                 // Only for this line: another text could later sit at the same address.
                 self.prepared = None;
             }
         }
     }
 
-    /// [`Collector::line`] after its indentation, `indent` bytes, was cut off.
-    fn unindented_line(
+    /// [`Collector::line`] once its indentation is measured (`indent` bytes).
+    fn indented_line(
         &mut self,
         lineno: u64,
+        line: &crate::ingest::prefix::Normalized<'_>,
         indent: usize,
-        text: &[u8],
-        ci_time: Option<&[u8]>,
         candidate: bool,
     ) {
+        let (text, ci_time) = (&line.text[indent..], line.ci_time);
         if let Some(p) = &mut self.profile {
             let replay = matches!(self.state, State::Sections(_));
             p.line(self.file, lineno, text, replay);

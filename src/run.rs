@@ -16,6 +16,7 @@ use crate::ingest::prefix;
 use crate::parse::signatures::SignatureSet;
 use crate::redact::{Key, Redactor};
 use crate::report::Report;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 /// Options of one analysis.
@@ -33,6 +34,23 @@ pub struct Options {
     /// Also read requests per endpoint and log templates ([`crate::attribute::profile`]),
     /// for a comparison with a baseline run (`--baseline`).
     pub profile: bool,
+    /// How much of the per-line work the reading thread takes (the result is the same).
+    pub read_ahead: ReadAhead,
+}
+
+/// Which candidate lines the reading thread reads ahead of the collector
+/// ([`crate::attribute::collect::Prepared`]); the collector reads the others itself, with
+/// the same result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReadAhead {
+    /// Those it reaches while the collector has blocks waiting (it would otherwise wait for
+    /// the collector): most of them on an event-dense log, few on a sparse one.
+    #[default]
+    WhileBehind,
+    /// Every one (tests).
+    Always,
+    /// None (tests).
+    Never,
 }
 
 impl Default for Options {
@@ -43,6 +61,7 @@ impl Default for Options {
             redact_key: Key::builtin(),
             baseline: Default::default(),
             profile: false,
+            read_ahead: ReadAhead::default(),
         }
     }
 }
@@ -64,7 +83,7 @@ struct Scanned {
 /// memory stays flat whatever the input size.
 fn scan_console(
     reader: Box<dyn std::io::BufRead + Send>,
-    chunk: usize,
+    (chunk, policy): (usize, ReadAhead),
     sigs: &SignatureSet,
     collector: &mut Collector<'_>,
 ) -> std::io::Result<ScanStats> {
@@ -72,11 +91,13 @@ fn scan_console(
     let (full_tx, full_rx) = mpsc::sync_channel::<std::io::Result<Scanned>>(IN_FLIGHT);
     let (empty_tx, empty_rx) = mpsc::sync_channel::<Scanned>(IN_FLIGHT + 2);
     let every_line = sigs.needs_every_line();
+    // Blocks sent and not yet taken by the collector.
+    let backlog = AtomicUsize::new(0);
+    let backlog = &backlog;
     std::thread::scope(|scope| {
         let producer = scope.spawn(move || {
             let mut blocks = BlockReader::new(reader, chunk);
             let mut preparer = Preparer::default();
-            let mut scratch = Vec::new();
             loop {
                 let recycled = empty_rx.try_recv().unwrap_or_default();
                 let (buf, mut hits, mut prepared) =
@@ -88,17 +109,19 @@ fn scan_console(
                             sigs.literal_hits(&block.data, &mut hits);
                         }
                         prepared.clear();
-                        walk_candidates(&block, &hits, every_line, &mut scratch, |at, n| {
-                            if !n.fence {
-                                let text = &n.text[collect::indentation(n.text)..];
-                                prepared.push((at, preparer.prepare(sigs, text)));
-                            }
-                        });
+                        let wanted = match policy {
+                            ReadAhead::WhileBehind => Some(backlog),
+                            ReadAhead::Always => None,
+                            ReadAhead::Never => Some(&NOT_BEHIND),
+                        };
+                        let lines = (&block, &hits[..], every_line);
+                        read_ahead_while_behind(lines, sigs, &mut preparer, &mut prepared, wanted);
                         let scanned = Scanned {
                             block,
                             hits,
                             prepared,
                         };
+                        backlog.fetch_add(1, Ordering::Relaxed);
                         if full_tx.send(Ok(scanned)).is_err() {
                             break;
                         }
@@ -117,6 +140,7 @@ fn scan_console(
         for msg in full_rx {
             match msg {
                 Ok(mut scanned) => {
+                    backlog.fetch_sub(1, Ordering::Relaxed);
                     feed_block(&mut scanned, every_line, collector, &mut scratch);
                     let _ = empty_tx.try_send(scanned);
                 }
@@ -132,6 +156,43 @@ fn scan_console(
     })
 }
 
+/// Reads ahead the candidate lines of a block (with its hits, and whether every line is a
+/// candidate) while the collector has blocks waiting. When it has none it would wait for
+/// this thread, so the rest of the block is left to it: it reads a line without a
+/// read-ahead itself, with the same result. Thus the reading thread takes over as much of
+/// the per-line work as keeps both threads busy: most of it on an event-dense log, little
+/// on a sparse one, where the collector keeps up.
+/// `backlog: None` reads every candidate line.
+fn read_ahead_while_behind(
+    (block, hits, every_line): (&Block, &[usize], bool),
+    sigs: &SignatureSet,
+    preparer: &mut Preparer,
+    out: &mut Vec<(usize, Prepared)>,
+    backlog: Option<&AtomicUsize>,
+) {
+    /// Lines read between two looks at the collector's backlog.
+    const LOOK_EVERY: usize = 64;
+    let behind = || backlog.is_none_or(|b| b.load(Ordering::Relaxed) > 0);
+    if !behind() {
+        return;
+    }
+    let mut read = 0;
+    walk_candidates(block, hits, every_line, |at, n| {
+        read += 1;
+        if read % LOOK_EVERY == 0 && !behind() {
+            return false;
+        }
+        if !n.fence {
+            let text = &n.text[collect::indentation(n.text)..];
+            out.push((at, preparer.prepare(sigs, text)));
+        }
+        true
+    });
+}
+
+/// A backlog that stays empty ([`ReadAhead::Never`]).
+static NOT_BEHIND: AtomicUsize = AtomicUsize::new(0);
+
 /// Feeds the lines of one block to the collector, each candidate line with what the reading
 /// thread read of it (matched by the line's offset; a line it did not read, the collector
 /// reads itself).
@@ -146,7 +207,7 @@ fn feed_block(
         hits,
         prepared,
     } = scanned;
-    let mut read_ahead = ReadAhead::new(prepared.drain(..));
+    let mut read_ahead = ReadAheads::new(prepared.drain(..));
     walk_block(
         block,
         hits,
@@ -160,7 +221,7 @@ fn feed_block(
 }
 
 /// The reading thread's read-aheads of one block, taken in line order.
-struct ReadAhead<I> {
+struct ReadAheads<I> {
     rest: I,
     next: Option<Prepared>,
     /// Offset of the line `next` is for (`usize::MAX` when there is none): most lines of a
@@ -168,12 +229,12 @@ struct ReadAhead<I> {
     next_at: usize,
 }
 
-impl<I: Iterator<Item = (usize, Prepared)>> ReadAhead<I> {
-    fn new(mut rest: I) -> ReadAhead<I> {
+impl<I: Iterator<Item = (usize, Prepared)>> ReadAheads<I> {
+    fn new(mut rest: I) -> ReadAheads<I> {
         let (next_at, next) = rest
             .next()
             .map_or((usize::MAX, None), |(at, p)| (at, Some(p)));
-        ReadAhead {
+        ReadAheads {
             rest,
             next,
             next_at,
@@ -205,16 +266,19 @@ impl<I: Iterator<Item = (usize, Prepared)>> ReadAhead<I> {
 /// The candidate lines of one block in order, normalised as [`walk_block`] normalises them,
 /// found from the hits alone: the reading thread does not walk the other lines of a
 /// sparse log.
-/// `visit` is told each line's offset in the block.
+/// `visit` is told each line's offset in the block, and returns false to stop.
 fn walk_candidates(
     block: &Block,
     hits: &[usize],
     every_line: bool,
-    scratch: &mut Vec<u8>,
-    mut visit: impl FnMut(usize, &prefix::Normalized<'_>),
+    mut visit: impl FnMut(usize, &prefix::Normalized<'_>) -> bool,
 ) {
+    let mut scratch = Vec::new();
     if every_line {
-        return walk_block(block, hits, true, scratch, |_, at, n, _| visit(at, n));
+        let mut going = true;
+        return walk_block(block, hits, true, &mut scratch, |_, at, n, _| {
+            going = going && visit(at, n);
+        });
     }
     let data = &block.data[..];
     let has_escapes = memchr::memchr(0x1b, data).is_some();
@@ -229,11 +293,13 @@ fn walk_candidates(
         done_to = end;
         let line = lines::trim_cr(&data[start..end]);
         let n = if has_escapes {
-            prefix::normalize(line, scratch)
+            prefix::normalize(line, &mut scratch)
         } else {
             prefix::strip_ci_prefix(line)
         };
-        visit(start, &n);
+        if !visit(start, &n) {
+            return;
+        }
     }
 }
 
@@ -426,7 +492,7 @@ fn read_console(
     collector: &mut Collector<'_>,
     info: &mut InputInfo,
 ) -> Result<(), InputError> {
-    let stats = scan_console(reader, opts.chunk, sigs, collector)
+    let stats = scan_console(reader, (opts.chunk, opts.read_ahead), sigs, collector)
         .map_err(|e| InputError(format!("{name}: read error: {e}")))?;
     info.lines = stats.lines;
     info.bytes = stats.bytes;
@@ -496,6 +562,43 @@ fn warn_of_excerpts(collected: &mut crate::attribute::collect::Collected, consol
 mod tests {
     use super::*;
 
+    /// The collector concludes the same whichever lines the reading thread read ahead:
+    /// every sample, read in small and default blocks, gives the same report with every
+    /// read-ahead, with none and with the adaptive default.
+    #[test]
+    fn reports_do_not_depend_on_what_was_read_ahead() {
+        let sigs = SignatureSet::builtin();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+        let mut paths: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "log" || x == "gz"))
+            .map(|p| p.to_str().unwrap().to_string())
+            .collect();
+        paths.sort();
+        assert!(paths.len() > 10, "{paths:?}");
+        for path in &paths {
+            for chunk in [4096, lines::DEFAULT_CHUNK] {
+                let report = |read_ahead| {
+                    let opts = Options {
+                        chunk,
+                        read_ahead,
+                        ..Options::default()
+                    };
+                    analyze(std::slice::from_ref(path), &sigs, &opts)
+                        .map(|r| crate::report::json::render(&r))
+                        .map_err(|e| e.0)
+                };
+                let never = report(ReadAhead::Never);
+                assert!(never == report(ReadAhead::Always), "{path}, chunk {chunk}");
+                assert!(
+                    never == report(ReadAhead::WhileBehind),
+                    "{path}, chunk {chunk}"
+                );
+            }
+        }
+    }
+
     /// Each candidate line as the collector's walk sees it: offset, text, fence.
     fn candidates_of_walk(block: &Block, hits: &[usize]) -> Vec<(usize, Vec<u8>, bool)> {
         let mut out = Vec::new();
@@ -555,8 +658,9 @@ mod tests {
                 data,
             };
             let mut found = Vec::new();
-            walk_candidates(&block, &hits, false, &mut Vec::new(), |at, n| {
+            walk_candidates(&block, &hits, false, |at, n| {
                 found.push((at, n.text.to_vec(), n.fence));
+                true
             });
             assert_eq!(found, candidates_of_walk(&block, &hits), "round {round}");
         }

@@ -7,8 +7,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rca::run::Options;
 use rca::parse::signatures::SignatureSet;
+use rca::run::{Options, ReadAhead};
 use rca_fuzz::recombine::exercise;
 use std::sync::LazyLock;
 
@@ -24,6 +24,8 @@ fuzz_target!(|data: &[u8]| {
     let opts = Options {
         chunk: [13, 64, 4096, Options::default().chunk][usize::from(flags & 3)],
         redact: flags & 4 == 0,
+        read_ahead: [ReadAhead::WhileBehind, ReadAhead::Always, ReadAhead::Never]
+            [usize::from(flags >> 3 & 3) % 3],
         ..Options::default()
     };
     let mut parts: Vec<&[u8]> = Vec::new();

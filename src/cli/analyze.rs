@@ -229,6 +229,7 @@ fn options(
             None => Default::default(),
         },
         profile: baseline_run.is_some_and(|b| b.is_log()),
+        ..Options::default()
     })
 }
 

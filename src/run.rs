@@ -83,7 +83,7 @@ struct Scanned {
 /// memory stays flat whatever the input size.
 fn scan_console(
     reader: Box<dyn std::io::BufRead + Send>,
-    (chunk, policy): (usize, ReadAhead),
+    opts: &Options,
     sigs: &SignatureSet,
     collector: &mut Collector<'_>,
 ) -> std::io::Result<ScanStats> {
@@ -96,7 +96,7 @@ fn scan_console(
     let backlog = &backlog;
     std::thread::scope(|scope| {
         let producer = scope.spawn(move || {
-            let mut blocks = BlockReader::new(reader, chunk);
+            let mut blocks = BlockReader::new(reader, opts.chunk);
             let mut preparer = Preparer::default();
             loop {
                 let recycled = empty_rx.try_recv().unwrap_or_default();
@@ -109,13 +109,18 @@ fn scan_console(
                             sigs.literal_hits(&block.data, &mut hits);
                         }
                         prepared.clear();
-                        let wanted = match policy {
-                            ReadAhead::WhileBehind => Some(backlog),
-                            ReadAhead::Always => None,
-                            ReadAhead::Never => Some(&NOT_BEHIND),
-                        };
-                        let lines = (&block, &hits[..], every_line);
-                        read_ahead_while_behind(lines, sigs, &mut preparer, &mut prepared, wanted);
+                        if opts.read_ahead != ReadAhead::Never {
+                            let lines = (&block, &hits[..], every_line);
+                            let backlog =
+                                (opts.read_ahead == ReadAhead::WhileBehind).then_some(backlog);
+                            read_ahead_while_behind(
+                                lines,
+                                sigs,
+                                &mut preparer,
+                                &mut prepared,
+                                backlog,
+                            );
+                        }
                         let scanned = Scanned {
                             block,
                             hits,
@@ -161,8 +166,8 @@ fn scan_console(
 /// this thread, so the rest of the block is left to it: it reads a line without a
 /// read-ahead itself, with the same result. Thus the reading thread takes over as much of
 /// the per-line work as keeps both threads busy: most of it on an event-dense log, little
-/// on a sparse one, where the collector keeps up.
-/// `backlog: None` reads every candidate line.
+/// on a sparse one, where the collector keeps up. With no `backlog`, every candidate line
+/// is read ahead.
 fn read_ahead_while_behind(
     (block, hits, every_line): (&Block, &[usize], bool),
     sigs: &SignatureSet,
@@ -189,9 +194,6 @@ fn read_ahead_while_behind(
         true
     });
 }
-
-/// A backlog that stays empty ([`ReadAhead::Never`]).
-static NOT_BEHIND: AtomicUsize = AtomicUsize::new(0);
 
 /// Feeds the lines of one block to the collector, each candidate line with what the reading
 /// thread read of it (matched by the line's offset; a line it did not read, the collector
@@ -265,8 +267,7 @@ impl<I: Iterator<Item = (usize, Prepared)>> ReadAheads<I> {
 
 /// The candidate lines of one block in order, normalised as [`walk_block`] normalises them,
 /// found from the hits alone: the reading thread does not walk the other lines of a
-/// sparse log.
-/// `visit` is told each line's offset in the block, and returns false to stop.
+/// sparse log. `visit` is told each line's offset in the block, and returns false to stop.
 fn walk_candidates(
     block: &Block,
     hits: &[usize],
@@ -291,22 +292,32 @@ fn walk_candidates(
         let start = memchr::memrchr(b'\n', &data[..hit]).map_or(0, |i| i + 1);
         let end = memchr::memchr(b'\n', &data[hit..]).map_or(data.len(), |i| hit + i);
         done_to = end;
-        let line = lines::trim_cr(&data[start..end]);
-        let n = if has_escapes {
-            prefix::normalize(line, &mut scratch)
-        } else {
-            prefix::strip_ci_prefix(line)
-        };
+        let n = normalized(&data[start..end], has_escapes, &mut scratch);
         if !visit(start, &n) {
             return;
         }
     }
 }
 
+/// One line of a block without its line break, CI prefix and, when the block has any
+/// (`has_escapes`), colour escapes.
+fn normalized<'a>(
+    line: &'a [u8],
+    has_escapes: bool,
+    scratch: &'a mut Vec<u8>,
+) -> prefix::Normalized<'a> {
+    let line = lines::trim_cr(line);
+    if has_escapes {
+        prefix::normalize(line, scratch)
+    } else {
+        prefix::strip_ci_prefix(line)
+    }
+}
+
 /// Walks the lines of one block in order, normalising each (CI prefixes, colour) and
-/// telling `visit` its number, its offset in the block and whether a literal hit falls in it (every line is a
-/// candidate when `every_line`). Both threads walk a block this way, so that they agree
-/// on which lines are candidates and on their text.
+/// telling `visit` its number, its offset in the block and whether a literal hit falls in
+/// it (every line is a candidate when `every_line`). Both threads normalise lines this way
+/// ([`normalized`]), so that they agree on the text of each candidate line.
 fn walk_block(
     block: &Block,
     hits: &[usize],
@@ -325,12 +336,7 @@ fn walk_block(
             next_hit += 1;
         }
         let candidate = every_line || (next_hit < hits.len() && hits[next_hit] < end);
-        let line = lines::trim_cr(&data[start..end]);
-        let n = if has_escapes {
-            prefix::normalize(line, scratch)
-        } else {
-            prefix::strip_ci_prefix(line)
-        };
+        let n = normalized(&data[start..end], has_escapes, scratch);
         visit(lineno, start, &n, candidate);
         lineno += 1;
         start = end + 1;
@@ -492,7 +498,7 @@ fn read_console(
     collector: &mut Collector<'_>,
     info: &mut InputInfo,
 ) -> Result<(), InputError> {
-    let stats = scan_console(reader, (opts.chunk, opts.read_ahead), sigs, collector)
+    let stats = scan_console(reader, opts, sigs, collector)
         .map_err(|e| InputError(format!("{name}: read error: {e}")))?;
     info.lines = stats.lines;
     info.bytes = stats.bytes;

@@ -77,15 +77,9 @@ pub enum UsedUp {
 }
 
 /// Whether `text` says that retries are used up: a zero-counter `Retrying (Retry(` repr
-/// (whether or not its cause text follows), else an announced last attempt. Lines without
-/// `etry`, `ETRY` or `ttempt` say nothing of it, so those are the only ones searched.
+/// (whether or not its cause text follows), else an announced last attempt. Only lines
+/// with `etry`, `ETRY` or `ttempt` can say so: callers check that first, cheaply.
 pub fn used_up(text: &[u8]) -> UsedUp {
-    let retry_words = finder!(b"etry").find(text).is_some()
-        || finder!(b"ETRY").find(text).is_some()
-        || finder!(b"ttempt").find(text).is_some();
-    if !retry_words {
-        return UsedUp::No;
-    }
     const RETRYING: &[u8] = b"Retrying (Retry(";
     if let Some(at) = finder!(RETRYING).find(text) {
         let exhausted =

@@ -17,7 +17,8 @@ use crate::parse::signatures::SignatureSet;
 pub struct Prepared {
     /// The line's facts, when a signature recognised it.
     pub facts: Option<LineFacts>,
-    /// What it says about retries being used up.
+    /// What it says about retries being used up (read only for a line naming retries or
+    /// attempts, [`names_retries_or_attempts`]).
     pub used_up: UsedUp,
     /// What it says about retry timing, for a line naming retries ([`names_retries`]).
     pub retry: Option<RetryWords>,
@@ -50,6 +51,12 @@ pub fn names_retries(text: &[u8]) -> bool {
     super::ETRY.find(text).is_some() || super::ETRY_UPPER.find(text).is_some()
 }
 
+/// Lines that may say retries are used up ([`line_facts::used_up`]): those naming retries
+/// or attempts.
+pub fn names_retries_or_attempts(text: &[u8]) -> bool {
+    names_retries(text) || finder!(b"ttempt").find(text).is_some()
+}
+
 /// The response `text` shows, if any.
 pub fn response_of(text: &[u8]) -> Option<Response> {
     if responses::mentions_http(text) {
@@ -71,7 +78,11 @@ impl Preparer {
     pub fn prepare(&mut self, sigs: &SignatureSet, text: &[u8]) -> Prepared {
         Prepared {
             facts: self.memo.facts(sigs, text, &mut self.scratch),
-            used_up: line_facts::used_up(text),
+            used_up: if names_retries_or_attempts(text) {
+                line_facts::used_up(text)
+            } else {
+                UsedUp::No
+            },
             retry: names_retries(text).then(|| RetryWords::read(text)),
             response: response_of(text),
         }
@@ -111,7 +122,7 @@ pub(super) fn take_facts(p: &mut Option<PreparedLine>, text: &[u8]) -> Option<Op
     p.as_mut().filter(|p| p.is_for(text))?.facts.take()
 }
 
-/// What `text` says about retries being used up.
+/// What `text`, a line naming retries or attempts, says about retries being used up.
 pub(super) fn used_up(p: &Option<PreparedLine>, text: &[u8]) -> UsedUp {
     match p {
         Some(p) if p.is_for(text) => p.used_up,

@@ -100,8 +100,8 @@ pub struct GroupKey {
     pub port: Option<u16>,
     /// Method.
     pub method: Option<String>,
-    /// Path template (ids masked).
-    pub path: Option<String>,
+    /// Path template (ids masked), shared by every group and event of the template.
+    pub path: Option<std::sync::Arc<str>>,
     /// Status code.
     pub status: Option<u16>,
 }

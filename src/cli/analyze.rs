@@ -206,13 +206,17 @@ pub(super) fn analyze(args: AnalyzeArgs, cfg: &Config, color: ColorWhen) -> Resu
             eprintln!("rca: warning: {}", report::safe::visible(w));
         }
     }
-    match fail_on_hits(&analysis, &fail_on) {
+    let code = match fail_on_hits(&analysis, &fail_on) {
         Some(line) => {
             eprintln!("rca: --fail-on: {line}");
-            Ok(EXIT_FOUND)
+            EXIT_FOUND
         }
-        None => Ok(EXIT_OK),
-    }
+        None => EXIT_OK,
+    };
+    // The process ends next: freeing an event-dense report's tens of thousands of strings
+    // one at a time would be work for nothing (the history and the output are written).
+    std::mem::forget(analysis);
+    Ok(code)
 }
 
 /// The pipeline's options from the arguments.

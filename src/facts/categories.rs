@@ -45,15 +45,22 @@ pub(crate) fn category_reports(
                 .iter()
                 .filter(|&&t| tests[t as usize].outcome.is_some_and(Outcome::is_failure))
                 .count() as u64;
-            let mut hosts: BTreeMap<String, u64> = BTreeMap::new();
+            // Counted per (host, port) and named once per pair: a dense log has tens of
+            // thousands of groups and a handful of hosts.
+            let mut by_target: crate::attribute::collect::HashMap<(&str, Option<u16>), u64> =
+                Default::default();
             for (k, g) in &mine {
                 if let Some(h) = &k.host {
-                    let key = match k.port {
-                        Some(p) => format!("{h}:{p}"),
-                        None => h.clone(),
-                    };
-                    *hosts.entry(key).or_default() += g.count;
+                    *by_target.entry((h.as_str(), k.port)).or_default() += g.count;
                 }
+            }
+            let mut hosts: BTreeMap<String, u64> = BTreeMap::new();
+            for ((h, port), events) in by_target {
+                let host = match port {
+                    Some(p) => format!("{h}:{p}"),
+                    None => h.to_string(),
+                };
+                *hosts.entry(host).or_default() += events;
             }
             let mut hosts: Vec<HostCount> = hosts
                 .into_iter()
@@ -86,8 +93,8 @@ pub(crate) fn category_reports(
 /// One group as reported; `path` (the group's path template) and `sample` (its sample
 /// line) already redacted.
 pub(crate) fn event_report(
-    k: &GroupKey,
-    g: &EventGroup,
+    k: GroupKey,
+    g: EventGroup,
     path: Option<String>,
     sample: String,
     tests: &[TestRecord],
@@ -101,22 +108,22 @@ pub(crate) fn event_report(
         signature: sigs.signatures()[k.signature].spec.id.clone(),
         count: g.count,
         lines: g.log_lines,
-        host: k.host.clone(),
+        host: k.host,
         port: k.port,
-        method: k.method.clone(),
+        method: k.method,
         path,
         status: k.status,
-        timeouts_s: g.timeouts_s.clone(),
-        pool_sizes: g.pool_sizes.clone(),
+        timeouts_s: g.timeouts_s,
+        pool_sizes: g.pool_sizes,
         max_elapsed_ms: g.max_elapsed_ms,
         retry: g.retry,
         retry_max_total: g.retry_max_total,
-        first_at: g.first_at.clone(),
-        last_at: g.last_at.clone(),
+        first_at: g.first_at,
+        last_at: g.last_at,
         locations: g
             .lines
-            .iter()
-            .map(|&(file, line)| Location { file, line })
+            .into_iter()
+            .map(|(file, line)| Location { file, line })
             .collect(),
         last: Location {
             file: g.last.0,

@@ -377,7 +377,8 @@ pub fn build(
             redactor.in_place(m);
         }
     }
-    let groups = sorted_groups(&collected);
+    let owned = sorted_groups(&mut collected);
+    let groups: Vec<(&GroupKey, &EventGroup)> = owned.iter().map(|(k, g)| (k, g)).collect();
     let tests = test_reports(&collected, &groups, redactor);
     let mut summary = summarise(&collected, junit_summary, &tests, &mut warnings);
     summary.started_s = junit
@@ -385,19 +386,16 @@ pub fn build(
         .filter_map(|r| r.timestamp.as_deref().and_then(junit_epoch))
         .min();
     let categories = category_reports(&groups, &collected.tests);
-    // Groups of one run share a few path templates: each is redacted once.
-    let mut paths: crate::attribute::collect::HashMap<&str, String> = Default::default();
     let samples: Vec<&str> = groups.iter().map(|(_, g)| g.sample.as_str()).collect();
-    let events = groups
-        .iter()
-        .zip(redactor.apply_all(&samples))
-        .map(|((k, g), sample)| {
-            let path = k
-                .path
-                .as_deref()
-                .map(|p| paths.entry(p).or_insert_with(|| redactor.apply(p)).clone());
-            event_report(k, g, path, sample, &collected.tests, sigs)
-        })
+    let samples = redactor.apply_all(&samples);
+    let paths = redacted_paths(&groups, redactor);
+    drop(groups);
+    // The groups are not read again: their strings and lists move into the reports.
+    let events = owned
+        .into_iter()
+        .zip(samples)
+        .zip(paths)
+        .map(|(((k, g), sample), path)| event_report(k, g, path, sample, &collected.tests, sigs))
         .collect();
     let timeline = timeline(&collected);
     let warnings = warnings.iter().map(|w| redactor.apply(w)).collect();
@@ -437,10 +435,30 @@ fn timeline(c: &Collected) -> Timeline {
     }
 }
 
-fn sorted_groups(c: &Collected) -> Vec<(&GroupKey, &EventGroup)> {
-    let mut groups: Vec<_> = c.groups.iter().collect();
-    groups.sort_by(|a, b| (a.1.lines.first(), &a.0).cmp(&(b.1.lines.first(), &b.0)));
+/// The collected groups, taken out, in the order of their first lines (the key decides
+/// between groups that start on one line). The first line is read once per group, not
+/// once per comparison: a sort of tens of thousands of groups otherwise chases pointers.
+fn sorted_groups(c: &mut Collected) -> Vec<(GroupKey, EventGroup)> {
+    let mut groups: Vec<_> = std::mem::take(&mut c.groups)
+        .into_iter()
+        .map(|(k, g)| (g.lines.first().copied(), (k, g)))
+        .collect();
+    groups.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.0.cmp(&b.1.0)));
+    groups.into_iter().map(|(_, group)| group).collect()
+}
+
+/// Each group's path template, redacted: groups of one run share a few templates, and each
+/// is redacted once.
+fn redacted_paths(groups: &[(&GroupKey, &EventGroup)], redactor: Redactor) -> Vec<Option<String>> {
+    let mut paths: crate::attribute::collect::HashMap<&str, String> = Default::default();
     groups
+        .iter()
+        .map(|(k, _)| {
+            k.path
+                .as_deref()
+                .map(|p| paths.entry(p).or_insert_with(|| redactor.apply(p)).clone())
+        })
+        .collect()
 }
 
 fn is_one(n: &u64) -> bool {

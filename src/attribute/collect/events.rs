@@ -534,11 +534,11 @@ impl<'s> Collector<'s> {
 
     /// [`path_template`] of `path`, remembered for the next events of the same path (at
     /// most [`MAX_TEMPLATES`] paths at a time).
-    pub(super) fn template(&mut self, path: &str) -> String {
+    pub(super) fn template(&mut self, path: &str) -> std::sync::Arc<str> {
         if let Some(t) = self.templates.get(path) {
             return t.clone();
         }
-        let t = path_template(path);
+        let t: std::sync::Arc<str> = path_template(path).into();
         if self.templates.len() >= MAX_TEMPLATES {
             self.templates.clear();
         }

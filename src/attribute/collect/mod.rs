@@ -235,7 +235,7 @@ pub struct Collector<'s> {
     /// What the line being fed says by itself, when it was read ahead.
     prepared: Option<PreparedLine>,
     /// The templates of recent distinct URL paths (see [`path_template`]).
-    templates: HashMap<String, String>,
+    templates: HashMap<String, std::sync::Arc<str>>,
 }
 
 /// What the collector hands to the analysis stage.

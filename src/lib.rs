@@ -8,8 +8,9 @@
 //! causes, verdicts, cross-checks, capacity, recommendations) → [`report`] (one view model,
 //! printed as text, Markdown, HTML or JSON). Beside the line: [`probe`] and [`client`]
 //! re-probe the server, [`history`] keeps runs and the nightly trend, [`compare`] sets a
-//! run against a baseline run, [`source`] reads the code under test. [`run::analyze`]
-//! drives the pipeline; [`cli`] is the command line.
+//! run against a baseline run, [`source`] reads the code under test, [`par`] spreads
+//! per-group work over the cores. [`run::analyze`] drives the pipeline; [`cli`] is the
+//! command line.
 //!
 //! The crate root owns only this map and two small helpers (`lossy`, the `finder!` macro);
 //! every stage lives in its own module.
@@ -30,9 +31,11 @@ pub mod client;
 pub mod compare;
 pub mod diagnose;
 pub mod facts;
+pub mod hashed;
 pub mod history;
 pub mod ingest;
 pub mod model;
+pub mod par;
 pub mod parse;
 pub mod probe;
 pub mod redact;

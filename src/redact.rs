@@ -486,29 +486,8 @@ impl Redactor {
     pub fn apply_all<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<String> {
         /// Fewer strings than this per thread are not worth one.
         const PER_THREAD: usize = 512;
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(texts.len() / PER_THREAD)
-            .clamp(1, 8);
-        let redact_part =
-            |part: &[S]| -> Vec<String> { part.iter().map(|t| self.apply(t.as_ref())).collect() };
-        if !self.enabled || threads == 1 {
-            return redact_part(texts);
-        }
-        let chunk = texts.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let mut parts = texts.chunks(chunk);
-            let first = parts.next().unwrap_or_default();
-            let others: Vec<_> = parts
-                .map(|part| scope.spawn(move || redact_part(part)))
-                .collect();
-            // The calling thread takes the first part rather than waiting idle.
-            let mut all = redact_part(first);
-            for part in others {
-                all.extend(part.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-            }
-            all
-        })
+        let per_thread = if self.enabled { PER_THREAD } else { usize::MAX };
+        crate::par::map(texts, per_thread, |_, t| self.apply(t.as_ref()))
     }
 }
 

@@ -3,6 +3,7 @@
 //! to. It does not cluster findings into causes ([`super::cluster`]) nor judge them.
 
 use super::*;
+use crate::hashed::Prehashed;
 
 /// (category, target, path, status): one failure at one endpoint, whatever the method.
 pub(crate) type FailureAt<'a> = (Category, Option<String>, &'a str, Option<u16>);
@@ -38,43 +39,67 @@ pub(crate) fn new_finding(
     }
 }
 
+/// What [`findings`] needs of one event, read from it alone: on every core at once, as an
+/// event-dense run has tens of thousands of events.
+struct Keyed<'a> {
+    target: Option<String>,
+    endpoint: Option<String>,
+    fingerprint: Prehashed<String>,
+    masked_sample: Prehashed<String>,
+    test: Option<Prehashed<&'a str>>,
+}
+
 /// The run's events grouped into findings by fingerprint, in order of first appearance.
 pub(crate) fn findings(a: &RunFacts, tests_by_id: &TestIndex<'_>) -> Vec<Finding> {
+    /// Fewer events than this per thread are not worth one.
+    const PER_THREAD: usize = 1024;
     // Findings in order of first appearance, found by fingerprint.
     let mut out: Vec<Finding> = Vec::new();
-    let mut slot: HashMap<String, usize> = HashMap::default();
-    let methods = methods_by_failure(a);
+    let mut slot: HashMap<Prehashed<String>, usize> = HashMap::default();
+    let targets = crate::par::map(&a.events, PER_THREAD, |_, e| target_of(e));
+    let methods = methods_by_failure(a, &targets);
+    let keyed = crate::par::map(&a.events, PER_THREAD, |i, e| {
+        let target = targets[i].clone();
+        let endpoint = endpoint_with_method(e, &target, &methods);
+        let mut fp = String::new();
+        fingerprint(&mut fp, e, &target, &endpoint);
+        Keyed {
+            target,
+            endpoint,
+            fingerprint: Prehashed::new(fp),
+            masked_sample: Prehashed::new(mask_line(&e.sample)),
+            test: e.test.as_deref().map(Prehashed::new),
+        }
+    });
+    drop(methods);
+    drop(targets);
     // (finding, test) pairs already counted and (finding, masked sample) positions: sets
     // and maps, as one finding may hold 100k tests with as many distinct lines.
-    let mut seen_tests: HashSet<(usize, &str)> = HashSet::default();
-    let mut sample_at: HashMap<(usize, String), usize> = HashMap::default();
-    let mut fp = String::new();
-    for (index, e) in a.events.iter().enumerate() {
-        let target = target_of(e);
-        let endpoint = endpoint_with_method(e, &target, &methods);
-        fingerprint(&mut fp, e, &target, &endpoint);
-        let fi = match slot.get(fp.as_str()) {
+    let mut seen_tests: HashSet<(usize, Prehashed<&str>)> = HashSet::default();
+    let mut sample_at: HashMap<(usize, Prehashed<String>), usize> = HashMap::default();
+    for (index, (e, k)) in a.events.iter().zip(keyed).enumerate() {
+        let fi = match slot.get(&k.fingerprint) {
             Some(&i) => i,
             None => {
-                slot.insert(fp.clone(), out.len());
-                out.push(new_finding(e, &fp, &target, &endpoint));
+                out.push(new_finding(e, &k.fingerprint.value, &k.target, &k.endpoint));
+                slot.insert(k.fingerprint, out.len() - 1);
                 out.len() - 1
             }
         };
         let f = &mut out[fi];
         f.event_indices.push(index);
         count_event(f, e);
-        if let Some(t) = &e.test
-            && seen_tests.insert((fi, t.as_str()))
+        if let Some(t) = k.test
+            && seen_tests.insert((fi, t.clone()))
         {
-            f.tests.push(t.clone());
-            if tests_by_id.get(t.as_str()).is_some_and(|x| is_failed(x)) {
-                f.failed_tests.push(t.clone());
+            f.tests.push(t.value.to_owned());
+            if tests_by_id.get(t.value).is_some_and(|x| is_failed(x)) {
+                f.failed_tests.push(t.value.to_owned());
             }
         }
         merge_values(f, e);
         f.locations.extend(e.locations.iter().copied());
-        add_sample(f, fi, e, &mut sample_at);
+        add_sample(f, fi, e, k.masked_sample, &mut sample_at);
     }
     for (i, f) in out.iter_mut().enumerate() {
         f.id = format!("F{}", i + 1);
@@ -96,12 +121,16 @@ pub(crate) fn findings(a: &RunFacts, tests_by_id: &TestIndex<'_>) -> Vec<Finding
 
 /// The methods records name for each failure at an endpoint: tracebacks rarely name the
 /// method, so they borrow it from records of the same failure.
-fn methods_by_failure(a: &RunFacts) -> BTreeMap<FailureAt<'_>, BTreeSet<&str>> {
+/// `targets` holds each event's [`target_of`].
+fn methods_by_failure<'a>(
+    a: &'a RunFacts,
+    targets: &[Option<String>],
+) -> BTreeMap<FailureAt<'a>, BTreeSet<&'a str>> {
     let mut methods: BTreeMap<FailureAt<'_>, BTreeSet<&str>> = BTreeMap::new();
-    for e in &a.events {
+    for (e, target) in a.events.iter().zip(targets) {
         if let (Some(m), Some(p)) = (&e.method, &e.path) {
             methods
-                .entry((e.category, target_of(e), p.as_str(), e.status))
+                .entry((e.category, target.clone(), p.as_str(), e.status))
                 .or_default()
                 .insert(m.as_str());
         }
@@ -187,21 +216,21 @@ fn merge_values(f: &mut Finding, e: &EventReport) {
     }
 }
 
-/// An event's sample line, masked, counted into finding `fi`'s samples.
+/// An event's sample line, `masked` by [`mask_line`], counted into finding `fi`'s samples.
 fn add_sample(
     f: &mut Finding,
     fi: usize,
     e: &EventReport,
-    sample_at: &mut HashMap<(usize, String), usize>,
+    masked: Prehashed<String>,
+    sample_at: &mut HashMap<(usize, Prehashed<String>), usize>,
 ) {
-    let masked = mask_line(&e.sample);
     match sample_at.entry((fi, masked)) {
         std::collections::hash_map::Entry::Occupied(at) => {
             f.samples[*at.get()].count += e.count;
         }
         std::collections::hash_map::Entry::Vacant(slot) => {
             f.samples.push(SampleLine {
-                text: slot.key().1.clone(),
+                text: slot.key().1.value.clone(),
                 count: e.count,
                 location: e.locations.first().copied().unwrap_or(e.last),
             });

@@ -524,6 +524,7 @@ impl<'s> Collector<'s> {
             path,
             status: event.fields.status,
         };
+        let gk = Prehashed::new(gk);
         match self.groups.get_mut(&gk) {
             Some(g) => g.add(&event),
             None => {

@@ -22,6 +22,7 @@
 use crate::attribute::event::{
     Event, EventGroup, EventKind, GroupKey, SOURCES, Source, path_template,
 };
+use crate::hashed::Prehashed;
 use crate::model::{Category, Outcome};
 use crate::parse::fields;
 use crate::parse::pytest::{self, Banner, LineKind, SubSection};
@@ -176,7 +177,9 @@ pub struct Collector<'s> {
     names: HashMap<String, Vec<u32>>,
     /// JUnit addresses of the tests whose node id was too long to keep whole.
     long_keys: HashMap<u32, (String, String)>,
-    groups: HashMap<GroupKey, EventGroup>,
+    /// Keys carry their hash: the table of an event-dense log grows through tens of
+    /// thousands of groups, and growing re-hashed every key's host, method and path.
+    groups: HashMap<Prehashed<GroupKey>, EventGroup>,
     timeline: BTreeMap<(i64, Category), u64>,
     responses: BTreeMap<String, crate::attribute::responses::TargetResponses>,
     replayed_responses: BTreeMap<String, crate::attribute::responses::TargetResponses>,
@@ -243,7 +246,7 @@ pub struct Collected {
     /// Tests in order of first appearance.
     pub tests: Vec<TestRecord>,
     /// Aggregated events.
-    pub groups: HashMap<GroupKey, EventGroup>,
+    pub groups: HashMap<Prehashed<GroupKey>, EventGroup>,
     /// Counted events per (epoch second, category), for events with a timestamp.
     pub timeline: BTreeMap<(i64, Category), u64>,
     /// HTTP responses per target (live output; the captured replay when there was none).

@@ -225,18 +225,19 @@ pub fn epoch_seconds(ts: &str) -> Option<i64> {
 /// value tells whether it had one (else the resolution is one second).
 pub fn epoch_millis(ts: &str) -> Option<(i64, bool)> {
     let secs = epoch_seconds(ts)?;
-    let frac = ts.get(20..).unwrap_or("");
-    let digits: String = frac
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .take(3)
-        .collect();
-    if ts.as_bytes().get(19) == Some(&b'.') && !digits.is_empty() {
-        let ms: i64 = format!("{digits:0<3}").parse().ok()?;
-        Some((secs * 1000 + ms, true))
-    } else {
-        Some((secs * 1000, false))
+    let b = ts.as_bytes();
+    if b.get(19) == Some(&b'.') {
+        // The first three fraction digits, as milliseconds (".5" is 500): read in place,
+        // as this runs for every timed retry attempt of a log.
+        let digits = b[20..].iter().take_while(|c| c.is_ascii_digit()).take(3);
+        let (ms, n) = digits.fold((0i64, 0u32), |(ms, n), d| {
+            (ms * 10 + i64::from(d - b'0'), n + 1)
+        });
+        if n > 0 {
+            return Some((secs * 1000 + ms * 10i64.pow(3 - n), true));
+        }
     }
+    Some((secs * 1000, false))
 }
 
 /// `YYYY-MM-DDTHH:MM:SS...` without a format parser: this runs once per timestamped event
@@ -330,6 +331,20 @@ mod tests {
         assert_eq!(epoch_seconds("not a time"), None);
         assert_eq!(epoch_millis("1970-01-01T00:01:05.25"), Some((65_250, true)));
         assert_eq!(epoch_millis("1970-01-01T00:01:05"), Some((65_000, false)));
+        assert_eq!(epoch_millis("1970-01-01T00:01:05.1"), Some((65_100, true)));
+        assert_eq!(
+            epoch_millis("1970-01-01T00:01:05.123456"),
+            Some((65_123, true))
+        );
+        assert_eq!(
+            epoch_millis("1970-01-01T00:01:05.007"),
+            Some((65_007, true))
+        );
+        assert_eq!(epoch_millis("1970-01-01T00:01:05."), Some((65_000, false)));
+        assert_eq!(
+            epoch_millis("1970-01-01T00:01:05.\u{e9}9"),
+            Some((65_000, false))
+        );
         for ts in [
             "2025-11-07T10:23:45",
             "2000-02-29T23:59:59.5",

@@ -251,8 +251,9 @@ impl<'s> Collector<'s> {
         }
         let kind = facts.kind;
         let fields = facts.fields;
+        let timestamp = timestamp_of(ci_time, text);
         if kind == EventKind::RetryAttempt && source == Source::Live {
-            self.note_retry_gap(test, &fields, ci_time, text);
+            self.note_retry_gap(test, &fields, timestamp.as_deref());
         }
         if kind == EventKind::RetryAttempt && fields.retry.is_some_and(|r| r.exhausted()) {
             self.mark_retries_used_up(test, Some(category));
@@ -265,7 +266,7 @@ impl<'s> Collector<'s> {
             signature: facts.signature,
             kind,
             fields,
-            timestamp: timestamp_of(ci_time, text),
+            timestamp,
             text: event_text(text),
             mentions_exhaustion: facts.mentions_exhaustion,
             lines: 1,

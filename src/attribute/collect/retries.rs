@@ -140,28 +140,32 @@ impl<'s> Collector<'s> {
         &mut self,
         test: Option<u32>,
         fields: &fields::Fields,
-        ci_time: Option<&[u8]>,
-        text: &[u8],
+        timestamp: Option<&str>,
     ) {
         let (Some(host), Some(total)) = (&fields.host, fields.retry.and_then(|r| r.total)) else {
             return;
         };
-        let Some((ms, precise)) =
-            timestamp_of(ci_time, text).and_then(|t| crate::attribute::event::epoch_millis(&t))
-        else {
+        let Some((ms, precise)) = timestamp.and_then(crate::attribute::event::epoch_millis) else {
             return;
         };
         let target = match fields.port {
             Some(p) => format!("{host}:{p}"),
             None => host.clone(),
         };
-        let key = (test.unwrap_or(SESSION), target.clone());
+        let key = (test.unwrap_or(SESSION), target);
         if let Some((prev_ms, prev_total)) = self.retry_seq.get(&key).copied()
             && total.checked_add(1) == Some(prev_total)
             && ms >= prev_ms
         {
-            let g = self.retry_gaps.entry(target).or_default();
-            g.add(ms - prev_ms, precise, fields.timeout_s);
+            let gap = ms - prev_ms;
+            match self.retry_gaps.get_mut(&key.1) {
+                Some(g) => g.add(gap, precise, fields.timeout_s),
+                None => {
+                    let mut g = RetryGaps::default();
+                    g.add(gap, precise, fields.timeout_s);
+                    self.retry_gaps.insert(key.1.clone(), g);
+                }
+            }
         }
         self.retry_seq.insert(key, (ms, total));
     }

@@ -1,8 +1,8 @@
 //! Data parallelism for the per-group phases of a run. Once the log is read, an event-dense
 //! run still has tens of thousands of groups to report, redact and fingerprint, and the
 //! reading thread's core is idle by then. [`map`] splits a slice into one contiguous part
-//! per core and keeps the input order; [`join`] runs two independent steps at once. Small
-//! inputs stay on the calling thread, and a panic in a helper thread resumes on the caller.
+//! per core and keeps the input order. Small inputs stay on the calling thread, and a panic
+//! in a helper thread resumes on the caller.
 
 /// `f` over every item (with its index), in input order. The work is split across the
 /// machine's cores (at most 8) when there are at least `min_per_thread` items per thread;
@@ -47,24 +47,6 @@ pub fn map<'a, T: Sync, R: Send>(
     })
 }
 
-/// `a()` and `b()` at once, `b` on a helper thread, unless the machine has one core.
-pub fn join<A: Send, B: Send>(
-    a: impl FnOnce() -> A + Send,
-    b: impl FnOnce() -> B + Send,
-) -> (A, B) {
-    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
-        return (a(), b());
-    }
-    std::thread::scope(|scope| {
-        let other = scope.spawn(b);
-        let first = a();
-        let second = other
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (first, second)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,13 +65,6 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn join_returns_both_results_in_place() {
-        let data = [1, 2, 3];
-        let (a, b) = join(|| data.iter().sum::<i32>(), || data.len());
-        assert_eq!((a, b), (6, 3));
     }
 
     #[test]
